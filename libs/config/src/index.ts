@@ -1,0 +1,13 @@
+export { ConfigError } from './lib/config-error';
+export { expandEnv, expandEnvDeep, type Env } from './lib/expand-env';
+export { parseYamlSource, readYamlSource, type YamlSource, type ConfigPath } from './lib/yaml-source';
+export { configErrorFromIssues } from './lib/zod-issues';
+export {
+  loadGatewayConfig,
+  parseModelConfig,
+  type GatewayConfig,
+  type DeploymentSpec,
+  type SkippedDeployment,
+  type RouterSettings,
+  type TierName,
+} from './lib/gateway/gateway-config';

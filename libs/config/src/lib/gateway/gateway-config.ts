@@ -1,0 +1,192 @@
+/**
+ * The gateway's whole configuration: environment + the LiteLLM-shaped YAML, validated once at
+ * start into one frozen object. Nothing else in the gateway reads `process.env`.
+ */
+import { z } from 'zod';
+import { ConfigError } from '../config-error';
+import type { Env } from '../expand-env';
+import { readYamlSource, type YamlSource } from '../yaml-source';
+import { configErrorFromIssues } from '../zod-issues';
+import { litellmConfigSchema } from './litellm-schema';
+
+export type TierName = 'free' | 'internal' | 'direct' | 'premium';
+
+export interface DeploymentSpec {
+  /** Position in `model_list`, for messages. */
+  readonly index: number;
+  /** `file:line` of the entry, for start-up errors raised after loading. */
+  readonly location: string;
+  readonly alias: string;
+  /** `litellm_params.model` as written: `<provider>/<upstream model>`. */
+  readonly model: string;
+  readonly apiBase?: string;
+  readonly apiKey?: string;
+  readonly timeoutMs: number;
+  readonly streamTimeoutMs: number;
+  readonly id?: string;
+  readonly tier?: TierName;
+  readonly upstream?: string;
+  readonly description?: string;
+  readonly inputCostPerToken?: number;
+  readonly outputCostPerToken?: number;
+  readonly quality?: number;
+}
+
+export interface SkippedDeployment {
+  readonly alias: string;
+  readonly model: string;
+  readonly reason: string;
+}
+
+export interface RouterSettings {
+  /** Extra passes over the still-available deployments after a whole pass failed. */
+  readonly numRetries: number;
+  /** Failures within `cooldownMs` that open a deployment's circuit. */
+  readonly allowedFails: number;
+  readonly cooldownMs: number;
+  /** Default per-attempt timeout when a deployment sets none. */
+  readonly timeoutMs: number;
+  /** Overall deadline of one request, across every attempt and backoff. */
+  readonly requestTimeoutMs: number;
+  /** Longest silence allowed between stream chunks once streaming to the client began. */
+  readonly streamIdleTimeoutMs: number;
+  /** Base of the exponential pause between retry passes. */
+  readonly retryBackoffMs: number;
+}
+
+export interface GatewayConfig {
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly maxBodyBytes: number;
+    readonly production: boolean;
+    readonly debug: boolean;
+    readonly trustProxy: boolean;
+  };
+  readonly auth: { readonly masterKey: string };
+  readonly configFile: string;
+  /** Every alias named in `model_list`, in config order, even when all its deployments were skipped. */
+  readonly aliases: readonly string[];
+  readonly deployments: readonly DeploymentSpec[];
+  readonly skipped: readonly SkippedDeployment[];
+  readonly router: RouterSettings;
+}
+
+const booleanFlag = z
+  .string()
+  .optional()
+  .transform((v) => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()));
+
+const gatewayEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  RAINYMODEL_MASTER_KEY: z.string().default(''),
+  RAINYMODEL_CONFIG: z.string().optional(),
+  LITELLM_CONFIG_PATH: z.string().optional(),
+  RAINYMODEL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  RAINYMODEL_TRUST_PROXY: booleanFlag,
+  RAINYMODEL_DEBUG: booleanFlag,
+  NODE_ENV: z.string().default('development'),
+});
+
+/** Empty strings count as unset, as in the shell: `PORT=` must not become port 0. */
+function withoutEmpty(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') out[key] = value;
+  return out;
+}
+
+export function loadGatewayConfig(env: Env, cwd = process.cwd()): GatewayConfig {
+  const parsedEnv = gatewayEnvSchema.safeParse(withoutEmpty(env));
+  if (!parsedEnv.success) throw configErrorFromIssues(parsedEnv.error.issues, () => 'environment');
+  const vars = parsedEnv.data;
+  const configFile = resolvePath(vars.RAINYMODEL_CONFIG ?? vars.LITELLM_CONFIG_PATH ?? 'config/litellm_config.yaml', cwd);
+  const source = readYamlSource(configFile, env);
+  return Object.freeze({
+    server: Object.freeze({
+      host: vars.HOST,
+      port: vars.PORT,
+      maxBodyBytes: vars.RAINYMODEL_MAX_BODY_BYTES,
+      production: vars.NODE_ENV === 'production',
+      debug: vars.RAINYMODEL_DEBUG,
+      trustProxy: vars.RAINYMODEL_TRUST_PROXY,
+    }),
+    auth: Object.freeze({ masterKey: vars.RAINYMODEL_MASTER_KEY }),
+    configFile,
+    ...parseModelConfig(source),
+  });
+}
+
+export function parseModelConfig(
+  source: YamlSource,
+): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router'> {
+  const parsed = litellmConfigSchema.safeParse(source.data ?? {});
+  if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, source.locate);
+  const file = parsed.data;
+  const rs = file.router_settings;
+  const router: RouterSettings = Object.freeze({
+    numRetries: rs.num_retries,
+    allowedFails: rs.allowed_fails,
+    cooldownMs: rs.cooldown_time * 1000,
+    timeoutMs: rs.timeout * 1000,
+    requestTimeoutMs: rs.request_timeout * 1000,
+    streamIdleTimeoutMs: rs.stream_idle_timeout * 1000,
+    retryBackoffMs: rs.retry_backoff * 1000,
+  });
+
+  const aliases: string[] = [];
+  const deployments: DeploymentSpec[] = [];
+  const skipped: SkippedDeployment[] = [];
+  const ids = new Set<string>();
+  file.model_list.forEach((entry, index) => {
+    if (!aliases.includes(entry.model_name)) aliases.push(entry.model_name);
+    const params = entry.litellm_params;
+    const info = entry.model_info ?? {};
+    const location = source.locate(['model_list', index]);
+    if (params.api_key !== undefined && params.api_key.trim() === '') {
+      skipped.push({ alias: entry.model_name, model: params.model, reason: 'api_key is empty (its environment variable is unset)' });
+      return;
+    }
+    if (params.api_base !== undefined && !isHttpUrl(params.api_base)) {
+      throw new ConfigError(`${source.locate(['model_list', index, 'litellm_params', 'api_base'])}: model_list.${index}.litellm_params.api_base: "${params.api_base}" is not an http(s) URL`);
+    }
+    if (info.id !== undefined) {
+      if (ids.has(info.id)) throw new ConfigError(`${source.locate(['model_list', index, 'model_info', 'id'])}: model_list.${index}.model_info.id: "${info.id}" is used twice`);
+      ids.add(info.id);
+    }
+    const timeoutMs = (params.timeout ?? rs.timeout) * 1000;
+    deployments.push(
+      Object.freeze({
+        index,
+        location,
+        alias: entry.model_name,
+        model: params.model,
+        apiBase: params.api_base?.replace(/\/+$/, ''),
+        apiKey: params.api_key,
+        timeoutMs,
+        streamTimeoutMs: params.stream_timeout !== undefined ? params.stream_timeout * 1000 : timeoutMs,
+        id: info.id,
+        tier: info.tier?.toLowerCase() as TierName | undefined,
+        upstream: info.upstream,
+        description: info.description,
+        inputCostPerToken: info.input_cost_per_token,
+        outputCostPerToken: info.output_cost_per_token,
+        quality: info.quality,
+      }),
+    );
+  });
+  return { aliases: Object.freeze(aliases), deployments: Object.freeze(deployments), skipped: Object.freeze(skipped), router };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function resolvePath(path: string, cwd: string): string {
+  return path.startsWith('/') ? path : `${cwd}/${path}`;
+}

@@ -1,0 +1,45 @@
+/**
+ * Reads a YAML file into plain data with environment expansion, keeping enough of the source
+ * to say on which line a bad key sits.
+ */
+import { readFileSync } from 'node:fs';
+import { LineCounter, isNode, parseDocument } from 'yaml';
+import { ConfigError } from './config-error';
+import { Env, expandEnvDeep } from './expand-env';
+
+export type ConfigPath = ReadonlyArray<string | number>;
+
+export interface YamlSource {
+  readonly file: string;
+  readonly data: unknown;
+  /** `file:line` of the node at `path` (or of its nearest existing parent). */
+  locate(path: ConfigPath): string;
+}
+
+export function parseYamlSource(text: string, file: string, env: Env): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const line = first.linePos?.[0]?.line;
+    throw new ConfigError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`);
+  }
+  const locate = (path: ConfigPath): string => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = doc.getIn(path.slice(0, depth), true);
+      if (isNode(node) && node.range) return `${file}:${lineCounter.linePos(node.range[0]).line}`;
+    }
+    return file;
+  };
+  return { file, data: expandEnvDeep(doc.toJS(), env), locate };
+}
+
+export function readYamlSource(file: string, env: Env): YamlSource {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`);
+  }
+  return parseYamlSource(text, file, env);
+}

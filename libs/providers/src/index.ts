@@ -1,0 +1,5 @@
+export type { WireProtocol, UpstreamTarget, UpstreamRequest, DecodedCompletion, StreamEvent, StreamDecoder, ProtocolAdapter } from './lib/contract';
+export type * from './lib/openai-types';
+export { UpstreamProtocolError } from './lib/errors';
+export { describeProvider, adapterFor, UnknownProviderError, type ProviderDescriptor } from './lib/registry';
+export { SseParser, type SseMessage } from './lib/shared/sse-parser';

@@ -1,0 +1,72 @@
+/**
+ * The contract every wire-protocol adapter implements. The gateway speaks OpenAI chat
+ * completions to its clients; an adapter turns that request into its upstream's wire format
+ * and the upstream's answer (whole or streamed) back into OpenAI's. Nothing here imports a
+ * concrete adapter, and nothing here does I/O.
+ */
+import type { ChatRequest, Usage } from './openai-types';
+
+export type WireProtocol = 'openai' | 'anthropic' | 'ollama';
+
+/** Where and as what one deployment is called. */
+export interface UpstreamTarget {
+  /** Base URL without trailing slash, e.g. `https://api.openai.com/v1` or `http://localhost:11434`. */
+  readonly baseUrl: string;
+  readonly apiKey?: string;
+  /** Upstream model name, the provider prefix already removed (`gpt-4o-mini`, `qwen2.5:14b`). */
+  readonly model: string;
+}
+
+/** One HTTP request to send upstream. Always POST with a JSON body. */
+export interface UpstreamRequest {
+  /** Appended to `UpstreamTarget.baseUrl`, starts with `/`. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** A complete, validated non-streaming answer in OpenAI's `chat.completion` shape. */
+export interface DecodedCompletion {
+  /** JSON text of the OpenAI response body, sent to the client as is. */
+  readonly json: string;
+  readonly usage?: Usage;
+}
+
+/** One OpenAI `chat.completion.chunk`, ready to be written as `data: ${json}\n\n`. */
+export interface StreamEvent {
+  readonly json: string;
+  /**
+   * True when the chunk carries content, a tool call or a finish reason: once such a chunk
+   * reached the client the gateway can no longer fall back to another upstream. A role-only
+   * opening chunk is not substantive.
+   */
+  readonly substantive: boolean;
+  readonly usage?: Usage;
+}
+
+/** Incremental decoder of one upstream stream into OpenAI chunks. */
+export interface StreamDecoder {
+  /**
+   * Feeds the next bytes of the upstream body. Returns the chunks completed by them, in order.
+   * Throws `UpstreamProtocolError` on a malformed event or an in-stream error event.
+   */
+  push(bytes: Buffer): StreamEvent[];
+  /** True once the upstream's own end-of-stream marker was seen (`[DONE]`, `message_stop`, `done: true`). */
+  readonly finished: boolean;
+  /**
+   * The upstream body ended. Returns chunks still buffered; throws `UpstreamProtocolError`
+   * when the stream ended before its end-of-stream marker (a cut stream must never look
+   * like a complete answer).
+   */
+  end(): StreamEvent[];
+}
+
+export interface ProtocolAdapter {
+  readonly protocol: WireProtocol;
+  buildRequest(request: ChatRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest;
+  /** Validates and converts a 2xx body. Throws `UpstreamProtocolError` when it is not a usable answer. */
+  decodeCompletion(body: string, target: UpstreamTarget): DecodedCompletion;
+  createStreamDecoder(request: ChatRequest, target: UpstreamTarget): StreamDecoder;
+  /** The upstream's own error message from a non-2xx body (falls back to a short excerpt). */
+  errorMessage(status: number, body: string): string;
+}
