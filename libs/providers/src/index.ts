@@ -3,3 +3,4 @@ export type * from './lib/openai-types';
 export { UpstreamProtocolError } from './lib/errors';
 export { describeProvider, adapterFor, UnknownProviderError, type ProviderDescriptor } from './lib/registry';
 export { SseParser, type SseMessage } from './lib/shared/sse-parser';
+export { UpstreamClient, type UpstreamResponse } from './lib/http/upstream-client';

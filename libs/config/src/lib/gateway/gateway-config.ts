@@ -151,8 +151,11 @@ export function parseModelConfig(
       throw new ConfigError(`${source.locate(['model_list', index, 'litellm_params', 'api_base'])}: model_list.${index}.litellm_params.api_base: "${params.api_base}" is not an http(s) URL`);
     }
     if (info.id !== undefined) {
-      if (ids.has(info.id)) throw new ConfigError(`${source.locate(['model_list', index, 'model_info', 'id'])}: model_list.${index}.model_info.id: "${info.id}" is used twice`);
-      ids.add(info.id);
+      const key = `${entry.model_name}\u0000${info.id}`;
+      if (ids.has(key)) {
+        throw new ConfigError(`${source.locate(['model_list', index, 'model_info', 'id'])}: model_list.${index}.model_info.id: "${info.id}" is used twice in ${entry.model_name}`);
+      }
+      ids.add(key);
     }
     const timeoutMs = (params.timeout ?? rs.timeout) * 1000;
     deployments.push(

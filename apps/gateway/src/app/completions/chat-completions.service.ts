@@ -1,0 +1,93 @@
+/**
+ * POST /v1/chat/completions, end to end: validate, resolve the alias, order its deployments by
+ * policy, walk them with fallback, then answer (whole JSON, or a committed SSE stream).
+ */
+import type { RouterSettings } from '@orcest/config';
+import type { ChatRequest, UpstreamClient } from '@orcest/providers';
+import { orderDeployments, parsePolicy } from '@orcest/routing';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Deployment } from '../deployments/deployment';
+import type { DeploymentRegistry } from '../deployments/deployment-registry';
+import { ModelNotFoundError, NoDeploymentError } from '../errors';
+import { validateChatRequest } from './chat-request-validator';
+import type { FallbackWalk } from './fallback-walk';
+import { routeHeaders } from './route-headers';
+import { writeStream } from './sse-writer';
+import { UpstreamCall } from './upstream-call';
+
+export class ChatCompletionsService {
+  constructor(
+    private readonly registry: DeploymentRegistry,
+    private readonly walk: FallbackWalk,
+    private readonly client: UpstreamClient,
+    private readonly router: RouterSettings,
+  ) {}
+
+  async handle(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const startedAt = Date.now();
+    const request = validateChatRequest(req.body);
+    const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
+    const deployments = this.deploymentsFor(request.model, policy);
+    const clientSignal = clientGone(reply);
+    const walkRequest = { alias: request.model, deployments, startedAt, clientSignal };
+
+    if (request.stream === true) {
+      const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, (d, budget) =>
+        this.call(d, request, clientSignal).openStream(budget),
+      );
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        ...routeHeaders(result.deployment, result.failed, Date.now() - startedAt),
+        'x-rainymodel-policy': policy,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+      });
+      const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
+      if (outcome.failure) {
+        const now = Date.now();
+        result.deployment.health.breaker.recordFailure(now, 'normal');
+        result.deployment.health.recordError(outcome.failure.reason, outcome.failure.message, now);
+      }
+      return;
+    }
+
+    const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, request, clientSignal).complete(budget));
+    reply
+      .headers(routeHeaders(result.deployment, result.failed, Date.now() - startedAt))
+      .header('x-rainymodel-policy', policy)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(result.value.json);
+  }
+
+  private deploymentsFor(alias: string, policy: ReturnType<typeof parsePolicy>): Deployment[] {
+    if (!this.registry.has(alias)) throw new ModelNotFoundError(alias, this.registry.aliases);
+    const configured = this.registry.forAlias(alias);
+    if (configured.length === 0) {
+      throw new NoDeploymentError(`No deployment of ${alias} is configured: every one was skipped at start (missing API keys?)`);
+    }
+    const ordered = orderDeployments(policy, configured);
+    if (ordered.length === 0) throw new NoDeploymentError(`No deployment of ${alias} is allowed by policy "${policy}"`);
+    return ordered;
+  }
+
+  private call(deployment: Deployment, request: ChatRequest, clientSignal: AbortSignal): UpstreamCall {
+    return new UpstreamCall(this.client, deployment, request, clientSignal);
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Aborts when the client's connection closes before the response was fully written. */
+function clientGone(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  const res = reply.raw;
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}

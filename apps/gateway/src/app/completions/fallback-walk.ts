@@ -1,0 +1,125 @@
+/**
+ * The fallback walk: tries an alias's deployments in policy order until one succeeds.
+ *
+ * - Pass 1 visits every deployment whose circuit admits a request. If every circuit is open,
+ *   the one whose cooldown ends first is tried anyway (as its half-open probe): a request is
+ *   never refused without one attempt.
+ * - A failure another upstream could fix moves on; a caller's fault (upstream 400/413/422)
+ *   ends the walk at once.
+ * - When a whole pass failed, up to `numRetries` more passes follow over the deployments whose
+ *   circuits still admit requests, after an exponential pause (`retryBackoffMs` × 2^pass, or
+ *   the upstreams' shortest Retry-After if longer) that must fit in the deadline.
+ * - Each attempt gets min(its deployment's timeout, time left before the request deadline).
+ *   Nothing starts after the deadline: the walk ends with DeadlineExceededError.
+ */
+import type { RouterSettings } from '@orcest/config';
+import type { Admission } from '@orcest/routing';
+import type { Deployment } from '../deployments/deployment';
+import { AllUpstreamsFailedError, ClientClosedError, DeadlineExceededError, NoDeploymentError, UpstreamRejectedRequestError, type AttemptRecord } from '../errors';
+import { AttemptFailure, failureFromError } from './attempt-failure';
+import type { AttemptBudget } from './upstream-call';
+
+export interface WalkRequest {
+  readonly alias: string;
+  readonly deployments: readonly Deployment[];
+  readonly startedAt: number;
+  readonly clientSignal: AbortSignal;
+  /** Per-attempt timeout to use for a deployment (streaming uses its time-to-first-token limit). */
+  readonly timeoutOf: (deployment: Deployment) => number;
+}
+
+export interface WalkSuccess<T> {
+  readonly value: T;
+  readonly deployment: Deployment;
+  readonly admission: Admission;
+  /** Failed attempts before the one that served, in order. */
+  readonly failed: readonly AttemptRecord[];
+}
+
+export class FallbackWalk {
+  constructor(
+    private readonly settings: RouterSettings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async run<T>(walk: WalkRequest, attempt: (deployment: Deployment, budget: AttemptBudget) => Promise<T>): Promise<WalkSuccess<T>> {
+    const deadlineAt = walk.startedAt + this.settings.requestTimeoutMs;
+    const failed: AttemptRecord[] = [];
+    let retryAfterMs: number | undefined;
+
+    for (let pass = 0; pass <= this.settings.numRetries; pass++) {
+      if (pass > 0) {
+        const pauseMs = Math.max(this.settings.retryBackoffMs * 2 ** (pass - 1), retryAfterMs ?? 0);
+        if (this.now() + pauseMs >= deadlineAt) break;
+        await sleep(pauseMs, walk.clientSignal);
+        retryAfterMs = undefined;
+      }
+      const candidates = this.candidates(walk.deployments, pass === 0);
+      if (candidates.length === 0) break;
+      for (const { deployment, forced } of candidates) {
+        const now = this.now();
+        if (now >= deadlineAt) throw new DeadlineExceededError(walk.alias, this.settings.requestTimeoutMs, failed);
+        const breaker = deployment.health.breaker;
+        const admission = forced ? breaker.forceAcquire() : breaker.tryAcquire(now);
+        if (admission === 'rejected') continue;
+        const timeoutMs = walk.timeoutOf(deployment);
+        const budget: AttemptBudget = { ms: Math.min(timeoutMs, deadlineAt - now), limitedByDeadline: deadlineAt - now < timeoutMs };
+        try {
+          const value = await attempt(deployment, budget);
+          breaker.recordSuccess(admission);
+          deployment.health.successes++;
+          deployment.health.recordLatency(this.now() - now);
+          return { value, deployment, admission, failed };
+        } catch (error) {
+          if (error instanceof ClientClosedError) {
+            breaker.release(admission);
+            throw error;
+          }
+          const failure = failureFromError(error);
+          failed.push({ deployment: deployment.name, reason: failure.reason, message: failure.message });
+          if (!failure.retryable) {
+            breaker.release(admission);
+            throw new UpstreamRejectedRequestError(failure.status ?? 400, failure.message, failed);
+          }
+          this.recordFailure(deployment, admission, failure);
+          if (failure.retryAfterMs !== undefined) retryAfterMs = Math.min(retryAfterMs ?? Infinity, failure.retryAfterMs);
+          if (failure.reason === 'deadline') throw new DeadlineExceededError(walk.alias, this.settings.requestTimeoutMs, failed);
+        }
+      }
+    }
+    if (this.now() >= deadlineAt) throw new DeadlineExceededError(walk.alias, this.settings.requestTimeoutMs, failed);
+    // Only possible when other requests hold every half-open probe slot.
+    if (failed.length === 0) throw new NoDeploymentError(`every deployment of ${walk.alias} is cooling down after failures; retry shortly`);
+    throw new AllUpstreamsFailedError(walk.alias, failed);
+  }
+
+  /** Deployments to visit in this pass; on the first, a forced one when every circuit is open. */
+  private candidates(deployments: readonly Deployment[], firstPass: boolean): Array<{ deployment: Deployment; forced: boolean }> {
+    const now = this.now();
+    const open = deployments.filter((d) => d.health.breaker.isAvailable(now)).map((deployment) => ({ deployment, forced: false }));
+    if (open.length > 0 || !firstPass || deployments.length === 0) return open;
+    const soonest = deployments.reduce((best, d) => (d.health.breaker.cooldownEndsAt < best.health.breaker.cooldownEndsAt ? d : best));
+    return [{ deployment: soonest, forced: true }];
+  }
+
+  private recordFailure(deployment: Deployment, admission: Admission, failure: AttemptFailure): void {
+    const now = this.now();
+    deployment.health.breaker.recordFailure(now, admission);
+    deployment.health.recordError(failure.reason, failure.message, now);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new ClientClosedError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new ClientClosedError());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,30 @@
+/** The observability headers of SPEC §2.4, for successes and for errors after attempts. */
+import type { Deployment } from '../deployments/deployment';
+import type { AttemptRecord } from '../errors';
+
+export function routeHeaders(deployment: Deployment, failed: readonly AttemptRecord[], latencyMs: number): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-rainymodel-route': deployment.tier,
+    'x-rainymodel-upstream': headerSafe(deployment.upstream),
+    'x-rainymodel-model': headerSafe(deployment.model),
+    'x-rainymodel-latency-ms': String(Math.round(latencyMs)),
+  };
+  if (failed.length > 0) Object.assign(headers, attemptHeaders(failed, deployment.name));
+  return headers;
+}
+
+/** `x-rainymodel-tried` lists every deployment attempted in order, the one that served last. */
+export function attemptHeaders(failed: readonly AttemptRecord[], served?: string): Record<string, string> {
+  if (failed.length === 0) return {};
+  const tried = failed.map((a) => a.deployment);
+  if (served) tried.push(served);
+  return {
+    'x-rainymodel-tried': headerSafe(tried.join(',')),
+    'x-rainymodel-fallback-reason': headerSafe(failed.map((a) => `${a.deployment}:${a.reason}`).join(',')),
+  };
+}
+
+/** Header values must be visible ASCII; config ids and model names are not guaranteed to be. */
+function headerSafe(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : value.replace(/[^\x20-\x7e]/g, '?');
+}

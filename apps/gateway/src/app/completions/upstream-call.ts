@@ -1,0 +1,95 @@
+/**
+ * One attempt against one deployment: send, check the status, and either read the whole
+ * answer or open the stream up to its first substantive chunk (the point after which the
+ * gateway can no longer fall back). Every failure comes out as an AttemptFailure, or a
+ * ClientClosedError when the client left.
+ */
+import type { ChatRequest, DecodedCompletion, StreamDecoder, StreamEvent, UpstreamClient } from '@orcest/providers';
+import type { Deployment } from '../deployments/deployment';
+import { ClientClosedError } from '../errors';
+import { AttemptFailure, failureFromError, failureFromStatus } from './attempt-failure';
+import { AttemptTimer } from './attempt-timer';
+
+/** What a walk gives each attempt: how long it may take and whether that limit is the request deadline. */
+export interface AttemptBudget {
+  readonly ms: number;
+  readonly limitedByDeadline: boolean;
+}
+
+export interface OpenedStream {
+  /** Chunks received before and including the first substantive one, to write on commit. */
+  readonly preamble: StreamEvent[];
+  readonly decoder: StreamDecoder;
+  readonly body: AsyncIterator<Buffer>;
+  /** Still owns the upstream request: the writer re-arms it as the idle timer and disposes it. */
+  readonly timer: AttemptTimer;
+}
+
+export class UpstreamCall {
+  constructor(
+    private readonly client: UpstreamClient,
+    private readonly deployment: Deployment,
+    private readonly request: ChatRequest,
+    private readonly clientSignal: AbortSignal,
+  ) {}
+
+  async complete(budget: AttemptBudget): Promise<DecodedCompletion> {
+    const timer = this.startTimer(budget);
+    try {
+      const response = await this.send(timer, false);
+      const text = await response.body.text();
+      return this.deployment.adapter.decodeCompletion(text, this.deployment.target);
+    } catch (error) {
+      throw this.failure(error, timer, budget);
+    } finally {
+      timer.dispose();
+    }
+  }
+
+  async openStream(budget: AttemptBudget): Promise<OpenedStream> {
+    const timer = this.startTimer(budget);
+    try {
+      const response = await this.send(timer, true);
+      const decoder = this.deployment.adapter.createStreamDecoder(this.request, this.deployment.target);
+      const body = (response.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+      const preamble: StreamEvent[] = [];
+      for (;;) {
+        const next = await body.next();
+        if (next.done) {
+          preamble.push(...decoder.end());
+          break;
+        }
+        const events = decoder.push(next.value);
+        preamble.push(...events);
+        if (decoder.finished || events.some((e) => e.substantive)) break;
+      }
+      return { preamble, decoder, body, timer };
+    } catch (error) {
+      timer.dispose();
+      throw this.failure(error, timer, budget);
+    }
+  }
+
+  private startTimer(budget: AttemptBudget): AttemptTimer {
+    const timer = new AttemptTimer(this.clientSignal);
+    timer.arm(budget.ms, budget.limitedByDeadline ? 'deadline' : 'timeout');
+    return timer;
+  }
+
+  private async send(timer: AttemptTimer, stream: boolean) {
+    const { adapter, target } = this.deployment;
+    const response = await this.client.send(target, adapter.buildRequest(this.request, target, stream), timer.signal);
+    if (response.statusCode >= 200 && response.statusCode < 300) return response;
+    const text = await response.body.text();
+    throw failureFromStatus(response.statusCode, adapter.errorMessage(response.statusCode, text), response.headers['retry-after']);
+  }
+
+  private failure(error: unknown, timer: AttemptTimer, budget: AttemptBudget): Error {
+    if (timer.cause === 'client') return new ClientClosedError();
+    if (timer.cause === 'timeout') {
+      return new AttemptFailure('timeout', `no ${this.request.stream ? 'first token' : 'answer'} within ${budget.ms} ms`, true);
+    }
+    if (timer.cause === 'deadline') return new AttemptFailure('deadline', `cut by the request deadline after ${budget.ms} ms`, true);
+    return failureFromError(error);
+  }
+}

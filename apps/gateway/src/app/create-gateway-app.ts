@@ -1,0 +1,73 @@
+/**
+ * Builds the gateway's Nest application on Fastify from a validated config. `main.ts` and the
+ * end-to-end tests both start the gateway through here, so tests run the real thing.
+ */
+import 'reflect-metadata';
+import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { GatewayConfig } from '@orcest/config';
+import { GatewayContext } from './gateway-context';
+import { GatewayModule } from './gateway.module';
+import { OpenAiExceptionFilter, sendError } from './http/openai-exception.filter';
+import { requestIdFor } from './http/request-id';
+
+export interface GatewayAppOptions {
+  readonly logger?: LoggerService | LogLevel[] | false;
+}
+
+/** Headers browser clients on other subdomains may read. */
+const EXPOSED_HEADERS = [
+  'x-request-id',
+  'x-rainymodel-route',
+  'x-rainymodel-upstream',
+  'x-rainymodel-model',
+  'x-rainymodel-latency-ms',
+  'x-rainymodel-fallback-reason',
+  'x-rainymodel-tried',
+  'x-rainymodel-policy',
+];
+
+export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
+  const context = new GatewayContext(config);
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.server.maxBodyBytes,
+    trustProxy: config.server.trustProxy,
+    genReqId: requestIdFor,
+    // Connections from clients that stream for minutes must not be cut by Node's defaults.
+    requestTimeout: 0,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(context), adapter, {
+    logger: options.logger ?? ['log', 'warn', 'error'],
+    bodyParser: true,
+  });
+  app.useGlobalFilters(new OpenAiExceptionFilter());
+  app.enableCors({ origin: true, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    done();
+  });
+  // Body-parser failures (bad JSON, too large) happen before Nest's filters can see them.
+  fastify.setErrorHandler((error, _req, reply) => sendError(reply, error));
+  app.enableShutdownHooks();
+  const close = app.close.bind(app);
+  app.close = async () => {
+    await close();
+    await context.client.close();
+  };
+  logStartupWarnings(config);
+  return app;
+}
+
+function logStartupWarnings(config: GatewayConfig): void {
+  const logger = new Logger('RainyModel');
+  for (const s of config.skipped) logger.warn(`skipping deployment ${s.model} of ${s.alias}: ${s.reason}`);
+  if (!config.auth.masterKey) {
+    const message = 'RAINYMODEL_MASTER_KEY is empty: the API is open to anyone who can reach it';
+    if (config.server.production) logger.error(`!!! ${message} — set it before exposing this gateway !!!`);
+    else logger.warn(message);
+  }
+}
+

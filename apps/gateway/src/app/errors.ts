@@ -1,0 +1,71 @@
+/**
+ * The gateway's domain errors. Plain classes: no Nest, no HTTP status here; the exception
+ * filter (`http/openai-error.filter.ts`) is the one place that maps them to OpenAI's shape.
+ */
+export interface AttemptRecord {
+  /** Deployment name as shown in `x-rainymodel-tried`. */
+  readonly deployment: string;
+  /** Short machine-readable reason: `http_503`, `timeout`, `connect_error`, `stream_cut`… */
+  readonly reason: string;
+  readonly message: string;
+}
+
+export class InvalidRequestError extends Error {
+  constructor(message: string, readonly param: string | null = null, readonly code: string | null = null) {
+    super(message);
+    this.name = 'InvalidRequestError';
+  }
+}
+
+export class AuthenticationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+export class ModelNotFoundError extends Error {
+  constructor(readonly model: string, known: readonly string[]) {
+    super(`The model '${model}' does not exist. Available models: ${known.join(', ')}`);
+    this.name = 'ModelNotFoundError';
+  }
+}
+
+/** The alias exists but none of its deployments is configured (all skipped) or allowed by the policy. */
+export class NoDeploymentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoDeploymentError';
+  }
+}
+
+/** Every upstream tried failed in a way another upstream could have fixed. */
+export class AllUpstreamsFailedError extends Error {
+  constructor(readonly alias: string, readonly attempts: readonly AttemptRecord[]) {
+    super(`All upstreams failed for ${alias}: ${attempts.map((a) => `${a.deployment}: ${a.message}`).join('; ')}`);
+    this.name = 'AllUpstreamsFailedError';
+  }
+}
+
+export class DeadlineExceededError extends Error {
+  constructor(readonly alias: string, readonly deadlineMs: number, readonly attempts: readonly AttemptRecord[]) {
+    super(`No upstream answered ${alias} within the request deadline of ${deadlineMs} ms${attempts.length ? ` (tried: ${attempts.map((a) => `${a.deployment}: ${a.message}`).join('; ')})` : ''}`);
+    this.name = 'DeadlineExceededError';
+  }
+}
+
+/** The upstream refused the request as malformed (the caller's fault): passed on at once, no fallback. */
+export class UpstreamRejectedRequestError extends Error {
+  constructor(readonly status: number, message: string, readonly attempts: readonly AttemptRecord[]) {
+    super(message);
+    this.name = 'UpstreamRejectedRequestError';
+  }
+}
+
+/** The client went away; nothing is sent. */
+export class ClientClosedError extends Error {
+  constructor() {
+    super('client closed the connection');
+    this.name = 'ClientClosedError';
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Everything the gateway builds once at start from its config, handed to Nest as one value
+ * (a class token, so no string DI tokens). Controllers stay thin: they read from here.
+ */
+import type { GatewayConfig } from '@orcest/config';
+import { UpstreamClient } from '@orcest/providers';
+import { ChatCompletionsService } from './completions/chat-completions.service';
+import { FallbackWalk } from './completions/fallback-walk';
+import { DeploymentRegistry } from './deployments/deployment-registry';
+
+export class GatewayContext {
+  readonly registry: DeploymentRegistry;
+  readonly client = new UpstreamClient();
+  readonly completions: ChatCompletionsService;
+  readonly startedAt = Date.now();
+
+  constructor(readonly config: GatewayConfig) {
+    this.registry = new DeploymentRegistry(config);
+    this.completions = new ChatCompletionsService(this.registry, new FallbackWalk(config.router), this.client, config.router);
+  }
+}

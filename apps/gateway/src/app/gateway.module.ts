@@ -1,0 +1,18 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ChatCompletionsController } from './completions/chat-completions.controller';
+import { GatewayContext } from './gateway-context';
+import { ApiAuthGuard } from './http/auth.guard';
+import { InfoController } from './info/info.controller';
+import { ModelsController } from './info/models.controller';
+import { UpstreamsController } from './info/upstreams.controller';
+
+@Module({})
+export class GatewayModule {
+  static register(context: GatewayContext): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [InfoController, UpstreamsController, ModelsController, ChatCompletionsController],
+      providers: [{ provide: GatewayContext, useValue: context }, ApiAuthGuard],
+    };
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The one place where every error becomes an HTTP answer in OpenAI's shape
+ * `{"error":{"message","type","param","code"}}`. Used by the Nest exception filter and by
+ * Fastify's own error handler (body parsing happens before Nest sees the request).
+ */
+import { randomUUID } from 'node:crypto';
+import { HttpException, Logger } from '@nestjs/common';
+import { UnknownPolicyError } from '@orcest/routing';
+import { attemptHeaders } from '../completions/route-headers';
+import {
+  AllUpstreamsFailedError,
+  AuthenticationError,
+  DeadlineExceededError,
+  InvalidRequestError,
+  ModelNotFoundError,
+  NoDeploymentError,
+  UpstreamRejectedRequestError,
+} from '../errors';
+
+export interface OpenAiErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+export interface MappedError {
+  readonly status: number;
+  readonly body: OpenAiErrorBody;
+  readonly headers: Record<string, string>;
+}
+
+const logger = new Logger('GatewayError');
+
+function mapped(status: number, message: string, type: string, code: string | null, param: string | null = null, headers: Record<string, string> = {}): MappedError {
+  return { status, body: { error: { message, type, param, code } }, headers };
+}
+
+/** Fastify's own errors (body parser, limits) carry a `statusCode` and a `code` such as FST_ERR_CTP_INVALID_JSON. */
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  message: string;
+}
+
+export function mapError(error: unknown): MappedError {
+  if (error instanceof InvalidRequestError) return mapped(400, error.message, 'invalid_request_error', error.code, error.param);
+  if (error instanceof UnknownPolicyError) return mapped(400, error.message, 'invalid_request_error', 'invalid_policy', 'x-rainymodel-policy');
+  if (error instanceof AuthenticationError) {
+    return mapped(401, error.message, 'invalid_request_error', 'invalid_api_key', null, { 'www-authenticate': 'Bearer' });
+  }
+  if (error instanceof ModelNotFoundError) return mapped(404, error.message, 'invalid_request_error', 'model_not_found', 'model');
+  if (error instanceof NoDeploymentError) return mapped(503, error.message, 'service_unavailable', 'no_deployment_available');
+  if (error instanceof AllUpstreamsFailedError) return mapped(502, error.message, 'upstream_error', 'all_upstreams_failed', null, attemptHeaders(error.attempts));
+  if (error instanceof DeadlineExceededError) return mapped(504, error.message, 'timeout', 'deadline_exceeded', null, attemptHeaders(error.attempts));
+  if (error instanceof UpstreamRejectedRequestError) {
+    return mapped(error.status, `Upstream rejected the request: ${error.message}`, 'invalid_request_error', 'upstream_rejected_request', null, attemptHeaders(error.attempts));
+  }
+  if (error instanceof HttpException) {
+    // Nest wraps Fastify's body-parser errors; the original carries the precise code.
+    const cause = error.cause as FastifyLikeError | undefined;
+    if (typeof cause?.statusCode === 'number' && cause.statusCode < 500) return mapFastifyError(cause);
+    const status = error.getStatus();
+    if (status === 404) return mapped(404, 'Not found. See GET / for the endpoints.', 'invalid_request_error', 'not_found');
+    if (status < 500) return mapped(status, error.message, 'invalid_request_error', null);
+  }
+  const fastifyError = error as FastifyLikeError;
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return mapFastifyError(fastifyError);
+  }
+  const errorId = randomUUID();
+  logger.error(`internal error ${errorId}: ${(error as Error)?.stack ?? String(error)}`);
+  return mapped(500, `Internal error (id ${errorId}). It has been logged.`, 'server_error', 'internal_error');
+}
+
+function mapFastifyError(error: FastifyLikeError): MappedError {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return mapped(413, 'Request body is too large.', 'invalid_request_error', 'request_too_large');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return mapped(400, `Could not parse the JSON body of your request: ${error.message}`, 'invalid_request_error', 'invalid_json');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return mapped(415, 'Unsupported content type: send application/json.', 'invalid_request_error', 'unsupported_media_type');
+    default:
+      // JSON.parse's own SyntaxError from the JSON body parser arrives as a 400 without an FST code.
+      if (error.statusCode === 400) return mapped(400, `Could not parse the JSON body of your request: ${error.message}`, 'invalid_request_error', 'invalid_json');
+      return mapped(error.statusCode as number, error.message, 'invalid_request_error', null);
+  }
+}

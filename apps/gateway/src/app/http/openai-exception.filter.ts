@@ -1,0 +1,22 @@
+/** Nest's side of the error mapping: everything thrown by guards and controllers. */
+import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ClientClosedError } from '../errors';
+import { mapError } from './openai-error-mapper';
+
+@Catch()
+export class OpenAiExceptionFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    sendError(host.switchToHttp().getResponse<FastifyReply>(), exception);
+  }
+}
+
+export function sendError(reply: FastifyReply, exception: unknown): void {
+  // The client is gone, or a stream was already committed (the SSE writer reports its own errors).
+  if (exception instanceof ClientClosedError || reply.sent || reply.raw.headersSent) {
+    if (!reply.raw.writableEnded) reply.raw.end();
+    return;
+  }
+  const { status, body, headers } = mapError(exception);
+  void reply.code(status).headers(headers).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+}

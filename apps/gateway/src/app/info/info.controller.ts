@@ -1,0 +1,39 @@
+/** Unauthenticated service info and liveness. Never shows keys or upstream URLs. */
+import { Controller, Get, Inject } from '@nestjs/common';
+import { POLICIES } from '@orcest/routing';
+import { GatewayContext } from '../gateway-context';
+
+@Controller()
+export class InfoController {
+  constructor(@Inject(GatewayContext) private readonly context: GatewayContext) {}
+
+  @Get()
+  info() {
+    return {
+      service: 'RainyModel',
+      description: 'OpenAI-compatible LLM routing gateway of the Orcest AI platform',
+      models: this.context.registry.aliases,
+      policies: POLICIES,
+      endpoints: [
+        { method: 'GET', path: '/', auth: false, description: 'this document' },
+        { method: 'GET', path: '/health', auth: false, description: 'liveness and config summary' },
+        { method: 'GET', path: '/health/upstreams', auth: true, description: 'per-deployment circuit state, latency and last error' },
+        { method: 'GET', path: '/v1/models', auth: true, description: 'model aliases (?all=true adds deployments)' },
+        { method: 'POST', path: '/v1/chat/completions', auth: true, description: 'chat completions, streaming and tools' },
+      ],
+    };
+  }
+
+  @Get('health')
+  health() {
+    const { registry, config } = this.context;
+    return {
+      status: 'ok',
+      uptime_s: Math.round((Date.now() - this.context.startedAt) / 1000),
+      auth: config.auth.masterKey ? 'master_key' : 'open',
+      aliases: registry.aliases.map((alias) => ({ alias, deployments: registry.forAlias(alias).length })),
+      deployments: registry.all.length,
+      skipped_deployments: config.skipped.length,
+    };
+  }
+}

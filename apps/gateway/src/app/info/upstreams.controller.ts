@@ -1,0 +1,34 @@
+/** GET /health/upstreams: what each deployment looks like from here, without spending tokens. */
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { GatewayContext } from '../gateway-context';
+import { ApiAuthGuard } from '../http/auth.guard';
+
+@Controller('health/upstreams')
+@UseGuards(ApiAuthGuard)
+export class UpstreamsController {
+  constructor(@Inject(GatewayContext) private readonly context: GatewayContext) {}
+
+  @Get()
+  list() {
+    const now = Date.now();
+    const data = this.context.registry.all.map((d) => {
+      const { breaker, latencyEwmaMs, lastError, successes, failures } = d.health;
+      const state = breaker.state(now);
+      return {
+        name: d.name,
+        alias: d.alias,
+        tier: d.tier,
+        upstream: d.upstream,
+        model: d.model,
+        circuit: state,
+        cooldown_remaining_ms: state === 'open' ? breaker.cooldownEndsAt - now : 0,
+        latency_ewma_ms: latencyEwmaMs === null ? null : Math.round(latencyEwmaMs * 10) / 10,
+        successes,
+        failures,
+        last_error: lastError,
+      };
+    });
+    const skipped = this.context.config.skipped.map((s) => ({ alias: s.alias, model: s.model, reason: s.reason }));
+    return { object: 'list', data, skipped };
+  }
+}

@@ -1,0 +1,18 @@
+/** Entry point of `node dist/apps/gateway/main.js`: config from the environment, then listen. */
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadGatewayConfig } from '@orcest/config';
+import { createGatewayApp } from './app/create-gateway-app';
+
+async function main(): Promise<void> {
+  const config = loadGatewayConfig(process.env);
+  const app = await createGatewayApp(config);
+  await app.listen(config.server.port, config.server.host);
+  const shownHost = config.server.host === '0.0.0.0' ? 'localhost' : config.server.host;
+  new Logger('RainyModel').log(`gateway listening on http://${shownHost}:${config.server.port} (OpenAI base URL http://${shownHost}:${config.server.port}/v1), config ${config.configFile}`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(`RainyModel: ${error.message}`);
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+/**
+ * The one HTTP client every upstream call goes through: an undici Agent with keep-alive pools
+ * per origin. Timeouts are the caller's (an AbortSignal), so undici's own header/body timers
+ * are off and cannot fire behind the gateway's back.
+ */
+import { Agent, request, type Dispatcher } from 'undici';
+import type { UpstreamRequest, UpstreamTarget } from '../contract';
+
+export type UpstreamResponse = Dispatcher.ResponseData;
+
+export class UpstreamClient {
+  private readonly agent = new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    connect: { timeout: 30_000 },
+  });
+
+  send(target: UpstreamTarget, upstreamRequest: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+    return request(target.baseUrl + upstreamRequest.path, {
+      method: 'POST',
+      headers: upstreamRequest.headers,
+      body: upstreamRequest.body,
+      signal,
+      dispatcher: this.agent,
+    });
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Per-deployment circuit breaker, LiteLLM's `allowed_fails` / `cooldown_time` semantics:
+ * `allowedFails` failures within `cooldownMs` open the circuit for `cooldownMs`. When the
+ * cooldown ends the circuit is half-open: exactly one request (the probe) goes through; its
+ * success closes the circuit, its failure opens it for another full cooldown. Pure state
+ * machine: time comes in as an argument, so tests need no clock.
+ */
+export type CircuitState = 'closed' | 'open' | 'half_open';
+
+export interface BreakerSettings {
+  readonly allowedFails: number;
+  readonly cooldownMs: number;
+}
+
+/** What `tryAcquire` granted: a normal attempt, the half-open probe, or nothing. */
+export type Admission = 'normal' | 'probe' | 'rejected';
+
+export class CircuitBreaker {
+  /** Times of recent failures, oldest first, at most `allowedFails` kept. */
+  private failures: number[] = [];
+  private openUntil = 0;
+  private probeInFlight = false;
+
+  constructor(private readonly settings: BreakerSettings) {}
+
+  state(now: number): CircuitState {
+    if (this.openUntil === 0) return 'closed';
+    return now < this.openUntil ? 'open' : 'half_open';
+  }
+
+  /** When the current cooldown ends (0 when closed). */
+  get cooldownEndsAt(): number {
+    return this.openUntil;
+  }
+
+  /** Whether a request could be admitted now, without taking the probe slot. */
+  isAvailable(now: number): boolean {
+    const state = this.state(now);
+    return state === 'closed' || (state === 'half_open' && !this.probeInFlight);
+  }
+
+  tryAcquire(now: number): Admission {
+    const state = this.state(now);
+    if (state === 'closed') return 'normal';
+    if (state === 'open' || this.probeInFlight) return 'rejected';
+    this.probeInFlight = true;
+    return 'probe';
+  }
+
+  /**
+   * Admits a request whatever the state: used when every deployment is cooling down and this
+   * one recovers first. Counts as the probe, so its outcome closes or re-opens the circuit.
+   */
+  forceAcquire(): Admission {
+    if (this.openUntil === 0) return 'normal';
+    this.probeInFlight = true;
+    return 'probe';
+  }
+
+  recordSuccess(admission: Admission): void {
+    if (admission === 'probe') this.probeInFlight = false;
+    this.failures = [];
+    this.openUntil = 0;
+  }
+
+  recordFailure(now: number, admission: Admission): void {
+    if (admission === 'probe') {
+      this.probeInFlight = false;
+      this.failures = [];
+      this.openUntil = now + this.settings.cooldownMs;
+      return;
+    }
+    const windowStart = now - this.settings.cooldownMs;
+    this.failures = this.failures.filter((t) => t > windowStart);
+    this.failures.push(now);
+    if (this.failures.length > this.settings.allowedFails) this.failures.shift();
+    if (this.failures.length >= this.settings.allowedFails) {
+      this.failures = [];
+      // A failure while already open (a request admitted before it opened) extends the cooldown.
+      this.openUntil = Math.max(this.openUntil, now + this.settings.cooldownMs);
+    }
+  }
+
+  /** The attempt ended without a verdict on the upstream (the client went away): free the probe slot. */
+  release(admission: Admission): void {
+    if (admission === 'probe') this.probeInFlight = false;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Fake OpenAI chat-completions server: `POST /v1/chat/completions` (whole JSON or SSE stream,
+ * tool calls included) and `GET /v1/models`, with OpenAI's error shape. Its `baseUrl`
+ * (`http://127.0.0.1:PORT/v1`) is what a gateway config's `api_base` should be, as for
+ * the real `https://api.openai.com/v1`.
+ */
+import type { ChatCompletion, ChatCompletionChunk, ToolCall, ToolCallDelta } from '@orcest/providers';
+import { splitFragments, type AnswerContent } from './behavior';
+import { FakeUpstream, type FakeUpstreamOptions } from './fake-upstream';
+import { requestModel, type FakeProtocol, type JsonObject, type Rendition, type Route } from './protocol';
+
+const CHAT_PATH = '/v1/chat/completions';
+const DONE = 'data: [DONE]\n\n';
+/** Looks like the start of a chunk, then is not JSON: a client must reject it, not skip it. */
+const MALFORMED_CHUNK = 'data: {"choices": [ garbage\n\n';
+
+/** Starts a fake OpenAI server on 127.0.0.1 with a random port. */
+export function startFakeOpenAi(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
+  return FakeUpstream.start(openAiProtocol(options), options);
+}
+
+export function openAiProtocol(options: FakeUpstreamOptions = {}): FakeProtocol {
+  const owner = options.name ?? 'openai';
+  const created = nowSeconds();
+  const models = JSON.stringify({
+    object: 'list',
+    data: (options.models ?? ['fake-model']).map((id) => ({ id, object: 'model', created, owned_by: owner })),
+  });
+  const notFound: Route = { kind: 'not-found' };
+  const chat: Route = { kind: 'chat' };
+  const modelList: Route = { kind: 'static', answer: { status: 200, body: models } };
+  let sequence = 0;
+  return {
+    name: 'openai',
+    basePath: '/v1',
+    streamContentType: 'text/event-stream; charset=utf-8',
+    route: (method, path) => (method === 'POST' && path === CHAT_PATH ? chat : method === 'GET' && path === '/v1/models' ? modelList : notFound),
+    reject: () => undefined,
+    errorBody: openAiErrorBody,
+    notFoundMessage: (method, path) => `Invalid URL (${method} ${path})`,
+    badJsonMessage: () => 'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly.)',
+    render: (request, content) => new OpenAiRendition(request, content, ++sequence),
+  };
+}
+
+/** `{"error":{"message","type","param","code"}}` with the type and code OpenAI uses for that status. */
+export function openAiErrorBody(status: number, message: string): string {
+  const [type, code] = errorKind(status);
+  return JSON.stringify({ error: { message, type, param: null, code } });
+}
+
+function errorKind(status: number): [string, string | null] {
+  if (status === 401) return ['invalid_request_error', 'invalid_api_key'];
+  if (status === 403) return ['invalid_request_error', 'unsupported_country_region_territory'];
+  if (status === 404) return ['invalid_request_error', 'model_not_found'];
+  if (status === 429) return ['requests', 'rate_limit_exceeded'];
+  if (status >= 500) return ['server_error', null];
+  return ['invalid_request_error', null];
+}
+
+type Delta = ChatCompletionChunk['choices'][number]['delta'];
+type FinishReason = ChatCompletion['choices'][number]['finish_reason'];
+
+class OpenAiRendition implements Rendition {
+  readonly stream: boolean;
+  private readonly id: string;
+  private readonly created = nowSeconds();
+  private readonly model: string;
+  private readonly includeUsage: boolean;
+
+  constructor(
+    request: JsonObject,
+    private readonly content: AnswerContent,
+    private readonly sequence: number,
+  ) {
+    this.stream = request['stream'] === true;
+    this.id = `chatcmpl-fake${sequence}`;
+    this.model = requestModel(request);
+    const options = request['stream_options'];
+    this.includeUsage = typeof options === 'object' && options !== null && (options as Record<string, unknown>)['include_usage'] === true;
+  }
+
+  completion(): string {
+    const { text, toolCalls } = this.content;
+    const calls: ToolCall[] = toolCalls.map((call, i) => ({ id: this.toolCallId(i), type: 'function', function: { name: call.name, arguments: call.arguments } }));
+    const message: ChatCompletion['choices'][number]['message'] & { refusal: null } = {
+      role: 'assistant',
+      // OpenAI sends null content when the answer is only tool calls.
+      content: text === '' && calls.length > 0 ? null : text,
+      refusal: null,
+    };
+    if (calls.length > 0) message.tool_calls = calls;
+    const completion: ChatCompletion & { system_fingerprint: string } = {
+      id: this.id,
+      object: 'chat.completion',
+      created: this.created,
+      model: this.model,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: this.finishReason() }],
+      usage: this.usage(),
+      system_fingerprint: 'fp_fake',
+    };
+    return JSON.stringify(completion);
+  }
+
+  streamStart(): string {
+    return this.chunk({ role: 'assistant', content: '' }, null);
+  }
+
+  textChunk(text: string): string {
+    return this.chunk({ content: text }, null);
+  }
+
+  streamEnd(): string {
+    let out = '';
+    this.content.toolCalls.forEach((call, index) => {
+      const opening: ToolCallDelta = { index, id: this.toolCallId(index), type: 'function', function: { name: call.name, arguments: '' } };
+      out += this.chunk({ tool_calls: [opening] }, null);
+      for (const fragment of splitFragments(call.arguments)) out += this.chunk({ tool_calls: [{ index, function: { arguments: fragment } }] }, null);
+    });
+    out += this.chunk({}, this.finishReason());
+    if (this.includeUsage) {
+      const usageChunk: ChatCompletionChunk = { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: this.usage() };
+      out += `data: ${JSON.stringify(usageChunk)}\n\n`;
+    }
+    return out + DONE;
+  }
+
+  malformedChunk(): string {
+    return MALFORMED_CHUNK;
+  }
+
+  errorEvent(message: string): string {
+    return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: null } })}\n\n`;
+  }
+
+  private chunk(delta: Delta, finishReason: FinishReason): string {
+    const chunk: ChatCompletionChunk = {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      choices: [{ index: 0, delta, finish_reason: finishReason }],
+    };
+    // Like OpenAI: with include_usage every chunk carries `usage: null` until the usage chunk.
+    if (this.includeUsage) chunk.usage = null;
+    return `data: ${JSON.stringify(chunk)}\n\n`;
+  }
+
+  private finishReason(): FinishReason {
+    return this.content.toolCalls.length > 0 ? 'tool_calls' : 'stop';
+  }
+
+  private usage(): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+    const { prompt, completion } = this.content.usage;
+    return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  }
+
+  private toolCallId(index: number): string {
+    return `call_fake${this.sequence}_${index}`;
+  }
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
