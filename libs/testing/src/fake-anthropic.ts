@@ -42,7 +42,7 @@ export function anthropicProtocol(options: FakeUpstreamOptions = {}): FakeProtoc
       return undefined;
     },
     errorBody: anthropicErrorBody,
-    notFoundMessage: (method, path) => `Not Found: ${method} ${path}`,
+    notFoundBody: (method, path) => anthropicErrorBody(404, `Not Found: ${method} ${path}`),
     badJsonMessage: () => 'There was an issue with your request body: it is not a valid JSON object',
     render: (request, content) => new AnthropicRendition(request, content, ++sequence),
   };

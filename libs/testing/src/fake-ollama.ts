@@ -42,7 +42,7 @@ export function ollamaProtocol(options: FakeUpstreamOptions = {}): FakeProtocol 
     route: (method, path) => routes[`${method} ${path}`] ?? notFound,
     reject: () => undefined,
     errorBody: ollamaErrorBody,
-    notFoundMessage: () => '404 page not found',
+    notFoundBody: () => ollamaErrorBody(404, '404 page not found'),
     badJsonMessage: () => 'invalid character looking for beginning of value',
     render: (request, content) => new OllamaRendition(request, content),
   };

@@ -37,7 +37,8 @@ export function openAiProtocol(options: FakeUpstreamOptions = {}): FakeProtocol 
     route: (method, path) => (method === 'POST' && path === CHAT_PATH ? chat : method === 'GET' && path === '/v1/models' ? modelList : notFound),
     reject: () => undefined,
     errorBody: openAiErrorBody,
-    notFoundMessage: (method, path) => `Invalid URL (${method} ${path})`,
+    // OpenAI's answer to a wrong URL: no code (unlike a scripted 404, which means an unknown model).
+    notFoundBody: (method, path) => JSON.stringify({ error: { message: `Invalid URL (${method} ${path})`, type: 'invalid_request_error', param: null, code: null } }),
     badJsonMessage: () => 'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly.)',
     render: (request, content) => new OpenAiRendition(request, content, ++sequence),
   };

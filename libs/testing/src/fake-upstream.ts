@@ -255,7 +255,7 @@ export class FakeUpstream {
       this.requests.push({ method, path: url, headers: req.headers, body, receivedAt: Date.now() });
       if (this.requests.length > this.maxRecorded) this.requests.shift();
     }
-    if (route.kind === 'not-found') return this.sendError(exchange, 404, this.protocol.notFoundMessage(method, url));
+    if (route.kind === 'not-found') return exchange.send(404, JSON_TYPE, this.protocol.notFoundBody(method, url));
     if (route.kind === 'static') return exchange.send(route.answer.status, JSON_TYPE, route.answer.body);
 
     this.hitCount++;

@@ -48,8 +48,8 @@ export interface FakeProtocol {
   reject(headers: IncomingHttpHeaders): { readonly status: number; readonly message: string } | undefined;
   /** The error body for an HTTP status, in the protocol's shape. */
   errorBody(status: number, message: string): string;
-  /** Body of a 404 for a path the protocol does not serve. */
-  notFoundMessage(method: string, path: string): string;
+  /** The whole body of the 404 for a path the protocol does not serve. */
+  notFoundBody(method: string, path: string): string;
   /** Body of a 400 for a request body that is not a JSON object. */
   badJsonMessage(raw: string): string;
   render(request: JsonObject, content: AnswerContent): Rendition;

@@ -7,6 +7,7 @@ import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GatewayConfig } from '@orcest/config';
+import { registerChatCompletionsRoute } from './completions/chat-completions.route';
 import { GatewayContext } from './gateway-context';
 import { GatewayModule } from './gateway.module';
 import { OpenAiExceptionFilter, sendError } from './http/openai-exception.filter';
@@ -40,7 +41,8 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(context), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],
-    bodyParser: true,
+    // Fastify's own JSON parser: Nest's wrapper adds an async scope per request and buys us nothing.
+    bodyParser: false,
   });
   app.useGlobalFilters(new OpenAiExceptionFilter());
   app.enableCors({ origin: true, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
@@ -49,8 +51,9 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
     reply.header('x-request-id', req.id);
     done();
   });
-  // Body-parser failures (bad JSON, too large) happen before Nest's filters can see them.
+  // Body-parser failures (bad JSON, too large) and the Fastify-level chat route end up here.
   fastify.setErrorHandler((error, _req, reply) => sendError(reply, error));
+  registerChatCompletionsRoute(fastify, context);
   app.enableShutdownHooks();
   const close = app.close.bind(app);
   app.close = async () => {

@@ -7,14 +7,17 @@ import { UpstreamClient } from '@orcest/providers';
 import { ChatCompletionsService } from './completions/chat-completions.service';
 import { FallbackWalk } from './completions/fallback-walk';
 import { DeploymentRegistry } from './deployments/deployment-registry';
+import { MasterKeyAuth } from './http/master-key';
 
 export class GatewayContext {
   readonly registry: DeploymentRegistry;
   readonly client = new UpstreamClient();
   readonly completions: ChatCompletionsService;
   readonly startedAt = Date.now();
+  readonly auth: MasterKeyAuth;
 
   constructor(readonly config: GatewayConfig) {
+    this.auth = new MasterKeyAuth(config.auth.masterKey);
     this.registry = new DeploymentRegistry(config);
     this.completions = new ChatCompletionsService(this.registry, new FallbackWalk(config.router), this.client, config.router);
   }

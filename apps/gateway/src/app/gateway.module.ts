@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ChatCompletionsController } from './completions/chat-completions.controller';
 import { GatewayContext } from './gateway-context';
 import { ApiAuthGuard } from './http/auth.guard';
 import { InfoController } from './info/info.controller';
@@ -11,7 +10,7 @@ export class GatewayModule {
   static register(context: GatewayContext): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [InfoController, UpstreamsController, ModelsController, ChatCompletionsController],
+      controllers: [InfoController, UpstreamsController, ModelsController],
       providers: [{ provide: GatewayContext, useValue: context }, ApiAuthGuard],
     };
   }

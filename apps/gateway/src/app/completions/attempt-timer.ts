@@ -1,23 +1,22 @@
 /**
- * One AbortController per upstream attempt, fed by three causes: the attempt's own timer
+ * One abort signal per upstream attempt, fed by three causes: the attempt's own timer
  * (per-deployment timeout, time to first token, idle gap), the request deadline, and the
  * client going away. Remembers which fired so the failure can say why.
  */
+import { AbortLink } from './abort-link';
+
 export type AbortCause = 'timeout' | 'deadline' | 'idle' | 'client';
 
 export class AttemptTimer {
-  readonly controller = new AbortController();
+  /** Passed to the upstream request; aborting it cancels the request or its body. */
+  readonly signal = new AbortLink();
   cause: AbortCause | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly onClientAbort = (): void => this.abort('client');
 
-  constructor(private readonly clientSignal: AbortSignal) {
+  constructor(private readonly clientSignal: AbortLink) {
     if (clientSignal.aborted) this.abort('client');
-    else clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
+    else clientSignal.once('abort', this.onClientAbort);
   }
 
   /** (Re)starts the timer: after `ms` the attempt is aborted with `cause`. */
@@ -34,12 +33,12 @@ export class AttemptTimer {
   abort(cause: AbortCause): void {
     if (this.cause) return;
     this.cause = cause;
-    this.controller.abort();
+    this.signal.abort();
   }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.clientSignal.removeEventListener('abort', this.onClientAbort);
+    this.clientSignal.removeListener('abort', this.onClientAbort);
   }
 }

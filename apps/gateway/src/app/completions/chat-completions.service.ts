@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
 import { ModelNotFoundError, NoDeploymentError } from '../errors';
+import { AbortLink } from './abort-link';
 import { validateChatRequest } from './chat-request-validator';
 import type { FallbackWalk } from './fallback-walk';
 import { routeHeaders } from './route-headers';
@@ -73,7 +74,7 @@ export class ChatCompletionsService {
     return ordered;
   }
 
-  private call(deployment: Deployment, request: ChatRequest, clientSignal: AbortSignal): UpstreamCall {
+  private call(deployment: Deployment, request: ChatRequest, clientSignal: AbortLink): UpstreamCall {
     return new UpstreamCall(this.client, deployment, request, clientSignal);
   }
 }
@@ -83,11 +84,11 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 /** Aborts when the client's connection closes before the response was fully written. */
-function clientGone(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
+function clientGone(reply: FastifyReply): AbortLink {
+  const link = new AbortLink();
   const res = reply.raw;
   res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) link.abort();
   });
-  return controller.signal;
+  return link;
 }

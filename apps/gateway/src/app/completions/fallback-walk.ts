@@ -17,13 +17,14 @@ import type { Admission } from '@orcest/routing';
 import type { Deployment } from '../deployments/deployment';
 import { AllUpstreamsFailedError, ClientClosedError, DeadlineExceededError, NoDeploymentError, UpstreamRejectedRequestError, type AttemptRecord } from '../errors';
 import { AttemptFailure, failureFromError } from './attempt-failure';
+import type { AbortLink } from './abort-link';
 import type { AttemptBudget } from './upstream-call';
 
 export interface WalkRequest {
   readonly alias: string;
   readonly deployments: readonly Deployment[];
   readonly startedAt: number;
-  readonly clientSignal: AbortSignal;
+  readonly clientSignal: AbortLink;
   /** Per-attempt timeout to use for a deployment (streaming uses its time-to-first-token limit). */
   readonly timeoutOf: (deployment: Deployment) => number;
 }
@@ -109,7 +110,7 @@ export class FallbackWalk {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortLink): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new ClientClosedError());
     const onAbort = () => {
@@ -117,9 +118,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       reject(new ClientClosedError());
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal.removeListener('abort', onAbort);
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal.once('abort', onAbort);
   });
 }

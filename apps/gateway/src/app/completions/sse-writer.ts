@@ -24,14 +24,14 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
   let upstreamEnded = false;
   try {
     doneSent = decoder.finished;
-    await write(res, frame(opened.preamble) + (doneSent ? DONE : ''));
-    if (doneSent) res.end();
+    // One write per upstream read, and the last one ends the response: every write is a syscall.
+    await send(res, frame(opened.preamble), doneSent);
     timer.arm(idleTimeoutMs, 'idle');
     for (;;) {
       const next = await body.next();
       if (next.done) {
         upstreamEnded = true;
-        if (!doneSent) await write(res, frame(decoder.end()) + DONE);
+        if (!doneSent) await send(res, frame(decoder.end()), true);
         return { clientClosed: false };
       }
       timer.refresh();
@@ -39,9 +39,7 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
       if (doneSent) continue;
       const events = decoder.push(next.value);
       doneSent = decoder.finished;
-      const out = frame(events) + (doneSent ? DONE : '');
-      if (out !== '') await write(res, out);
-      if (doneSent) res.end();
+      if (events.length > 0 || doneSent) await send(res, frame(events), doneSent);
     }
   } catch (error) {
     if (doneSent) return { clientClosed: false };
@@ -50,12 +48,12 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
       timer.cause === 'idle'
         ? new AttemptFailure('stream_stalled', `upstream sent nothing for ${idleTimeoutMs} ms mid-stream`, true)
         : failureFromError(error);
-    res.write(`data: ${JSON.stringify({ error: { message: `Upstream stream failed after it began: ${failure.message}`, type: 'upstream_error', param: null, code: failure.reason } })}\n\n`);
+    res.end(`data: ${JSON.stringify({ error: { message: `Upstream stream failed after it began: ${failure.message}`, type: 'upstream_error', param: null, code: failure.reason } })}\n\n`);
     return { failure, clientClosed: false };
   } finally {
     timer.dispose();
     if (!upstreamEnded) timer.abort('client');
-    res.end();
+    if (!res.writableEnded) res.end();
   }
 }
 
@@ -65,7 +63,12 @@ function frame(events: readonly StreamEvent[]): string {
   return out;
 }
 
-async function write(res: ServerResponse, text: string): Promise<void> {
-  if (text === '' || res.destroyed) return;
-  if (!res.write(text)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+/** Writes `text`, ending the response with `[DONE]` when `last`; waits for the client to drain. */
+async function send(res: ServerResponse, text: string, last: boolean): Promise<void> {
+  if (res.destroyed) return;
+  if (last) {
+    res.end(text + DONE);
+    return;
+  }
+  if (text !== '' && !res.write(text)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
 }

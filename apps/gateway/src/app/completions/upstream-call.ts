@@ -8,6 +8,7 @@ import type { ChatRequest, DecodedCompletion, StreamDecoder, StreamEvent, Upstre
 import type { Deployment } from '../deployments/deployment';
 import { ClientClosedError } from '../errors';
 import { AttemptFailure, failureFromError, failureFromStatus } from './attempt-failure';
+import type { AbortLink } from './abort-link';
 import { AttemptTimer } from './attempt-timer';
 
 /** What a walk gives each attempt: how long it may take and whether that limit is the request deadline. */
@@ -30,7 +31,7 @@ export class UpstreamCall {
     private readonly client: UpstreamClient,
     private readonly deployment: Deployment,
     private readonly request: ChatRequest,
-    private readonly clientSignal: AbortSignal,
+    private readonly clientSignal: AbortLink,
   ) {}
 
   async complete(budget: AttemptBudget): Promise<DecodedCompletion> {

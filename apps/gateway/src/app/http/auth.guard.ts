@@ -1,17 +1,14 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { GatewayContext } from '../gateway-context';
-import { MasterKeyGuard } from './master-key.guard';
 
-/** The Nest-injectable face of MasterKeyGuard, keyed from the gateway's config. */
+/** Nest guard for the authenticated read endpoints; the chat route checks the same MasterKeyAuth. */
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
-  private readonly masterKey: MasterKeyGuard;
-
-  constructor(@Inject(GatewayContext) context: GatewayContext) {
-    this.masterKey = new MasterKeyGuard(context.config.auth.masterKey);
-  }
+  constructor(@Inject(GatewayContext) private readonly context: GatewayContext) {}
 
   canActivate(context: ExecutionContext): boolean {
-    return this.masterKey.canActivate(context);
+    this.context.auth.check(context.switchToHttp().getRequest<FastifyRequest>().headers.authorization);
+    return true;
   }
 }

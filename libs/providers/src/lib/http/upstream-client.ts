@@ -3,6 +3,7 @@
  * per origin. Timeouts are the caller's (an AbortSignal), so undici's own header/body timers
  * are off and cannot fire behind the gateway's back.
  */
+import type { EventEmitter } from 'node:events';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { UpstreamRequest, UpstreamTarget } from '../contract';
 
@@ -17,7 +18,8 @@ export class UpstreamClient {
     connect: { timeout: 30_000 },
   });
 
-  send(target: UpstreamTarget, upstreamRequest: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+  /** `signal` may be an AbortSignal or any EventEmitter with `aborted` and an `abort` event (undici accepts both). */
+  send(target: UpstreamTarget, upstreamRequest: UpstreamRequest, signal: AbortSignal | EventEmitter): Promise<UpstreamResponse> {
     return request(target.baseUrl + upstreamRequest.path, {
       method: 'POST',
       headers: upstreamRequest.headers,

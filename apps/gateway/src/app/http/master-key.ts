@@ -4,25 +4,22 @@
  * the API open (the start-up log warns loudly in production).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { CanActivate, ExecutionContext } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 import { AuthenticationError } from '../errors';
 
-export class MasterKeyGuard implements CanActivate {
+export class MasterKeyAuth {
   private readonly keyDigest: Buffer | null;
 
   constructor(masterKey: string) {
     this.keyDigest = masterKey ? digest(masterKey) : null;
   }
 
-  canActivate(context: ExecutionContext): boolean {
-    if (this.keyDigest === null) return true;
-    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
-    if (!header) throw new AuthenticationError('Missing API key. Send it as "Authorization: Bearer <key>".');
-    const match = /^Bearer\s+(.+)$/i.exec(header);
+  /** Throws AuthenticationError unless the Authorization header carries the master key. */
+  check(authorization: string | undefined): void {
+    if (this.keyDigest === null) return;
+    if (!authorization) throw new AuthenticationError('Missing API key. Send it as "Authorization: Bearer <key>".');
+    const match = /^Bearer\s+(.+)$/i.exec(authorization);
     if (!match) throw new AuthenticationError('Malformed Authorization header. Expected "Bearer <key>".');
     if (!timingSafeEqual(digest(match[1].trim()), this.keyDigest)) throw new AuthenticationError('Incorrect API key provided.');
-    return true;
   }
 }
 

@@ -1,0 +1,42 @@
+/**
+ * A small closed-loop load generator: `connections` workers, each sending its next request as
+ * soon as the previous answer was read in full. Latencies are kept in microseconds (autocannon
+ * rounds to whole milliseconds, too coarse for a sub-millisecond overhead).
+ */
+import { Pool } from 'undici';
+
+export async function runLoad({ url, path, headers, body, connections, durationMs, warmupMs = 1000 }) {
+  const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  const latencies = [];
+  let errors = 0;
+  let measuring = false;
+  let stopAt = Date.now() + warmupMs;
+
+  const worker = async () => {
+    while (Date.now() < stopAt) {
+      const start = process.hrtime.bigint();
+      try {
+        const res = await pool.request({ method: 'POST', path, headers, body });
+        await res.body.text();
+        if (res.statusCode !== 200) errors++;
+      } catch {
+        errors++;
+      }
+      if (measuring) latencies.push(Number(process.hrtime.bigint() - start) / 1000);
+    }
+  };
+
+  // Warm-up (connections, JIT), then the measured run.
+  await Promise.all(Array.from({ length: connections }, worker));
+  measuring = true;
+  errors = 0;
+  const started = Date.now();
+  stopAt = started + durationMs;
+  await Promise.all(Array.from({ length: connections }, worker));
+  const elapsed = (Date.now() - started) / 1000;
+  await pool.close();
+
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] / 1000;
+  return { requests: latencies.length, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99), errors };
+}
