@@ -6,7 +6,7 @@
  *
  * Streaming-only behaviors (`stream`, `stall-after-*`, `cut-stream`, `malformed-chunk`,
  * `error-event`) also have a meaning for a non-streaming request, so one script serves both:
- * - `stream`: waits `chunks × chunkDelayMs`, then answers with the whole streamed text;
+ * - `stream`: waits as long as the stream would take, then answers with its whole text;
  * - `stall-after-headers`: 200 + JSON headers, then no body byte ever;
  * - `stall-after-chunks`: headers and the first half of the JSON body, then stalls;
  * - `cut-stream`: headers and the first half of the JSON body, then the socket is destroyed;
@@ -32,7 +32,11 @@ export type Behavior =
    * before the headers.
    */
   | { readonly kind: 'answer'; readonly text?: string; readonly toolCalls?: readonly FakeToolCall[]; readonly usage?: FakeUsage; readonly delayMs?: number }
-  /** `chunks` content chunks, `chunkDelayMs` apart; chunk i carries `text` when given, else `tok<i> `. */
+  /**
+   * `chunks` content chunks, `chunkDelayMs` apart; chunk i carries `text` when given, else
+   * `tok<i> `. Without a delay (and for `answer`) the frames leave in one write, so a client
+   * usually reads them at once; give `chunkDelayMs` when the test needs them to arrive apart.
+   */
   | { readonly kind: 'stream'; readonly chunks: number; readonly chunkDelayMs?: number; readonly text?: string }
   /** Waits `ms` before sending anything, then plays `then` (default: a plain `answer`). */
   | { readonly kind: 'delay'; readonly ms: number; readonly then?: Behavior }

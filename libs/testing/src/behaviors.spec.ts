@@ -73,6 +73,9 @@ describe.each(cases)('$protocol fake behaviors', (c) => {
     expect(await whole.text()).toContain(`Hello from ${c.protocol}`);
     const streamed = await postChat(fake, c.streaming);
     expect(streamed.headers.get('content-type')).toMatch(c.streamType);
+    // Streams are chunked, as real upstreams send them, even when written in one go.
+    expect(streamed.headers.get('transfer-encoding')).toBe('chunked');
+    expect(streamed.headers.get('content-length')).toBeNull();
     const { text, outcome } = await readBody(streamed);
     expect(outcome).toBe('end');
     expect(text).toContain(c.endMarker);

@@ -53,11 +53,14 @@ export class Exchange {
     this.res.end(body);
   }
 
-  /** Status and headers, flushed now so the client sees them before any body byte. */
-  head(status: number, contentType: string): void {
+  /**
+   * Status and headers of a body sent in pieces (chunked). Flushed now unless `flush` is
+   * false, so the client sees them before any body byte (what the stall behaviors need).
+   */
+  head(status: number, contentType: string, flush = true): void {
     if (!this.open) return;
     this.res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-cache' });
-    this.res.flushHeaders();
+    if (flush) this.res.flushHeaders();
   }
 
   write(text: string): void {

@@ -34,9 +34,17 @@ export interface RecordedRequest {
   readonly headers: IncomingHttpHeaders;
   /** The parsed JSON body; the raw text when it is not JSON; undefined when empty. */
   readonly body: unknown;
-  /** `Date.now()` when the whole request body had arrived. */
+  /** `Date.now()` when the whole request body had arrived (millisecond resolution: ties are common). */
   readonly receivedAt: number;
+  /**
+   * Arrival order across every fake in this process (1, 2, 3, ...): compare `seq`, not
+   * `receivedAt`, to tell which upstream a gateway called first.
+   */
+  readonly seq: number;
 }
+
+/** Shared by all fakes, so requests to different upstreams can be ordered. */
+let arrivals = 0;
 
 interface Waiter {
   readonly done: () => boolean;
@@ -251,8 +259,9 @@ export class FakeUpstream {
     const query = url.indexOf('?');
     const route = this.protocol.route(method, query === -1 ? url : url.slice(0, query));
     const body = parseBody(raw);
+    const seq = ++arrivals;
     if (this.record) {
-      this.requests.push({ method, path: url, headers: req.headers, body, receivedAt: Date.now() });
+      this.requests.push({ method, path: url, headers: req.headers, body, receivedAt: Date.now(), seq });
       if (this.requests.length > this.maxRecorded) this.requests.shift();
     }
     if (route.kind === 'not-found') return exchange.send(404, JSON_TYPE, this.protocol.notFoundBody(method, url));

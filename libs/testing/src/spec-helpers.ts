@@ -90,7 +90,8 @@ export async function fetchErrorCode(request: Promise<Response>): Promise<string
     await request;
     return undefined;
   } catch (error) {
-    const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-    return cause?.code ?? 'unknown';
+    // Duck-typed: fetch's errors come from Node's realm, not jest's, so `instanceof Error` fails.
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    return typeof cause?.code === 'string' ? cause.code : 'unknown';
   }
 }

@@ -15,6 +15,8 @@ import { requestIdFor } from './http/request-id';
 
 export interface GatewayAppOptions {
   readonly logger?: LoggerService | LogLevel[] | false;
+  /** On close, how long open client connections (long streams) may finish before they are cut. */
+  readonly shutdownGraceMs?: number;
 }
 
 /** Headers browser clients on other subdomains may read. */
@@ -57,7 +59,10 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   app.enableShutdownHooks();
   const close = app.close.bind(app);
   app.close = async () => {
+    const server = app.getHttpServer();
+    const cut = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
     await close();
+    clearTimeout(cut);
     await context.client.close();
   };
   logStartupWarnings(config);

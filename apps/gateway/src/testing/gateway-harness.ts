@@ -20,7 +20,7 @@ export async function startGateway(configYaml: string, env: Env = {}): Promise<R
   const file = join(dir, 'config.yaml');
   writeFileSync(file, configYaml);
   const config = loadGatewayConfig({ RAINYMODEL_CONFIG: file, ...env });
-  const app = await createGatewayApp(config, { logger: false });
+  const app = await createGatewayApp(config, { logger: false, shutdownGraceMs: 300 });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('gateway did not bind a TCP port');

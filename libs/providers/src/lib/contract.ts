@@ -48,7 +48,8 @@ export interface StreamEvent {
 export interface StreamDecoder {
   /**
    * Feeds the next bytes of the upstream body. Returns the chunks completed by them, in order.
-   * Throws `UpstreamProtocolError` on a malformed event or an in-stream error event.
+   * Throws `UpstreamProtocolError` on a malformed event or an in-stream error event, carrying
+   * the chunks completed before it in `decodedBefore`.
    */
   push(bytes: Buffer): StreamEvent[];
   /** True once the upstream's own end-of-stream marker was seen (`[DONE]`, `message_stop`, `done: true`). */

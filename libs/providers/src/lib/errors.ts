@@ -1,3 +1,5 @@
+import type { StreamEvent } from './contract';
+
 /** The upstream answered, but not in a form we can pass on: garbage, a cut stream, an error event. */
 export class UpstreamProtocolError extends Error {
   constructor(
@@ -8,4 +10,16 @@ export class UpstreamProtocolError extends Error {
     super(message);
     this.name = 'UpstreamProtocolError';
   }
+
+  /**
+   * Chunks a stream decoder completed in the same `push` before it met the fault. After the
+   * first byte went to the client they are still forwarded, before the error event.
+   */
+  decodedBefore: readonly StreamEvent[] = [];
+}
+
+/** For decoders: attaches the chunks decoded so far in this push to a protocol error. */
+export function withDecodedBefore(error: unknown, events: readonly StreamEvent[]): unknown {
+  if (error instanceof UpstreamProtocolError) error.decodedBefore = events;
+  return error;
 }

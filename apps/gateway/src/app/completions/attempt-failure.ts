@@ -34,13 +34,15 @@ export function failureFromStatus(status: number, upstreamMessage: string, retry
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-export function failureFromError(error: unknown): AttemptFailure {
+/** `streaming`: a connection lost mid-body is then a cut stream (the upstream hung up before its end marker). */
+export function failureFromError(error: unknown, streaming = false): AttemptFailure {
   if (error instanceof AttemptFailure) return error;
   if (error instanceof UpstreamProtocolError) return new AttemptFailure(error.reason, error.message, true);
   const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.code ?? err.cause?.code;
   const detail = err.cause?.message ?? err.message ?? String(error);
   if (code && NETWORK_CODES.has(code)) return new AttemptFailure('connect_error', `cannot connect: ${code} ${detail}`.trim(), true);
+  if (streaming && code === 'UND_ERR_SOCKET') return new AttemptFailure('stream_cut', `upstream closed the stream before its end: ${detail}`, true);
   return new AttemptFailure('network_error', `connection failed: ${code ? `${code} ` : ''}${detail}`, true);
 }
 

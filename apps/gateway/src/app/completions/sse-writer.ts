@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import type { StreamEvent } from '@orcest/providers';
+import { UpstreamProtocolError, type StreamEvent } from '@orcest/providers';
 import { AttemptFailure, failureFromError } from './attempt-failure';
 import type { OpenedStream } from './upstream-call';
 
@@ -47,8 +47,9 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
     const failure =
       timer.cause === 'idle'
         ? new AttemptFailure('stream_stalled', `upstream sent nothing for ${idleTimeoutMs} ms mid-stream`, true)
-        : failureFromError(error);
-    res.end(`data: ${JSON.stringify({ error: { message: `Upstream stream failed after it began: ${failure.message}`, type: 'upstream_error', param: null, code: failure.reason } })}\n\n`);
+        : failureFromError(error, true);
+    const decodedBefore = error instanceof UpstreamProtocolError ? frame(error.decodedBefore) : '';
+    res.end(`${decodedBefore}data: ${JSON.stringify({ error: { message: `Upstream stream failed after it began: ${failure.message}`, type: 'upstream_error', param: null, code: failure.reason } })}\n\n`);
     return { failure, clientClosed: false };
   } finally {
     timer.dispose();

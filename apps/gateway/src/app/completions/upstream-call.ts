@@ -67,7 +67,7 @@ export class UpstreamCall {
       return { preamble, decoder, body, timer };
     } catch (error) {
       timer.dispose();
-      throw this.failure(error, timer, budget);
+      throw this.failure(error, timer, budget, true);
     }
   }
 
@@ -85,12 +85,12 @@ export class UpstreamCall {
     throw failureFromStatus(response.statusCode, adapter.errorMessage(response.statusCode, text), response.headers['retry-after']);
   }
 
-  private failure(error: unknown, timer: AttemptTimer, budget: AttemptBudget): Error {
+  private failure(error: unknown, timer: AttemptTimer, budget: AttemptBudget, streaming = false): Error {
     if (timer.cause === 'client') return new ClientClosedError();
     if (timer.cause === 'timeout') {
       return new AttemptFailure('timeout', `no ${this.request.stream ? 'first token' : 'answer'} within ${budget.ms} ms`, true);
     }
     if (timer.cause === 'deadline') return new AttemptFailure('deadline', `cut by the request deadline after ${budget.ms} ms`, true);
-    return failureFromError(error);
+    return failureFromError(error, streaming);
   }
 }

@@ -29,7 +29,12 @@ export class UpstreamClient {
     });
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  /** Lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
+  async close(graceMs = 2000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+    const outcome = await Promise.race([this.agent.close().then(() => 'closed' as const), grace]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') await this.agent.destroy();
   }
 }

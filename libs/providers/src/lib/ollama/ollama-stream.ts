@@ -5,7 +5,7 @@
  * never in fragments) get indexes counting up across the stream.
  */
 import type { StreamDecoder, StreamEvent } from '../contract';
-import { UpstreamProtocolError } from '../errors';
+import { UpstreamProtocolError, withDecodedBefore } from '../errors';
 import type { ChatCompletionChunk, ChatRequest, ToolCallDelta, Usage } from '../openai-types';
 import { excerpt, isRecord, tryParseJson } from '../shared/json';
 import { NdjsonLines } from './ndjson-lines';
@@ -35,10 +35,14 @@ export class OllamaStreamDecoder implements StreamDecoder {
 
   push(bytes: Buffer): StreamEvent[] {
     const events: StreamEvent[] = [];
-    for (const line of this.lines.push(bytes)) {
-      // Nothing after `done` belongs to the answer.
-      if (this.done) break;
-      this.decodeLine(line, events);
+    try {
+      for (const line of this.lines.push(bytes)) {
+        // Nothing after `done` belongs to the answer.
+        if (this.done) break;
+        this.decodeLine(line, events);
+      }
+    } catch (error) {
+      throw withDecodedBefore(error, events);
     }
     return events;
   }

@@ -10,7 +10,7 @@
  * JSON still fails loudly in the client's own parser — it can't pass for a complete answer.
  */
 import type { StreamDecoder, StreamEvent } from '../contract';
-import { UpstreamProtocolError } from '../errors';
+import { UpstreamProtocolError, withDecodedBefore } from '../errors';
 import { excerpt, isRecord, tryParseJson } from '../shared/json';
 import { SseParser } from '../shared/sse-parser';
 import { readUsage } from './usage';
@@ -27,14 +27,18 @@ export class OpenAiStreamDecoder implements StreamDecoder {
 
   push(bytes: Buffer): StreamEvent[] {
     const events: StreamEvent[] = [];
-    for (const message of this.parser.push(bytes)) {
-      if (this.done) continue;
-      const data = message.data;
-      if (data === '[DONE]') {
-        this.done = true;
-        continue;
+    try {
+      for (const message of this.parser.push(bytes)) {
+        if (this.done) continue;
+        const data = message.data;
+        if (data === '[DONE]') {
+          this.done = true;
+          continue;
+        }
+        events.push(this.decodeChunk(data));
       }
-      events.push(this.decodeChunk(data));
+    } catch (error) {
+      throw withDecodedBefore(error, events);
     }
     return events;
   }
