@@ -6,6 +6,7 @@ import { createGatewayApp } from './app/create-gateway-app';
 async function main(): Promise<void> {
   const config = loadGatewayConfig(process.env);
   const app = await createGatewayApp(config);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.server.port, config.server.host);
   const shownHost = config.server.host === '0.0.0.0' ? 'localhost' : config.server.host;
   new Logger('RainyModel').log(`gateway listening on http://${shownHost}:${config.server.port} (OpenAI base URL http://${shownHost}:${config.server.port}/v1), config ${config.configFile}`);

@@ -10,7 +10,7 @@ import type { GatewayConfig } from '@orcest/config';
 import { registerChatCompletionsRoute } from './completions/chat-completions.route';
 import { GatewayContext } from './gateway-context';
 import { GatewayModule } from './gateway.module';
-import { OpenAiExceptionFilter, sendError } from './http/openai-exception.filter';
+import { OpenAiExceptionFilter } from './http/openai-exception.filter';
 import { requestIdFor } from './http/request-id';
 
 export interface GatewayAppOptions {
@@ -32,7 +32,7 @@ const EXPOSED_HEADERS = [
 ];
 
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
-  const context = new GatewayContext(config);
+  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000);
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.maxBodyBytes,
     trustProxy: config.server.trustProxy,
@@ -53,18 +53,9 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
     reply.header('x-request-id', req.id);
     done();
   });
-  // Body-parser failures (bad JSON, too large) and the Fastify-level chat route end up here.
-  fastify.setErrorHandler((error, _req, reply) => sendError(reply, error));
+  // Errors of the Fastify-level chat route and of body parsing reach the global filter through
+  // Nest's own Fastify error handler.
   registerChatCompletionsRoute(fastify, context);
-  app.enableShutdownHooks();
-  const close = app.close.bind(app);
-  app.close = async () => {
-    const server = app.getHttpServer();
-    const cut = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
-    await close();
-    clearTimeout(cut);
-    await context.client.close();
-  };
   logStartupWarnings(config);
   return app;
 }

@@ -16,7 +16,11 @@ export class GatewayContext {
   readonly startedAt = Date.now();
   readonly auth: MasterKeyAuth;
 
-  constructor(readonly config: GatewayConfig) {
+  constructor(
+    readonly config: GatewayConfig,
+    /** On shutdown, how long open client connections may finish before they are cut. */
+    readonly shutdownGraceMs = 10_000,
+  ) {
     this.auth = new MasterKeyAuth(config.auth.masterKey);
     this.registry = new DeploymentRegistry(config);
     this.completions = new ChatCompletionsService(this.registry, new FallbackWalk(config.router), this.client, config.router);

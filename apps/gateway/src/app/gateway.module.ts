@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GatewayContext } from './gateway-context';
+import { GatewayShutdown } from './gateway-shutdown';
 import { ApiAuthGuard } from './http/auth.guard';
 import { InfoController } from './info/info.controller';
 import { ModelsController } from './info/models.controller';
@@ -11,7 +12,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       controllers: [InfoController, UpstreamsController, ModelsController],
-      providers: [{ provide: GatewayContext, useValue: context }, ApiAuthGuard],
+      providers: [{ provide: GatewayContext, useValue: context }, ApiAuthGuard, GatewayShutdown],
     };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The one place where every error becomes an HTTP answer in OpenAI's shape
- * `{"error":{"message","type","param","code"}}`. Used by the Nest exception filter and by
- * Fastify's own error handler (body parsing happens before Nest sees the request).
+ * `{"error":{"message","type","param","code"}}`, used by the global exception filter (which
+ * also receives Fastify's body-parser errors, wrapped by Nest, and the chat route's errors).
  */
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';

@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../config-error';
+import { loadGatewayConfig } from './gateway-config';
+
+function withConfig(yaml: string, env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'config-spec-'));
+  const file = join(dir, 'c.yaml');
+  writeFileSync(file, yaml);
+  return () => loadGatewayConfig({ RAINYMODEL_CONFIG: file, ...env });
+}
+
+const entry = (extra = '') => `
+model_list:
+  - model_name: rainymodel/auto
+    litellm_params:
+      model: openai/gpt-4o-mini
+      api_base: \${BASE:-http://localhost:1234/v1}
+      api_key: \${KEY}
+      timeout: \${T:-60}
+${extra}`;
+
+describe('loadGatewayConfig', () => {
+  it('expands env with defaults and converts seconds to ms', () => {
+    const config = withConfig(entry(), { KEY: 'k', T: '2.5' })();
+    expect(config.deployments[0]).toMatchObject({ alias: 'rainymodel/auto', apiBase: 'http://localhost:1234/v1', apiKey: 'k', timeoutMs: 2500, streamTimeoutMs: 2500 });
+    expect(config.router).toMatchObject({ numRetries: 3, allowedFails: 2, cooldownMs: 60_000, requestTimeoutMs: 300_000 });
+    expect(config.server).toMatchObject({ port: 8080, maxBodyBytes: 4 * 1024 * 1024 });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('skips a deployment whose key expands to nothing, keeping its alias', () => {
+    const config = withConfig(entry())();
+    expect(config.deployments).toHaveLength(0);
+    expect(config.aliases).toEqual(['rainymodel/auto']);
+    expect(config.skipped).toEqual([{ alias: 'rainymodel/auto', model: 'openai/gpt-4o-mini', reason: expect.stringContaining('api_key is empty') }]);
+  });
+
+  it('names the bad key and its line', () => {
+    const load = withConfig(entry(), { KEY: 'k', T: 'soon' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/c\.yaml:8: model_list\.0\.litellm_params\.timeout/);
+  });
+
+  it('rejects a model without a provider prefix, with its line', () => {
+    expect(withConfig(entry().replace('openai/gpt-4o-mini', 'gpt-4o-mini'), { KEY: 'k' })).toThrow(/c\.yaml:5: model_list\.0\.litellm_params\.model: must look like/);
+  });
+
+  it('rejects a non-http api_base and a malformed router setting', () => {
+    expect(withConfig(entry(), { KEY: 'k', BASE: 'ftp://x' })).toThrow(/api_base: "ftp:\/\/x" is not an http\(s\) URL/);
+    expect(withConfig(entry('router_settings:\n  allowed_fails: 0\n'), { KEY: 'k' })).toThrow(/router_settings\.allowed_fails/);
+  });
+
+  it('reports invalid YAML with its line', () => {
+    expect(withConfig('model_list:\n  - model_name: [unclosed\n')).toThrow(/c\.yaml:\d+: invalid YAML/);
+  });
+
+  it('reports a missing file and bad environment values', () => {
+    expect(() => loadGatewayConfig({ RAINYMODEL_CONFIG: '/nonexistent/x.yaml' })).toThrow(/cannot read config file \/nonexistent\/x\.yaml/);
+    expect(withConfig(entry(), { KEY: 'k', PORT: 'eighty' })).toThrow(/environment: PORT/);
+  });
+
+  it('takes RAINYMODEL_CONFIG over LITELLM_CONFIG_PATH', () => {
+    const load = withConfig(entry(), { KEY: 'k', LITELLM_CONFIG_PATH: '/nonexistent.yaml' });
+    expect(load().deployments).toHaveLength(1);
+  });
+
+  it('rejects a deployment id used twice in one alias', () => {
+    const yaml = `model_list:
+  - model_name: a
+    litellm_params: { model: openai/x }
+    model_info: { id: dup }
+  - model_name: a
+    litellm_params: { model: openai/y }
+    model_info: { id: dup }
+`;
+    expect(withConfig(yaml)).toThrow(/c\.yaml:7: model_list\.1\.model_info\.id: "dup" is used twice in a/);
+  });
+});
