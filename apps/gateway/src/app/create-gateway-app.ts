@@ -10,6 +10,7 @@ import type { GatewayConfig } from '@orcest/config';
 import { registerChatCompletionsRoute } from './completions/chat-completions.route';
 import { GatewayContext } from './gateway-context';
 import { GatewayModule } from './gateway.module';
+import { registerOpenCors } from './http/cors';
 import { OpenAiExceptionFilter } from './http/openai-exception.filter';
 import { requestIdFor } from './http/request-id';
 
@@ -19,17 +20,6 @@ export interface GatewayAppOptions {
   readonly shutdownGraceMs?: number;
 }
 
-/** Headers browser clients on other subdomains may read. */
-const EXPOSED_HEADERS = [
-  'x-request-id',
-  'x-rainymodel-route',
-  'x-rainymodel-upstream',
-  'x-rainymodel-model',
-  'x-rainymodel-latency-ms',
-  'x-rainymodel-fallback-reason',
-  'x-rainymodel-tried',
-  'x-rainymodel-policy',
-];
 
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
   const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000);
@@ -47,8 +37,8 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
     bodyParser: false,
   });
   app.useGlobalFilters(new OpenAiExceptionFilter());
-  app.enableCors({ origin: true, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
   const fastify = app.getHttpAdapter().getInstance();
+  registerOpenCors(fastify);
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     done();

@@ -172,3 +172,24 @@ describe('auth', () => {
     expect(error.headers.get('x-request-id')).toBeTruthy();
   });
 });
+
+describe('CORS', () => {
+  it('answers a browser preflight from any origin without auth', async () => {
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://llm.orcest.ai', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://llm.orcest.ai');
+    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(res.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
+  });
+
+  it('lets a browser read the routing headers, and leaves non-browser answers lean', async () => {
+    const browser = await fetch(`${gateway.url}/health`, { headers: { origin: 'https://ide.orcest.ai' } });
+    expect(browser.headers.get('access-control-allow-origin')).toBe('https://ide.orcest.ai');
+    expect(browser.headers.get('access-control-expose-headers')).toContain('x-rainymodel-tried');
+    const sdk = await fetch(`${gateway.url}/health`);
+    expect(sdk.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
