@@ -6,7 +6,8 @@
  * `message_stop`; anything else ending it is a cut stream.
  */
 import type { StreamDecoder, StreamEvent } from '../contract';
-import { UpstreamProtocolError, withDecodedBefore } from '../errors';
+import { UpstreamProtocolError } from '../errors';
+import { decodeEach } from '../shared/decode-each';
 import type { ChatCompletionChunk, FinishReason, ToolCallDelta } from '../openai-types';
 import { excerpt, isRecord, tryParseJson } from '../shared/json';
 import { SseParser } from '../shared/sse-parser';
@@ -46,20 +47,14 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   }
 
   push(bytes: Buffer): StreamEvent[] {
-    const events: StreamEvent[] = [];
-    try {
-      for (const message of this.parser.push(bytes)) {
-        if (this.done) continue;
-        const data = tryParseJson(message.data);
-        if (!isRecord(data)) throw new UpstreamProtocolError(`upstream sent a malformed stream event: ${excerpt(message.data)}`, 'malformed_chunk');
-        // The payload's own `type` is authoritative; the SSE `event:` line only repeats it.
-        const type = typeof data['type'] === 'string' ? data['type'] : message.event;
-        this.decodeEvent(type, data, message.data, events);
-      }
-    } catch (error) {
-      throw withDecodedBefore(error, events);
-    }
-    return events;
+    return decodeEach(this.parser.push(bytes), (message, out) => {
+      if (this.done) return;
+      const data = tryParseJson(message.data);
+      if (!isRecord(data)) throw new UpstreamProtocolError(`upstream sent a malformed stream event: ${excerpt(message.data)}`, 'malformed_chunk');
+      // The payload's own `type` is authoritative; the SSE `event:` line only repeats it.
+      const type = typeof data['type'] === 'string' ? data['type'] : message.event;
+      this.decodeEvent(type, data, message.data, out);
+    });
   }
 
   end(): StreamEvent[] {

@@ -5,7 +5,8 @@
  * never in fragments) get indexes counting up across the stream.
  */
 import type { StreamDecoder, StreamEvent } from '../contract';
-import { UpstreamProtocolError, withDecodedBefore } from '../errors';
+import { UpstreamProtocolError } from '../errors';
+import { decodeEach } from '../shared/decode-each';
 import type { ChatCompletionChunk, ChatRequest, ToolCallDelta, Usage } from '../openai-types';
 import { excerpt, isRecord, tryParseJson } from '../shared/json';
 import { NdjsonLines } from './ndjson-lines';
@@ -34,17 +35,10 @@ export class OllamaStreamDecoder implements StreamDecoder {
   }
 
   push(bytes: Buffer): StreamEvent[] {
-    const events: StreamEvent[] = [];
-    try {
-      for (const line of this.lines.push(bytes)) {
-        // Nothing after `done` belongs to the answer.
-        if (this.done) break;
-        this.decodeLine(line, events);
-      }
-    } catch (error) {
-      throw withDecodedBefore(error, events);
-    }
-    return events;
+    return decodeEach(this.lines.push(bytes), (line, out) => {
+      // Nothing after `done` belongs to the answer.
+      if (!this.done) this.decodeLine(line, out);
+    });
   }
 
   end(): StreamEvent[] {

@@ -10,7 +10,8 @@
  * JSON still fails loudly in the client's own parser — it can't pass for a complete answer.
  */
 import type { StreamDecoder, StreamEvent } from '../contract';
-import { UpstreamProtocolError, withDecodedBefore } from '../errors';
+import { UpstreamProtocolError } from '../errors';
+import { decodeEach } from '../shared/decode-each';
 import { excerpt, isRecord, tryParseJson } from '../shared/json';
 import { SseParser } from '../shared/sse-parser';
 import { readUsage } from './usage';
@@ -26,21 +27,11 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   }
 
   push(bytes: Buffer): StreamEvent[] {
-    const events: StreamEvent[] = [];
-    try {
-      for (const message of this.parser.push(bytes)) {
-        if (this.done) continue;
-        const data = message.data;
-        if (data === '[DONE]') {
-          this.done = true;
-          continue;
-        }
-        events.push(this.decodeChunk(data));
-      }
-    } catch (error) {
-      throw withDecodedBefore(error, events);
-    }
-    return events;
+    return decodeEach(this.parser.push(bytes), (message, out) => {
+      if (this.done) return;
+      if (message.data === '[DONE]') this.done = true;
+      else out.push(this.decodeChunk(message.data));
+    });
   }
 
   end(): StreamEvent[] {
