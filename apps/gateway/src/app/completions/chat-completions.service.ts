@@ -4,7 +4,7 @@
  */
 import type { RouterSettings } from '@orcest/config';
 import type { ChatRequest, UpstreamClient } from '@orcest/providers';
-import { orderDeployments, parsePolicy } from '@orcest/routing';
+import { parsePolicy, type Policy } from '@orcest/routing';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
@@ -63,13 +63,13 @@ export class ChatCompletionsService {
       .send(result.value.json);
   }
 
-  private deploymentsFor(alias: string, policy: ReturnType<typeof parsePolicy>): Deployment[] {
+  private deploymentsFor(alias: string, policy: Policy): readonly Deployment[] {
     if (!this.registry.has(alias)) throw new ModelNotFoundError(alias, this.registry.aliases);
     const configured = this.registry.forAlias(alias);
     if (configured.length === 0) {
       throw new NoDeploymentError(`No deployment of ${alias} is configured: every one was skipped at start (missing API keys?)`);
     }
-    const ordered = orderDeployments(policy, configured);
+    const ordered = this.registry.ordered(alias, policy);
     if (ordered.length === 0) throw new NoDeploymentError(`No deployment of ${alias} is allowed by policy "${policy}"`);
     return ordered;
   }

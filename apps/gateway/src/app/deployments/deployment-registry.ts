@@ -5,11 +5,13 @@
  */
 import { ConfigError, type GatewayConfig } from '@orcest/config';
 import { adapterFor, describeProvider, UnknownProviderError } from '@orcest/providers';
-import { classifyTier } from '@orcest/routing';
+import { classifyTier, orderDeployments, POLICIES, type Policy } from '@orcest/routing';
 import { DeploymentHealth, type Deployment } from './deployment';
 
 export class DeploymentRegistry {
   private readonly byAlias = new Map<string, Deployment[]>();
+  /** Policy order of each alias, computed once: the config is fixed, only circuit states change. */
+  private readonly byAliasAndPolicy = new Map<string, Map<Policy, readonly Deployment[]>>();
   readonly aliases: readonly string[];
   readonly all: readonly Deployment[];
 
@@ -46,6 +48,9 @@ export class DeploymentRegistry {
       all.push(deployment);
     }
     this.all = all;
+    for (const [alias, deployments] of this.byAlias) {
+      this.byAliasAndPolicy.set(alias, new Map(POLICIES.map((policy) => [policy, Object.freeze(orderDeployments(policy, deployments))])));
+    }
   }
 
   has(alias: string): boolean {
@@ -55,6 +60,11 @@ export class DeploymentRegistry {
   /** Deployments of an alias in config order (empty when every one was skipped). */
   forAlias(alias: string): readonly Deployment[] {
     return this.byAlias.get(alias) ?? [];
+  }
+
+  /** Deployments of an alias in the order `policy` walks them (tiers it excludes left out). */
+  ordered(alias: string, policy: Policy): readonly Deployment[] {
+    return this.byAliasAndPolicy.get(alias)?.get(policy) ?? [];
   }
 }
 
