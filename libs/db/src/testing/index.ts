@@ -1,0 +1,2 @@
+/** Test helpers of the data layer: for specs only, never for production code. */
+export { createTestDatabase, LOCAL_TEST_SERVER_URL, type TestDatabase, type CreateTestDatabaseOptions } from './test-database';
