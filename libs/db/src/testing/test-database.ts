@@ -19,6 +19,7 @@ import { Client } from 'pg';
 import { applyMigrations, MigrationReport } from '../lib/migrations/apply-migrations';
 import { findMigrationsDir } from '../lib/migrations/migration-files';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres/embedded-postgres';
+import { isProcessAlive } from '../lib/embedded-postgres/process-alive';
 
 export const LOCAL_TEST_SERVER_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const NAME_PREFIX = 'orcest_test_';
@@ -96,7 +97,7 @@ async function dropAbandonedDatabases(adminUrl: string): Promise<void> {
     const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${NAME_PREFIX}%`]);
     for (const { datname } of rows) {
       const pid = Number(datname.slice(NAME_PREFIX.length).split('_')[0]);
-      if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid)) {
         await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
       }
     }
@@ -134,15 +135,6 @@ function hostOf(url: string): string {
     return new URL(url).host;
   } catch {
     return '(unparsable URL)';
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

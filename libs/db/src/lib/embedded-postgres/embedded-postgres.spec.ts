@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { EmbeddedPostgresError } from '../db-errors';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { postgresRunAs } from './run-as';
+import { isProcessAlive } from './process-alive';
 
 async function query<T extends object>(url: string, sql: string): Promise<T[]> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
@@ -15,15 +16,6 @@ async function query<T extends object>(url: string, sql: string): Promise<T[]> {
     return (await client.query<T>(sql)).rows;
   } finally {
     await client.end();
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -73,7 +65,7 @@ describe('startEmbeddedPostgres', () => {
 
     await query(first.url, "CREATE TABLE kept (note TEXT); INSERT INTO kept VALUES ('still here')");
     await first.stop();
-    expect(isAlive(pid)).toBe(false);
+    expect(isProcessAlive(pid)).toBe(false);
     expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
     await expect(query(first.url, 'SELECT 1')).rejects.toThrow();
 

@@ -21,6 +21,7 @@ import { EmbeddedPostgresError } from '../db-errors';
 import { ensureDataFolder, postgresEnv, SUPERUSER } from './data-folder';
 import { locatePostgresBinaries, PostgresBinaries } from './postgres-binaries';
 import { postgresRunAs, RunAs } from './run-as';
+import { isProcessAlive } from './process-alive';
 
 export interface EmbeddedPostgresOptions {
   /** The cluster's folder; created on first start. Relative paths are from the working directory. */
@@ -184,17 +185,8 @@ async function runningServerPort(dataDir: string, urlOn: (port: number) => (data
   const lines = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || !Number.isInteger(port) || port <= 0 || !isAlive(pid)) return undefined;
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || port <= 0 || !isProcessAlive(pid)) return undefined;
   return (await canConnect(urlOn(port)('postgres'))) ? port : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function canConnect(url: string): Promise<boolean> {
