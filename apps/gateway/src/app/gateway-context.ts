@@ -2,10 +2,13 @@
  * Everything the gateway builds once at start from its config, handed to Nest as one value
  * (a class token, so no string DI tokens). Controllers stay thin: they read from here.
  */
+import { Logger } from '@nestjs/common';
 import type { GatewayConfig } from '@orcest/config';
 import { UpstreamClient } from '@orcest/providers';
 import { ChatCompletionsService } from './completions/chat-completions.service';
+import type { AttemptFailure } from './completions/attempt-failure';
 import { FallbackWalk } from './completions/fallback-walk';
+import type { Deployment } from './deployments/deployment';
 import { DeploymentRegistry } from './deployments/deployment-registry';
 import { MasterKeyAuth } from './http/master-key';
 
@@ -23,6 +26,13 @@ export class GatewayContext {
   ) {
     this.auth = new MasterKeyAuth(config.auth.masterKey);
     this.registry = new DeploymentRegistry(config);
-    this.completions = new ChatCompletionsService(this.registry, new FallbackWalk(config.router), this.client, config.router);
+    const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
+    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router);
   }
+}
+
+const attemptLogger = new Logger('RainyModel');
+
+function logAttemptFailure(deployment: Deployment, failure: AttemptFailure): void {
+  attemptLogger.warn(`${deployment.alias} → ${deployment.name} (${deployment.tier}) failed: ${failure.reason}: ${failure.message}`);
 }

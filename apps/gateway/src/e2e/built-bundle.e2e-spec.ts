@@ -68,6 +68,27 @@ describe('dist/apps/gateway/main.js', () => {
     }
   });
 
+  it('with RAINYMODEL_DEBUG, logs each failed upstream attempt', async () => {
+    const port = await freePort();
+    const config = writeConfig(
+      `model_list:\n  - model_name: rainymodel/auto\n    litellm_params: { model: openai/dead, api_base: "http://127.0.0.1:9/v1" }\n    model_info: { id: dead-one, tier: free }\n  - model_name: rainymodel/auto\n    litellm_params: { model: openai/m, api_base: "${fake.baseUrl}" }\n    model_info: { tier: internal }\nrouter_settings: { num_retries: 0 }\n`,
+    );
+    const app = run({ PORT: String(port), HOST: '127.0.0.1', RAINYMODEL_CONFIG: config, RAINYMODEL_DEBUG: 'true' });
+    try {
+      for (let i = 0; i < 100 && !app.output().includes('listening on'); i++) await new Promise((r) => setTimeout(r, 100));
+      const res = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'rainymodel/auto', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(res.status).toBe(200);
+      expect(app.output()).toMatch(/rainymodel\/auto → dead-one \(free\) failed: connect_error/);
+    } finally {
+      app.child.kill('SIGTERM');
+      await app.exit;
+    }
+  });
+
   it('exits 1 on a bad config, naming the key and line', async () => {
     const config = writeConfig(`model_list:\n  - model_name: rainymodel/auto\n    litellm_params:\n      model: openai/m\n      timeout: later\n`);
     const app = run({ PORT: '0', RAINYMODEL_CONFIG: config });

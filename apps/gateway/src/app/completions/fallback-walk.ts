@@ -40,6 +40,8 @@ export interface WalkSuccess<T> {
 export class FallbackWalk {
   constructor(
     private readonly settings: RouterSettings,
+    /** Told about every failed attempt (RAINYMODEL_DEBUG logs them). */
+    private readonly onAttemptFailed: (deployment: Deployment, failure: AttemptFailure) => void = () => undefined,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -78,6 +80,7 @@ export class FallbackWalk {
           }
           const failure = failureFromError(error);
           failed.push({ deployment: deployment.name, reason: failure.reason, message: failure.message });
+          this.onAttemptFailed(deployment, failure);
           if (!failure.retryable) {
             breaker.release(admission);
             throw new UpstreamRejectedRequestError(failure.status ?? 400, failure.message, failed);
