@@ -1,7 +1,7 @@
 import type { StreamEvent } from '../contract';
-import { UpstreamProtocolError } from '../errors';
 import type { ChatCompletionChunk } from '../openai-types';
 import { AnthropicStreamDecoder } from './anthropic-stream';
+import { protocolFailure } from '../testing/protocol-failure';
 
 function sse(type: string, data: Record<string, unknown> = {}): string {
   return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
@@ -48,16 +48,6 @@ function argumentsByIndex(events: StreamEvent[]): Map<number, string> {
     for (const call of chunk.choices[0]?.delta.tool_calls ?? []) byIndex.set(call.index, (byIndex.get(call.index) ?? '') + (call.function?.arguments ?? ''));
   }
   return byIndex;
-}
-
-function failure(run: () => unknown): UpstreamProtocolError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UpstreamProtocolError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamProtocolError');
 }
 
 const textStream = messageStart + textStart(0) + ping + textDelta(0, 'hé') + textDelta(0, 'llo 😀') + blockStop(0) + messageDelta('end_turn', 5) + messageStop;
@@ -178,7 +168,7 @@ describe('AnthropicStreamDecoder: tool calls', () => {
   it('rejects input for a block that was never opened as tool_use', () => {
     const target = decoder();
     target.push(Buffer.from(messageStart + textStart(0)));
-    expect(failure(() => target.push(Buffer.from(jsonDelta(0, '{}')))).reason).toBe('malformed_chunk');
+    expect(protocolFailure(() => target.push(Buffer.from(jsonDelta(0, '{}')))).reason).toBe('malformed_chunk');
   });
 });
 
@@ -203,7 +193,7 @@ describe('AnthropicStreamDecoder: failures', () => {
   it('throws upstream_error_event with the message of an error event', () => {
     const target = decoder();
     target.push(Buffer.from(messageStart + textDelta(0, 'partial')));
-    const error = failure(() => target.push(Buffer.from(sse('error', { error: { type: 'overloaded_error', message: 'Overloaded' } }))));
+    const error = protocolFailure(() => target.push(Buffer.from(sse('error', { error: { type: 'overloaded_error', message: 'Overloaded' } }))));
     expect(error.reason).toBe('upstream_error_event');
     expect(error.message).toContain('Overloaded');
   });
@@ -211,25 +201,25 @@ describe('AnthropicStreamDecoder: failures', () => {
   it('throws malformed_chunk on data that is not JSON', () => {
     const target = decoder();
     target.push(Buffer.from(messageStart));
-    expect(failure(() => target.push(Buffer.from('event: content_block_delta\ndata: {"type":"content_bl\n\n'))).reason).toBe('malformed_chunk');
+    expect(protocolFailure(() => target.push(Buffer.from('event: content_block_delta\ndata: {"type":"content_bl\n\n'))).reason).toBe('malformed_chunk');
   });
 
   it('throws malformed_chunk on content before message_start', () => {
-    expect(failure(() => decoder().push(Buffer.from(textDelta(0, 'orphan')))).reason).toBe('malformed_chunk');
-    expect(failure(() => decoder().push(Buffer.from(messageStop))).reason).toBe('malformed_chunk');
+    expect(protocolFailure(() => decoder().push(Buffer.from(textDelta(0, 'orphan')))).reason).toBe('malformed_chunk');
+    expect(protocolFailure(() => decoder().push(Buffer.from(messageStop))).reason).toBe('malformed_chunk');
   });
 
   it('throws stream_cut when the body ends before message_stop', () => {
     const target = decoder();
     target.push(Buffer.from(messageStart + textDelta(0, 'half an ans') + messageDelta('end_turn', 3)));
     expect(target.finished).toBe(false);
-    expect(failure(() => target.end()).reason).toBe('stream_cut');
+    expect(protocolFailure(() => target.end()).reason).toBe('stream_cut');
   });
 
   it('throws stream_cut when message_stop itself is cut before its blank line', () => {
     const target = decoder();
     target.push(Buffer.from(messageStart + messageDelta('end_turn', 3) + messageStop.slice(0, -1)));
-    expect(failure(() => target.end()).reason).toBe('stream_cut');
+    expect(protocolFailure(() => target.end()).reason).toBe('stream_cut');
   });
 
   it('ignores whatever follows message_stop', () => {

@@ -1,6 +1,6 @@
-import { UpstreamProtocolError } from '../errors';
 import type { ChatCompletion } from '../openai-types';
 import { decodeOllamaCompletion, ollamaErrorMessage } from './ollama-response';
+import { protocolFailure } from '../testing/protocol-failure';
 
 const target = { baseUrl: 'http://localhost:11434', model: 'qwen2.5:14b' };
 
@@ -9,17 +9,9 @@ function decode(answer: Record<string, unknown>): { completion: ChatCompletion; 
   return { completion: JSON.parse(decoded.json) as ChatCompletion, usage: decoded.usage };
 }
 
-function thrownReason(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UpstreamProtocolError) return error.reason;
-    throw error;
-  }
-  return 'nothing thrown';
-}
-
 const base = { model: 'qwen2.5:14b-instruct', created_at: '2024-07-22T20:33:28.123648Z', done: true, done_reason: 'stop', prompt_eval_count: 26, eval_count: 298 };
+
+const reasonOf = (run: () => unknown): string => protocolFailure(run).reason;
 
 describe('decodeOllamaCompletion', () => {
   it('turns a text answer into an OpenAI chat.completion with usage', () => {
@@ -90,7 +82,7 @@ describe('decodeOllamaCompletion', () => {
     ['an array', '[]'],
     ['an empty body', ''],
   ])('rejects %s as malformed_response', (_label, body) => {
-    expect(thrownReason(() => decodeOllamaCompletion(body, target))).toBe('malformed_response');
+    expect(reasonOf(() => decodeOllamaCompletion(body, target))).toBe('malformed_response');
   });
 });
 

@@ -1,7 +1,7 @@
 import type { StreamEvent } from '../contract';
-import { UpstreamProtocolError } from '../errors';
 import type { ChatCompletionChunk, ChatRequest } from '../openai-types';
 import { OllamaStreamDecoder } from './ollama-stream';
+import { protocolFailure } from '../testing/protocol-failure';
 
 const request: ChatRequest = { model: 'ollama/llama3.2', messages: [{ role: 'user', content: 'hi' }], stream: true };
 const createdAt = '2024-07-22T20:33:28.123648Z';
@@ -29,15 +29,7 @@ function deltas(events: StreamEvent[]): Array<ChatCompletionChunk['choices'][num
   return chunks(events).flatMap((chunk) => chunk.choices.map((choice) => choice.delta));
 }
 
-function thrownReason(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UpstreamProtocolError) return error.reason;
-    throw error;
-  }
-  return 'nothing thrown';
-}
+const reasonOf = (run: () => unknown): string => protocolFailure(run).reason;
 
 describe('OllamaStreamDecoder', () => {
   it('decodes a text stream fed byte by byte, multi-byte characters included', () => {
@@ -167,7 +159,7 @@ describe('OllamaStreamDecoder', () => {
   it('throws upstream_error_event on an error line', () => {
     const decoder = new OllamaStreamDecoder(request, 'llama3.2');
     decoder.push(Buffer.from(line({ content: 'partial' })));
-    expect(thrownReason(() => decoder.push(Buffer.from('{"error":"model runner has unexpectedly stopped"}\n')))).toBe('upstream_error_event');
+    expect(reasonOf(() => decoder.push(Buffer.from('{"error":"model runner has unexpectedly stopped"}\n')))).toBe('upstream_error_event');
     expect(() => new OllamaStreamDecoder(request, 'm').push(Buffer.from('{"error":"boom"}\n'))).toThrow(/boom/);
   });
 
@@ -176,15 +168,15 @@ describe('OllamaStreamDecoder', () => {
     ['a JSON array', '[1,2]\n'],
     ['an object without message that is not done', '{"model":"m","done":false}\n'],
   ])('throws malformed_chunk on a line that is %s', (_label, body) => {
-    expect(thrownReason(() => new OllamaStreamDecoder(request, 'm').push(Buffer.from(body)))).toBe('malformed_chunk');
+    expect(reasonOf(() => new OllamaStreamDecoder(request, 'm').push(Buffer.from(body)))).toBe('malformed_chunk');
   });
 
   it('throws stream_cut when the body ends before the done line', () => {
     const decoder = new OllamaStreamDecoder(request, 'llama3.2');
     decoder.push(Buffer.from(line({ content: 'half an answer' })));
     expect(decoder.finished).toBe(false);
-    expect(thrownReason(() => decoder.end())).toBe('stream_cut');
-    expect(thrownReason(() => new OllamaStreamDecoder(request, 'm').end())).toBe('stream_cut');
+    expect(reasonOf(() => decoder.end())).toBe('stream_cut');
+    expect(reasonOf(() => new OllamaStreamDecoder(request, 'm').end())).toBe('stream_cut');
   });
 
   it('throws stream_cut when the body ends in the middle of a line', () => {
@@ -192,7 +184,7 @@ describe('OllamaStreamDecoder', () => {
     const done = doneLine();
     decoder.push(Buffer.from(line({ content: 'x' }) + done.slice(0, done.length - 10)));
     expect(decoder.finished).toBe(false);
-    expect(thrownReason(() => decoder.end())).toBe('stream_cut');
+    expect(reasonOf(() => decoder.end())).toBe('stream_cut');
   });
 
   it('accepts a done line that lacks only its final newline', () => {
