@@ -48,9 +48,8 @@ export class ChatCompletionsService {
       });
       const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
       if (outcome.failure) {
-        const now = Date.now();
-        result.deployment.health.breaker.recordFailure(now, 'normal');
-        result.deployment.health.recordError(outcome.failure.reason, outcome.failure.message, now);
+        // The walk already closed the admission; a mid-stream failure counts like any other.
+        result.deployment.health.recordFailure(outcome.failure.reason, outcome.failure.message, Date.now(), 'normal');
       }
       return;
     }

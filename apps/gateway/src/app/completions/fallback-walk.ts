@@ -85,7 +85,7 @@ export class FallbackWalk {
             breaker.release(admission);
             throw new UpstreamRejectedRequestError(failure.status ?? 400, failure.message, failed);
           }
-          this.recordFailure(deployment, admission, failure);
+          deployment.health.recordFailure(failure.reason, failure.message, this.now(), admission);
           if (failure.retryAfterMs !== undefined) retryAfterMs = Math.min(retryAfterMs ?? Infinity, failure.retryAfterMs);
           if (failure.reason === 'deadline') throw new DeadlineExceededError(walk.alias, this.settings.requestTimeoutMs, failed);
         }
@@ -106,11 +106,6 @@ export class FallbackWalk {
     return [{ deployment: soonest, forced: true }];
   }
 
-  private recordFailure(deployment: Deployment, admission: Admission, failure: AttemptFailure): void {
-    const now = this.now();
-    deployment.health.breaker.recordFailure(now, admission);
-    deployment.health.recordError(failure.reason, failure.message, now);
-  }
 }
 
 function sleep(ms: number, signal: AbortLink): Promise<void> {

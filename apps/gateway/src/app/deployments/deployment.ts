@@ -3,7 +3,7 @@
  * tier and target, plus its live health (circuit breaker, latency, last error).
  */
 import type { ProtocolAdapter, UpstreamTarget } from '@orcest/providers';
-import { CircuitBreaker, type Tier } from '@orcest/routing';
+import { CircuitBreaker, type Admission, type Tier } from '@orcest/routing';
 
 export interface Deployment {
   /** Unique within its alias; shown in `x-rainymodel-tried`. */
@@ -47,7 +47,9 @@ export class DeploymentHealth {
     this.latencyEwmaMs = this.latencyEwmaMs === null ? ms : this.latencyEwmaMs * 0.8 + ms * 0.2;
   }
 
-  recordError(reason: string, message: string, now: number): void {
+  /** A failure the upstream is to blame for: counts against its circuit and becomes its last error. */
+  recordFailure(reason: string, message: string, now: number, admission: Admission): void {
+    this.breaker.recordFailure(now, admission);
     this.failures++;
     this.lastError = { reason, message, at: new Date(now).toISOString() };
   }
