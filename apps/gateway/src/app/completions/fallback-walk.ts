@@ -105,7 +105,6 @@ export class FallbackWalk {
     const soonest = deployments.reduce((best, d) => (d.health.breaker.cooldownEndsAt < best.health.breaker.cooldownEndsAt ? d : best));
     return [{ deployment: soonest, forced: true }];
   }
-
 }
 
 function sleep(ms: number, signal: AbortLink): Promise<void> {
