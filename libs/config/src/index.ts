@@ -11,3 +11,4 @@ export {
   type RouterSettings,
   type TierName,
 } from './lib/gateway/gateway-config';
+export { loadLoginConfig, LOGIN_CLIENTS, type LoginConfig, type LoginClientConfig } from './lib/login/login-config';

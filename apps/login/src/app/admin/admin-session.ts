@@ -1,0 +1,81 @@
+/**
+ * Who is using the admin panel: the user of this browser's Login SSO session (the provider's
+ * own session, so signing out anywhere signs out of the panel too), admitted only while they
+ * are an active admin. Without a session the panel sends the browser through a normal
+ * authorization request of the `login-admin` client, with state and PKCE, and on return
+ * checks both and consumes the code in-process.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { User } from '@orcest/db';
+import { readCookie, serializeCookie } from '../http/cookies';
+import type { LoginContext } from '../login-context';
+import { ADMIN_PANEL_CLIENT_ID } from '../oidc/client-registry';
+
+const STATE_COOKIE = 'orcest_admin_flow';
+
+export type AdminCheck = { readonly kind: 'admin'; readonly user: User } | { readonly kind: 'signed-out' } | { readonly kind: 'forbidden'; readonly user: User };
+
+export class AdminSession {
+  constructor(private readonly context: LoginContext) {}
+
+  private get secure(): boolean {
+    return this.context.config.issuer.startsWith('https://');
+  }
+
+  async check(req: FastifyRequest, reply: FastifyReply): Promise<AdminCheck> {
+    const provider = this.context.oidc.current;
+    const session = await provider.Session.get(provider.createContext(req.raw, reply.raw));
+    const accountId = session?.accountId;
+    if (typeof accountId !== 'string') return { kind: 'signed-out' };
+    const user = await this.context.users.findById(accountId);
+    if (!user || !user.active) return { kind: 'signed-out' };
+    return user.role === 'admin' ? { kind: 'admin', user } : { kind: 'forbidden', user };
+  }
+
+  /** The authorization URL that signs the browser in and comes back to /admin/callback. */
+  startSignIn(reply: FastifyReply, returnTo: string): string {
+    const state = randomBytes(16).toString('base64url');
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const safeReturn = returnTo.startsWith('/admin') && !returnTo.startsWith('//') ? returnTo : '/admin';
+    reply.header('set-cookie', serializeCookie(STATE_COOKIE, JSON.stringify({ state, verifier, returnTo: safeReturn }), { secure: this.secure, path: '/admin', maxAgeSeconds: 600 }));
+    const url = new URL(`${this.context.config.issuer}/oauth2/authorize`);
+    url.search = new URLSearchParams({
+      client_id: ADMIN_PANEL_CLIENT_ID,
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: `${this.context.config.issuer}/admin/callback`,
+      state,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    }).toString();
+    return url.toString();
+  }
+
+  /** Checks state and PKCE of the returning browser and consumes its code; returns where to go. */
+  async finishSignIn(req: FastifyRequest, reply: FastifyReply, query: Record<string, unknown>): Promise<string | undefined> {
+    const raw = readCookie(req.headers.cookie, STATE_COOKIE);
+    reply.header('set-cookie', serializeCookie(STATE_COOKIE, '', { secure: this.secure, path: '/admin', maxAgeSeconds: 0 }));
+    if (!raw || typeof query['state'] !== 'string' || typeof query['code'] !== 'string') return undefined;
+    let flow: { state?: unknown; verifier?: unknown; returnTo?: unknown };
+    try {
+      flow = JSON.parse(raw) as typeof flow;
+    } catch {
+      return undefined;
+    }
+    if (flow.state !== query['state'] || typeof flow.verifier !== 'string') return undefined;
+    const code = await this.context.oidc.current.AuthorizationCode.find(query['code']);
+    if (!code || code.clientId !== ADMIN_PANEL_CLIENT_ID || (code as { consumed?: unknown }).consumed) return undefined;
+    const challenge = createHash('sha256').update(flow.verifier).digest('base64url');
+    if (code.codeChallenge !== challenge) return undefined;
+    await code.consume();
+    return typeof flow.returnTo === 'string' ? flow.returnTo : '/admin';
+  }
+
+  signOutUrl(): string {
+    const url = new URL(`${this.context.config.issuer}/oauth2/logout`);
+    url.search = new URLSearchParams({ client_id: ADMIN_PANEL_CLIENT_ID, post_logout_redirect_uri: `${this.context.config.issuer}/admin/signed-out` }).toString();
+    return url.toString();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Builds the login app's Nest application on Fastify. The OIDC provider owns `/oauth2/*` and
+ * `/.well-known/*`: those requests go to it from an `onRequest` hook, before Fastify parses
+ * bodies (the provider reads raw bodies itself). Everything else is ours: the interaction
+ * pages, the admin panel and the API. `main.ts` and the tests both start the app through here.
+ */
+import 'reflect-metadata';
+import type { LoggerService, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { LoginExceptionFilter } from './http/login-exception.filter';
+import { LoginContext } from './login-context';
+import { LoginModule } from './login.module';
+
+export interface LoginAppOptions {
+  readonly logger?: LoggerService | LogLevel[] | false;
+}
+
+const PROVIDER_PREFIXES = ['/oauth2/', '/.well-known/'];
+
+export async function createLoginApp(context: LoginContext, options: LoginAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: context.config.server.maxBodyBytes,
+    trustProxy: context.config.server.trustProxy,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(LoginModule.register(context), adapter, {
+    logger: options.logger ?? ['log', 'warn', 'error'],
+  });
+  app.useGlobalFilters(new LoginExceptionFilter());
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    const path = req.url;
+    if (PROVIDER_PREFIXES.some((p) => path.startsWith(p))) {
+      reply.hijack();
+      reply.raw.setHeader('x-request-id', req.id);
+      context.oidc.handle(req.raw, reply.raw);
+      return;
+    }
+    done();
+  });
+  return app;
+}

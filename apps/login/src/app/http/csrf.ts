@@ -1,0 +1,31 @@
+/**
+ * CSRF protection for every form we render: a random token in an HttpOnly, SameSite=Strict
+ * cookie, repeated in a hidden field; a POST is accepted only when both are present and equal.
+ * Over HTTPS the cookie carries the `__Host-` prefix, so a sibling subdomain can't plant one.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readCookie, serializeCookie } from './cookies';
+
+export class Csrf {
+  private readonly cookieName: string;
+
+  constructor(private readonly secure: boolean) {
+    this.cookieName = secure ? '__Host-orcest_csrf' : 'orcest_csrf';
+  }
+
+  /** The token to put in the page's forms; sets the cookie when the browser has none yet. */
+  tokenFor(req: FastifyRequest, reply: FastifyReply): string {
+    const existing = readCookie(req.headers.cookie, this.cookieName);
+    if (existing && /^[A-Za-z0-9_-]{32,}$/.test(existing)) return existing;
+    const token = randomBytes(24).toString('base64url');
+    reply.header('set-cookie', serializeCookie(this.cookieName, token, { secure: this.secure, sameSite: 'Strict' }));
+    return token;
+  }
+
+  isValid(req: FastifyRequest, submitted: unknown): boolean {
+    const cookie = readCookie(req.headers.cookie, this.cookieName);
+    if (!cookie || typeof submitted !== 'string' || cookie.length !== submitted.length) return false;
+    return timingSafeEqual(Buffer.from(cookie), Buffer.from(submitted));
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The one place where errors become HTTP answers: OAuth's JSON shape
+ * `{"error","error_description"}` under /api, an HTML page everywhere else (people see those).
+ * Fastify's body-parser errors arrive here too, wrapped by Nest.
+ */
+import { randomUUID } from 'node:crypto';
+import { HttpException, Logger } from '@nestjs/common';
+import { InvalidApiRequestError, InvalidClientError } from '../errors';
+import { UserInputError, UserNotFoundError } from '../users/user-errors';
+
+export interface MappedLoginError {
+  readonly status: number;
+  readonly error: string;
+  readonly description: string;
+  readonly headers: Record<string, string>;
+}
+
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  message: string;
+}
+
+const logger = new Logger('LoginError');
+
+function mapped(status: number, error: string, description: string, headers: Record<string, string> = {}): MappedLoginError {
+  return { status, error, description, headers };
+}
+
+function fromFastify(e: FastifyLikeError): MappedLoginError {
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return mapped(413, 'invalid_request', 'request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return mapped(415, 'invalid_request', 'unsupported content type');
+    default:
+      return mapped(e.statusCode ?? 400, 'invalid_request', e.message);
+  }
+}
+
+export function mapLoginError(error: unknown): MappedLoginError {
+  if (error instanceof InvalidClientError) return mapped(401, 'invalid_client', error.message, { 'www-authenticate': 'Basic realm="orcest-login"' });
+  if (error instanceof InvalidApiRequestError || error instanceof UserInputError) return mapped(400, 'invalid_request', error.message);
+  if (error instanceof UserNotFoundError) return mapped(404, 'not_found', 'no such user');
+  if (error instanceof HttpException) {
+    const cause = error.cause as FastifyLikeError | undefined;
+    if (typeof cause?.statusCode === 'number' && cause.statusCode < 500) return fromFastify(cause);
+    const status = error.getStatus();
+    if (status === 404) return mapped(404, 'not_found', 'no such page');
+    if (status < 500) return mapped(status, 'invalid_request', error.message);
+  }
+  const fastifyError = error as FastifyLikeError;
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) return fromFastify(fastifyError);
+  const id = randomUUID();
+  logger.error(`internal error ${id}: ${(error as Error)?.stack ?? String(error)}`);
+  return mapped(500, 'server_error', `internal error (id ${id}); it has been logged`);
+}

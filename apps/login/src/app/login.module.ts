@@ -1,0 +1,27 @@
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { AdminController } from './admin/admin.controller';
+import { ApiController } from './api/api.controller';
+import { InfoController } from './info.controller';
+import { InteractionController } from './interaction/interaction.controller';
+import { LoginContext } from './login-context';
+
+/** Stops the background jobs when the app closes (the database belongs to whoever created it). */
+@Injectable()
+export class LoginShutdown implements OnApplicationShutdown {
+  constructor(@Inject(LoginContext) private readonly context: LoginContext) {}
+
+  onApplicationShutdown(): void {
+    this.context.stop();
+  }
+}
+
+@Module({})
+export class LoginModule {
+  static register(context: LoginContext): DynamicModule {
+    return {
+      module: LoginModule,
+      controllers: [InfoController, InteractionController, AdminController, ApiController],
+      providers: [{ provide: LoginContext, useValue: context }, LoginShutdown],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * oidc-provider's view of our users. An inactive user has no account, and neither has a user
+ * whose role lacks the service of the client asking (checked on every token issued: at code
+ * exchange and at each refresh), so a role change or a deactivation cuts off refresh at once.
+ */
+import type { PrismaClient, User } from '@orcest/db';
+import { isRole, roleGrantsService, servicesOfRole } from '@orcest/auth';
+import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
+
+export const SERVICE_METADATA = 'urn:orcest:service';
+export const FIRST_PARTY_METADATA = 'urn:orcest:first_party';
+
+export function userClaims(user: User): Record<string, unknown> {
+  return {
+    sub: user.id,
+    email: user.email,
+    email_verified: true,
+    name: user.name,
+    role: user.role,
+    services: isRole(user.role) ? servicesOfRole(user.role) : [],
+  };
+}
+
+/** The service a client belongs to (its users' roles must grant it). */
+export function serviceOfClient(client: ClientMetadataHolder | undefined): string | undefined {
+  const service = client?.[SERVICE_METADATA];
+  return typeof service === 'string' ? service : undefined;
+}
+
+export function isFirstParty(client: ClientMetadataHolder | undefined): boolean {
+  return client?.[FIRST_PARTY_METADATA] === true;
+}
+
+type ClientMetadataHolder = { readonly [key: string]: unknown };
+
+function clientService(ctx: KoaContextWithOIDC): string | undefined {
+  return serviceOfClient(ctx.oidc?.client);
+}
+
+export function userMayUse(user: User, service: string | undefined): boolean {
+  return user.active && isRole(user.role) && (service === undefined || roleGrantsService(user.role, service));
+}
+
+export function accountFinder(prisma: PrismaClient): FindAccount {
+  return async (ctx, sub): Promise<Account | undefined> => {
+    if (!/^[0-9a-f-]{36}$/i.test(sub)) return undefined;
+    const user = await prisma.user.findUnique({ where: { id: sub } });
+    if (!user || !userMayUse(user, clientService(ctx))) return undefined;
+    return { accountId: user.id, claims: () => userClaims(user) as { sub: string } };
+  };
+}

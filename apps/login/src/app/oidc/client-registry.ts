@@ -1,0 +1,70 @@
+/**
+ * Registered clients: the six of the configuration, upserted at every start, plus the login
+ * app's own admin panel. A secret set in the environment wins at start; without one, the
+ * secret last set in the admin panel stands, and a client that never had one stays disabled
+ * (refused), never open.
+ */
+import { randomBytes } from 'node:crypto';
+import type { LoginConfig } from '@orcest/config';
+import type { OidcClient, PrismaClient } from '@orcest/db';
+import type { AuditLog } from '../audit/audit-log';
+
+export const ADMIN_PANEL_CLIENT_ID = 'login-admin';
+
+export function newClientSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export async function registerClients(prisma: PrismaClient, config: LoginConfig): Promise<void> {
+  for (const c of config.clients) {
+    const fields = { name: c.name, service: c.service, redirectUris: [...c.redirectUris], postLogoutRedirectUris: [...c.postLogoutRedirectUris] };
+    await prisma.oidcClient.upsert({
+      where: { clientId: c.clientId },
+      create: { clientId: c.clientId, ...fields, secret: c.secret ?? null },
+      update: { ...fields, ...(c.secret ? { secret: c.secret } : {}) },
+    });
+  }
+  const adminPanel = {
+    name: 'Orcest Login admin',
+    service: 'admin',
+    redirectUris: [`${config.issuer}/admin/callback`],
+    postLogoutRedirectUris: [`${config.issuer}/admin/signed-out`],
+  };
+  await prisma.oidcClient.upsert({
+    where: { clientId: ADMIN_PANEL_CLIENT_ID },
+    create: { clientId: ADMIN_PANEL_CLIENT_ID, ...adminPanel, secret: newClientSecret() },
+    update: adminPanel,
+  });
+}
+
+export class ClientAdmin {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly config: LoginConfig,
+    private readonly audit: AuditLog,
+  ) {}
+
+  list(): Promise<OidcClient[]> {
+    return this.prisma.oidcClient.findMany({ orderBy: { clientId: 'asc' } });
+  }
+
+  /** The env var that overrides this client's secret at start, when one is set. */
+  envOverride(clientId: string): string | undefined {
+    const c = this.config.clients.find((x) => x.clientId === clientId);
+    return c?.secret ? c.secretEnvVar : undefined;
+  }
+
+  /** A new secret, returned once; the old one stops working on every replica at once. */
+  async rotateSecret(clientId: string, actor: string): Promise<string | undefined> {
+    const secret = newClientSecret();
+    const { count } = await this.prisma.oidcClient.updateMany({ where: { clientId }, data: { secret } });
+    if (count === 0) return undefined;
+    await this.audit.record({ action: 'client.secret_rotated', actor, subject: clientId });
+    return secret;
+  }
+
+  async findSecret(clientId: string): Promise<string | undefined> {
+    const client = await this.prisma.oidcClient.findUnique({ where: { clientId } });
+    return client?.enabled && client.secret ? client.secret : undefined;
+  }
+}

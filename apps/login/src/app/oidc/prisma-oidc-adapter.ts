@@ -1,0 +1,95 @@
+/**
+ * oidc-provider's storage adapter over the one `oidc_model` table, so any replica can serve any
+ * step of a flow. `Client` is special: clients live in `oidc_clients` (upserted from the
+ * environment, editable in the admin panel) and are read from there on every lookup, so a
+ * rotated secret or a disabled client takes effect on every replica at once.
+ */
+import type { Prisma, PrismaClient } from '@orcest/db';
+import { clientMetadataOf } from './client-metadata';
+
+/** The payload shape oidc-provider hands us; we only read the indexed fields. */
+export interface OidcPayload {
+  readonly grantId?: string;
+  readonly uid?: string;
+  readonly userCode?: string;
+  readonly consumed?: number;
+  readonly [key: string]: unknown;
+}
+
+export interface OidcAdapter {
+  upsert(id: string, payload: OidcPayload, expiresIn?: number): Promise<void>;
+  find(id: string): Promise<OidcPayload | undefined>;
+  findByUserCode(userCode: string): Promise<OidcPayload | undefined>;
+  findByUid(uid: string): Promise<OidcPayload | undefined>;
+  consume(id: string): Promise<void>;
+  destroy(id: string): Promise<void>;
+  revokeByGrantId(grantId: string): Promise<void>;
+}
+
+type Row = { payload: Prisma.JsonValue; consumedAt: Date | null; expiresAt: Date | null };
+
+function payloadOf(row: Row | null): OidcPayload | undefined {
+  if (!row) return undefined;
+  // Expired rows are left for the cleanup job; the provider must never see them.
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return undefined;
+  const payload = row.payload as OidcPayload;
+  return row.consumedAt ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) } : payload;
+}
+
+export function prismaOidcAdapterFactory(prisma: PrismaClient): new (model: string) => OidcAdapter {
+  return class PrismaOidcAdapter implements OidcAdapter {
+    constructor(private readonly model: string) {}
+
+    async upsert(id: string, payload: OidcPayload, expiresIn?: number): Promise<void> {
+      const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
+      const fields = {
+        payload: payload as Prisma.InputJsonValue,
+        grantId: payload.grantId ?? null,
+        uid: payload.uid ?? null,
+        userCode: payload.userCode ?? null,
+        expiresAt,
+      };
+      await prisma.oidcModel.upsert({
+        where: { model_id: { model: this.model, id } },
+        create: { model: this.model, id, ...fields },
+        update: fields,
+      });
+    }
+
+    async find(id: string): Promise<OidcPayload | undefined> {
+      if (this.model === 'Client') {
+        const client = await prisma.oidcClient.findUnique({ where: { clientId: id } });
+        return client ? clientMetadataOf(client) : undefined;
+      }
+      return payloadOf(await prisma.oidcModel.findUnique({ where: { model_id: { model: this.model, id } } }));
+    }
+
+    async findByUserCode(userCode: string): Promise<OidcPayload | undefined> {
+      return payloadOf(await prisma.oidcModel.findFirst({ where: { model: this.model, userCode } }));
+    }
+
+    async findByUid(uid: string): Promise<OidcPayload | undefined> {
+      return payloadOf(await prisma.oidcModel.findFirst({ where: { model: this.model, uid } }));
+    }
+
+    /** Atomic: of two concurrent redemptions of one code, exactly one sees it unconsumed. */
+    async consume(id: string): Promise<void> {
+      await prisma.oidcModel.updateMany({ where: { model: this.model, id, consumedAt: null }, data: { consumedAt: new Date() } });
+    }
+
+    async destroy(id: string): Promise<void> {
+      await prisma.oidcModel.deleteMany({ where: { model: this.model, id } });
+    }
+
+    /** Every artifact of the grant goes, whatever its model: tokens, codes and the grant itself. */
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await prisma.oidcModel.deleteMany({ where: { grantId } });
+    }
+  };
+}
+
+/** Deletes expired artifacts; returns how many. Run periodically by one replica or all (idempotent). */
+export async function deleteExpiredOidcRows(prisma: PrismaClient, now = new Date()): Promise<number> {
+  const { count } = await prisma.oidcModel.deleteMany({ where: { expiresAt: { lte: now } } });
+  return count;
+}

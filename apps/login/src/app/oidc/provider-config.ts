@@ -1,0 +1,127 @@
+/**
+ * The oidc-provider configuration: paths of seed 000 §5.1, PKCE S256 for every client,
+ * refresh-token rotation, JWT access tokens for the gateway (resource indicators), our pages
+ * for errors and logout, and storage/keys shared through PostgreSQL.
+ */
+import type { LoginConfig } from '@orcest/config';
+import type { PrismaClient } from '@orcest/db';
+import type { Configuration, KoaContextWithOIDC, errors as OidcErrors } from 'oidc-provider';
+import { html } from '../http/html';
+import { logoutPage, messagePage, signedOutPage } from '../pages/interaction-pages';
+import { accountFinder, FIRST_PARTY_METADATA, SERVICE_METADATA, userClaims } from './accounts';
+import { originMatcher } from './cors';
+import { prismaOidcAdapterFactory } from './prisma-oidc-adapter';
+import type { PrivateJwk } from './signing-keys';
+
+export const OIDC_ROUTES = {
+  authorization: '/oauth2/authorize',
+  token: '/oauth2/token',
+  userinfo: '/oauth2/userinfo',
+  jwks: '/oauth2/jwks',
+  revocation: '/oauth2/revoke',
+  end_session: '/oauth2/logout',
+  introspection: '/oauth2/introspect',
+  pushed_authorization_request: '/oauth2/par',
+  registration: '/oauth2/register',
+  code_verification: '/oauth2/device',
+  device_authorization: '/oauth2/device/auth',
+  backchannel_authentication: '/oauth2/backchannel',
+  challenge: '/oauth2/challenge',
+} as const;
+
+export interface ProviderConfigInput {
+  readonly config: LoginConfig;
+  readonly prisma: PrismaClient;
+  readonly keys: readonly PrivateJwk[];
+  readonly cookieKeys: readonly string[];
+  readonly errors: typeof OidcErrors;
+}
+
+function setHtml(ctx: KoaContextWithOIDC, body: string): void {
+  ctx.type = 'html';
+  ctx.set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+  ctx.set('x-frame-options', 'DENY');
+  ctx.body = body;
+}
+
+export function providerConfiguration({ config, prisma, keys, cookieKeys, errors }: ProviderConfigInput): Configuration {
+  const allowedOrigin = originMatcher(config.corsOrigins);
+  const gateway = config.gatewayAudience;
+  return {
+    adapter: prismaOidcAdapterFactory(prisma),
+    findAccount: accountFinder(prisma),
+    jwks: { keys: keys.map((k) => ({ ...k })) },
+    cookies: {
+      keys: [...cookieKeys],
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    routes: OIDC_ROUTES,
+    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'role', 'services'] },
+    // The ID token carries the granted claims too, so apps need no userinfo round trip for them.
+    conformIdTokenClaims: false,
+    extraClientMetadata: { properties: [SERVICE_METADATA, FIRST_PARTY_METADATA] },
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    allowOmittingSingleRegisteredRedirectUri: false,
+    clientBasedCORS: (_ctx, origin) => allowedOrigin(origin),
+    features: {
+      devInteractions: { enabled: false },
+      // A client may revoke only tokens issued to it.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => setHtml(ctx, logoutPage(form, ctx.oidc.client?.clientName)),
+        postLogoutSuccessSource: async (ctx) => setHtml(ctx, signedOutPage()),
+      },
+      resourceIndicators: {
+        enabled: true,
+        // Every grant includes the gateway; a client asks for a gateway token with resource=.
+        defaultResource: async () => gateway,
+        useGrantedResource: async () => false,
+        getResourceServerInfo: async (_ctx, indicator) => {
+          if (indicator !== gateway) throw new errors.InvalidTarget(`unknown resource; this server issues tokens for ${gateway} only`);
+          return {
+            scope: 'openid email profile offline_access',
+            audience: gateway,
+            accessTokenTTL: config.ttl.accessTokenSeconds,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+    interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    extraTokenClaims: async (_ctx, token) => {
+      if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
+      const user = await prisma.user.findUnique({ where: { id: token.accountId } });
+      if (!user) return undefined;
+      const { email, role, services } = userClaims(user);
+      return { email, role, services };
+    },
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: config.ttl.accessTokenSeconds,
+      AuthorizationCode: 60,
+      IdToken: config.ttl.idTokenSeconds,
+      RefreshToken: config.ttl.refreshTokenSeconds,
+      Interaction: 60 * 60,
+      Session: config.ttl.sessionSeconds,
+      // A grant must outlive every refresh token issued under it, or refresh dies early.
+      Grant: Math.max(config.ttl.refreshTokenSeconds, config.ttl.sessionSeconds),
+    },
+    renderError: async (ctx, out) => {
+      setHtml(
+        ctx,
+        messagePage({
+          title: 'Sign-in error',
+          message: out.error_description ?? 'The request could not be completed.',
+          detail: out.error,
+          action: html`<p class="muted">Go back to the app you came from and try again.</p>`,
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Users: creation, role changes, deactivation and password resets, each written to the audit
+ * log. Deactivating a user also deletes every session, grant and token of theirs, so they are
+ * signed out everywhere at once rather than when their tokens expire.
+ */
+import { normalizeEmail, type PrismaClient, type Role, type User } from '@orcest/db';
+import { isRole } from '@orcest/auth';
+import type { AuditLog, Page } from '../audit/audit-log';
+import { generatePassword, hashPassword, passwordProblem } from './passwords';
+import { UserInputError, UserNotFoundError } from './user-errors';
+
+export interface NewUser {
+  readonly email: string;
+  readonly name: string;
+  readonly role: string;
+  readonly password: string;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+export class UserDirectory {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async findById(id: string): Promise<User | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    return (await this.prisma.user.findUnique({ where: { id } })) ?? undefined;
+  }
+
+  async findByEmail(email: string): Promise<User | undefined> {
+    return (await this.prisma.user.findUnique({ where: { email: normalizeEmail(email) } })) ?? undefined;
+  }
+
+  async list(page: number, pageSize: number, query?: string): Promise<Page<User>> {
+    const where = query ? { OR: [{ email: { contains: query.toLowerCase() } }, { name: { contains: query, mode: 'insensitive' as const } }] } : {};
+    const [items, total] = await Promise.all([
+      this.prisma.user.findMany({ where, orderBy: { createdAt: 'asc' }, skip: (page - 1) * pageSize, take: pageSize }),
+      this.prisma.user.count({ where }),
+    ]);
+    return { items, page, pageSize, total };
+  }
+
+  async create(input: NewUser, actor: string): Promise<User> {
+    const email = normalizeEmail(input.email);
+    const name = input.name.trim();
+    if (!EMAIL.test(email) || email.length > 254) throw new UserInputError('Enter a valid email address.');
+    if (!name || name.length > 200) throw new UserInputError('Enter a name (at most 200 characters).');
+    if (!isRole(input.role)) throw new UserInputError('Choose one of the roles.');
+    const problem = passwordProblem(input.password);
+    if (problem) throw new UserInputError(problem);
+    if (await this.findByEmail(email)) throw new UserInputError(`A user with the email ${email} already exists.`);
+    const user = await this.prisma.user.create({
+      data: { email, name, role: input.role as Role, passwordHash: await hashPassword(input.password) },
+    });
+    await this.audit.record({ action: 'user.created', actor, subject: user.id, detail: { email, role: user.role } });
+    return user;
+  }
+
+  async changeRole(id: string, role: string, actor: string): Promise<User> {
+    if (!isRole(role)) throw new UserInputError('Choose one of the roles.');
+    const before = await this.require(id);
+    if (before.role === 'admin' && role !== 'admin') await this.assertAnotherActiveAdmin(id);
+    const user = await this.prisma.user.update({ where: { id }, data: { role: role as Role } });
+    await this.audit.record({ action: 'user.role_changed', actor, subject: id, detail: { email: user.email, from: before.role, to: role } });
+    return user;
+  }
+
+  async setActive(id: string, active: boolean, actor: string): Promise<User> {
+    const before = await this.require(id);
+    if (!active && before.role === 'admin') await this.assertAnotherActiveAdmin(id);
+    const user = await this.prisma.user.update({ where: { id }, data: { active, failedLogins: 0, lockedUntil: null } });
+    if (!active) await this.revokeEverything(id);
+    await this.audit.record({ action: active ? 'user.activated' : 'user.deactivated', actor, subject: id, detail: { email: user.email } });
+    return user;
+  }
+
+  /** Sets a new password (generated when none is given) and returns it to show once. */
+  async resetPassword(id: string, actor: string, password = generatePassword()): Promise<string> {
+    const problem = passwordProblem(password);
+    if (problem) throw new UserInputError(problem);
+    const user = await this.require(id);
+    await this.prisma.user.update({ where: { id }, data: { passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null } });
+    await this.revokeEverything(id);
+    await this.audit.record({ action: 'user.password_reset', actor, subject: id, detail: { email: user.email } });
+    return password;
+  }
+
+  /** Deletes every session, grant, code and token of the user, on every replica at once. */
+  private async revokeEverything(id: string): Promise<void> {
+    await this.prisma.$executeRaw`DELETE FROM oidc_model WHERE payload->>'accountId' = ${id}
+      OR grant_id IN (SELECT id FROM oidc_model WHERE model = 'Grant' AND payload->>'accountId' = ${id})`;
+  }
+
+  private async require(id: string): Promise<User> {
+    const user = await this.findById(id);
+    if (!user) throw new UserNotFoundError(id);
+    return user;
+  }
+
+  /** Nobody may remove the last way into the admin panel. */
+  private async assertAnotherActiveAdmin(id: string): Promise<void> {
+    const others = await this.prisma.user.count({ where: { role: 'admin', active: true, id: { not: id } } });
+    if (others === 0) throw new UserInputError('This is the last active admin: make another user admin first.');
+  }
+}

@@ -1,0 +1,82 @@
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
+import { HttpBrowser } from '../testing/http-browser';
+import { startLogin, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
+import { discoverClient, oidc, signInAndExchange, type RpConfig } from '../testing/oidc-rp';
+
+const DEV = { email: 'dev@test.local', password: 'developer-password-1' };
+
+describe('OIDC flow with openid-client (authorization code + PKCE, refresh, userinfo, revoke)', () => {
+  let db: TestDatabase;
+  let login: RunningLogin;
+  let rp: RpConfig;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    login = await startLogin({ databaseUrl: db.url });
+    await login.context.users.create({ ...DEV, name: 'Dev One', role: 'developer' }, 'test');
+    rp = await discoverClient(login.url, 'rainymodel', TEST_SECRETS.rainymodel);
+  });
+
+  afterAll(async () => {
+    await login?.close();
+    await db?.drop();
+  });
+
+  it('discovery names the seed paths, S256 PKCE and RS256', () => {
+    const meta = rp.serverMetadata();
+    expect(meta.issuer).toBe(login.url);
+    expect(meta.authorization_endpoint).toBe(`${login.url}/oauth2/authorize`);
+    expect(meta.token_endpoint).toBe(`${login.url}/oauth2/token`);
+    expect(meta.userinfo_endpoint).toBe(`${login.url}/oauth2/userinfo`);
+    expect(meta.jwks_uri).toBe(`${login.url}/oauth2/jwks`);
+    expect(meta.revocation_endpoint).toBe(`${login.url}/oauth2/revoke`);
+    expect(meta.end_session_endpoint).toBe(`${login.url}/oauth2/logout`);
+    expect(meta.code_challenge_methods_supported).toEqual(['S256']);
+    expect(meta.id_token_signing_alg_values_supported).toContain('RS256');
+  });
+
+  it('signs a developer in; the ID token and userinfo carry email, name, role and services', async () => {
+    const { tokens } = await signInAndExchange(rp, new HttpBrowser(), DEV.email, DEV.password);
+    const claims = tokens.claims();
+    expect(claims).toMatchObject({ iss: login.url, aud: 'rainymodel', email: DEV.email, name: 'Dev One', role: 'developer', services: ['rm', 'llm', 'agent', 'ide'] });
+    expect(decodeProtectedHeader(tokens.id_token as string).alg).toBe('RS256');
+    const info = await oidc.fetchUserInfo(rp, tokens.access_token, claims?.sub as string);
+    expect(info).toMatchObject({ email: DEV.email, name: 'Dev One', role: 'developer', services: ['rm', 'llm', 'agent', 'ide'] });
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+  });
+
+  it('issues a JWT access token for the gateway (resource indicator) that jose alone verifies against the JWKS', async () => {
+    const gateway = login.config.gatewayAudience;
+    const { tokens } = await signInAndExchange(rp, new HttpBrowser(), DEV.email, DEV.password, {}, { resource: gateway });
+    const jwks = createRemoteJWKSet(new URL(`${login.url}/oauth2/jwks`));
+    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, { issuer: login.url, audience: gateway, typ: 'at+jwt', algorithms: ['RS256'] });
+    expect(protectedHeader.typ).toBe('at+jwt');
+    expect(payload).toMatchObject({ email: DEV.email, role: 'developer', services: ['rm', 'llm', 'agent', 'ide'], client_id: 'rainymodel' });
+    expect(typeof payload.sub).toBe('string');
+  });
+
+  it('rotates refresh tokens; replaying a rotated one kills the whole grant', async () => {
+    const { tokens } = await signInAndExchange(rp, new HttpBrowser(), DEV.email, DEV.password);
+    const first = tokens.refresh_token as string;
+    const second = await oidc.refreshTokenGrant(rp, first);
+    expect(second.refresh_token).toEqual(expect.any(String));
+    expect(second.refresh_token).not.toBe(first);
+    expect(second.claims()).toMatchObject({ email: DEV.email, role: 'developer' });
+    await expect(oidc.refreshTokenGrant(rp, first)).rejects.toMatchObject({ error: 'invalid_grant' });
+    // The replay revoked the grant: the legitimate newest token is dead too.
+    await expect(oidc.refreshTokenGrant(rp, second.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('revocation ends a refresh token', async () => {
+    const { tokens } = await signInAndExchange(rp, new HttpBrowser(), DEV.email, DEV.password);
+    await oidc.tokenRevocation(rp, tokens.refresh_token as string);
+    await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('client_secret_post works as well as basic', async () => {
+    const post = await discoverClient(login.url, 'lamino', TEST_SECRETS.lamino, 'post');
+    const { tokens } = await signInAndExchange(post, new HttpBrowser(), DEV.email, DEV.password);
+    expect(tokens.claims()).toMatchObject({ aud: 'lamino', role: 'developer' });
+  });
+});
