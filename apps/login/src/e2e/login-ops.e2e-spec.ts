@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { calculateJwkThumbprint, createRemoteJWKSet, decodeProtectedHeader, exportJWK, exportPKCS8, generateKeyPair, jwtVerify } from 'jose';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { HttpBrowser, csrfToken, formAction } from '../testing/http-browser';
 import { startLogin, TEST_REDIRECT, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
@@ -74,6 +74,23 @@ describe('Login SSO operations: replicas, key rotation, client API, lockout, cle
     const jwks = createRemoteJWKSet(new URL(`${b.url}/oauth2/jwks`));
     await jwtVerify(before.tokens.id_token as string, jwks, { issuer: a.url });
     await jwtVerify(after.tokens.id_token as string, jwks, { issuer: a.url });
+  });
+
+  it('RSA_PRIVATE_KEY, when set, is the one key that signs and is published', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const pem = (await exportPKCS8(privateKey)).replace(/\n/g, '\\n'); // as a one-line env value
+    const withPem = await startLogin({ databaseUrl: db.url, env: { RSA_PRIVATE_KEY: pem } });
+    try {
+      const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
+      const jwks = (await (await fetch(`${withPem.url}/oauth2/jwks`)).json()) as { keys: { kid: string; d?: string }[] };
+      expect(jwks.keys.map((k) => k.kid)).toEqual([kid]);
+      expect(jwks.keys[0]).not.toHaveProperty('d');
+      const pemRp = await discoverClient(withPem.url, 'rainymodel', TEST_SECRETS.rainymodel);
+      const { tokens } = await signInAndExchange(pemRp, new HttpBrowser(), DEV.email, DEV.password);
+      await jwtVerify(tokens.id_token as string, publicKey, { issuer: withPem.url });
+    } finally {
+      await withPem.close();
+    }
   });
 
   describe('client API', () => {

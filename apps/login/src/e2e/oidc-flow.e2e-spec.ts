@@ -1,8 +1,8 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
-import { HttpBrowser } from '../testing/http-browser';
-import { startLogin, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
-import { discoverClient, oidc, signInAndExchange, type RpConfig } from '../testing/oidc-rp';
+import { csrfToken, formAction, HttpBrowser } from '../testing/http-browser';
+import { startLogin, TEST_REDIRECT, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
+import { discoverClient, oidc, signIn, signInAndExchange, startFlow, type RpConfig } from '../testing/oidc-rp';
 
 const DEV = { email: 'dev@test.local', password: 'developer-password-1' };
 
@@ -78,5 +78,35 @@ describe('OIDC flow with openid-client (authorization code + PKCE, refresh, user
     const post = await discoverClient(login.url, 'lamino', TEST_SECRETS.lamino, 'post');
     const { tokens } = await signInAndExchange(post, new HttpBrowser(), DEV.email, DEV.password);
     expect(tokens.claims()).toMatchObject({ aud: 'lamino', role: 'developer' });
+  });
+
+  it('a third-party client gets a consent page; Allow completes the flow, Deny returns access_denied', async () => {
+    await login.prisma.oidcClient.update({ where: { clientId: 'orcide' }, data: { firstParty: false } });
+    const orcide = await discoverClient(login.url, 'orcide', TEST_SECRETS.orcide);
+    const browser = new HttpBrowser();
+    const flow = await startFlow(orcide);
+    const consent = await signIn(browser, flow, DEV.email, DEV.password);
+    expect(consent.status).toBe(200);
+    expect(consent.body).toContain('Allow Orcide?');
+    expect(consent.body).toContain('Stay signed in when you are away');
+    const allowed = await browser.follow(new URL(formAction(consent.body, '/confirm'), login.url).toString(), TEST_REDIRECT, { form: { _csrf: csrfToken(consent.body) } });
+    const tokens = await oidc.authorizationCodeGrant(orcide, new URL(allowed.location as string), { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
+    expect(tokens.claims()).toMatchObject({ aud: 'orcide', email: DEV.email });
+
+    const denyBrowser = new HttpBrowser();
+    const denied = await signIn(denyBrowser, await startFlow(orcide), DEV.email, DEV.password);
+    const back = await denyBrowser.follow(new URL(formAction(denied.body, '/abort'), login.url).toString(), TEST_REDIRECT, { form: { _csrf: csrfToken(denied.body) } });
+    expect(new URL(back.location as string).searchParams.get('error')).toBe('access_denied');
+  });
+
+  it('CORS: userinfo answers an allowed *.orcest.ai origin and refuses others', async () => {
+    const { tokens } = await signInAndExchange(rp, new HttpBrowser(), DEV.email, DEV.password);
+    const ask = (origin: string): Promise<Response> => fetch(`${login.url}/oauth2/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}`, origin } });
+    const allowed = await ask('https://llm.orcest.ai');
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://llm.orcest.ai');
+    const refused = await ask('https://evil.example');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(refused.status).toBe(400);
   });
 });

@@ -164,4 +164,19 @@ describe('OIDC refusals: redirect URIs, codes, PKCE, client auth, RBAC, deactiva
     expect(known.body).toContain('Wrong email or password.');
     expect(unknown.body).toContain('Wrong email or password.');
   });
+
+  it('cookies are HttpOnly and SameSite; pages forbid framing', async () => {
+    const browser = new HttpBrowser();
+    const flow = await startFlow(rp);
+    const toPage = await browser.request(flow.url.toString());
+    const interactionCookie = toPage.headers.getSetCookie().find((c) => c.startsWith('_interaction='));
+    expect(interactionCookie).toMatch(/httponly/i);
+    expect(interactionCookie).toMatch(/samesite=lax/i);
+    const page = await browser.request(toPage.location as string);
+    const csrfCookie = page.headers.getSetCookie().find((c) => c.startsWith('orcest_csrf='));
+    expect(csrfCookie).toMatch(/HttpOnly/);
+    expect(csrfCookie).toMatch(/SameSite=Strict/);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
 });

@@ -1,0 +1,37 @@
+import { ConfigError, loadLoginConfig } from '@orcest/config';
+
+describe('loadLoginConfig', () => {
+  it('has local defaults: issuer on localhost, every seed client present but disabled without a secret', () => {
+    const config = loadLoginConfig({});
+    expect(config.issuer).toBe('http://localhost:8090');
+    expect(config.clients.map((c) => c.clientId)).toEqual(['rainymodel', 'lamino', 'maestrist', 'orcide', 'orcest', 'status']);
+    expect(config.clients.every((c) => c.secret === undefined)).toBe(true);
+    expect(config.clients.find((c) => c.clientId === 'lamino')?.redirectUris).toEqual(['https://llm.orcest.ai/auth/callback']);
+    expect(config.lockout).toEqual({ accountMaxFailures: 5, ipMaxFailures: 20, lockSeconds: 900 });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads secrets and overridden redirect URIs per client; trims the issuer', () => {
+    const config = loadLoginConfig({
+      SSO_BASE_URL: 'https://login.orcest.ai/',
+      OIDC_LAMINO_SECRET: 's3cret',
+      OIDC_LAMINO_REDIRECT_URIS: 'http://localhost:3001/auth/callback, http://127.0.0.1:3001/auth/callback',
+    });
+    const lamino = config.clients.find((c) => c.clientId === 'lamino');
+    expect(config.issuer).toBe('https://login.orcest.ai');
+    expect(lamino).toMatchObject({ secret: 's3cret', secretEnvVar: 'OIDC_LAMINO_SECRET', redirectUris: ['http://localhost:3001/auth/callback', 'http://127.0.0.1:3001/auth/callback'] });
+    expect(lamino?.postLogoutRedirectUris).toEqual(['http://localhost:3001/', 'http://127.0.0.1:3001/']);
+  });
+
+  it.each([
+    [{ SSO_BASE_URL: 'ftp://x' }, 'SSO_BASE_URL'],
+    [{ SSO_ADMIN_EMAIL: 'a@b.c', SSO_ADMIN_PASSWORD: 'short' }, 'SSO_ADMIN_PASSWORD'],
+    [{ SSO_ADMIN_PASSWORD: 'long-enough-password' }, 'SSO_ADMIN_EMAIL'],
+    [{ SSO_LOCKOUT_ACCOUNT_FAILURES: '0' }, 'SSO_LOCKOUT_ACCOUNT_FAILURES'],
+    [{ RSA_PUBLIC_KEY: 'x' }, 'RSA_PRIVATE_KEY'],
+    [{ OIDC_STATUS_REDIRECT_URIS: 'not a url' }, 'OIDC_STATUS_REDIRECT_URIS'],
+  ])('refuses %j, naming %s', (env, key) => {
+    expect(() => loadLoginConfig(env)).toThrow(ConfigError);
+    expect(() => loadLoginConfig(env)).toThrow(key);
+  });
+});
