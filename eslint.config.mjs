@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
  * below) and never from production code.
  */
 export default [
-  { ignores: ['**/dist', '**/node_modules', '**/.nx', 'tmp/**', '**/webpack.config.js', 'jest.config.js', '.data/**', 'libs/db/src/generated/**'] },
+  { ignores: ['**/dist', '**/node_modules', '**/.nx', 'tmp/**', '**/webpack.config.js', 'tools/app-webpack-config.js', 'jest.config.js', '.data/**', 'libs/db/src/generated/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

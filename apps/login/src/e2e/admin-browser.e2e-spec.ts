@@ -139,7 +139,7 @@ describeWithChromium('Login pages and admin panel in headless Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${login.url}/admin`);
     await expectSignInForm(page);
-    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(scrollWidth).toBeLessThanOrEqual(375);
   });
 });

@@ -43,7 +43,7 @@ export function freePort(): Promise<number> {
 
 /** The env a test instance runs with: every seed client but `orcest` has a secret and the test redirect URI. */
 export function testEnv(port: number, extra: Env = {}): Env {
-  const env: Env = {
+  const env: Record<string, string> = {
     PORT: String(port),
     SSO_BASE_URL: `http://127.0.0.1:${port}`,
     SSO_ADMIN_EMAIL: TEST_ADMIN.email,

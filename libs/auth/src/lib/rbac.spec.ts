@@ -1,4 +1,4 @@
-import { isRole, roleGrantsService, servicesOfRole } from '@orcest/auth';
+import { isRole, roleGrantsService, servicesOfRole } from './rbac';
 
 describe('RBAC (seed 000 §5.3)', () => {
   it.each([

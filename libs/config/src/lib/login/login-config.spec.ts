@@ -1,4 +1,5 @@
-import { ConfigError, loadLoginConfig } from '@orcest/config';
+import { ConfigError } from '../config-error';
+import { loadLoginConfig } from './login-config';
 
 describe('loadLoginConfig', () => {
   it('has local defaults: issuer on localhost, every seed client present but disabled without a secret', () => {
