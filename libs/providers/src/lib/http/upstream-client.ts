@@ -4,7 +4,7 @@
  * are off and cannot fire behind the gateway's back.
  */
 import type { EventEmitter } from 'node:events';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { UpstreamRequest, UpstreamTarget } from '../contract';
 
 export type UpstreamResponse = Dispatcher.ResponseData;
@@ -18,15 +18,23 @@ export class UpstreamClient {
     connect: { timeout: 30_000 },
   });
 
+  /** Origin and path of each upstream URL, split once: undici's top-level `request()` parses a URL per call. */
+  private readonly endpoints = new Map<string, { readonly origin: string; readonly path: string }>();
+
   /** `signal` may be an AbortSignal or any EventEmitter with `aborted` and an `abort` event (undici accepts both). */
   send(target: UpstreamTarget, upstreamRequest: UpstreamRequest, signal: AbortSignal | EventEmitter): Promise<UpstreamResponse> {
-    return request(target.baseUrl + upstreamRequest.path, {
-      method: 'POST',
-      headers: upstreamRequest.headers,
-      body: upstreamRequest.body,
-      signal,
-      dispatcher: this.agent,
-    });
+    const { origin, path } = this.endpoint(target.baseUrl + upstreamRequest.path);
+    return this.agent.request({ origin, path, method: 'POST', headers: upstreamRequest.headers, body: upstreamRequest.body, signal });
+  }
+
+  private endpoint(url: string): { readonly origin: string; readonly path: string } {
+    let endpoint = this.endpoints.get(url);
+    if (endpoint === undefined) {
+      const parsed = new URL(url);
+      endpoint = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+      this.endpoints.set(url, endpoint);
+    }
+    return endpoint;
   }
 
   /** Lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
