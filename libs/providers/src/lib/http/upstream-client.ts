@@ -9,6 +9,11 @@ import type { UpstreamRequest, UpstreamTarget } from '../contract';
 
 export type UpstreamResponse = Dispatcher.ResponseData;
 
+interface Endpoint {
+  readonly origin: string;
+  readonly path: string;
+}
+
 export class UpstreamClient {
   private readonly agent = new Agent({
     keepAliveTimeout: 30_000,
@@ -18,21 +23,23 @@ export class UpstreamClient {
     connect: { timeout: 30_000 },
   });
 
-  /** Origin and path of each upstream URL, split once: undici's top-level `request()` parses a URL per call. */
-  private readonly endpoints = new Map<string, { readonly origin: string; readonly path: string }>();
+  /** Origin and path per base URL and path, split once: undici's top-level `request()` parses a URL per call. */
+  private readonly endpoints = new Map<string, Map<string, Endpoint>>();
 
   /** `signal` may be an AbortSignal or any EventEmitter with `aborted` and an `abort` event (undici accepts both). */
   send(target: UpstreamTarget, upstreamRequest: UpstreamRequest, signal: AbortSignal | EventEmitter): Promise<UpstreamResponse> {
-    const { origin, path } = this.endpoint(target.baseUrl + upstreamRequest.path);
+    const { origin, path } = this.endpoint(target.baseUrl, upstreamRequest.path);
     return this.agent.request({ origin, path, method: 'POST', headers: upstreamRequest.headers, body: upstreamRequest.body, signal });
   }
 
-  private endpoint(url: string): { readonly origin: string; readonly path: string } {
-    let endpoint = this.endpoints.get(url);
+  private endpoint(baseUrl: string, path: string): Endpoint {
+    let paths = this.endpoints.get(baseUrl);
+    if (paths === undefined) this.endpoints.set(baseUrl, (paths = new Map()));
+    let endpoint = paths.get(path);
     if (endpoint === undefined) {
-      const parsed = new URL(url);
-      endpoint = { origin: parsed.origin, path: parsed.pathname + parsed.search };
-      this.endpoints.set(url, endpoint);
+      const url = new URL(baseUrl + path);
+      endpoint = { origin: url.origin, path: url.pathname + url.search };
+      paths.set(path, endpoint);
     }
     return endpoint;
   }
