@@ -59,7 +59,8 @@ export class CircuitBreaker {
 
   recordSuccess(admission: Admission): void {
     if (admission === 'probe') this.probeInFlight = false;
-    this.failures = [];
+    // Runs on every served request: allocate only when there is something to forget.
+    if (this.failures.length > 0) this.failures = [];
     this.openUntil = 0;
   }
 

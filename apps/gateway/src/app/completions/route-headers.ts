@@ -2,14 +2,17 @@
 import type { Deployment } from '../deployments/deployment';
 import type { AttemptRecord } from '../errors';
 
-export function routeHeaders(deployment: Deployment, failed: readonly AttemptRecord[], latencyMs: number): Record<string, string> {
-  const headers: Record<string, string> = {
-    'x-rainymodel-route': deployment.tier,
-    'x-rainymodel-upstream': headerSafe(deployment.upstream),
-    'x-rainymodel-model': headerSafe(deployment.model),
-    'x-rainymodel-latency-ms': String(Math.round(latencyMs)),
-  };
-  if (failed.length > 0) Object.assign(headers, attemptHeaders(failed, deployment.name));
+/**
+ * The route headers of a served answer as a flat `[name, value, …]` list, the form
+ * `res.writeHead` takes without copying. The per-deployment part is built once.
+ */
+export function routeHeaders(deployment: Deployment, failed: readonly AttemptRecord[], latencyMs: number): string[] {
+  const headers = deploymentHeaders(deployment).slice();
+  headers.push('x-rainymodel-latency-ms', String(Math.round(latencyMs)));
+  if (failed.length > 0) {
+    const attempts = attemptHeaders(failed, deployment.name);
+    for (const name in attempts) headers.push(name, attempts[name]);
+  }
   return headers;
 }
 
@@ -22,6 +25,18 @@ export function attemptHeaders(failed: readonly AttemptRecord[], served?: string
     'x-rainymodel-tried': headerSafe(tried.join(',')),
     'x-rainymodel-fallback-reason': headerSafe(failed.map((a) => `${a.deployment}:${a.reason}`).join(',')),
   };
+}
+
+const byDeployment = new WeakMap<Deployment, readonly string[]>();
+
+/** Route, upstream label and model never change for a deployment. */
+function deploymentHeaders(deployment: Deployment): readonly string[] {
+  let headers = byDeployment.get(deployment);
+  if (headers === undefined) {
+    headers = Object.freeze(['x-rainymodel-route', deployment.tier, 'x-rainymodel-upstream', headerSafe(deployment.upstream), 'x-rainymodel-model', headerSafe(deployment.model)]);
+    byDeployment.set(deployment, headers);
+  }
+  return headers;
 }
 
 /** Header values must be visible ASCII; config ids and model names are not guaranteed to be. */

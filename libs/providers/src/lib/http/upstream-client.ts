@@ -4,10 +4,15 @@
  * are off and cannot fire behind the gateway's back.
  */
 import type { EventEmitter } from 'node:events';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { UpstreamRequest, UpstreamTarget } from '../contract';
 
 export type UpstreamResponse = Dispatcher.ResponseData;
+
+interface Endpoint {
+  readonly origin: string;
+  readonly path: string;
+}
 
 export class UpstreamClient {
   private readonly agent = new Agent({
@@ -18,15 +23,25 @@ export class UpstreamClient {
     connect: { timeout: 30_000 },
   });
 
+  /** Origin and path per base URL and path, split once: undici's top-level `request()` parses a URL per call. */
+  private readonly endpoints = new Map<string, Map<string, Endpoint>>();
+
   /** `signal` may be an AbortSignal or any EventEmitter with `aborted` and an `abort` event (undici accepts both). */
   send(target: UpstreamTarget, upstreamRequest: UpstreamRequest, signal: AbortSignal | EventEmitter): Promise<UpstreamResponse> {
-    return request(target.baseUrl + upstreamRequest.path, {
-      method: 'POST',
-      headers: upstreamRequest.headers,
-      body: upstreamRequest.body,
-      signal,
-      dispatcher: this.agent,
-    });
+    const { origin, path } = this.endpoint(target.baseUrl, upstreamRequest.path);
+    return this.agent.request({ origin, path, method: 'POST', headers: upstreamRequest.headers, body: upstreamRequest.body, signal });
+  }
+
+  private endpoint(baseUrl: string, path: string): Endpoint {
+    let paths = this.endpoints.get(baseUrl);
+    if (paths === undefined) this.endpoints.set(baseUrl, (paths = new Map()));
+    let endpoint = paths.get(path);
+    if (endpoint === undefined) {
+      const url = new URL(baseUrl + path);
+      endpoint = { origin: url.origin, path: url.pathname + url.search };
+      paths.set(path, endpoint);
+    }
+    return endpoint;
   }
 
   /** Lets in-flight requests finish for up to `graceMs`, then cuts what is left. */

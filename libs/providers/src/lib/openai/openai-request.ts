@@ -6,7 +6,19 @@ export function buildOpenAiRequest(request: ChatRequest, target: UpstreamTarget,
   const body: Record<string, unknown> = { ...request, model: target.model, stream };
   // OpenAI rejects stream_options on a non-streaming call.
   if (!stream) delete body['stream_options'];
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json' };
-  if (target.apiKey) headers['authorization'] = `Bearer ${target.apiKey}`;
-  return { path: '/chat/completions', headers, body: JSON.stringify(body) };
+  return { path: '/chat/completions', headers: headersFor(target, stream), body: JSON.stringify(body) };
+}
+
+/** The headers depend only on the target and the mode: built once per target, not per request. */
+const headerCache = new WeakMap<UpstreamTarget, { readonly stream: Readonly<Record<string, string>>; readonly whole: Readonly<Record<string, string>> }>();
+
+function headersFor(target: UpstreamTarget, stream: boolean): Readonly<Record<string, string>> {
+  let cached = headerCache.get(target);
+  if (cached === undefined) {
+    const build = (accept: string): Readonly<Record<string, string>> =>
+      Object.freeze({ 'content-type': 'application/json', accept, ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}) });
+    cached = { stream: build('text/event-stream'), whole: build('application/json') };
+    headerCache.set(target, cached);
+  }
+  return stream ? cached.stream : cached.whole;
 }

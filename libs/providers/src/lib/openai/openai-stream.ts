@@ -49,6 +49,8 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   private checkChunk(data: string): StreamEvent {
     if (!looksLikeJsonObject(data)) throw new UpstreamProtocolError(`upstream sent a malformed stream chunk: ${excerpt(data)}`, 'malformed_chunk');
     if (ERROR_EVENT.test(data)) return this.parseChunk(data);
+    // One scan for either key (most chunks have neither), then tell them apart.
+    if (!FINISH_REASON_OR_USAGE.test(data)) return { json: data, substantive: true, usage: undefined };
     if (FINISH_REASON.test(data)) this.finishSeen = true;
     const usage = USAGE.test(data) ? readUsage((tryParseJson(data) as Record<string, unknown> | undefined)?.['usage']) : undefined;
     return { json: data, substantive: true, usage };
@@ -84,6 +86,7 @@ export class OpenAiStreamDecoder implements StreamDecoder {
 const ERROR_EVENT = /^\s*\{\s*"error"\s*:/;
 const FINISH_REASON = /"finish_reason"\s*:\s*"/;
 const USAGE = /"usage"\s*:\s*\{/;
+const FINISH_REASON_OR_USAGE = /"(?:finish_reason"\s*:\s*"|usage"\s*:\s*\{)/;
 
 /** First and last non-blank characters are braces: cheap, and catches a chunk cut or mangled mid-way. */
 function looksLikeJsonObject(data: string): boolean {

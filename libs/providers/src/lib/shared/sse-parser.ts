@@ -19,28 +19,39 @@ export class SseParser {
 
   push(bytes: Buffer | string): SseMessage[] {
     this.buffer += typeof bytes === 'string' ? bytes : this.decoder.write(bytes);
+    const buffer = this.buffer;
     const messages: SseMessage[] = [];
     let start = 0;
+    // Position of the next CR at or after `start`, -1 when none: searched again only once passed,
+    // so a buffer without CRs (the usual case) is scanned for them once, not once per line.
+    let cr = buffer.indexOf('\r');
     for (;;) {
-      const lf = this.buffer.indexOf('\n', start);
-      const cr = this.buffer.indexOf('\r', start);
+      if (cr !== -1 && cr < start) cr = buffer.indexOf('\r', start);
+      const lf = buffer.indexOf('\n', start);
+      // The common framing, `data: <payload>\n\n` between events with no CR in it: one slice,
+      // no line-by-line bookkeeping. Anything else takes the general line rules below.
+      if (lf !== -1 && (cr === -1 || cr > lf) && this.dataLines.length === 0 && this.eventName === undefined && buffer.charCodeAt(lf + 1) === 10 && buffer.startsWith('data: ', start)) {
+        messages.push({ event: undefined, data: buffer.slice(start + 6, lf) });
+        start = lf + 2;
+        continue;
+      }
       let end: number;
       let next: number;
       if (cr !== -1 && (lf === -1 || cr < lf)) {
         // A CR at the very end may be the first half of CRLF: wait for more bytes.
-        if (cr === this.buffer.length - 1) break;
+        if (cr === buffer.length - 1) break;
         end = cr;
-        next = this.buffer[cr + 1] === '\n' ? cr + 2 : cr + 1;
+        next = buffer.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
       } else if (lf !== -1) {
         end = lf;
         next = lf + 1;
       } else {
         break;
       }
-      this.takeLine(this.buffer.slice(start, end), messages);
+      this.takeLine(buffer.slice(start, end), messages);
       start = next;
     }
-    this.buffer = start === 0 ? this.buffer : this.buffer.slice(start);
+    this.buffer = start === 0 ? buffer : buffer.slice(start);
     return messages;
   }
 
