@@ -104,7 +104,7 @@ try {
     { PORT: ports.login, SSO_BASE_URL: env.SSO_BASE_URL ?? urls.login, OIDC_STATUS_REDIRECT_URIS: env.OIDC_STATUS_REDIRECT_URIS ?? `${urls.status}/auth/callback`, RAINYMODEL_AUDIENCE: env.RAINYMODEL_AUDIENCE ?? urls.gateway, ...secrets },
     `Login SSO            ${urls.login}  (admin panel ${urls.login}/admin; the first admin's password is printed above on the first start)`,
   );
-  run('gateway', { PORT: ports.gateway }, `RainyModel gateway   ${urls.gateway}  (OpenAI base URL ${urls.gateway}/v1)`);
+  run('gateway', { PORT: ports.gateway, RAINYMODEL_SSO_ISSUER: env.RAINYMODEL_SSO_ISSUER ?? urls.login, RAINYMODEL_AUDIENCE: env.RAINYMODEL_AUDIENCE ?? urls.gateway }, `RainyModel gateway   ${urls.gateway}  (OpenAI base URL ${urls.gateway}/v1)`);
   run(
     'status',
     { PORT: ports.status, STATUS_BASE_URL: env.STATUS_BASE_URL ?? urls.status, STATUS_OIDC_ISSUER: env.STATUS_OIDC_ISSUER ?? urls.login, GATEWAY_URL: env.GATEWAY_URL ?? urls.gateway, LOGIN_URL: env.LOGIN_URL ?? urls.login, ...secrets },

@@ -1,5 +1,13 @@
 /**
  * What every app needs to agree on about identity: the RBAC map of roles to services
- * (seed 000 §5.3). Login puts these in tokens; the gateway and status check them.
+ * (seed 000 §5.3), and the access-token contract: login issues tokens, the gateway verifies them.
  */
 export { ROLES, SERVICES, isRole, roleGrantsService, servicesOfRole, type RoleName, type ServiceName } from './lib/rbac';
+export {
+  AccessTokenVerifier,
+  InsufficientRoleError,
+  InvalidAccessTokenError,
+  looksLikeJwt,
+  type AccessTokenVerifierOptions,
+  type VerifiedAccessToken,
+} from './lib/access-token';

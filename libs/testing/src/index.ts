@@ -9,3 +9,4 @@ export { startFakeOllama, ollamaProtocol, ollamaErrorBody } from './fake-ollama'
 export { DEFAULT_PROMPT_TOKENS, defaultText, streamPiece, streamedText, type Behavior, type BehaviorKind, type FakeToolCall, type FakeUsage } from './behavior';
 export type { FakeProtocol, FakeProtocolName, JsonObject, Rendition, Route, StaticAnswer } from './protocol';
 export type { AnswerContent } from './behavior';
+export { FakeTokenIssuer, type TokenClaims } from './fake-token-issuer';

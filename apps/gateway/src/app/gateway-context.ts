@@ -10,21 +10,21 @@ import type { AttemptFailure } from './completions/attempt-failure';
 import { FallbackWalk } from './completions/fallback-walk';
 import type { Deployment } from './deployments/deployment';
 import { DeploymentRegistry } from './deployments/deployment-registry';
-import { MasterKeyAuth } from './http/master-key';
+import { ApiAuth } from './http/api-auth';
 
 export class GatewayContext {
   readonly registry: DeploymentRegistry;
   readonly client = new UpstreamClient();
   readonly completions: ChatCompletionsService;
   readonly startedAt = Date.now();
-  readonly auth: MasterKeyAuth;
+  readonly auth: ApiAuth;
 
   constructor(
     readonly config: GatewayConfig,
     /** On shutdown, how long open client connections may finish before they are cut. */
     readonly shutdownGraceMs = 10_000,
   ) {
-    this.auth = new MasterKeyAuth(config.auth.masterKey);
+    this.auth = new ApiAuth(config.auth);
     this.registry = new DeploymentRegistry(config);
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
     this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router);

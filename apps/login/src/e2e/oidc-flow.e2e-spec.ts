@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { AccessTokenVerifier, InsufficientRoleError } from '@orcest/auth';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { csrfToken, formAction, HttpBrowser } from '../testing/http-browser';
 import { startLogin, TEST_REDIRECT, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
@@ -54,6 +55,18 @@ describe('OIDC flow with openid-client (authorization code + PKCE, refresh, user
     expect(protectedHeader.typ).toBe('at+jwt');
     expect(payload).toMatchObject({ email: DEV.email, role: 'developer', services: ['rm', 'llm', 'agent', 'ide'], client_id: 'rainymodel' });
     expect(typeof payload.sub).toBe('string');
+    // The gateway's own verifier (libs/auth) accepts it: the two sides agree on the contract.
+    const gatewaySide = new AccessTokenVerifier({ issuer: login.url, audience: gateway, service: 'rm' });
+    expect(await gatewaySide.verify(tokens.access_token)).toMatchObject({ sub: payload.sub, role: 'developer', clientId: 'rainymodel' });
+  });
+
+  it('a viewer can get a gateway token through Lamino, but the gateway\'s verifier refuses its role', async () => {
+    await login.context.users.create({ email: 'v@test.local', password: 'viewer-password-12', name: 'V', role: 'viewer' }, 'test');
+    const lamino = await discoverClient(login.url, 'lamino', TEST_SECRETS.lamino);
+    const gateway = login.config.gatewayAudience;
+    const { tokens } = await signInAndExchange(lamino, new HttpBrowser(), 'v@test.local', 'viewer-password-12', {}, { resource: gateway });
+    const gatewaySide = new AccessTokenVerifier({ issuer: login.url, audience: gateway, service: 'rm' });
+    await expect(gatewaySide.verify(tokens.access_token)).rejects.toBeInstanceOf(InsufficientRoleError);
   });
 
   it('rotates refresh tokens; replaying a rotated one kills the whole grant', async () => {

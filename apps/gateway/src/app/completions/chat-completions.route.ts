@@ -9,7 +9,8 @@ import type { GatewayContext } from '../gateway-context';
 
 export function registerChatCompletionsRoute(fastify: FastifyInstance, context: GatewayContext): void {
   fastify.post('/v1/chat/completions', async (req, reply) => {
-    context.auth.check(req.headers.authorization);
+    const verifying = context.auth.authenticate(req.headers.authorization);
+    if (verifying) await verifying;
     await context.completions.handle(req, reply);
   });
 }

@@ -2,13 +2,13 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import type { FastifyRequest } from 'fastify';
 import { GatewayContext } from '../gateway-context';
 
-/** Nest guard for the authenticated read endpoints; the chat route checks the same MasterKeyAuth. */
+/** Nest guard for the authenticated read endpoints; the chat route checks the same ApiAuth. */
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
   constructor(@Inject(GatewayContext) private readonly context: GatewayContext) {}
 
-  canActivate(context: ExecutionContext): boolean {
-    this.context.auth.check(context.switchToHttp().getRequest<FastifyRequest>().headers.authorization);
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    await this.context.auth.authenticate(context.switchToHttp().getRequest<FastifyRequest>().headers.authorization);
     return true;
   }
 }

@@ -13,6 +13,10 @@ export class MasterKeyAuth {
     this.keyDigest = masterKey ? digest(masterKey) : null;
   }
 
+  get open(): boolean {
+    return this.keyDigest === null;
+  }
+
   /** Throws AuthenticationError unless the Authorization header carries the master key. */
   check(authorization: string | undefined): void {
     if (this.keyDigest === null) return;

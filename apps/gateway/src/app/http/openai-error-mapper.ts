@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
+import { InsufficientRoleError, InvalidAccessTokenError } from '@orcest/auth';
 import { UnknownPolicyError } from '@orcest/routing';
 import { attemptHeaders } from '../completions/route-headers';
 import {
@@ -45,6 +46,12 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof UnknownPolicyError) return mapped(400, error.message, 'invalid_request_error', 'invalid_policy', 'x-rainymodel-policy');
   if (error instanceof AuthenticationError) {
     return mapped(401, error.message, 'invalid_request_error', 'invalid_api_key', null, { 'www-authenticate': 'Bearer' });
+  }
+  if (error instanceof InvalidAccessTokenError) {
+    return mapped(401, `Invalid SSO access token: ${error.message}.`, 'invalid_request_error', 'invalid_api_key', null, { 'www-authenticate': 'Bearer error="invalid_token"' });
+  }
+  if (error instanceof InsufficientRoleError) {
+    return mapped(403, `Your account's role (${error.role}) does not include RainyModel. Ask an administrator for a role that does.`, 'permission_error', 'insufficient_role');
   }
   if (error instanceof ModelNotFoundError) return mapped(404, error.message, 'invalid_request_error', 'model_not_found', 'model');
   if (error instanceof NoDeploymentError) return mapped(503, error.message, 'service_unavailable', 'no_deployment_available');

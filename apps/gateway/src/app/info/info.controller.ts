@@ -30,7 +30,7 @@ export class InfoController {
     return {
       status: 'ok',
       uptime_s: Math.round((Date.now() - this.context.startedAt) / 1000),
-      auth: config.auth.masterKey ? 'master_key' : 'open',
+      auth: this.context.auth.mode,
       aliases: registry.aliases.map((alias) => ({ alias, deployments: registry.forAlias(alias).length })),
       deployments: registry.all.length,
       skipped_deployments: config.skipped.length,

@@ -63,7 +63,11 @@ export interface GatewayConfig {
     readonly debug: boolean;
     readonly trustProxy: boolean;
   };
-  readonly auth: { readonly masterKey: string };
+  readonly auth: {
+    readonly masterKey: string;
+    /** Login SSO access tokens are accepted when set (RAINYMODEL_SSO_ISSUER). */
+    readonly sso?: { readonly issuer: string; readonly jwksUrl: string; readonly audience: string };
+  };
   readonly configFile: string;
   /** Every alias named in `model_list`, in config order, even when all its deployments were skipped. */
   readonly aliases: readonly string[];
@@ -86,6 +90,9 @@ const gatewayEnvSchema = z.object({
   RAINYMODEL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   RAINYMODEL_TRUST_PROXY: booleanFlag,
   RAINYMODEL_DEBUG: booleanFlag,
+  RAINYMODEL_SSO_ISSUER: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
+  RAINYMODEL_SSO_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  RAINYMODEL_AUDIENCE: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -111,7 +118,16 @@ export function loadGatewayConfig(env: Env, cwd = process.cwd()): GatewayConfig 
       debug: vars.RAINYMODEL_DEBUG,
       trustProxy: vars.RAINYMODEL_TRUST_PROXY,
     }),
-    auth: Object.freeze({ masterKey: vars.RAINYMODEL_MASTER_KEY }),
+    auth: Object.freeze({
+      masterKey: vars.RAINYMODEL_MASTER_KEY,
+      sso: vars.RAINYMODEL_SSO_ISSUER
+        ? Object.freeze({
+            issuer: vars.RAINYMODEL_SSO_ISSUER,
+            jwksUrl: vars.RAINYMODEL_SSO_JWKS_URL ?? `${vars.RAINYMODEL_SSO_ISSUER}/oauth2/jwks`,
+            audience: vars.RAINYMODEL_AUDIENCE,
+          })
+        : undefined,
+    }),
     configFile,
     ...parseModelConfig(source),
   });
