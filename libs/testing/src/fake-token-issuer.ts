@@ -38,8 +38,9 @@ export class FakeTokenIssuer {
   ) {}
 
   static async start(audience = 'http://localhost:8080'): Promise<FakeTokenIssuer> {
-    let issuer: FakeTokenIssuer | undefined;
+    const self: { issuer?: FakeTokenIssuer } = {};
     const server = createServer((req, res) => {
+      const issuer = self.issuer;
       if (req.url !== '/oauth2/jwks' || !issuer) {
         res.writeHead(404).end();
         return;
@@ -49,7 +50,8 @@ export class FakeTokenIssuer {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
-    issuer = new FakeTokenIssuer(server, `http://127.0.0.1:${port}`, audience);
+    const issuer = new FakeTokenIssuer(server, `http://127.0.0.1:${port}`, audience);
+    self.issuer = issuer;
     await issuer.rotateKey();
     return issuer;
   }
