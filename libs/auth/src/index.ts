@@ -11,3 +11,4 @@ export {
   type AccessTokenVerifierOptions,
   type VerifiedAccessToken,
 } from './lib/access-token';
+export { API_KEY_PREFIX, generateApiKey, hashApiKey, looksLikeApiKey, type NewApiKey } from './lib/api-key';

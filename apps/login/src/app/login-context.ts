@@ -13,6 +13,7 @@ import { OidcProviderHolder } from './oidc/oidc-provider-holder';
 import { deleteExpiredOidcRows } from './oidc/prisma-oidc-adapter';
 import { cookieKeys } from './oidc/shared-secrets';
 import { keySetFromPem, SigningKeyStore, type KeySet } from './oidc/signing-keys';
+import { ApiKeys } from './users/api-keys';
 import { bootstrapAdmin, type BootstrappedAdmin } from './users/bootstrap-admin';
 import { LoginThrottle } from './users/login-throttle';
 import { SignIn } from './users/sign-in';
@@ -34,6 +35,7 @@ export class LoginContext {
     readonly clients: ClientAdmin,
     readonly oidc: OidcProviderHolder,
     readonly csrf: Csrf,
+    readonly apiKeys: ApiKeys,
     /** The admin created at this start, if any (main prints it). */
     readonly bootstrappedAdmin: BootstrappedAdmin | undefined,
   ) {}
@@ -65,6 +67,7 @@ export class LoginContext {
       new ClientAdmin(prisma, config, audit),
       holder,
       new Csrf(config.issuer.startsWith('https://')),
+      new ApiKeys(prisma, audit),
       admin,
     );
     context.startBackgroundJobs();

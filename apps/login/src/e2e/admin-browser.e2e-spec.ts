@@ -95,6 +95,30 @@ describeWithChromium('Login pages and admin panel in headless Chromium', () => {
     expect((await ask(secret)).status).toBe(404); // authenticated; the user simply does not exist
   });
 
+  it('creates an API key for a user (shown once, stored hashed) and revokes it', async () => {
+    const user = await login.context.users.create({ email: 'keyed@test.local', name: 'Keyed', role: 'developer', password: 'keyed-password-12' }, 'test');
+    const page = await signInAsAdmin();
+    await page.locator('tr[data-email="keyed@test.local"] a:has-text("API keys")').click();
+    await page.waitForURL(`${login.url}/admin/users/${user.id}/keys`);
+    await page.fill('#key-name', 'ci runner');
+    await page.fill('#key-rpm', '60');
+    await page.click('button:has-text("Create key")');
+    const key = (await page.textContent('[data-testid=secret]')) as string;
+    expect(key).toMatch(/^rm-[A-Za-z0-9_-]{43}$/);
+    const stored = await login.prisma.apiKey.findFirstOrThrow({ where: { userId: user.id } });
+    expect(stored).toMatchObject({ name: 'ci runner', rpmLimit: 60, tpmLimit: null, prefix: key.slice(0, 9), revokedAt: null });
+    expect(JSON.stringify(stored)).not.toContain(key.slice(9));
+    await page.goto(`${login.url}/admin/users/${user.id}/keys`);
+    expect(await page.content()).not.toContain(key);
+    await page.locator(`tr[data-key="${stored.prefix}"] button:has-text("Revoke")`).click();
+    await page.waitForSelector('text=API key revoked.');
+    expect((await login.prisma.apiKey.findUniqueOrThrow({ where: { id: stored.id } })).revokedAt).not.toBeNull();
+    await page.fill('#key-name', 'bad');
+    await page.fill('#key-rpm', '-3');
+    await page.click('button:has-text("Create key")');
+    expect(await page.textContent('body')).toContain('Requests per minute must be a whole number');
+  });
+
   it('adds a signing key from the keys page', async () => {
     const page = await signInAsAdmin();
     await page.goto(`${login.url}/admin/keys`);

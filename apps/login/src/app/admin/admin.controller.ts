@@ -10,7 +10,7 @@ import { field, formBody } from '../http/form-body';
 import { html } from '../http/html';
 import { sendPage } from '../http/security-headers';
 import { LoginContext } from '../login-context';
-import { auditPage, clientsPage, keysPage, usersPage, type AdminFrame } from '../pages/admin-pages';
+import { apiKeysPage, auditPage, clientsPage, keysPage, usersPage, type AdminFrame } from '../pages/admin-pages';
 import { messagePage } from '../pages/interaction-pages';
 import { UserInputError, UserNotFoundError } from '../users/user-errors';
 import { AdminSession } from './admin-session';
@@ -25,6 +25,7 @@ const NOTICES: Record<string, string> = {
   deactivated: 'User deactivated and signed out everywhere.',
   key: 'New signing key added.',
   retired: 'Key no longer published.',
+  revoked: 'API key revoked. The gateway stops accepting it within seconds.',
 };
 
 function pageNumber(value: unknown): number {
@@ -112,6 +113,34 @@ export class AdminController {
       const user = (await this.context.users.findById(id)) as User;
       const secret = { label: `New password of ${user.email}`, value: password };
       return sendPage(reply, 200, usersPage({ ...frame, secret }, await this.context.users.list(1, PAGE_SIZE), ''));
+    });
+  }
+
+  @Get('users/:id/keys')
+  apiKeys(@Param('id') id: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.asAdmin(req, reply, async (frame) => {
+      const user = await this.context.users.findById(id);
+      if (!user) throw new UserNotFoundError(id);
+      return sendPage(reply, 200, apiKeysPage(this.withNotice(frame, query), user, await this.context.apiKeys.listFor(user.id)));
+    });
+  }
+
+  @Post('users/:id/keys')
+  createApiKey(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.asAdminPost(req, reply, async (frame, body) => {
+      const user = await this.context.users.findById(id);
+      if (!user) throw new UserNotFoundError(id);
+      const { key } = await this.context.apiKeys.create(user.id, { name: field(body, 'name', 200) ?? '', rpmLimit: field(body, 'rpm', 20), tpmLimit: field(body, 'tpm', 20) }, frame.admin.id);
+      const secret = { label: `New API key of ${user.email}`, value: key };
+      return sendPage(reply, 200, apiKeysPage({ ...frame, secret }, user, await this.context.apiKeys.listFor(user.id)));
+    });
+  }
+
+  @Post('users/:id/keys/:keyId/revoke')
+  revokeApiKey(@Param('id') id: string, @Param('keyId') keyId: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.asAdminPost(req, reply, async (frame) => {
+      if (!(await this.context.apiKeys.revoke(id, keyId, frame.admin.id))) throw new UserInputError('No such active key.');
+      return reply.redirect(`/admin/users/${encodeURIComponent(id)}/keys?done=revoked`, 303);
     });
   }
 

@@ -1,5 +1,5 @@
 /** The admin panel's pages: users, clients, signing keys, audit log. Plain forms, paged lists. */
-import type { AuditLog as AuditEntry, OidcClient, SigningKey, User } from '@orcest/db';
+import type { ApiKey, AuditLog as AuditEntry, OidcClient, SigningKey, User } from '@orcest/db';
 import { ROLES } from '@orcest/auth';
 import type { Page } from '../audit/audit-log';
 import { html, type SafeHtml } from '../http/html';
@@ -52,7 +52,8 @@ export function usersPage(f: AdminFrame, users: Page<User>, query: string): stri
 <td>${when(u.lastLoginAt)}</td>
 <td><form class="inline" method="post" action="/admin/users/${u.id}/active">${hidden(f.csrf)}<input type="hidden" name="active" value="${u.active ? 'false' : 'true'}">
 <button type="submit" class="secondary">${u.active ? 'Deactivate' : 'Activate'}</button></form>
-<form class="inline" method="post" action="/admin/users/${u.id}/password">${hidden(f.csrf)}<button type="submit" class="secondary">Reset password</button></form></td>
+<form class="inline" method="post" action="/admin/users/${u.id}/password">${hidden(f.csrf)}<button type="submit" class="secondary">Reset password</button></form>
+<a href="/admin/users/${u.id}/keys">API keys</a></td>
 </tr>`,
   );
   return frame(
@@ -112,5 +113,26 @@ export function auditPage(f: AdminFrame, entries: Page<AuditEntry>, action: stri
     html`<form method="get" action="/admin/audit"><label for="action">Action starts with</label><input id="action" name="action" value="${action}" placeholder="login."></form>
 <div class="table-wrap"><table><thead><tr><th>When (UTC)</th><th>Action</th><th>Actor</th><th>Subject</th><th>IP</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table></div>
 ${pager('/admin/audit', entries, action ? { action } : {})}`,
+  );
+}
+
+export function apiKeysPage(f: AdminFrame, user: User, keys: readonly ApiKey[]): string {
+  const rows = keys.map(
+    (k) => html`<tr data-key="${k.prefix}"><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.rpmLimit ?? 'unlimited'}</td><td>${k.tpmLimit ?? 'unlimited'}</td>
+<td>${when(k.createdAt)}</td><td>${k.revokedAt ? `revoked ${when(k.revokedAt)}` : 'active'}</td>
+<td>${k.revokedAt ? '' : html`<form class="inline" method="post" action="/admin/users/${user.id}/keys/${k.id}/revoke">${hidden(f.csrf)}<button type="submit" class="secondary">Revoke</button></form>`}</td></tr>`,
+  );
+  return frame(
+    `API keys of ${user.email}`,
+    f,
+    html`<p class="muted">Keys call the RainyModel gateway as this user (<code>Authorization: Bearer rm-…</code>) while the user is active and their role (${user.role}) includes RainyModel. Limits apply per key; empty means unlimited.</p>
+<div class="table-wrap"><table><thead><tr><th>Name</th><th>Key</th><th>Requests/min</th><th>Tokens/min</th><th>Created (UTC)</th><th>State</th><th></th></tr></thead><tbody>${rows}</tbody></table></div>
+<h2>Create a key</h2>
+<form method="post" action="/admin/users/${user.id}/keys" class="card">${hidden(f.csrf)}
+<label for="key-name">Name</label><input id="key-name" name="name" required maxlength="100">
+<label for="key-rpm">Requests per minute</label><input id="key-rpm" name="rpm" inputmode="numeric" placeholder="unlimited">
+<label for="key-tpm">Tokens per minute</label><input id="key-tpm" name="tpm" inputmode="numeric" placeholder="unlimited">
+<button type="submit">Create key</button></form>
+<p><a href="/admin/users">Back to users</a></p>`,
   );
 }
