@@ -1,0 +1,59 @@
+/**
+ * The API keys the gateway accepts, held in memory and reloaded from PostgreSQL every few
+ * seconds, so a request never waits on the database: a key created in the login panel works,
+ * and a revoked key (or its user deactivated, or moved to a role without `rm`) stops working,
+ * within one reload interval. Lookup is by the key's SHA-256.
+ */
+import { hashApiKey, isRole, roleGrantsService } from '@orcest/auth';
+import type { PrismaClient } from '@orcest/db';
+import type { LimitedKey } from '../limits/rate-limiter';
+
+export interface ApiKeyPrincipal extends LimitedKey {
+  readonly userId: string;
+}
+
+export class ApiKeyStore {
+  private byHash = new Map<string, ApiKeyPrincipal>();
+  private timer: NodeJS.Timeout | undefined;
+  private loaded = false;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly refreshMs: number,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  get ready(): boolean {
+    return this.loaded;
+  }
+
+  async start(): Promise<void> {
+    await this.reload();
+    this.timer = setInterval(() => {
+      this.reload().catch((error: Error) => this.warn(`API key reload failed (keeping the last set): ${error.message}`));
+    }, this.refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  find(key: string): ApiKeyPrincipal | undefined {
+    return this.byHash.get(hashApiKey(key));
+  }
+
+  async reload(): Promise<void> {
+    const rows = await this.prisma.apiKey.findMany({
+      where: { revokedAt: null, user: { active: true } },
+      select: { id: true, keyHash: true, rpmLimit: true, tpmLimit: true, user: { select: { id: true, role: true } } },
+    });
+    const next = new Map<string, ApiKeyPrincipal>();
+    for (const row of rows) {
+      if (!isRole(row.user.role) || !roleGrantsService(row.user.role, 'rm')) continue;
+      next.set(row.keyHash, { id: row.id, userId: row.user.id, rpmLimit: row.rpmLimit, tpmLimit: row.tpmLimit });
+    }
+    this.byHash = next;
+    this.loaded = true;
+  }
+}

@@ -1,0 +1,66 @@
+import { createPrismaClient, type PrismaClient } from '@orcest/db';
+import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
+import { UsageRecorder, type UsageEntry } from './usage-recorder';
+
+const entry = (i: number, extra: Partial<UsageEntry> = {}): UsageEntry => ({
+  requestId: `req-${i}`,
+  authKind: 'api_key',
+  userId: '00000000-0000-4000-8000-000000000001',
+  apiKeyId: '00000000-0000-4000-8000-000000000002',
+  alias: 'rainymodel/auto',
+  policy: 'auto',
+  tiersTried: ['free', 'internal'],
+  upstream: 'ollama-primary',
+  stream: false,
+  promptTokens: 7,
+  completionTokens: 3,
+  latencyMs: 12.6,
+  status: 200,
+  at: new Date(),
+  ...extra,
+});
+
+describe('UsageRecorder (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let prisma: PrismaClient;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prisma = createPrismaClient(db.url, { poolSize: 2 });
+  });
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  it('buffers without touching the database, then writes a batch', async () => {
+    const recorder = new UsageRecorder(prisma, () => undefined, { flushMs: 60_000 });
+    for (let i = 0; i < 3; i++) recorder.record(entry(i));
+    recorder.record(entry(3, { status: 502, upstream: undefined, promptTokens: undefined, completionTokens: undefined, stream: true }));
+    expect(await prisma.usageRecord.count()).toBe(0);
+    await recorder.close();
+    const rows = await prisma.usageRecord.findMany({ orderBy: { requestId: 'asc' } });
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toMatchObject({ requestId: 'req-0', tiersTried: ['free', 'internal'], latencyMs: 13, promptTokens: 7, status: 200 });
+    expect(rows[3]).toMatchObject({ status: 502, upstream: null, promptTokens: null, stream: true });
+  });
+
+  it('flushes on its own once a batch fills', async () => {
+    const recorder = new UsageRecorder(prisma, () => undefined, { flushMs: 60_000, batchSize: 5 });
+    const before = await prisma.usageRecord.count();
+    for (let i = 0; i < 5; i++) recorder.record(entry(100 + i));
+    await recorder.flush();
+    expect((await prisma.usageRecord.count()) - before).toBe(5);
+    await recorder.close();
+  });
+
+  it('keeps memory bounded and says what it dropped while the database is away', async () => {
+    const unreachable = createPrismaClient('postgresql://postgres@127.0.0.1:1/none', { poolSize: 1 });
+    const warnings: string[] = [];
+    const recorder = new UsageRecorder(unreachable, (m) => warnings.push(m), { flushMs: 60_000, batchSize: 1000, maxBuffered: 3 });
+    for (let i = 0; i < 5; i++) recorder.record(entry(200 + i));
+    await recorder.flush();
+    expect(warnings.some((w) => w.includes('not written yet (3 buffered)'))).toBe(true);
+    await recorder.close().catch(() => undefined);
+    await unreachable.$disconnect();
+  });
+});

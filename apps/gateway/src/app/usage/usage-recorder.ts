@@ -1,0 +1,105 @@
+/**
+ * Usage records (who, alias, policy, tiers tried, upstream, tokens, latency, status), written
+ * to PostgreSQL in batches off the hot path: `record` only appends to a buffer; a timer flushes
+ * it every second (or sooner when it fills) with one multi-row INSERT. The buffer is bounded:
+ * if the database stays away, the oldest records are dropped and counted in a warning, so
+ * memory never grows without limit and no response ever waits.
+ */
+import type { PrismaClient } from '@orcest/db';
+
+export interface UsageEntry {
+  readonly requestId: string;
+  readonly authKind: 'master' | 'sso' | 'api_key' | 'open';
+  readonly userId?: string;
+  readonly apiKeyId?: string;
+  readonly alias: string;
+  readonly policy: string;
+  readonly tiersTried: readonly string[];
+  readonly upstream?: string;
+  readonly stream: boolean;
+  readonly promptTokens?: number;
+  readonly completionTokens?: number;
+  readonly latencyMs: number;
+  readonly status: number;
+  readonly at: Date;
+}
+
+export interface UsageRecorderOptions {
+  readonly flushMs?: number;
+  readonly batchSize?: number;
+  readonly maxBuffered?: number;
+}
+
+export class UsageRecorder {
+  private buffer: UsageEntry[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private flushing: Promise<void> | undefined;
+  private dropped = 0;
+  private readonly batchSize: number;
+  private readonly maxBuffered: number;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly warn: (message: string) => void,
+    options: UsageRecorderOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.maxBuffered = options.maxBuffered ?? 20_000;
+    this.timer = setInterval(() => void this.flush(), options.flushMs ?? 1000);
+    this.timer.unref();
+  }
+
+  record(entry: UsageEntry): void {
+    if (this.buffer.length >= this.maxBuffered) {
+      this.buffer.shift();
+      this.dropped += 1;
+    }
+    this.buffer.push(entry);
+    if (this.buffer.length >= this.batchSize) void this.flush();
+  }
+
+  /** Writes what is buffered; concurrent calls share one flush. */
+  flush(): Promise<void> {
+    this.flushing ??= this.writeAll().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.slice(0, this.batchSize);
+      try {
+        await this.prisma.usageRecord.createMany({
+          data: batch.map((e) => ({
+            at: e.at,
+            requestId: e.requestId,
+            authKind: e.authKind,
+            userId: e.userId ?? null,
+            apiKeyId: e.apiKeyId ?? null,
+            alias: e.alias,
+            policy: e.policy,
+            tiersTried: [...e.tiersTried],
+            upstream: e.upstream ?? null,
+            stream: e.stream,
+            promptTokens: e.promptTokens ?? null,
+            completionTokens: e.completionTokens ?? null,
+            latencyMs: Math.round(e.latencyMs),
+            status: e.status,
+          })),
+        });
+      } catch (error) {
+        this.warn(`usage records not written yet (${this.buffer.length} buffered): ${(error as Error).message}`);
+        return; // keep them; the next tick retries
+      }
+      this.buffer.splice(0, batch.length);
+    }
+    if (this.dropped > 0) {
+      this.warn(`${this.dropped} usage records were dropped while the database was unreachable`);
+      this.dropped = 0;
+    }
+  }
+}
