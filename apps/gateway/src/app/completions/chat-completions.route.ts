@@ -9,8 +9,8 @@ import type { GatewayContext } from '../gateway-context';
 
 export function registerChatCompletionsRoute(fastify: FastifyInstance, context: GatewayContext): void {
   fastify.post('/v1/chat/completions', async (req, reply) => {
-    const verifying = context.auth.authenticate(req.headers.authorization);
-    if (verifying) await verifying;
+    const caller = context.auth.authenticate(req.headers.authorization);
+    if (caller instanceof Promise) await caller;
     await context.completions.handle(req, reply);
   });
 }
