@@ -7,6 +7,7 @@ export {
   AccessTokenVerifier,
   InsufficientRoleError,
   InvalidAccessTokenError,
+  TokenVerificationUnavailableError,
   looksLikeJwt,
   type AccessTokenVerifierOptions,
   type VerifiedAccessToken,

@@ -19,10 +19,16 @@ export interface LoginAppOptions {
 
 const PROVIDER_PREFIXES = ['/oauth2/', '/.well-known/'];
 
+/** A hop count becomes "trust the n nearest hops"; addresses/CIDRs pass through. */
+function fastifyTrustProxy(trust: false | number | string): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust;
+}
+
 export async function createLoginApp(context: LoginContext, options: LoginAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: context.config.server.maxBodyBytes,
-    trustProxy: context.config.server.trustProxy,
+    trustProxy: fastifyTrustProxy(context.config.server.trustProxy),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
@@ -34,10 +40,15 @@ export async function createLoginApp(context: LoginContext, options: LoginAppOpt
   });
   app.useGlobalFilters(new LoginExceptionFilter());
   const fastify = app.getHttpAdapter().getInstance();
+  const issuerHost = new URL(context.config.issuer).host;
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     const path = req.url;
     if (PROVIDER_PREFIXES.some((p) => path.startsWith(p))) {
+      // The provider builds its URLs from the Host header: pin it to the issuer's, so a forged
+      // Host or X-Forwarded-Host can't put another origin into discovery or redirects.
+      req.raw.headers.host = issuerHost;
+      delete req.raw.headers['x-forwarded-host'];
       reply.hijack();
       reply.raw.setHeader('x-request-id', req.id);
       context.oidc.handle(req.raw, reply.raw);

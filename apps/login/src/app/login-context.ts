@@ -31,6 +31,7 @@ export class LoginContext {
     readonly audit: AuditLog,
     readonly users: UserDirectory,
     readonly signIn: SignIn,
+    readonly throttle: LoginThrottle,
     readonly keys: SigningKeyStore,
     readonly clients: ClientAdmin,
     readonly oidc: OidcProviderHolder,
@@ -43,7 +44,8 @@ export class LoginContext {
   static async create(config: LoginConfig, prisma: PrismaClient): Promise<LoginContext> {
     const audit = new AuditLog(prisma);
     const keys = new SigningKeyStore(prisma, config.keyRefreshSeconds * 1000 * 2);
-    await registerClients(prisma, config);
+    const logger = new Logger('LoginSSO');
+    await registerClients(prisma, config, (m) => logger.warn(m));
     const admin = await bootstrapAdmin(prisma, config, audit);
     let keySet: KeySet;
     if (config.rsaKeys) keySet = await keySetFromPem(config.rsaKeys.privateKeyPem);
@@ -55,14 +57,15 @@ export class LoginContext {
       void audit.record({ action: 'token.revoked', subject: grantId, ip, detail: { clientId } }).catch(() => undefined);
     });
     await holder.init(keySet);
-    const throttle = new LoginThrottle(prisma, config.lockout.ipMaxFailures, config.lockout.lockSeconds);
-    const signIn = new SignIn(prisma, throttle, audit, { maxFailures: config.lockout.accountMaxFailures, lockSeconds: config.lockout.lockSeconds });
+    const throttle = new LoginThrottle(prisma, config.lockout);
+    const signIn = new SignIn(prisma, throttle, audit);
     const context = new LoginContext(
       config,
       prisma,
       audit,
-      new UserDirectory(prisma, audit),
+      new UserDirectory(prisma, audit, throttle),
       signIn,
+      throttle,
       keys,
       new ClientAdmin(prisma, config, audit),
       holder,
@@ -95,5 +98,6 @@ export class LoginContext {
     };
     every(this.config.keyRefreshSeconds * 1000, () => this.refreshKeys(), 'signing key refresh');
     every(CLEANUP_INTERVAL_MS, () => deleteExpiredOidcRows(this.prisma), 'expired OIDC row cleanup');
+    every(CLEANUP_INTERVAL_MS, () => this.throttle.prune(), 'lockout counter cleanup');
   }
 }

@@ -175,7 +175,7 @@ describe('OIDC refusals: redirect URIs, codes, PKCE, client auth, RBAC, deactiva
     const page = await browser.request(toPage.location as string);
     const csrfCookie = page.headers.getSetCookie().find((c) => c.startsWith('orcest_csrf='));
     expect(csrfCookie).toMatch(/HttpOnly/);
-    expect(csrfCookie).toMatch(/SameSite=Strict/);
+    expect(csrfCookie).toMatch(/SameSite=Lax/);
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });

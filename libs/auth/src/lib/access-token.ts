@@ -23,6 +23,14 @@ export class InvalidAccessTokenError extends Error {
   }
 }
 
+/** The login's key set could not be fetched, so no verdict on the token is possible: 503. */
+export class TokenVerificationUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TokenVerificationUnavailableError';
+  }
+}
+
 /** A valid token whose role lacks the service: 403. */
 export class InsufficientRoleError extends Error {
   constructor(
@@ -85,6 +93,7 @@ export class AccessTokenVerifier {
         currentDate: new Date(this.now()),
       }));
     } catch (error) {
+      if (isKeySetOutage(error)) throw new TokenVerificationUnavailableError('the login key set could not be fetched');
       throw new InvalidAccessTokenError(describeJoseError(error));
     }
     if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number' || !isRole(payload['role'])) {
@@ -113,13 +122,15 @@ export class AccessTokenVerifier {
   }
 }
 
+/** Anything that is not a JOSE verdict on the token itself is the key set's fetch failing. */
+function isKeySetOutage(error: unknown): boolean {
+  return error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid || !(error instanceof joseErrors.JOSEError);
+}
+
 function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return 'the token has expired';
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `the token's ${error.claim} claim is not accepted here`;
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'the token was not signed by a key the login publishes';
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the token signature is invalid';
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) return 'the login key set could not be fetched';
-  // Anything that is not a JOSE verdict on the token is the key set's fetch failing.
-  if (!(error instanceof joseErrors.JOSEError)) return 'the login key set could not be fetched';
   return 'the token is not a valid access token';
 }

@@ -24,18 +24,18 @@ describe('createPrismaClient on a migrated database', () => {
     const created = await prisma.user.create({
       data: { email: normalizeEmail('  Ada@Example.COM '), name: 'Ada Lovelace', passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA' },
     });
-    expect(created).toMatchObject({ email: 'ada@example.com', role: Role.viewer, active: true, failedLogins: 0, lockedUntil: null });
+    expect(created).toMatchObject({ email: 'ada@example.com', role: Role.viewer, active: true, credentialsChangedAt: null });
     expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
 
     const found = await prisma.user.findUnique({ where: { email: 'ada@example.com' } });
     expect(found).toEqual(created);
 
-    const lockedUntil = new Date(Date.now() + 60_000);
+    const credentialsChangedAt = new Date(Date.now() + 60_000);
     const updated = await prisma.user.update({
       where: { id: created.id },
-      data: { role: Role.developer, failedLogins: { increment: 1 }, lockedUntil },
+      data: { role: Role.developer, credentialsChangedAt },
     });
-    expect(updated).toMatchObject({ role: 'developer', failedLogins: 1, lockedUntil });
+    expect(updated).toMatchObject({ role: 'developer', credentialsChangedAt });
     expect(updated.updatedAt.getTime()).toBeGreaterThanOrEqual(created.updatedAt.getTime());
 
     await prisma.user.delete({ where: { id: created.id } });

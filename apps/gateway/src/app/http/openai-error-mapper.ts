@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
-import { InsufficientRoleError, InvalidAccessTokenError } from '@orcest/auth';
+import { InsufficientRoleError, InvalidAccessTokenError, TokenVerificationUnavailableError } from '@orcest/auth';
 import { UnknownPolicyError } from '@orcest/routing';
 import { attemptHeaders } from '../completions/route-headers';
 import {
@@ -49,6 +49,9 @@ export function mapError(error: unknown): MappedError {
   }
   if (error instanceof InvalidAccessTokenError) {
     return mapped(401, `Invalid SSO access token: ${error.message}.`, 'invalid_request_error', 'invalid_api_key', null, { 'www-authenticate': 'Bearer error="invalid_token"' });
+  }
+  if (error instanceof TokenVerificationUnavailableError) {
+    return mapped(503, 'SSO tokens cannot be checked right now: the login service\'s keys are unreachable. Retry shortly, or use an API key.', 'service_unavailable', 'sso_unavailable', null, { 'retry-after': '5' });
   }
   if (error instanceof InsufficientRoleError) {
     return mapped(403, `Your account's role (${error.role}) does not include RainyModel. Ask an administrator for a role that does.`, 'permission_error', 'insufficient_role');

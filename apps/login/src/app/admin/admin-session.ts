@@ -10,9 +10,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '@orcest/db';
 import { readCookie, serializeCookie } from '../http/cookies';
 import type { LoginContext } from '../login-context';
+import { issuedBeforeCredentialChange } from '../oidc/accounts';
 import { ADMIN_PANEL_CLIENT_ID } from '../oidc/client-registry';
 
-const STATE_COOKIE = 'orcest_admin_flow';
+/** Where the panel may send the browser after sign-in: its own pages, nothing else. */
+export function safeAdminPath(value: unknown): string {
+  return typeof value === 'string' && /^\/admin(\/[\w\-./?=&%]*)?$/.test(value) && !value.includes('//') && !value.includes('\\') ? value : '/admin';
+}
 
 export type AdminCheck = { readonly kind: 'admin'; readonly user: User } | { readonly kind: 'signed-out' } | { readonly kind: 'forbidden'; readonly user: User };
 
@@ -23,13 +27,18 @@ export class AdminSession {
     return this.context.config.issuer.startsWith('https://');
   }
 
+  /** `__Host-` over HTTPS: a sibling subdomain can't plant it. */
+  private get stateCookie(): string {
+    return this.secure ? '__Host-orcest_admin_flow' : 'orcest_admin_flow';
+  }
+
   async check(req: FastifyRequest, reply: FastifyReply): Promise<AdminCheck> {
     const provider = this.context.oidc.current;
     const session = await provider.Session.get(provider.createContext(req.raw, reply.raw));
     const accountId = session?.accountId;
     if (typeof accountId !== 'string') return { kind: 'signed-out' };
     const user = await this.context.users.findById(accountId);
-    if (!user || !user.active) return { kind: 'signed-out' };
+    if (!user || !user.active || issuedBeforeCredentialChange(user, session.loginTs)) return { kind: 'signed-out' };
     return user.role === 'admin' ? { kind: 'admin', user } : { kind: 'forbidden', user };
   }
 
@@ -38,8 +47,9 @@ export class AdminSession {
     const state = randomBytes(16).toString('base64url');
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const safeReturn = returnTo.startsWith('/admin') && !returnTo.startsWith('//') ? returnTo : '/admin';
-    reply.header('set-cookie', serializeCookie(STATE_COOKIE, JSON.stringify({ state, verifier, returnTo: safeReturn }), { secure: this.secure, path: '/admin', maxAgeSeconds: 600 }));
+    const cookie = JSON.stringify({ state, verifier, returnTo: safeAdminPath(returnTo) });
+    // __Host- cookies must have Path=/.
+    reply.header('set-cookie', serializeCookie(this.stateCookie, cookie, { secure: this.secure, path: this.secure ? '/' : '/admin', maxAgeSeconds: 600 }));
     const url = new URL(`${this.context.config.issuer}/oauth2/authorize`);
     url.search = new URLSearchParams({
       client_id: ADMIN_PANEL_CLIENT_ID,
@@ -55,8 +65,8 @@ export class AdminSession {
 
   /** Checks state and PKCE of the returning browser and consumes its code; returns where to go. */
   async finishSignIn(req: FastifyRequest, reply: FastifyReply, query: Record<string, unknown>): Promise<string | undefined> {
-    const raw = readCookie(req.headers.cookie, STATE_COOKIE);
-    reply.header('set-cookie', serializeCookie(STATE_COOKIE, '', { secure: this.secure, path: '/admin', maxAgeSeconds: 0 }));
+    const raw = readCookie(req.headers.cookie, this.stateCookie);
+    reply.header('set-cookie', serializeCookie(this.stateCookie, '', { secure: this.secure, path: this.secure ? '/' : '/admin', maxAgeSeconds: 0 }));
     if (!raw || typeof query['state'] !== 'string' || typeof query['code'] !== 'string') return undefined;
     let flow: { state?: unknown; verifier?: unknown; returnTo?: unknown };
     try {
@@ -70,7 +80,8 @@ export class AdminSession {
     const challenge = createHash('sha256').update(flow.verifier).digest('base64url');
     if (code.codeChallenge !== challenge) return undefined;
     await code.consume();
-    return typeof flow.returnTo === 'string' ? flow.returnTo : '/admin';
+    // Checked again: the cookie came back from the browser and may not be the one we wrote.
+    return safeAdminPath(flow.returnTo);
   }
 
   signOutUrl(): string {

@@ -10,6 +10,7 @@ import { isRole, roleGrantsService, SERVICES, servicesOfRole } from '@orcest/aut
 import { InvalidApiRequestError } from '../errors';
 import { field, formBody } from '../http/form-body';
 import { LoginContext } from '../login-context';
+import { issuedBeforeCredentialChange } from '../oidc/accounts';
 import { UserNotFoundError } from '../users/user-errors';
 import { authenticateClient } from './client-authentication';
 
@@ -29,13 +30,18 @@ export class ApiController {
     } catch {
       return { active: false, error: 'not a JWT' };
     }
+    // Access tokens are for the gateway; an ID token only counts for the client it was issued to,
+    // so one app can't replay a user's ID token to another and be taken for that user.
+    const isAccessToken = header.typ === 'at+jwt';
+    const audience = isAccessToken ? this.context.config.gatewayAudience : clientId;
     try {
-      const { payload } = await jwtVerify(token, this.context.oidc.verificationKeys(), { issuer: this.context.config.issuer, algorithms: ['RS256'] });
+      const { payload } = await jwtVerify(token, this.context.oidc.verificationKeys(), { issuer: this.context.config.issuer, audience, algorithms: ['RS256'] });
       const user = typeof payload.sub === 'string' ? await this.context.users.findById(payload.sub) : undefined;
       if (!user || !user.active) return { active: false, error: 'the user no longer exists or is deactivated' };
+      if (issuedBeforeCredentialChange(user, payload.iat)) return { active: false, error: 'issued before the user\'s password was reset' };
       return {
         active: true,
-        token_type: header.typ === 'at+jwt' ? 'access_token' : 'id_token',
+        token_type: isAccessToken ? 'access_token' : 'id_token',
         iss: payload.iss,
         sub: payload.sub,
         aud: payload.aud,

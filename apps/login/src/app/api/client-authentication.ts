@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { InvalidApiRequestError, InvalidClientError } from '../errors';
 import type { ClientAdmin } from '../oidc/client-registry';
-import { field, formBody } from '../http/form-body';
+import { field, formBody, hasControlCharacters } from '../http/form-body';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -38,6 +38,7 @@ export async function authenticateClient(req: FastifyRequest, clients: ClientAdm
   if (req.body !== undefined && req.body !== null && typeof req.body !== 'object') throw new InvalidApiRequestError('send a JSON or form body');
   const given = credentials(req);
   if (!given) throw new InvalidClientError('client authentication required');
+  if (given.id.length > 200 || hasControlCharacters(given.id)) throw new InvalidClientError('invalid client credentials');
   const expected = await clients.findSecret(given.id);
   // Compare digests so the comparison takes the same time whatever the lengths.
   const matches = timingSafeEqual(digest(given.secret), digest(expected ?? '\u0000no secret'));

@@ -41,11 +41,25 @@ export function userMayUse(user: User, service: string | undefined): boolean {
   return user.active && isRole(user.role) && (service === undefined || roleGrantsService(user.role, service));
 }
 
+/**
+ * Whether something issued at `issuedAtSeconds` (a session's sign-in, a code, a token) predates
+ * the user's last password reset or deactivation, and so must no longer count.
+ */
+export function issuedBeforeCredentialChange(user: User, issuedAtSeconds: number | undefined): boolean {
+  if (!user.credentialsChangedAt || issuedAtSeconds === undefined) return false;
+  // Issue times have whole seconds: what was issued in the second of the change still counts
+  // (the change also deletes everything stored, so only a request racing it that second could).
+  return issuedAtSeconds < Math.floor(user.credentialsChangedAt.getTime() / 1000);
+}
+
 export function accountFinder(prisma: PrismaClient): FindAccount {
-  return async (ctx, sub): Promise<Account | undefined> => {
+  return async (ctx, sub, token): Promise<Account | undefined> => {
     if (!/^[0-9a-f-]{36}$/i.test(sub)) return undefined;
     const user = await prisma.user.findUnique({ where: { id: sub } });
     if (!user || !userMayUse(user, clientService(ctx))) return undefined;
+    // A token being redeemed carries its own issue time; otherwise the browser's session does.
+    const issuedAt = token ? (token as { iat?: number }).iat : ctx.oidc?.session?.loginTs;
+    if (issuedBeforeCredentialChange(user, issuedAt)) return undefined;
     return { accountId: user.id, claims: () => userClaims(user) as { sub: string } };
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Registered clients: the six of the configuration, upserted at every start, plus the login
- * app's own admin panel. A secret set in the environment wins at start; without one, the
- * secret last set in the admin panel stands, and a client that never had one stays disabled
- * (refused), never open.
+ * app's own admin panel. A secret set in the environment wins at start. Without one, a secret
+ * rotated in the admin panel stands; a secret that came from the environment is removed when
+ * the variable is (so unsetting a leaked secret really disables the client); a client with no
+ * secret is disabled (refused), never open.
  */
 import { randomBytes } from 'node:crypto';
 import type { LoginConfig } from '@orcest/config';
@@ -15,13 +16,22 @@ export function newClientSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export async function registerClients(prisma: PrismaClient, config: LoginConfig): Promise<void> {
+export async function registerClients(prisma: PrismaClient, config: LoginConfig, warn: (message: string) => void = () => undefined): Promise<void> {
   for (const c of config.clients) {
     const fields = { name: c.name, service: c.service, redirectUris: [...c.redirectUris], postLogoutRedirectUris: [...c.postLogoutRedirectUris] };
+    const existing = await prisma.oidcClient.findUnique({ where: { clientId: c.clientId } });
+    let secret: { secret: string | null; secretSource: string | null } | undefined;
+    if (c.secret) {
+      if (existing?.secretSource === 'panel' && existing.secret !== c.secret) warn(`client ${c.clientId}: ${c.secretEnvVar} replaces the secret rotated in the admin panel`);
+      secret = { secret: c.secret, secretSource: 'env' };
+    } else if (existing?.secretSource === 'env') {
+      warn(`client ${c.clientId}: ${c.secretEnvVar} was removed, so its secret is too; the client is disabled until a new one is set`);
+      secret = { secret: null, secretSource: null };
+    }
     await prisma.oidcClient.upsert({
       where: { clientId: c.clientId },
-      create: { clientId: c.clientId, ...fields, secret: c.secret ?? null },
-      update: { ...fields, ...(c.secret ? { secret: c.secret } : {}) },
+      create: { clientId: c.clientId, ...fields, ...(secret ?? { secret: null, secretSource: null }) },
+      update: { ...fields, ...(secret ?? {}) },
     });
   }
   const adminPanel = {
@@ -32,7 +42,7 @@ export async function registerClients(prisma: PrismaClient, config: LoginConfig)
   };
   await prisma.oidcClient.upsert({
     where: { clientId: ADMIN_PANEL_CLIENT_ID },
-    create: { clientId: ADMIN_PANEL_CLIENT_ID, ...adminPanel, secret: newClientSecret() },
+    create: { clientId: ADMIN_PANEL_CLIENT_ID, ...adminPanel, secret: newClientSecret(), secretSource: 'internal' },
     update: adminPanel,
   });
 }
@@ -57,7 +67,7 @@ export class ClientAdmin {
   /** A new secret, returned once; the old one stops working on every replica at once. */
   async rotateSecret(clientId: string, actor: string): Promise<string | undefined> {
     const secret = newClientSecret();
-    const { count } = await this.prisma.oidcClient.updateMany({ where: { clientId }, data: { secret } });
+    const { count } = await this.prisma.oidcClient.updateMany({ where: { clientId, NOT: { clientId: ADMIN_PANEL_CLIENT_ID } }, data: { secret, secretSource: 'panel' } });
     if (count === 0) return undefined;
     await this.audit.record({ action: 'client.secret_rotated', actor, subject: clientId });
     return secret;

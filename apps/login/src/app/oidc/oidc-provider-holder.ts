@@ -71,7 +71,10 @@ export class OidcProviderHolder {
       this.config.issuer,
       providerConfiguration({ config: this.config, prisma: this.prisma, keys: keys.keys, cookieKeys: this.cookieKeys, errors: this.oidc.errors }),
     );
-    provider.proxy = this.config.server.trustProxy;
+    // Koa reads X-Forwarded-Proto (https cookies) and X-Forwarded-For (the audit's IP) only behind a trusted proxy.
+    const trust = this.config.server.trustProxy;
+    provider.proxy = trust !== false;
+    if (typeof trust === 'number') provider.maxIpsCount = trust;
     provider.on('server_error', (_ctx, error) => this.logger.error(`oidc server_error: ${error.stack ?? error.message}`));
     provider.on('grant.revoked', (ctx, grantId) => this.onGrantRevoked(grantId, ctx.oidc?.client?.clientId, ctx.ip));
     this.provider = provider;

@@ -36,7 +36,13 @@ function payloadOf(row: Row | null): OidcPayload | undefined {
   return row.consumedAt ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) } : payload;
 }
 
-export function prismaOidcAdapterFactory(prisma: PrismaClient): new (model: string) => OidcAdapter {
+/**
+ * `alreadyConsumed` builds the error thrown when a concurrent request consumed the same code
+ * or refresh token first (oidc-provider only checks `consumed` before calling `consume`, so two
+ * parallel redemptions would both pass): the grant is revoked and this request fails, exactly
+ * as a sequential replay does.
+ */
+export function prismaOidcAdapterFactory(prisma: PrismaClient, alreadyConsumed: () => Error): new (model: string) => OidcAdapter {
   return class PrismaOidcAdapter implements OidcAdapter {
     constructor(private readonly model: string) {}
 
@@ -74,7 +80,11 @@ export function prismaOidcAdapterFactory(prisma: PrismaClient): new (model: stri
 
     /** Atomic: of two concurrent redemptions of one code, exactly one sees it unconsumed. */
     async consume(id: string): Promise<void> {
-      await prisma.oidcModel.updateMany({ where: { model: this.model, id, consumedAt: null }, data: { consumedAt: new Date() } });
+      const { count } = await prisma.oidcModel.updateMany({ where: { model: this.model, id, consumedAt: null }, data: { consumedAt: new Date() } });
+      if (count > 0) return;
+      const row = await prisma.oidcModel.findUnique({ where: { model_id: { model: this.model, id } }, select: { grantId: true } });
+      if (row?.grantId) await prisma.oidcModel.deleteMany({ where: { grantId: row.grantId } });
+      throw alreadyConsumed();
     }
 
     async destroy(id: string): Promise<void> {

@@ -48,7 +48,7 @@ export function providerConfiguration({ config, prisma, keys, cookieKeys, errors
   const allowedOrigin = originMatcher(config.corsOrigins);
   const gateway = config.gatewayAudience;
   return {
-    adapter: prismaOidcAdapterFactory(prisma),
+    adapter: prismaOidcAdapterFactory(prisma, () => new errors.InvalidGrant('grant request is invalid')),
     findAccount: accountFinder(prisma),
     jwks: { keys: keys.map((k) => ({ ...k })) },
     cookies: {

@@ -48,7 +48,7 @@ export function usersPage(f: AdminFrame, users: Page<User>, query: string): stri
 <td><form class="inline" method="post" action="/admin/users/${u.id}/role">${hidden(f.csrf)}
 <select name="role" aria-label="Role of ${u.email}">${ROLES.map((r) => html`<option value="${r}" ${r === u.role ? html`selected` : ''}>${r}</option>`)}</select>
 <button type="submit" class="secondary">Save role</button></form></td>
-<td>${u.active ? 'active' : 'deactivated'}${u.lockedUntil && u.lockedUntil > new Date() ? html`<br><span class="muted">locked until ${when(u.lockedUntil)}</span>` : ''}</td>
+<td>${u.active ? 'active' : 'deactivated'}</td>
 <td>${when(u.lastLoginAt)}</td>
 <td><form class="inline" method="post" action="/admin/users/${u.id}/active">${hidden(f.csrf)}<input type="hidden" name="active" value="${u.active ? 'false' : 'true'}">
 <button type="submit" class="secondary">${u.active ? 'Deactivate' : 'Activate'}</button></form>

@@ -1,7 +1,7 @@
 /**
- * Checks a sign-in attempt: per-IP and per-account lockouts, the password, the active flag.
- * An unknown email costs the same argon2 work as a known one, and says the same thing, so the
- * form can't be used to find out who has an account.
+ * Checks a sign-in attempt: lockouts (see LoginThrottle), the password, the active flag.
+ * Known and unknown emails cost the same argon2 work, get the same answers and lock the same
+ * way, so the form can't be used to find out who has an account.
  */
 import type { PrismaClient, User } from '@orcest/db';
 import { normalizeEmail } from '@orcest/db';
@@ -15,11 +15,6 @@ export type SignInResult =
   | { readonly ok: false; readonly reason: 'locked'; readonly retryAt: Date }
   | { readonly ok: false; readonly reason: 'inactive' };
 
-export interface AccountLockout {
-  readonly maxFailures: number;
-  readonly lockSeconds: number;
-}
-
 export class SignIn {
   private readonly dummyHash: Promise<string>;
 
@@ -27,7 +22,6 @@ export class SignIn {
     private readonly prisma: PrismaClient,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditLog,
-    private readonly lockout: AccountLockout,
   ) {
     this.dummyHash = hashPassword('not a real password, for constant work');
   }
@@ -35,41 +29,28 @@ export class SignIn {
   async attempt(emailInput: string, password: string, ip: string): Promise<SignInResult> {
     const email = normalizeEmail(emailInput);
     const now = new Date();
-    const ipLock = await this.throttle.lockedUntil(ip, now);
-    if (ipLock) {
-      await this.audit.record({ action: 'login.refused_locked', subject: email, ip, detail: { scope: 'ip', until: ipLock.toISOString() } });
-      return { ok: false, reason: 'locked', retryAt: ipLock };
+    const subjects = this.throttle.subjectsFor(email, ip);
+    const reservation = await this.throttle.reserve(subjects, now);
+    if (reservation.lockedUntil) {
+      await this.audit.record({ action: 'login.refused_locked', subject: email, ip, detail: { email, scope: reservation.lockedScope, until: reservation.lockedUntil.toISOString() } });
+      return { ok: false, reason: 'locked', retryAt: reservation.lockedUntil };
     }
     const user = await this.prisma.user.findUnique({ where: { email } });
-    if (user?.lockedUntil && user.lockedUntil > now) {
-      await this.audit.record({ action: 'login.refused_locked', subject: user.id, ip, detail: { scope: 'account', email, until: user.lockedUntil.toISOString() } });
-      return { ok: false, reason: 'locked', retryAt: user.lockedUntil };
-    }
     const valid = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
-    if (!user || !valid) return this.fail(email, user ?? undefined, ip, now);
+    if (!user || !valid) {
+      await this.audit.record({ action: 'login.failure', subject: user?.id ?? email, ip, detail: { email } });
+      const locked = await this.throttle.lockReached(subjects, reservation, now);
+      if (!locked) return { ok: false, reason: 'invalid' };
+      await this.audit.record({ action: 'login.lockout', subject: user?.id ?? email, ip, detail: { email, scope: locked.scope, until: locked.until.toISOString() } });
+      return { ok: false, reason: 'locked', retryAt: locked.until };
+    }
+    await this.throttle.release(email, ip);
     if (!user.active) {
       await this.audit.record({ action: 'login.refused_inactive', subject: user.id, ip, detail: { email } });
       return { ok: false, reason: 'inactive' };
     }
-    const signedIn = await this.prisma.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null, lastLoginAt: now } });
+    const signedIn = await this.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: now } });
     await this.audit.record({ action: 'login.success', actor: user.id, subject: user.id, ip, detail: { email } });
     return { ok: true, user: signedIn };
-  }
-
-  private async fail(email: string, user: User | undefined, ip: string, now: Date): Promise<SignInResult> {
-    await this.audit.record({ action: 'login.failure', subject: user?.id ?? email, ip, detail: { email } });
-    const ipLockedUntil = await this.throttle.recordFailure(ip, now);
-    if (ipLockedUntil) await this.audit.record({ action: 'login.lockout', subject: ip, ip, detail: { scope: 'ip', until: ipLockedUntil.toISOString() } });
-    let accountLockedUntil: Date | undefined;
-    if (user) {
-      const { failedLogins } = await this.prisma.user.update({ where: { id: user.id }, data: { failedLogins: { increment: 1 } } });
-      if (failedLogins >= this.lockout.maxFailures) {
-        accountLockedUntil = new Date(now.getTime() + this.lockout.lockSeconds * 1000);
-        await this.prisma.user.update({ where: { id: user.id }, data: { lockedUntil: accountLockedUntil, failedLogins: 0 } });
-        await this.audit.record({ action: 'login.lockout', subject: user.id, ip, detail: { scope: 'account', email, until: accountLockedUntil.toISOString() } });
-      }
-    }
-    const retryAt = accountLockedUntil ?? ipLockedUntil;
-    return retryAt ? { ok: false, reason: 'locked', retryAt } : { ok: false, reason: 'invalid' };
   }
 }

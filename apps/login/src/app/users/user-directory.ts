@@ -6,6 +6,7 @@
 import { normalizeEmail, type PrismaClient, type Role, type User } from '@orcest/db';
 import { isRole } from '@orcest/auth';
 import type { AuditLog, Page } from '../audit/audit-log';
+import type { LoginThrottle } from './login-throttle';
 import { generatePassword, hashPassword, passwordProblem } from './passwords';
 import { UserInputError, UserNotFoundError } from './user-errors';
 
@@ -22,6 +23,7 @@ export class UserDirectory {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly audit: AuditLog,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async findById(id: string): Promise<User | undefined> {
@@ -70,8 +72,9 @@ export class UserDirectory {
   async setActive(id: string, active: boolean, actor: string): Promise<User> {
     const before = await this.require(id);
     if (!active && before.role === 'admin') await this.assertAnotherActiveAdmin(id);
-    const user = await this.prisma.user.update({ where: { id }, data: { active, failedLogins: 0, lockedUntil: null } });
+    const user = await this.prisma.user.update({ where: { id }, data: active ? { active } : { active, credentialsChangedAt: new Date() } });
     if (!active) await this.revokeEverything(id);
+    else await this.throttle.clearAccount(user.email);
     await this.audit.record({ action: active ? 'user.activated' : 'user.deactivated', actor, subject: id, detail: { email: user.email } });
     return user;
   }
@@ -81,15 +84,23 @@ export class UserDirectory {
     const problem = passwordProblem(password);
     if (problem) throw new UserInputError(problem);
     const user = await this.require(id);
-    await this.prisma.user.update({ where: { id }, data: { passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null } });
+    // The cut-off first: anything issued before it is refused from now on, even what is in flight.
+    await this.prisma.user.update({ where: { id }, data: { passwordHash: await hashPassword(password), credentialsChangedAt: new Date() } });
     await this.revokeEverything(id);
+    await this.throttle.clearAccount(user.email);
     await this.audit.record({ action: 'user.password_reset', actor, subject: id, detail: { email: user.email } });
     return password;
   }
 
-  /** Deletes every session, grant, code and token of the user, on every replica at once. */
+  /**
+   * Deletes every session, grant, code and token of the user, and every sign-in in progress
+   * (interactions keep the account under result.login / session), on every replica at once.
+   * JWT access tokens can't be deleted: they live at most SSO_ACCESS_TOKEN_TTL.
+   */
   private async revokeEverything(id: string): Promise<void> {
     await this.prisma.$executeRaw`DELETE FROM oidc_model WHERE payload->>'accountId' = ${id}
+      OR payload->'result'->'login'->>'accountId' = ${id}
+      OR payload->'session'->>'accountId' = ${id}
       OR grant_id IN (SELECT id FROM oidc_model WHERE model = 'Grant' AND payload->>'accountId' = ${id})`;
   }
 

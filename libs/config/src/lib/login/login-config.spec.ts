@@ -8,7 +8,8 @@ describe('loadLoginConfig', () => {
     expect(config.clients.map((c) => c.clientId)).toEqual(['rainymodel', 'lamino', 'maestrist', 'orcide', 'orcest', 'status']);
     expect(config.clients.every((c) => c.secret === undefined)).toBe(true);
     expect(config.clients.find((c) => c.clientId === 'lamino')?.redirectUris).toEqual(['https://llm.orcest.ai/auth/callback']);
-    expect(config.lockout).toEqual({ accountMaxFailures: 5, ipMaxFailures: 20, lockSeconds: 900 });
+    expect(config.lockout).toEqual({ accountMaxFailures: 5, accountAllIpsMaxFailures: 50, ipMaxFailures: 20, lockSeconds: 900 });
+    expect(config.server.trustProxy).toBe(false);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -31,8 +32,16 @@ describe('loadLoginConfig', () => {
     [{ SSO_LOCKOUT_ACCOUNT_FAILURES: '0' }, 'SSO_LOCKOUT_ACCOUNT_FAILURES'],
     [{ RSA_PUBLIC_KEY: 'x' }, 'RSA_PRIVATE_KEY'],
     [{ OIDC_STATUS_REDIRECT_URIS: 'not a url' }, 'OIDC_STATUS_REDIRECT_URIS'],
+    [{ SSO_TRUST_PROXY: 'everyone' }, 'SSO_TRUST_PROXY'],
   ])('refuses %j, naming %s', (env, key) => {
     expect(() => loadLoginConfig(env)).toThrow(ConfigError);
     expect(() => loadLoginConfig(env)).toThrow(key);
+  });
+
+  it('reads SSO_TRUST_PROXY as one hop, a hop count or proxy addresses — never "trust every hop"', () => {
+    expect(loadLoginConfig({ SSO_TRUST_PROXY: 'true' }).server.trustProxy).toBe(1);
+    expect(loadLoginConfig({ SSO_TRUST_PROXY: '2' }).server.trustProxy).toBe(2);
+    expect(loadLoginConfig({ SSO_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).server.trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(loadLoginConfig({ SSO_TRUST_PROXY: 'off' }).server.trustProxy).toBe(false);
   });
 });

@@ -35,7 +35,8 @@ export interface LoginConfig {
     readonly host: string;
     readonly port: number;
     readonly production: boolean;
-    readonly trustProxy: boolean;
+    /** Fastify's trustProxy: false, a hop count, or the addresses/CIDRs of trusted proxies. */
+    readonly trustProxy: false | number | string;
     readonly maxBodyBytes: number;
   };
   /** The OIDC issuer: every URL the provider prints starts here. */
@@ -55,18 +56,16 @@ export interface LoginConfig {
     readonly sessionSeconds: number;
   };
   readonly lockout: {
+    /** Failures against one account from one IP. */
     readonly accountMaxFailures: number;
+    /** Failures against one account from every IP together. */
+    readonly accountAllIpsMaxFailures: number;
     readonly ipMaxFailures: number;
     readonly lockSeconds: number;
   };
   /** How often each replica looks for signing keys added by another replica. */
   readonly keyRefreshSeconds: number;
 }
-
-const booleanFlag = z
-  .string()
-  .optional()
-  .transform((v) => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()));
 
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
 const positiveInt = z.coerce.number().int().min(1);
@@ -76,7 +75,19 @@ const loginEnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   NODE_ENV: z.string().default('development'),
   SSO_BASE_URL: httpUrl.optional(),
-  SSO_TRUST_PROXY: booleanFlag,
+  // "true" means one proxy hop (a load balancer in front); trusting every hop would let a
+  // client pick its own address by sending X-Forwarded-For.
+  SSO_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx): false | number | string => {
+      if (v === undefined || ['0', 'false', 'no', 'off'].includes(v.toLowerCase())) return false;
+      if (['true', 'yes', 'on'].includes(v.toLowerCase())) return 1;
+      if (/^\d+$/.test(v)) return Number(v);
+      if (/^[0-9a-fA-F.:/, ]+$/.test(v)) return v;
+      ctx.addIssue({ code: 'custom', message: 'expected false, true (one hop), a hop count, or comma-separated proxy addresses/CIDRs' });
+      return false;
+    }),
   SSO_ADMIN_EMAIL: z.email().optional(),
   SSO_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   RSA_PRIVATE_KEY: z.string().optional(),
@@ -88,6 +99,7 @@ const loginEnvSchema = z.object({
   SSO_REFRESH_TOKEN_TTL: positiveInt.default(14 * 24 * 3600),
   SSO_SESSION_TTL: positiveInt.default(14 * 24 * 3600),
   SSO_LOCKOUT_ACCOUNT_FAILURES: positiveInt.default(5),
+  SSO_LOCKOUT_ACCOUNT_ALL_IPS_FAILURES: positiveInt.default(50),
   SSO_LOCKOUT_IP_FAILURES: positiveInt.default(20),
   SSO_LOCKOUT_SECONDS: positiveInt.default(15 * 60),
   SSO_KEY_REFRESH_SECONDS: positiveInt.default(60),
@@ -160,6 +172,7 @@ export function loadLoginConfig(env: Env): LoginConfig {
     }),
     lockout: Object.freeze({
       accountMaxFailures: v.SSO_LOCKOUT_ACCOUNT_FAILURES,
+      accountAllIpsMaxFailures: v.SSO_LOCKOUT_ACCOUNT_ALL_IPS_FAILURES,
       ipMaxFailures: v.SSO_LOCKOUT_IP_FAILURES,
       lockSeconds: v.SSO_LOCKOUT_SECONDS,
     }),

@@ -1,3 +1,11 @@
+-- AlterTable
+ALTER TABLE "users" DROP COLUMN "failed_logins",
+DROP COLUMN "locked_until",
+ADD COLUMN     "credentials_changed_at" TIMESTAMPTZ(3);
+
+-- AlterTable
+ALTER TABLE "oidc_clients" ADD COLUMN     "secret_source" TEXT;
+
 -- CreateTable
 CREATE TABLE "api_keys" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),
@@ -35,6 +43,26 @@ CREATE TABLE "usage_records" (
     CONSTRAINT "usage_records_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "login_throttle" (
+    "key" TEXT NOT NULL,
+    "failures" INTEGER NOT NULL DEFAULT 0,
+    "window_start" TIMESTAMPTZ(3) NOT NULL,
+    "locked_until" TIMESTAMPTZ(3),
+
+    CONSTRAINT "login_throttle_pkey" PRIMARY KEY ("key")
+);
+
+-- CreateTable
+CREATE TABLE "shared_secrets" (
+    "name" TEXT NOT NULL,
+    "values" TEXT[],
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "shared_secrets_pkey" PRIMARY KEY ("name")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "api_keys_key_hash_key" ON "api_keys"("key_hash");
 
@@ -52,6 +80,9 @@ CREATE INDEX "usage_records_user_id_at_idx" ON "usage_records"("user_id", "at");
 
 -- CreateIndex
 CREATE INDEX "usage_records_api_key_id_at_idx" ON "usage_records"("api_key_id", "at");
+
+-- CreateIndex
+CREATE INDEX "login_throttle_window_start_idx" ON "login_throttle"("window_start");
 
 -- AddForeignKey
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
