@@ -23,6 +23,7 @@ export interface GatewayAppOptions {
 
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
   const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000);
+  await context.start();
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.maxBodyBytes,
     trustProxy: config.server.trustProxy,

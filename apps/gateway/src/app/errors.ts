@@ -69,3 +69,16 @@ export class ClientClosedError extends Error {
     this.name = 'ClientClosedError';
   }
 }
+
+/** An API key over its requests- or tokens-per-minute limit. */
+export class RateLimitedError extends Error {
+  constructor(
+    readonly limit: 'requests' | 'tokens',
+    readonly retryAfterSeconds: number,
+    /** OpenAI's x-ratelimit-* headers, flat [name, value, …]. */
+    readonly headers: readonly string[],
+  ) {
+    super(`Rate limit reached for this API key (${limit} per minute). Try again in ${retryAfterSeconds}s.`);
+    this.name = 'RateLimitedError';
+  }
+}

@@ -4,6 +4,7 @@
  */
 import { Logger } from '@nestjs/common';
 import type { GatewayConfig } from '@orcest/config';
+import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { UpstreamClient } from '@orcest/providers';
 import { ChatCompletionsService } from './completions/chat-completions.service';
 import type { AttemptFailure } from './completions/attempt-failure';
@@ -11,6 +12,12 @@ import { FallbackWalk } from './completions/fallback-walk';
 import type { Deployment } from './deployments/deployment';
 import { DeploymentRegistry } from './deployments/deployment-registry';
 import { ApiAuth } from './http/api-auth';
+import { ApiKeyStore } from './keys/api-key-store';
+import { MemoryLimitStore, RateLimiter } from './limits/rate-limiter';
+import { RedisLimitStore } from './limits/redis-limit-store';
+import { UsageRecorder } from './usage/usage-recorder';
+
+const logger = new Logger('RainyModel');
 
 export class GatewayContext {
   readonly registry: DeploymentRegistry;
@@ -18,21 +25,44 @@ export class GatewayContext {
   readonly completions: ChatCompletionsService;
   readonly startedAt = Date.now();
   readonly auth: ApiAuth;
+  readonly limiter: RateLimiter;
+  /** With a database only (DATABASE_URL): API keys and usage records. */
+  readonly apiKeys: ApiKeyStore | undefined;
+  readonly usage: UsageRecorder | undefined;
+  private readonly prisma: PrismaClient | undefined;
 
   constructor(
     readonly config: GatewayConfig,
     /** On shutdown, how long open client connections may finish before they are cut. */
     readonly shutdownGraceMs = 10_000,
   ) {
-    this.auth = new ApiAuth(config.auth);
+    const warn = (message: string): void => logger.warn(message);
+    if (config.data) {
+      this.prisma = createPrismaClient(config.data.databaseUrl, { poolSize: 4 });
+      this.apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
+      this.usage = new UsageRecorder(this.prisma, warn);
+    }
+    this.limiter = new RateLimiter(config.redisUrl ? new RedisLimitStore(config.redisUrl, warn) : new MemoryLimitStore());
+    this.auth = new ApiAuth(config.auth, this.apiKeys);
     this.registry = new DeploymentRegistry(config);
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
     this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router);
   }
+
+  /** Loads what must be in memory before the first request (the API keys). */
+  async start(): Promise<void> {
+    await this.apiKeys?.start();
+  }
+
+  /** After the server stopped taking requests: flush usage, release connections. */
+  async stop(): Promise<void> {
+    this.apiKeys?.stop();
+    await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
+    await this.limiter.close();
+    await this.prisma?.$disconnect();
+  }
 }
 
-const attemptLogger = new Logger('RainyModel');
-
 function logAttemptFailure(deployment: Deployment, failure: AttemptFailure): void {
-  attemptLogger.warn(`${deployment.alias} → ${deployment.name} (${deployment.tier}) failed: ${failure.reason}: ${failure.message}`);
+  logger.warn(`${deployment.alias} → ${deployment.name} (${deployment.tier}) failed: ${failure.reason}: ${failure.message}`);
 }

@@ -5,12 +5,19 @@
  * one mapping (`sendError` via Fastify's error handler).
  */
 import type { FastifyInstance } from 'fastify';
+import { RateLimitedError } from '../errors';
 import type { GatewayContext } from '../gateway-context';
 
 export function registerChatCompletionsRoute(fastify: FastifyInstance, context: GatewayContext): void {
   fastify.post('/v1/chat/completions', async (req, reply) => {
-    const caller = context.auth.authenticate(req.headers.authorization);
-    if (caller instanceof Promise) await caller;
+    const authenticated = context.auth.authenticate(req.headers.authorization);
+    const caller = authenticated instanceof Promise ? await authenticated : authenticated;
+    if (caller.kind === 'api_key') {
+      const admission = await context.limiter.admit(caller.apiKey);
+      if (!admission.allowed) throw new RateLimitedError(admission.exceeded ?? 'requests', admission.retryAfterSeconds, admission.headers);
+      // Carried onto the answer's raw headers with the hooks' ones.
+      for (let i = 0; i < admission.headers.length; i += 2) reply.header(admission.headers[i], admission.headers[i + 1]);
+    }
     await context.completions.handle(req, reply);
   });
 }

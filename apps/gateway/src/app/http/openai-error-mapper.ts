@@ -15,6 +15,7 @@ import {
   InvalidRequestError,
   ModelNotFoundError,
   NoDeploymentError,
+  RateLimitedError,
   UpstreamRejectedRequestError,
 } from '../errors';
 
@@ -55,6 +56,11 @@ export function mapError(error: unknown): MappedError {
   }
   if (error instanceof InsufficientRoleError) {
     return mapped(403, `Your account's role (${error.role}) does not include RainyModel. Ask an administrator for a role that does.`, 'permission_error', 'insufficient_role');
+  }
+  if (error instanceof RateLimitedError) {
+    const headers: Record<string, string> = { 'retry-after': String(error.retryAfterSeconds) };
+    for (let i = 0; i < error.headers.length; i += 2) headers[error.headers[i]] = error.headers[i + 1];
+    return mapped(429, error.message, 'rate_limit_error', 'rate_limit_exceeded', null, headers);
   }
   if (error instanceof ModelNotFoundError) return mapped(404, error.message, 'invalid_request_error', 'model_not_found', 'model');
   if (error instanceof NoDeploymentError) return mapped(503, error.message, 'service_unavailable', 'no_deployment_available');

@@ -68,6 +68,10 @@ export interface GatewayConfig {
     /** Login SSO access tokens are accepted when set (RAINYMODEL_SSO_ISSUER). */
     readonly sso?: { readonly issuer: string; readonly jwksUrl: string; readonly audience: string };
   };
+  /** With a database: per-user API keys (reloaded every keyRefreshMs) and usage records. */
+  readonly data?: { readonly databaseUrl: string; readonly keyRefreshMs: number };
+  /** Shares the API keys' rate-limit counters between replicas. */
+  readonly redisUrl?: string;
   readonly configFile: string;
   /** Every alias named in `model_list`, in config order, even when all its deployments were skipped. */
   readonly aliases: readonly string[];
@@ -92,6 +96,9 @@ const gatewayEnvSchema = z.object({
   RAINYMODEL_DEBUG: booleanFlag,
   RAINYMODEL_SSO_ISSUER: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
   RAINYMODEL_SSO_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
+  RAINYMODEL_KEY_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(5),
   RAINYMODEL_AUDIENCE: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
 });
@@ -128,6 +135,8 @@ export function loadGatewayConfig(env: Env, cwd = process.cwd()): GatewayConfig 
           })
         : undefined,
     }),
+    data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000 }) : undefined,
+    redisUrl: vars.REDIS_URL,
     configFile,
     ...parseModelConfig(source),
   });
