@@ -40,7 +40,7 @@ CREATE TABLE "status_component_states" (
     "group_name" TEXT,
     "discovered" BOOLEAN NOT NULL DEFAULT false,
     "status" TEXT NOT NULL,
-    "healthy" BOOLEAN NOT NULL,
+    "candidate" TEXT,
     "streak" INTEGER NOT NULL DEFAULT 0,
     "last_checked_at" TIMESTAMPTZ(3),
     "last_changed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
