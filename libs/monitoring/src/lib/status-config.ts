@@ -88,25 +88,22 @@ export interface StatusConfig {
   readonly sessionSecret: string;
 }
 
-const duration = (fallback: string) =>
-  z
-    .union([z.string(), z.number()])
-    .default(fallback)
-    .transform((value, ctx) => {
-      const ms = parseDuration(value);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration (e.g. 500ms, 30s, 5m, 2h, 7d)` });
-        return z.NEVER;
-      }
-      return ms;
-    });
+const durationValue = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration (e.g. 500ms, 30s, 5m, 2h, 7d)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+const duration = (fallback: string) => z.union([z.string(), z.number()]).default(fallback).pipe(durationValue);
 
 const positiveInt = z.coerce.number().int().min(1);
 const idPattern = /^[a-z0-9][a-z0-9._-]*$/;
 
 const checkSettings = {
-  interval: duration('30s').optional(),
-  timeout: duration('10s').optional(),
+  interval: durationValue.optional(),
+  timeout: durationValue.optional(),
   'failure-threshold': positiveInt.optional(),
   'success-threshold': positiveInt.optional(),
 };
@@ -154,7 +151,7 @@ const fileSchema = z
       .strict()
       .default({ interval: 30_000, timeout: 10_000, 'failure-threshold': 3, 'success-threshold': 2 }),
     checker: z
-      .object({ concurrency: positiveInt.default(32), 'lease-ttl': duration('0').optional(), 'flush-interval': duration('1s'), 'max-body': z.coerce.number().int().min(1).default(65_536) })
+      .object({ concurrency: positiveInt.default(32), 'lease-ttl': durationValue.optional(), 'flush-interval': duration('1s'), 'max-body': z.coerce.number().int().min(1).default(65_536) })
       .strict()
       .default({ concurrency: 32, 'flush-interval': 1000, 'max-body': 65_536 }),
     history: z
@@ -233,9 +230,10 @@ export function parseStatusFile(source: YamlSource): ParsedFile {
       const id = c.id ?? slug(c.name);
       claim(id, [...path, 'id']);
       const at = (key: string) => `${source.locate([...path, key])}: ${path.join('.')}.${key}`;
+      const item = (key: string) => (index: number) => `${source.locate([...path, key, index])}: ${path.join('.')}.${key}.${index}`;
       requireHttpUrl(at('url'), c.url);
-      const conditions = parseConditions(c.name, c.conditions, at('conditions'));
-      if (c.keyword !== undefined) conditions.push(parseConditions(c.name, [`[BODY] == pat(*${c.keyword}*)`], at('keyword'))[0]);
+      const conditions = parseConditions(c.name, c.conditions, item('conditions'));
+      if (c.keyword !== undefined) conditions.push(parseConditions(c.name, [`[BODY] == pat(*${c.keyword}*)`], () => at('keyword'))[0]);
       monitors.push(
         Object.freeze({
           kind: 'http' as const,
@@ -248,7 +246,7 @@ export function parseStatusFile(source: YamlSource): ParsedFile {
           headers: Object.freeze({ ...c.headers }),
           body: c.body,
           conditions: Object.freeze(conditions),
-          degradedConditions: Object.freeze(parseConditions(c.name, c['degraded-conditions'], at('degraded-conditions'))),
+          degradedConditions: Object.freeze(parseConditions(c.name, c['degraded-conditions'], item('degraded-conditions'))),
           downStatus: c['down-status'],
           ...checkTiming(c, d, at),
           location: source.locate(path),
@@ -305,12 +303,12 @@ function checkTiming(entry: Timing, defaults: Required<Timing>, at: (key: string
   };
 }
 
-function parseConditions(name: string, texts: readonly string[], where: string): Condition[] {
-  return texts.map((text) => {
+function parseConditions(name: string, texts: readonly string[], where: (index: number) => string): Condition[] {
+  return texts.map((text, index) => {
     try {
       return parseCondition(text);
     } catch (error) {
-      if (error instanceof ConditionSyntaxError) throw new ConfigError(`${where}: component "${name}": ${error.message}`);
+      if (error instanceof ConditionSyntaxError) throw new ConfigError(`${where(index)}: component "${name}": ${error.message}`);
       throw error;
     }
   });
