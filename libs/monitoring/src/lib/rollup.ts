@@ -57,6 +57,22 @@ export class RollupBatch {
     }
   }
 
+  /** Adds an already-summed delta back (a flush that failed is retried with the next one). */
+  merge(other: RollupDelta): void {
+    const key = `${other.componentId}\u0000${other.period}\u0000${other.bucket}`;
+    const delta = this.deltas.get(key);
+    if (!delta) {
+      this.deltas.set(key, { ...other });
+      return;
+    }
+    delta.count += other.count;
+    delta.successes += other.successes;
+    delta.maintenance += other.maintenance;
+    delta.responseSumMs += other.responseSumMs;
+    delta.responseMinMs = Math.min(delta.responseMinMs, other.responseMinMs);
+    delta.responseMaxMs = Math.max(delta.responseMaxMs, other.responseMaxMs);
+  }
+
   get size(): number {
     return this.deltas.size;
   }
