@@ -16,19 +16,17 @@ export class FakeWebhookReceiver {
   attempts = 0;
   private port = 0;
 
-  private constructor(private readonly server: Server) {}
+  private readonly server: Server;
 
-  static async start(): Promise<FakeWebhookReceiver> {
-    let receiver: FakeWebhookReceiver | undefined;
-    const server = createServer((req, res) => {
+  private constructor() {
+    this.server = createServer((req, res) => {
       let text = '';
       req.setEncoding('utf8');
       req.on('data', (c: string) => (text += c));
       req.on('end', () => {
-        const r = receiver as FakeWebhookReceiver;
-        r.attempts++;
-        if (r.failNext > 0) {
-          r.failNext--;
+        this.attempts++;
+        if (this.failNext > 0) {
+          this.failNext--;
           res.writeHead(500).end('try later');
           return;
         }
@@ -38,13 +36,16 @@ export class FakeWebhookReceiver {
         } catch {
           // kept as text
         }
-        r.received.push({ headers: req.headers, body });
+        this.received.push({ headers: req.headers, body });
         res.writeHead(204).end();
       });
     });
-    receiver = new FakeWebhookReceiver(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    receiver.port = (server.address() as { port: number }).port;
+  }
+
+  static async start(): Promise<FakeWebhookReceiver> {
+    const receiver = new FakeWebhookReceiver();
+    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', () => resolve()));
+    receiver.port = (receiver.server.address() as { port: number }).port;
     return receiver;
   }
 

@@ -56,20 +56,18 @@ export async function startTestOidcIssuer(client: TestOidcClient): Promise<TestO
   const { default: Provider } = (await import(moduleName)) as { default: ProviderClass };
   let user: TestUser = { sub: 'admin-1', name: 'Ada Admin', email: 'ada@example.test', role: 'admin', services: ['*'] };
   let signIns = 0;
-  let provider: ProviderInstance | undefined;
-  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith('/interaction/')) {
       void finishInteraction(req, res);
       return;
     }
-    (handler as (req: IncomingMessage, res: ServerResponse) => void)(req, res);
+    handler(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const issuer = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
-  provider = new Provider(issuer, {
+  const provider = new Provider(issuer, {
     clients: [
       {
         client_id: client.clientId,
@@ -93,10 +91,10 @@ export async function startTestOidcIssuer(client: TestOidcClient): Promise<TestO
     cookies: { keys: ['test-oidc-issuer-cookie-key'] },
     ttl: { Session: 600, Interaction: 600, Grant: 600, AuthorizationCode: 60, IdToken: 600, AccessToken: 600 },
   });
-  handler = provider.callback();
+  const handler = provider.callback();
 
   async function finishInteraction(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const p = provider as ProviderInstance;
+    const p = provider;
     try {
       const details = await p.interactionDetails(req, res);
       let result: object;

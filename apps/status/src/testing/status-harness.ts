@@ -3,6 +3,7 @@
  * YAML config written to a temp file and a database of its own, for the end-to-end tests.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Env } from '@orcest/config';
@@ -16,14 +17,14 @@ export interface RunningStatus {
   close(): Promise<void>;
 }
 
-export async function startStatus(yaml: string, databaseUrl: string, env: Env = {}, options: StatusAppOptions = {}): Promise<RunningStatus> {
+export async function startStatus(yaml: string, databaseUrl: string, env: Env = {}, options: StatusAppOptions & { port?: number } = {}): Promise<RunningStatus> {
   const dir = mkdtempSync(join(tmpdir(), 'status-test-'));
   const file = join(dir, 'status.yaml');
   writeFileSync(file, yaml);
   const config = loadStatusConfig({ STATUS_CONFIG: file, ...env });
   const { app, context } = await createStatusApp(config, databaseUrl, { logger: false, webhook: { backoffMs: 30, timeoutMs: 1000 }, ...options });
   try {
-    await app.listen(0, '127.0.0.1');
+    await app.listen(options.port ?? 0, '127.0.0.1');
   } catch (error) {
     await app.close();
     throw error;
@@ -66,4 +67,13 @@ export interface ComponentJson {
 export async function componentStatus(base: string, id: string): Promise<string | undefined> {
   const { components } = await getJson<{ components: ComponentJson[] }>(`${base}/api/v2/components.json`);
   return components.find((c) => c.id === id)?.status;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
