@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ConfigError } from '@orcest/config';
 import { parseDatabaseConfig } from './database-config';
 import { applyMigrations } from './migrations/apply-migrations';
+import { findMigrationsDir, readMigrationFiles } from './migrations/migration-files';
 import { createPrismaClient } from './prisma-client';
 import { resolveDatabase } from './resolve-database';
 
@@ -52,7 +53,7 @@ describe('resolveDatabase', () => {
     try {
       expect(database.source).toBe('embedded');
       expect(database.description).toBe(`embedded PostgreSQL on 127.0.0.1:${port}, data in ${join(root, 'postgres')}`);
-      expect((await applyMigrations(database.url)).applied).toHaveLength(1);
+      expect((await applyMigrations(database.url)).applied).toEqual(readMigrationFiles(findMigrationsDir()).map((m) => m.name));
       const prisma = createPrismaClient(database.url);
       try {
         await prisma.lease.create({ data: { name: 'boot', holder: 'me', expiresAt: new Date() } });

@@ -19,8 +19,10 @@ export class PublicController {
   @Get()
   async dashboard(@Res() reply: FastifyReply): Promise<void> {
     const snapshot = await this.context.summary.snapshot();
-    if (this.rendered?.snapshot !== snapshot) this.rendered = { snapshot, html: renderDashboard(snapshot) };
-    this.context.rememberComponents(snapshot.components.map((c) => c.id));
+    if (this.rendered?.snapshot !== snapshot) {
+      this.rendered = { snapshot, html: renderDashboard(snapshot) };
+      this.context.rememberComponents(snapshot.components.map((c) => c.id));
+    }
     void reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=5').send(this.rendered.html);
   }
 

@@ -55,9 +55,11 @@ function sparkline(points: readonly ResponsePoint[]): string {
   if (known.length === 0) return '';
   const max = Math.max(...known, 1);
   const step = 100 / Math.max(points.length - 1, 1);
-  const coords = values.flatMap((v, i) => (v === null ? [] : [`${(i * step).toFixed(1)},${(38 - (v / max) * 34).toFixed(1)}`])).join(' ');
+  const coords = values.flatMap((v, i) => (v === null ? [] : [`${(i * step).toFixed(1)},${(38 - (v / max) * 34).toFixed(1)}`]));
+  // A single hour of data is a point, not a line: draw it as a short level segment at the right.
+  if (coords.length === 1) coords.unshift(`${(100 - step).toFixed(1)},${coords[0].split(',')[1]}`);
   const mean = known.reduce((a, b) => a + b, 0) / known.length;
-  return `<svg class="spark" viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label="Response time, last 24 hours: mean ${Math.round(mean)} ms, max ${Math.round(max)} ms"><title>Response time, last 24 h: mean ${Math.round(mean)} ms, max ${Math.round(max)} ms</title><polyline points="${coords}" vector-effect="non-scaling-stroke"/></svg><div class="muted">Response time (24 h): mean ${Math.round(mean)} ms · max ${Math.round(max)} ms</div>`;
+  return `<svg class="spark" viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label="Response time, last 24 hours: mean ${Math.round(mean)} ms, max ${Math.round(max)} ms"><title>Response time, last 24 h: mean ${Math.round(mean)} ms, max ${Math.round(max)} ms</title><polyline points="${coords.join(' ')}" vector-effect="non-scaling-stroke"/></svg><div class="muted">Response time (24 h): mean ${Math.round(mean)} ms · max ${Math.round(max)} ms</div>`;
 }
 
 function incidentCard(i: IncidentWithUpdates, s: StatusSnapshot): string {

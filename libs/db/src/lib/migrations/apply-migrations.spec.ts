@@ -9,6 +9,8 @@ import { findMigrationsDir, migrationChecksum, readMigrationFiles } from './migr
 
 const repoMigrations = findMigrationsDir();
 const [initMigration] = readMigrationFiles(repoMigrations);
+/** Every migration of the repository, in order (the apps add theirs after init). */
+const repoNames = readMigrationFiles(repoMigrations).map((m) => m.name);
 
 async function query<T extends object>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: url });
@@ -53,10 +55,10 @@ describe('applyMigrations', () => {
 
   it('applies prisma/migrations to an empty database and records them as Prisma does', async () => {
     const report = await applyMigrations(db.url, { migrationsDir: repoMigrations });
-    expect(report).toEqual({ applied: [initMigration.name], alreadyApplied: [] });
+    expect(report).toEqual({ applied: repoNames, alreadyApplied: [] });
 
-    const rows = await query<Record<string, unknown>>(db.url, 'SELECT * FROM _prisma_migrations');
-    expect(rows).toHaveLength(1);
+    const rows = await query<Record<string, unknown>>(db.url, 'SELECT * FROM _prisma_migrations ORDER BY migration_name');
+    expect(rows).toHaveLength(repoNames.length);
     const row = rows[0] as Record<string, unknown>;
     expect(row['id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(row['checksum']).toBe(migrationChecksum(readFileSync(join(repoMigrations, initMigration.name, 'migration.sql'))));
@@ -89,7 +91,7 @@ describe('applyMigrations', () => {
     await applyMigrations(db.url, { migrationsDir: repoMigrations });
     const before = await query(db.url, 'SELECT * FROM _prisma_migrations');
     const again = await applyMigrations(db.url, { migrationsDir: repoMigrations });
-    expect(again).toEqual({ applied: [], alreadyApplied: [initMigration.name] });
+    expect(again).toEqual({ applied: [], alreadyApplied: repoNames });
     expect(await query(db.url, 'SELECT * FROM _prisma_migrations')).toEqual(before);
   });
 
@@ -101,7 +103,7 @@ describe('applyMigrations', () => {
     const report = await applyMigrations(db.url, { migrationsDir: dir });
     expect(report.applied).toEqual(['20990101000001_second', '20990101000002_third']);
     const names = await query<{ migration_name: string }>(db.url, 'SELECT migration_name FROM _prisma_migrations ORDER BY started_at, migration_name');
-    expect(names.map((n) => n.migration_name)).toEqual([initMigration.name, '20990101000001_second', '20990101000002_third']);
+    expect(names.map((n) => n.migration_name)).toEqual([...repoNames, '20990101000001_second', '20990101000002_third']);
   });
 
   it('refuses to run when an applied migration was edited, before running anything', async () => {
@@ -123,8 +125,8 @@ describe('applyMigrations', () => {
     await expect(attempt).rejects.toThrow(/migration 20990101000001_broken failed and was rolled back: .*no_such_function/);
     await expect(attempt).rejects.toMatchObject({ migrationName: '20990101000001_broken' });
     expect(await query(db.url, "SELECT to_regclass('half_done') AS t")).toEqual([{ t: null }]);
-    const names = await query<{ migration_name: string }>(db.url, 'SELECT migration_name FROM _prisma_migrations');
-    expect(names.map((n) => n.migration_name)).toEqual([initMigration.name]);
+    const names = await query<{ migration_name: string }>(db.url, 'SELECT migration_name FROM _prisma_migrations ORDER BY migration_name');
+    expect(names.map((n) => n.migration_name)).toEqual(repoNames);
   });
 
   it('refuses to go on after a migration Prisma recorded as failed', async () => {
@@ -141,7 +143,14 @@ describe('applyMigrations', () => {
 
   it('re-applies a migration marked rolled back, and tolerates applied migrations it does not know', async () => {
     await applyMigrations(db.url, { migrationsDir: repoMigrations });
-    await query(db.url, 'DROP TABLE users, oidc_clients, oidc_model, signing_keys, audit_log, leases; DROP TYPE user_role');
+    // Every table and enum the migrations made, whichever apps added them.
+    await query(
+      db.url,
+      `DO $$ DECLARE r record; BEGIN
+         FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' LOOP EXECUTE format('DROP TABLE %I CASCADE', r.tablename); END LOOP;
+         FOR r IN SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' AND t.typtype = 'e' LOOP EXECUTE format('DROP TYPE %I', r.typname); END LOOP;
+       END $$`,
+    );
     await query(db.url, 'UPDATE _prisma_migrations SET rolled_back_at = now()');
     await query(
       db.url,
@@ -150,7 +159,7 @@ describe('applyMigrations', () => {
     );
     const warnings: string[] = [];
     const report = await applyMigrations(db.url, { migrationsDir: repoMigrations, log: (line) => warnings.push(line) });
-    expect(report.applied).toEqual([initMigration.name]);
+    expect(report.applied).toEqual(repoNames);
     expect(warnings).toContain('warning: migration 20990101000000_from_a_newer_release is applied in the database but missing from the migrations folder');
   });
 
@@ -161,14 +170,11 @@ describe('applyMigrations', () => {
     const reports = await Promise.all([1, 2, 3, 4].map(() => applyMigrations(db.url, { migrationsDir: dir })));
 
     const appliedEverywhere = reports.flatMap((r) => r.applied).sort();
-    expect(appliedEverywhere).toEqual([initMigration.name, '20990101000001_slow'].sort());
+    expect(appliedEverywhere).toEqual([...repoNames, '20990101000001_slow'].sort());
     const rows = await query<{ migration_name: string; n: string }>(
       db.url,
       'SELECT migration_name, count(*)::text AS n FROM _prisma_migrations GROUP BY migration_name ORDER BY migration_name',
     );
-    expect(rows).toEqual([
-      { migration_name: initMigration.name, n: '1' },
-      { migration_name: '20990101000001_slow', n: '1' },
-    ]);
+    expect(rows).toEqual([...repoNames, '20990101000001_slow'].map((migration_name) => ({ migration_name, n: '1' })));
   });
 });
