@@ -155,3 +155,11 @@ it('exactly one replica checks; when it dies, the other takes over', async () =>
   await eventually(async () => (await health(standby.port))?.checker === 'leader', 10_000, 'the standby to take the lease');
   await eventually(async () => (await lastCheckAt()) > killedAt, 10_000, 'checks to resume');
 }, 30_000);
+
+it('the built app refuses a bad condition at start, naming the component and the text', async () => {
+  const config = join(mkdtempSync(join(tmpdir(), 'platform-bad-')), 'status.yaml');
+  writeFileSync(config, 'groups:\n  - name: G\n    components:\n      - name: Web\n        url: http://127.0.0.1:9\n        conditions: ["[STATUS] === 200"]\n');
+  const proc = run(statusMain, { PORT: '0', DATABASE_URL: db.url, STATUS_CONFIG: config });
+  expect(await proc.exited).toBe(1);
+  expect(proc.output()).toContain(`status: ${config}:6: groups.0.components.0.conditions.0: component "Web": invalid condition "[STATUS] === 200"`);
+});

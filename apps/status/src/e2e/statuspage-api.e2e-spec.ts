@@ -139,6 +139,15 @@ describe('Statuspage API', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
   });
 
+  it('each incident has a page at its shortlink', async () => {
+    const { incidents } = await json<{ incidents: { id: string; shortlink: string }[] }>('/api/v2/incidents.json');
+    expect(incidents[0].shortlink).toBe(`https://status.example.test/incidents/${incidents[0].id}`);
+    const page = await get(`/incidents/${incidents[0].id}`);
+    expect(page.res.status).toBe(200);
+    expect(page.text).toContain('<h1>Database unreachable</h1>');
+    expect(page.text).toContain('Disk full.');
+  });
+
   it('status badges and the Atom feed', async () => {
     expect((await get('/badge/db/status.svg')).text).toContain('major outage');
     expect((await get('/badge/group-core/status.svg')).text).toContain('partial outage');
@@ -156,6 +165,8 @@ describe('bad input gets a clear 4xx, never a 500', () => {
     ['/badge/api/uptime.svg?window=1y', 400, /window must be one of 24h, 7d, 30d, 90d/],
     ['/api/v2/nope.json', 404, /Not found/],
     ['/nope', 404, /Not found/],
+    ['/incidents/not-an-id', 404, /No incident not-an-id/],
+    ['/incidents/00000000-0000-4000-8000-000000000000', 404, /No incident 00000000/],
   ])('GET %s → %d', async (path, code, message) => {
     const { res, text } = await get(path);
     expect(res.status).toBe(code);

@@ -77,7 +77,7 @@ export class Checker {
 
   constructor(private readonly deps: CheckerDeps) {
     this.lease = new Lease(deps.prisma, CHECKER_LEASE, deps.holder, deps.config.checker.leaseTtlMs);
-    this.probe = new HttpProbe(deps.config.checker.maxBodyBytes);
+    this.probe = new HttpProbe(deps.config.checker.maxBodyBytes, deps.config.checker.concurrency);
   }
 
   get isLeader(): boolean {

@@ -17,10 +17,16 @@ export interface ProbeResult {
 }
 
 export class HttpProbe {
-  // One pool for every check: keep-alive across intervals, and a cap on sockets per origin.
-  private readonly agent = new Agent({ keepAliveTimeout: 60_000, connections: 8, pipelining: 0 });
+  private readonly agent: Agent;
 
-  constructor(private readonly maxBodyBytes: number) {}
+  constructor(
+    private readonly maxBodyBytes: number,
+    concurrency: number,
+  ) {
+    // One pool for every check: keep-alive across intervals; as many sockets per origin as
+    // checks may run at once, so many monitors on one host never queue behind each other.
+    this.agent = new Agent({ keepAliveTimeout: 60_000, connections: concurrency, pipelining: 0 });
+  }
 
   async check(monitor: HttpMonitorSpec): Promise<ProbeResult> {
     const started = performance.now();

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { InvalidInputError, NotFoundError } from '../errors';
 import { renderAtomFeed } from '../pages/atom-feed';
 import { statusBadge, uptimeBadge } from '../pages/badge';
-import { renderDashboard } from '../pages/dashboard-page';
+import { renderDashboard, renderIncidentPage } from '../pages/dashboard-page';
 import { StatusContext } from '../status-context';
 import type { StatusSnapshot } from '../summary/status-snapshot';
 
@@ -44,6 +44,12 @@ export class PublicController {
     if (!UPTIME_WINDOWS.includes(w)) throw new InvalidInputError(`window must be one of ${UPTIME_WINDOWS.join(', ')}.`, 'window');
     const component = await this.component(id);
     void svg(reply, uptimeBadge(component.name, w, component.uptime[w].ratio));
+  }
+
+  @Get('incidents/:id')
+  async incident(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    const [incident, snapshot] = await Promise.all([this.context.incidents.find(id), this.context.summary.snapshot()]);
+    void reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=5').send(renderIncidentPage(incident, snapshot));
   }
 
   @Get('health')

@@ -8,7 +8,7 @@ export function renderAtomFeed(s: StatusSnapshot): string {
   const entries = s.incidents
     .map((i) => {
       const content = i.updates.map((u) => `<p><strong>${escapeHtml(u.status)}</strong> (${u.createdAt.toISOString()}) — ${escapeHtml(u.body)}</p>`).join('');
-      return `<entry><id>tag:${escapeHtml(new URL(base).host)},2026:incident/${i.id}</id><title>${escapeHtml(i.name)}</title><published>${i.createdAt.toISOString()}</published><updated>${i.updatedAt.toISOString()}</updated><link rel="alternate" type="text/html" href="${escapeHtml(`${base}/#incident-${i.id}`)}"/><content type="html">${escapeHtml(content)}</content></entry>`;
+      return `<entry><id>tag:${escapeHtml(new URL(base).host)},2026:incident/${i.id}</id><title>${escapeHtml(i.name)}</title><published>${i.createdAt.toISOString()}</published><updated>${i.updatedAt.toISOString()}</updated><link rel="alternate" type="text/html" href="${escapeHtml(`${base}/incidents/${i.id}`)}"/><content type="html">${escapeHtml(content)}</content></entry>`;
     })
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>

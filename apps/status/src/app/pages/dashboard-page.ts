@@ -63,10 +63,16 @@ function sparkline(points: readonly ResponsePoint[]): string {
 }
 
 function incidentCard(i: IncidentWithUpdates, s: StatusSnapshot): string {
-  return `<div class="card incident" id="incident-${escapeHtml(i.id)}"><h3>${escapeHtml(i.name)}</h3><div class="muted">${escapeHtml(componentNames(i.componentIds, s))} · impact ${escapeHtml(i.impact)} · ${formatTime(i.createdAt)}${i.resolvedAt ? ` → resolved ${formatTime(i.resolvedAt)}` : ''}</div>
+  return `<div class="card incident" id="incident-${escapeHtml(i.id)}"><h3><a href="/incidents/${escapeHtml(i.id)}">${escapeHtml(i.name)}</a></h3><div class="muted">${escapeHtml(componentNames(i.componentIds, s))} · impact ${escapeHtml(i.impact)} · ${formatTime(i.createdAt)}${i.resolvedAt ? ` → resolved ${formatTime(i.resolvedAt)}` : ''}</div>
 ${i.updates.slice(0, 5).map((u) => `<p class="update"><b>${escapeHtml(u.status)}</b> — ${escapeHtml(u.body)} <span class="muted">${formatTime(u.createdAt)}</span></p>`).join('')}</div>`;
 }
 
 function componentNames(ids: readonly string[], s: StatusSnapshot): string {
   return ids.map((id) => s.components.find((c) => c.id === id)?.name ?? id).join(', ');
+}
+
+/** One incident with its whole timeline: what Statuspage's `shortlink` points to. */
+export function renderIncidentPage(i: IncidentWithUpdates, s: StatusSnapshot): string {
+  const timeline = i.updates.map((u) => `<p class="update"><b>${escapeHtml(u.status)}</b> — ${escapeHtml(u.body)} <span class="muted">${formatTime(u.createdAt)}</span></p>`).join('');
+  return layout(`${i.name} — ${s.page.name}`, `<h1>${escapeHtml(i.name)}</h1><div class="card incident" id="incident-${escapeHtml(i.id)}"><div class="muted">${escapeHtml(componentNames(i.componentIds, s))} · impact ${escapeHtml(i.impact)} · ${formatTime(i.createdAt)}${i.resolvedAt ? ` → resolved ${formatTime(i.resolvedAt)}` : ''}</div>${timeline}</div><footer class="muted"><a href="/">${escapeHtml(s.page.name)}</a></footer>`);
 }
