@@ -37,7 +37,7 @@ describeBrowser('in Chromium', () => {
     issuer = await startTestOidcIssuer({ clientId: 'status', clientSecret: 'status-secret', redirectUris: [`${base}/auth/callback`] });
     status = await startStatus(
       `page: { name: Orcest AI Status, cache: 0s }
-defaults: { interval: 200ms, timeout: 150ms, failure-threshold: 2, success-threshold: 1 }
+defaults: { interval: 300ms, timeout: 1s, failure-threshold: 2, success-threshold: 1 }
 checker: { flush-interval: 50ms }
 groups:
   - name: Platform

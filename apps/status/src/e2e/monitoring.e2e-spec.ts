@@ -14,7 +14,7 @@ let slow: FakeTarget;
 let hooks: FakeWebhookReceiver;
 let status: RunningStatus;
 
-const INTERVAL = 200;
+const INTERVAL = 300;
 
 interface Incident {
   id: string;
@@ -31,7 +31,7 @@ beforeAll(async () => {
   hooks = await FakeWebhookReceiver.start();
   status = await startStatus(
     `page: { name: Test status, cache: 0s }
-defaults: { interval: ${INTERVAL}ms, timeout: 150ms, failure-threshold: 3, success-threshold: 2 }
+defaults: { interval: ${INTERVAL}ms, timeout: 250ms, failure-threshold: 3, success-threshold: 2 }
 checker: { flush-interval: 50ms, lease-ttl: 2s }
 groups:
   - name: Core
