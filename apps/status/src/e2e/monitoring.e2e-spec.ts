@@ -2,6 +2,7 @@
  * The checker against fake targets on loopback that go up, down, slow, hang and flap:
  * debouncing, automatic incidents, webhooks with retries, no pile-up on a hanging target.
  */
+import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { FakeTarget, FakeWebhookReceiver } from '@orcest/testing';
 import { componentStatus, eventually, getJson, startStatus, type RunningStatus } from '../testing/status-harness';
@@ -11,8 +12,11 @@ let web: FakeTarget;
 let flappy: FakeTarget;
 let hanging: FakeTarget;
 let slow: FakeTarget;
+let broken: FakeTarget;
 let hooks: FakeWebhookReceiver;
 let status: RunningStatus;
+let prisma: PrismaClient;
+let maintenanceId: string;
 
 const INTERVAL = 300;
 
@@ -27,8 +31,11 @@ interface Incident {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  [web, flappy, hanging, slow] = await Promise.all([FakeTarget.start(), FakeTarget.start({ kind: 'flap' }), FakeTarget.start({ kind: 'hang' }), FakeTarget.start()]);
+  [web, flappy, hanging, slow, broken] = await Promise.all([FakeTarget.start(), FakeTarget.start({ kind: 'flap' }), FakeTarget.start({ kind: 'hang' }), FakeTarget.start(), FakeTarget.start({ kind: 'down' })]);
   hooks = await FakeWebhookReceiver.start();
+  prisma = createPrismaClient(db.url);
+  // "Broken" is down from the start, but under maintenance for the next hour.
+  maintenanceId = (await prisma.statusMaintenance.create({ data: { name: 'Rebuild', componentIds: ['broken'], scheduledFor: new Date(Date.now() - 60_000), scheduledUntil: new Date(Date.now() + 3_600_000) } })).id;
   status = await startStatus(
     `page: { name: Test status, cache: 0s }
 defaults: { interval: ${INTERVAL}ms, timeout: 250ms, failure-threshold: 3, success-threshold: 2 }
@@ -39,6 +46,7 @@ groups:
       - { id: web, name: Web, url: "${web.url}/health", conditions: ["[STATUS] == 200", "[BODY].status == ok"] }
       - { id: flappy, name: Flappy, url: "${flappy.url}" }
       - { id: hanging, name: Hanging, url: "${hanging.url}" }
+      - { id: broken, name: Broken, url: "${broken.url}" }
       - { id: slow, name: Slow, url: "${slow.url}", interval: 400ms, timeout: 400ms, degraded-conditions: ["[RESPONSE_TIME] < 150"] }
 webhooks:
   - url: ${hooks.url}
@@ -49,7 +57,8 @@ webhooks:
 
 afterAll(async () => {
   await status?.close();
-  await Promise.all([web, flappy, hanging, slow].map((t) => t?.close()));
+  await prisma?.$disconnect();
+  await Promise.all([web, flappy, hanging, slow, broken].map((t) => t?.close()));
   await hooks?.close();
   await db?.drop();
 });
@@ -117,4 +126,23 @@ it('webhook deliveries are retried until the endpoint takes them', async () => {
   await eventually(() => hooks.received.length > before, 8000, 'the retried webhook');
   expect(hooks.attempts - hooks.received.length).toBeGreaterThanOrEqual(2);
   web.set({ kind: 'up' });
+});
+
+it('maintenance: a component down during its window shows under_maintenance, opens no incident and its checks stay out of the uptime', async () => {
+  await eventually(() => broken.hits >= 5, 5000, 'a few checks of the broken target');
+  expect(await componentStatus(status.url, 'broken')).toBe('under_maintenance');
+  expect((await incidents()).some((i) => i.components.some((c) => c.id === 'broken'))).toBe(false);
+  const rollups = await eventually(async () => {
+    const rows = await prisma.statusRollup.findMany({ where: { componentId: 'broken', period: 'hour' } });
+    return rows.length > 0 && rows[0].maintenance >= 3 ? rows : undefined;
+  });
+  expect(rollups[0]).toMatchObject({ count: 0, successes: 0 });
+  expect(await prisma.statusCheck.count({ where: { componentId: 'broken', maintenance: false } })).toBe(0);
+  const badge = await fetch(`${status.url}/badge/broken/uptime.svg?window=24h`).then((r) => r.text());
+  expect(badge).toContain('no data'); // not 0 %: nothing was counted
+
+  // Ending the window early shows what the checks saw all along, and the incident opens.
+  await status.context.incidents.completeMaintenance(maintenanceId, new Date());
+  await eventually(async () => (await componentStatus(status.url, 'broken')) === 'major_outage', 5000, 'broken to show its outage');
+  await eventually(async () => (await incidents()).find((i) => i.components.some((c) => c.id === 'broken') && i.resolved_at === null), 5000, 'the incident');
 });
