@@ -1,6 +1,7 @@
 /**
- * Fake upstream LLM servers for end-to-end tests and the benchmark: real HTTP servers on
- * 127.0.0.1 speaking the OpenAI, Anthropic and Ollama wire protocols, scripted per request.
+ * Fakes for end-to-end tests and the benchmarks: upstream LLM servers (OpenAI, Anthropic and
+ * Ollama wire protocols, scripted per request), monitored targets and webhook receivers for
+ * the status app, and a real OIDC issuer. All are real HTTP servers on 127.0.0.1.
  */
 export { FakeUpstream, type FakeUpstreamOptions, type RecordedRequest } from './fake-upstream';
 export { startFakeOpenAi, openAiProtocol, openAiErrorBody } from './fake-openai';
@@ -10,3 +11,6 @@ export { DEFAULT_PROMPT_TOKENS, defaultText, streamPiece, streamedText, type Beh
 export type { FakeProtocol, FakeProtocolName, JsonObject, Rendition, Route, StaticAnswer } from './protocol';
 export type { AnswerContent } from './behavior';
 export { FakeTokenIssuer, type TokenClaims } from './fake-token-issuer';
+export { FakeTarget, type TargetMode } from './fake-target';
+export { FakeWebhookReceiver, type ReceivedWebhook } from './fake-webhook-receiver';
+export { startTestOidcIssuer, type TestOidcIssuer, type TestUser } from './test-oidc-issuer';

@@ -31,7 +31,24 @@ describe('schema.prisma and prisma/migrations', () => {
   });
 
   it('cover every model, column, index and enum (the comparison is not vacuous)', () => {
-    expect(Object.keys(migrated.tables).sort()).toEqual(['api_keys', 'audit_log', 'leases', 'login_throttle', 'oidc_clients', 'oidc_model', 'shared_secrets', 'signing_keys', 'usage_records', 'users']);
+    expect(Object.keys(migrated.tables).sort()).toEqual([
+      'api_keys',
+      'audit_log',
+      'leases',
+      'login_throttle',
+      'oidc_clients',
+      'oidc_model',
+      'shared_secrets',
+      'signing_keys',
+      'status_checks',
+      'status_component_states',
+      'status_incident_updates',
+      'status_incidents',
+      'status_maintenances',
+      'status_rollups',
+      'usage_records',
+      'users',
+    ]);
     expect(migrated.tables['oidc_model']?.indexes).toEqual({
       oidc_model_pkey: { kind: 'primary', columns: ['model', 'id'] },
       oidc_model_grant_id_idx: { kind: 'index', columns: ['grant_id'] },
@@ -41,7 +58,11 @@ describe('schema.prisma and prisma/migrations', () => {
     });
     expect(migrated.tables['users']?.columns['email']).toEqual({ type: 'text', nullable: false, default: null });
     expect(migrated.tables['users']?.columns['role']).toEqual({ type: 'user_role', nullable: false, default: "'viewer'::user_role" });
-    expect(migrated.enums).toEqual({ user_role: ['admin', 'developer', 'researcher', 'viewer'] });
+    expect(migrated.enums).toEqual({
+      user_role: ['admin', 'developer', 'researcher', 'viewer'],
+      status_impact: ['none', 'minor', 'major', 'critical'],
+      status_incident_state: ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem'],
+    });
   });
 
   it.each([

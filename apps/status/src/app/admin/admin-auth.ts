@@ -1,0 +1,137 @@
+/**
+ * Admin sign-in through Login SSO: OpenID Connect authorization code + PKCE (S256) with
+ * `openid-client`, the ID token's `role` claim must be the admin role, and the session lives
+ * in a signed HttpOnly SameSite=Lax cookie (Secure on https) carrying a CSRF token for the
+ * admin forms. Without a client secret nothing here works and /admin says why: it is never open.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { OidcSettings } from '@orcest/monitoring';
+import * as oidc from 'openid-client';
+import type { Clock } from '../clock';
+import { ForbiddenError, NotSignedInError, SignInUnavailableError } from '../errors';
+import { CookieSigner, cookieHeader, readCookie } from './signed-cookie';
+
+export const SESSION_COOKIE = 'status_session';
+const FLOW_COOKIE = 'status_signin';
+const SESSION_TTL_MS = 8 * 3_600_000;
+const FLOW_TTL_MS = 10 * 60_000;
+
+export interface AdminSession {
+  readonly sub: string;
+  readonly name: string;
+  readonly role: string;
+  readonly csrf: string;
+}
+
+interface SignInFlow {
+  readonly state: string;
+  readonly nonce: string;
+  readonly verifier: string;
+}
+
+export class AdminAuth {
+  private readonly signer: CookieSigner;
+  private readonly secure: boolean;
+  private discovered: Promise<oidc.Configuration> | undefined;
+
+  constructor(
+    private readonly settings: OidcSettings,
+    private readonly baseUrl: string,
+    sessionSecret: string,
+    private readonly clock: Clock,
+  ) {
+    this.signer = new CookieSigner(sessionSecret);
+    this.secure = baseUrl.startsWith('https:');
+  }
+
+  get configured(): boolean {
+    return this.settings.clientSecret !== undefined;
+  }
+
+  get redirectUri(): string {
+    return `${this.baseUrl}/auth/callback`;
+  }
+
+  /** The signed-in admin, or undefined. */
+  session(cookieHeaderValue: string | undefined): AdminSession | undefined {
+    return this.signer.verify<AdminSession>(readCookie(cookieHeaderValue, SESSION_COOKIE), this.clock.now());
+  }
+
+  requireAdmin(cookieHeaderValue: string | undefined): AdminSession {
+    if (!this.configured) throw new SignInUnavailableError('Admin sign-in is not configured: set OIDC_STATUS_SECRET (the "status" client secret registered at Login SSO).');
+    const session = this.session(cookieHeaderValue);
+    if (!session) throw new NotSignedInError();
+    return session;
+  }
+
+  /** A form post must carry the session's CSRF token. */
+  checkCsrf(session: AdminSession, token: unknown): void {
+    const given = Buffer.from(typeof token === 'string' ? token : '');
+    const expected = Buffer.from(session.csrf);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ForbiddenError('The form expired or did not come from this site (CSRF token mismatch). Reload the page and try again.');
+  }
+
+  /** Where to send the browser to sign in, and the cookie that remembers the round trip. */
+  async beginSignIn(): Promise<{ location: string; setCookie: string }> {
+    const config = await this.configuration();
+    const flow: SignInFlow = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier: oidc.randomPKCECodeVerifier() };
+    const location = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: this.redirectUri,
+      scope: 'openid profile email',
+      response_type: 'code',
+      state: flow.state,
+      nonce: flow.nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(flow.verifier),
+      code_challenge_method: 'S256',
+    });
+    return { location: location.href, setCookie: cookieHeader(FLOW_COOKIE, this.signer.sign(flow, FLOW_TTL_MS, this.clock.now()), { maxAgeSeconds: FLOW_TTL_MS / 1000, secure: this.secure, path: '/auth' }) };
+  }
+
+  /**
+   * Completes the code flow. Returns the session cookie for an admin; throws ForbiddenError
+   * for anyone else (the cookie is not set, so a viewer never holds a session).
+   */
+  async completeSignIn(callbackUrl: URL, cookieHeaderValue: string | undefined): Promise<{ setCookies: string[]; session: AdminSession }> {
+    const config = await this.configuration();
+    const flow = this.signer.verify<SignInFlow>(readCookie(cookieHeaderValue, FLOW_COOKIE), this.clock.now());
+    const clearFlow = cookieHeader(FLOW_COOKIE, '', { maxAgeSeconds: 0, secure: this.secure, path: '/auth' });
+    if (!flow) throw new NotSignedInError('The sign-in took too long or started elsewhere. Start again.');
+    let claims: oidc.IDToken | undefined;
+    try {
+      const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true });
+      claims = tokens.claims();
+    } catch (error) {
+      throw new NotSignedInError(`Sign-in failed: ${(error as Error).message}`);
+    }
+    if (!claims) throw new NotSignedInError('Sign-in failed: no ID token.');
+    const role = typeof claims['role'] === 'string' ? claims['role'] : '';
+    if (role !== this.settings.adminRole) throw new ForbiddenError(`Your account (role "${role || 'none'}") may not administer the status page: it needs the ${this.settings.adminRole} role.`);
+    const session: AdminSession = {
+      sub: claims.sub,
+      name: typeof claims['name'] === 'string' ? claims['name'] : typeof claims['email'] === 'string' ? claims['email'] : claims.sub,
+      role,
+      csrf: randomBytes(24).toString('base64url'),
+    };
+    return { session, setCookies: [clearFlow, cookieHeader(SESSION_COOKIE, this.signer.sign(session, SESSION_TTL_MS, this.clock.now()), { maxAgeSeconds: SESSION_TTL_MS / 1000, secure: this.secure })] };
+  }
+
+  signOutCookie(): string {
+    return cookieHeader(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: this.secure });
+  }
+
+  /** Discovery is done once and kept; a failure is retried on the next sign-in. */
+  private configuration(): Promise<oidc.Configuration> {
+    if (!this.configured) return Promise.reject(new SignInUnavailableError('Admin sign-in is not configured: set OIDC_STATUS_SECRET.'));
+    this.discovered ??= oidc
+      .discovery(new URL(this.settings.issuer), this.settings.clientId, this.settings.clientSecret, undefined, {
+        // Local development runs Login SSO on plain http://localhost.
+        execute: this.settings.issuer.startsWith('http:') ? [oidc.allowInsecureRequests] : [],
+        timeout: 10,
+      })
+      .catch((error: Error) => {
+        this.discovered = undefined;
+        throw new SignInUnavailableError(`Login SSO at ${this.settings.issuer} cannot be reached (${error.message}). Try again later.`);
+      });
+    return this.discovered;
+  }
+}

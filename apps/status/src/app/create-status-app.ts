@@ -1,0 +1,41 @@
+/**
+ * Builds the status app's Nest application on Fastify from a validated config and a migrated
+ * database. `main.ts` and the end-to-end tests both start it through here, so tests run the
+ * real thing: checker, pages, API and admin.
+ */
+import 'reflect-metadata';
+import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createPrismaClient } from '@orcest/db';
+import type { StatusConfig } from '@orcest/monitoring';
+import { systemClock } from './clock';
+import { StatusExceptionFilter } from './http/status-exception.filter';
+import { registerFormParser } from './http/form-parser';
+import { StatusContext, type StatusContextOptions } from './status-context';
+import { StatusModule } from './status.module';
+
+export interface StatusAppOptions extends Partial<StatusContextOptions> {
+  readonly logger?: LoggerService | LogLevel[] | false;
+}
+
+export interface StatusApp {
+  readonly app: NestFastifyApplication;
+  readonly context: StatusContext;
+}
+
+export async function createStatusApp(config: StatusConfig, databaseUrl: string, options: StatusAppOptions = {}): Promise<StatusApp> {
+  const prisma = createPrismaClient(databaseUrl, { poolSize: 5 });
+  const context = new StatusContext(config, prisma, { clock: options.clock ?? systemClock, replicaName: options.replicaName, webhook: options.webhook, check: options.check });
+  const adapter = new FastifyAdapter({ trustProxy: config.server.trustProxy, bodyLimit: 64 * 1024, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(StatusModule.register(context), adapter, {
+    logger: options.logger ?? ['log', 'warn', 'error'],
+    // Fastify parses JSON itself; forms get our parser (repeated keys as arrays, 64 KiB cap).
+    bodyParser: false,
+  });
+  app.useGlobalFilters(new StatusExceptionFilter());
+  registerFormParser(app.getHttpAdapter().getInstance());
+  if (options.check ?? true) context.checker.start();
+  if (!config.oidc.clientSecret) new Logger('Status').warn('OIDC_STATUS_SECRET is not set: /admin answers "admin sign-in not configured"');
+  return { app, context };
+}

@@ -1,0 +1,17 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AdminController } from './http/admin.controller';
+import { PublicController } from './http/public.controller';
+import { StatuspageApiController } from './http/statuspage-api.controller';
+import { StatusContext } from './status-context';
+import { StatusShutdown } from './status-shutdown';
+
+@Module({})
+export class StatusModule {
+  static register(context: StatusContext): DynamicModule {
+    return {
+      module: StatusModule,
+      controllers: [PublicController, StatuspageApiController, AdminController],
+      providers: [{ provide: StatusContext, useValue: context }, StatusShutdown],
+    };
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Incidents, their updates, and maintenance windows: what the checker opens and resolves on
+ * its own, and what the operator writes from /admin. Input is validated here (domain errors),
+ * so every caller gets the same 4xx for the same mistake.
+ */
+import { Prisma, type PrismaClient, type StatusIncident, type StatusIncidentUpdate, type StatusMaintenance } from '@orcest/db';
+import { INCIDENT_IMPACTS, INCIDENT_STATUSES, type IncidentImpact, type IncidentStatus } from '@orcest/monitoring';
+import { InvalidInputError, NotFoundError } from '../errors';
+
+export type IncidentWithUpdates = StatusIncident & { updates: StatusIncidentUpdate[] };
+
+export interface NewIncident {
+  readonly name: string;
+  readonly status: string;
+  readonly impact: string;
+  readonly body: string;
+  readonly componentIds: readonly string[];
+}
+
+export interface NewMaintenance {
+  readonly name: string;
+  readonly body: string;
+  readonly componentIds: readonly string[];
+  readonly scheduledFor: Date;
+  readonly scheduledUntil: Date;
+}
+
+const MAX_TEXT = 10_000;
+const MAX_NAME = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class IncidentStore {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly knownComponent: (id: string) => boolean,
+  ) {}
+
+  /** Opened by the checker when a component goes down; one open auto incident per component. */
+  async openAuto(componentId: string, componentName: string, detail: string, at: Date): Promise<StatusIncident> {
+    return this.prisma.statusIncident.create({
+      data: {
+        name: `${componentName} is down`,
+        status: 'investigating',
+        impact: 'major',
+        componentIds: [componentId],
+        auto: true,
+        createdAt: at,
+        updatedAt: at,
+        updates: { create: { status: 'investigating', body: `Automatic check failed: ${detail}`, createdAt: at } },
+      },
+    });
+  }
+
+  async resolveAuto(incidentId: string, componentName: string, at: Date): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.statusIncidentUpdate.create({ data: { incidentId, status: 'resolved', body: `${componentName} is operational again.`, createdAt: at } }),
+      this.prisma.statusIncident.update({ where: { id: incidentId }, data: { status: 'resolved', resolvedAt: at, updatedAt: at } }),
+    ]);
+  }
+
+  /** Open automatic incidents by component, for a checker that just became leader. */
+  async openAutoIncidents(): Promise<Map<string, string>> {
+    const rows = await this.prisma.statusIncident.findMany({ where: { auto: true, resolvedAt: null }, select: { id: true, componentIds: true } });
+    const byComponent = new Map<string, string>();
+    for (const row of rows) for (const c of row.componentIds) byComponent.set(c, row.id);
+    return byComponent;
+  }
+
+  async create(input: NewIncident, at: Date): Promise<StatusIncident> {
+    const name = requireText('name', input.name, MAX_NAME);
+    const body = requireText('body', input.body, MAX_TEXT);
+    const status = requireIncidentStatus(input.status);
+    const impact = requireImpact(input.impact);
+    const componentIds = this.requireComponents(input.componentIds);
+    return this.prisma.statusIncident.create({
+      data: {
+        name,
+        status,
+        impact,
+        componentIds,
+        createdAt: at,
+        updatedAt: at,
+        resolvedAt: status === 'resolved' ? at : null,
+        monitoringAt: status === 'monitoring' ? at : null,
+        updates: { create: { status, body, createdAt: at } },
+      },
+    });
+  }
+
+  async addUpdate(incidentId: string, input: { status: string; body: string }, at: Date): Promise<void> {
+    const id = requireUuid(incidentId, 'incident');
+    const status = requireIncidentStatus(input.status);
+    const body = requireText('body', input.body, MAX_TEXT);
+    const incident = await this.prisma.statusIncident.findUnique({ where: { id } });
+    if (!incident) throw new NotFoundError(`No incident ${id}.`);
+    await this.prisma.$transaction([
+      this.prisma.statusIncidentUpdate.create({ data: { incidentId: id, status, body, createdAt: at } }),
+      this.prisma.statusIncident.update({
+        where: { id },
+        data: {
+          status,
+          updatedAt: at,
+          resolvedAt: status === 'resolved' || status === 'postmortem' ? (incident.resolvedAt ?? at) : null,
+          monitoringAt: status === 'monitoring' ? (incident.monitoringAt ?? at) : incident.monitoringAt,
+        },
+      }),
+    ]);
+  }
+
+  async find(incidentId: string): Promise<IncidentWithUpdates> {
+    const id = requireUuid(incidentId, 'incident');
+    const incident = await this.prisma.statusIncident.findUnique({ where: { id }, include: { updates: { orderBy: { createdAt: 'desc' } } } });
+    if (!incident) throw new NotFoundError(`No incident ${id}.`);
+    return incident;
+  }
+
+  /** Unresolved ones first, then the latest `limit` overall. */
+  async recent(limit: number): Promise<IncidentWithUpdates[]> {
+    const [open, latest] = await Promise.all([
+      this.prisma.statusIncident.findMany({ where: { resolvedAt: null }, include: { updates: { orderBy: { createdAt: 'desc' } } }, orderBy: { createdAt: 'desc' }, take: limit }),
+      this.prisma.statusIncident.findMany({ include: { updates: { orderBy: { createdAt: 'desc' } } }, orderBy: { createdAt: 'desc' }, take: limit }),
+    ]);
+    const seen = new Set(open.map((i) => i.id));
+    return [...open, ...latest.filter((i) => !seen.has(i.id))].slice(0, limit);
+  }
+
+  async createMaintenance(input: NewMaintenance, now: Date): Promise<StatusMaintenance> {
+    const name = requireText('name', input.name, MAX_NAME);
+    const body = input.body.length > MAX_TEXT ? tooLong('body') : input.body.trim();
+    const componentIds = this.requireComponents(input.componentIds);
+    if (Number.isNaN(input.scheduledFor.getTime())) throw new InvalidInputError('scheduled_for is not a date and time.', 'scheduled_for');
+    if (Number.isNaN(input.scheduledUntil.getTime())) throw new InvalidInputError('scheduled_until is not a date and time.', 'scheduled_until');
+    if (input.scheduledUntil <= input.scheduledFor) throw new InvalidInputError('scheduled_until must be after scheduled_for.', 'scheduled_until');
+    if (input.scheduledUntil <= now) throw new InvalidInputError('The maintenance window is already over.', 'scheduled_until');
+    return this.prisma.statusMaintenance.create({ data: { name, body, componentIds, scheduledFor: input.scheduledFor, scheduledUntil: input.scheduledUntil, createdAt: now, updatedAt: now } });
+  }
+
+  async completeMaintenance(maintenanceId: string, at: Date): Promise<void> {
+    const id = requireUuid(maintenanceId, 'maintenance');
+    try {
+      await this.prisma.statusMaintenance.update({ where: { id }, data: { completedAt: at, updatedAt: at } });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') throw new NotFoundError(`No maintenance ${id}.`);
+      throw error;
+    }
+  }
+
+  /** Windows not yet over (running or upcoming), soonest first. */
+  async currentMaintenances(now: Date): Promise<StatusMaintenance[]> {
+    return this.prisma.statusMaintenance.findMany({ where: { completedAt: null, scheduledUntil: { gt: now } }, orderBy: { scheduledFor: 'asc' }, take: 200 });
+  }
+
+  async recentMaintenances(limit: number): Promise<StatusMaintenance[]> {
+    return this.prisma.statusMaintenance.findMany({ orderBy: { scheduledFor: 'desc' }, take: limit });
+  }
+
+  private requireComponents(ids: readonly string[]): string[] {
+    const unique = [...new Set(ids.map((id) => id.trim()).filter(Boolean))];
+    const unknown = unique.filter((id) => !this.knownComponent(id));
+    if (unknown.length > 0) throw new InvalidInputError(`Unknown component${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, 'component_ids');
+    return unique;
+  }
+}
+
+function requireText(field: string, value: string, max: number): string {
+  const text = value.trim();
+  if (!text) throw new InvalidInputError(`${field} is required.`, field);
+  if (text.length > max) tooLong(field);
+  return text;
+}
+
+function tooLong(field: string): never {
+  throw new InvalidInputError(`${field} is too long.`, field);
+}
+
+function requireIncidentStatus(value: string): IncidentStatus {
+  if ((INCIDENT_STATUSES as readonly string[]).includes(value)) return value as IncidentStatus;
+  throw new InvalidInputError(`status must be one of ${INCIDENT_STATUSES.join(', ')}.`, 'status');
+}
+
+function requireImpact(value: string): IncidentImpact {
+  if ((INCIDENT_IMPACTS as readonly string[]).includes(value)) return value as IncidentImpact;
+  throw new InvalidInputError(`impact must be one of ${INCIDENT_IMPACTS.join(', ')}.`, 'impact');
+}
+
+function requireUuid(value: string, what: string): string {
+  if (!UUID.test(value)) throw new NotFoundError(`No ${what} ${value.slice(0, 64)}.`);
+  return value.toLowerCase();
+}
+
+/** A maintenance window covers `componentId` at `now`. */
+export function inMaintenance(maintenances: readonly StatusMaintenance[], componentId: string, now: number): boolean {
+  return maintenances.some((m) => m.completedAt === null && m.scheduledFor.getTime() <= now && m.scheduledUntil.getTime() > now && m.componentIds.includes(componentId));
+}

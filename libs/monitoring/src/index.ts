@@ -1,0 +1,38 @@
+/**
+ * The status app's domain, pure and I/O-free: Statuspage's vocabulary, Gatus-style conditions,
+ * debouncing, roll-up and uptime arithmetic, and the typed status configuration.
+ */
+export * from './lib/status-vocabulary';
+export { parseDuration } from './lib/duration';
+export { parseCondition, firstFailedCondition, ConditionSyntaxError, type Condition, type CheckObservation, type Operator } from './lib/conditions/condition';
+export { track, INITIAL_STATE, type TrackerState, type Thresholds, type Transition } from './lib/health-tracker';
+export {
+  bucketStart,
+  RollupBatch,
+  uptime,
+  dailyBars,
+  responseSeries,
+  windowBuckets,
+  UPTIME_WINDOWS,
+  HOUR_MS,
+  DAY_MS,
+  type Period,
+  type CheckSample,
+  type RollupDelta,
+  type RollupRow,
+  type UptimeWindow,
+  type Uptime,
+  type DayBar,
+  type ResponsePoint,
+} from './lib/rollup';
+export {
+  loadStatusConfig,
+  parseStatusFile,
+  slug,
+  type StatusConfig,
+  type HttpMonitorSpec,
+  type GatewaySpec,
+  type MonitorSpec,
+  type WebhookSpec,
+  type OidcSettings,
+} from './lib/status-config';

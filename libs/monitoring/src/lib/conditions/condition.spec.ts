@@ -1,0 +1,54 @@
+import { ConditionSyntaxError, firstFailedCondition, parseCondition, type CheckObservation } from './condition';
+
+const seen = (over: Partial<CheckObservation> = {}): CheckObservation => ({ connected: true, status: 200, responseTimeMs: 120, body: '{"status":"ok","data":[{"id":"a"},{"id":"b"}],"n":3}', ...over });
+const holds = (text: string, over: Partial<CheckObservation> = {}) => firstFailedCondition([parseCondition(text)], seen(over)) === undefined;
+
+describe('Gatus conditions', () => {
+  it.each([
+    ['[STATUS] == 200', true],
+    ['[STATUS] != 200', false],
+    ['[STATUS] < 300', true],
+    ['[STATUS] >= 500', false],
+    ['[RESPONSE_TIME] < 300', true],
+    ['[RESPONSE_TIME] <= 100', false],
+    ['[BODY].status == ok', true],
+    ['[BODY].status == fail', false],
+    ['[BODY].data[1].id == b', true],
+    ['[BODY].n > 2', true],
+    ['[BODY].missing == x', false],
+    ['[BODY].missing != x', true],
+    ['len([BODY].data) == 2', true],
+    ['has([BODY].status) == true', true],
+    ['has([BODY].errors) == false', true],
+    ['[BODY] == pat(*"ok"*)', true],
+    ['[BODY] == pat(*down*)', false],
+    ['[BODY].status == any(up, ok)', true],
+    ['[CONNECTED] == true', true],
+  ])('%s → %s', (text, expected) => {
+    expect(holds(text)).toBe(expected);
+  });
+
+  it('describes what failed with the value seen', () => {
+    expect(firstFailedCondition([parseCondition('[STATUS] == 200'), parseCondition('[RESPONSE_TIME] < 300')], seen({ status: 503 }))).toBe('[STATUS] (503) == 200');
+    expect(firstFailedCondition([parseCondition('[STATUS] == 200'), parseCondition('[RESPONSE_TIME] < 300')], seen({ responseTimeMs: 900 }))).toBe('[RESPONSE_TIME] (900) < 300');
+  });
+
+  it('fails status conditions when nothing connected, and JSON paths on a non-JSON body', () => {
+    expect(holds('[STATUS] < 500', { connected: false, status: undefined })).toBe(false);
+    expect(holds('[CONNECTED] == true', { connected: false, status: undefined })).toBe(false);
+    expect(holds('[BODY].status == ok', { body: '<html>ok</html>' })).toBe(false);
+  });
+
+  it.each([
+    ['[STATUS]==200', 'expected'],
+    ['[STAUTS] == 200', 'unknown placeholder "[STAUTS]"'],
+    ['[RESPONSE_TIME] < fast', '< needs a number'],
+    ['[BODY]..x == 1', 'not a JSON path'],
+    ['len([STATUS]) == 1', 'len() applies to [BODY] only'],
+    ['[STATUS] == ', 'nothing right of the operator'],
+    ['200 == [STATUS]', 'unknown placeholder "200"'],
+  ])('refuses %j at parse time', (text, reason) => {
+    expect(() => parseCondition(text)).toThrow(ConditionSyntaxError);
+    expect(() => parseCondition(text)).toThrow(reason);
+  });
+});

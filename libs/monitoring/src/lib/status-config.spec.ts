@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@orcest/config';
+import { loadStatusConfig } from './status-config';
+
+function configFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'status-config-')), 'status.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('loadStatusConfig', () => {
+  it('loads the shipped config/status.yaml with local defaults for the whole inventory', () => {
+    const config = loadStatusConfig({});
+    expect(config.monitors.map((m) => m.id)).toEqual(['rainymodel', 'login', 'landing', 'lamino', 'orcide', 'maestrist', 'ollamafreeapi', 'ollama-primary', 'ollama-secondary']);
+    for (const m of config.monitors) expect(new URL(m.url).hostname).toBe('localhost');
+    expect(config.gateways).toEqual([expect.objectContaining({ id: 'rm-upstreams', url: 'http://localhost:8080', key: '' })]);
+    expect(config.monitors[0]).toMatchObject({ intervalMs: 30_000, timeoutMs: 10_000, failureThreshold: 3, successThreshold: 2 });
+    expect(config.server).toMatchObject({ port: 8070, baseUrl: 'http://localhost:8070' });
+    expect(config.oidc).toEqual({ issuer: 'http://localhost:8090', clientId: 'status', clientSecret: undefined, adminRole: 'admin' });
+    expect(config.webhooks).toEqual([]);
+    expect(config.groups).toEqual(['Platform', 'Apps', 'Model servers', 'RainyModel upstreams']);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('expands ${VAR:-default} like the gateway', () => {
+    const config = loadStatusConfig({ GATEWAY_URL: 'http://127.0.0.1:9999', STATUS_INTERVAL: '5s', RAINYMODEL_MASTER_KEY: 'mk', STATUS_WEBHOOK_URL: 'http://127.0.0.1:1/hook' });
+    expect(config.monitors[0]).toMatchObject({ url: 'http://127.0.0.1:9999/health', intervalMs: 5000, timeoutMs: 5000 });
+    expect(config.gateways[0]).toMatchObject({ url: 'http://127.0.0.1:9999', key: 'mk' });
+    expect(config.webhooks).toEqual([{ url: 'http://127.0.0.1:1/hook', headers: {} }]);
+  });
+
+  it('fails at start on a bad condition, naming the component, the text and the line', () => {
+    const file = configFile('groups:\n  - name: G\n    components:\n      - name: Web\n        url: http://localhost:1\n        conditions:\n          - "[STATUS] =! 200"\n');
+    expect(() => loadStatusConfig({ STATUS_CONFIG: file })).toThrow(ConfigError);
+    expect(() => loadStatusConfig({ STATUS_CONFIG: file })).toThrow(/status\.yaml:7: groups\.0\.components\.0\.conditions\.0: component "Web": invalid condition "\[STATUS\] =! 200"/);
+  });
+
+  it.each([
+    ['an unknown key', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: http://x\n        intervall: 5s\n', /status\.yaml:4: groups\.0\.components\.0: Unrecognized key: "intervall"/],
+    ['a bad duration', 'defaults:\n  interval: soon\n', /status\.yaml:2: defaults\.interval: "soon" is not a duration/],
+    ['a bad URL', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: localhost:80\n', /status\.yaml:5: groups\.0\.components\.0\.url: "localhost:80" is not an http\(s\) URL/],
+    ['a duplicate id', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: http://x\n      - name: w\n        url: http://y\n', /id "w" is used twice/],
+  ])('refuses %s with file:line', (_label, text, message) => {
+    expect(() => loadStatusConfig({ STATUS_CONFIG: configFile(text) })).toThrow(message);
+  });
+
+  it('takes secrets and the base URL from the environment', () => {
+    const config = loadStatusConfig({ STATUS_CONFIG: configFile('{}\n'), OIDC_STATUS_SECRET: 's3', STATUS_BASE_URL: 'https://status.example.test/', PORT: '9000' });
+    expect(config.server.baseUrl).toBe('https://status.example.test');
+    expect(config.oidc.clientSecret).toBe('s3');
+    expect(config.sessionSecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(() => loadStatusConfig({ STATUS_CONFIG: configFile('{}\n'), PORT: 'x' })).toThrow(/environment: PORT/);
+  });
+});

@@ -1,0 +1,334 @@
+/**
+ * The status app's whole configuration: environment + `config/status.yaml` (with the
+ * gateway's `${VAR}` / `${VAR:-default}` expansion), validated once at start into one frozen
+ * object. Conditions are parsed here, so a bad one stops the start with the component's name
+ * and the text. Nothing else in the status app reads `process.env`.
+ */
+import { createHash } from 'node:crypto';
+import { ConfigError, configErrorFromIssues, readYamlSource, type Env, type YamlSource } from '@orcest/config';
+import { z } from 'zod';
+import { ConditionSyntaxError, parseCondition, type Condition } from './conditions/condition';
+import { parseDuration } from './duration';
+
+export interface HttpMonitorSpec {
+  readonly kind: 'http';
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly group: string | null;
+  readonly url: string;
+  readonly method: 'GET' | 'HEAD' | 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | undefined;
+  readonly conditions: readonly Condition[];
+  /** When every `conditions` holds but one of these fails, the component is degraded. */
+  readonly degradedConditions: readonly Condition[];
+  /** What a failing check means for this component: major_outage, or partial_outage for a redundant part. */
+  readonly downStatus: 'major_outage' | 'partial_outage';
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+  /** `file:line` of its YAML entry. */
+  readonly location: string;
+}
+
+/** A gateway whose `/health/upstreams` becomes one component per deployment. */
+export interface GatewaySpec {
+  readonly kind: 'gateway';
+  readonly id: string;
+  /** The group its deployments are shown in. */
+  readonly name: string;
+  readonly url: string;
+  /** Bearer key for `/health/upstreams` (the gateway's master key); empty = none sent. */
+  readonly key: string;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+  readonly location: string;
+}
+
+export type MonitorSpec = HttpMonitorSpec | GatewaySpec;
+
+export interface WebhookSpec {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface OidcSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Undefined: admin sign-in is not configured and /admin says so. */
+  readonly clientSecret: string | undefined;
+  readonly adminRole: string;
+}
+
+export interface StatusConfig {
+  readonly server: { readonly host: string; readonly port: number; readonly baseUrl: string; readonly trustProxy: boolean; readonly production: boolean };
+  readonly configFile: string;
+  readonly page: { readonly id: string; readonly name: string; readonly url: string; readonly cacheMs: number };
+  /** Group names in YAML order (gateway groups last). */
+  readonly groups: readonly string[];
+  readonly monitors: readonly HttpMonitorSpec[];
+  readonly gateways: readonly GatewaySpec[];
+  readonly checker: {
+    readonly concurrency: number;
+    /** How long the checker lease lasts without renewal; another replica takes over after it. */
+    readonly leaseTtlMs: number;
+    /** How long results wait in memory before one batched write. */
+    readonly flushIntervalMs: number;
+    /** Largest response body read for conditions. */
+    readonly maxBodyBytes: number;
+  };
+  readonly history: { readonly rawRetentionMs: number; readonly hourlyRetentionMs: number; readonly dailyRetentionMs: number };
+  readonly webhooks: readonly WebhookSpec[];
+  readonly oidc: OidcSettings;
+  /** HMAC key of the session cookie. */
+  readonly sessionSecret: string;
+}
+
+const durationValue = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration (e.g. 500ms, 30s, 5m, 2h, 7d)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+const duration = (fallback: string) => z.union([z.string(), z.number()]).default(fallback).pipe(durationValue);
+
+const positiveInt = z.coerce.number().int().min(1);
+const idPattern = /^[a-z0-9][a-z0-9._-]*$/;
+
+const checkSettings = {
+  interval: durationValue.optional(),
+  timeout: durationValue.optional(),
+  'failure-threshold': positiveInt.optional(),
+  'success-threshold': positiveInt.optional(),
+};
+
+const componentSchema = z
+  .object({
+    id: z.string().regex(idPattern, 'lower-case letters, digits, ".", "_" and "-"').optional(),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    url: z.string().min(1),
+    method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+    headers: z.record(z.string(), z.string()).default({}),
+    body: z.string().optional(),
+    conditions: z.array(z.string()).default(['[STATUS] < 400']),
+    'degraded-conditions': z.array(z.string()).default([]),
+    keyword: z.string().optional(),
+    'down-status': z.enum(['major_outage', 'partial_outage']).default('major_outage'),
+    ...checkSettings,
+  })
+  .strict();
+
+const gatewaySchema = z
+  .object({
+    id: z.string().regex(idPattern, 'lower-case letters, digits, ".", "_" and "-"'),
+    name: z.string().min(1),
+    url: z.string().min(1),
+    key: z.string().default(''),
+    ...checkSettings,
+  })
+  .strict();
+
+const fileSchema = z
+  .object({
+    page: z
+      .object({ name: z.string().min(1).default('Orcest AI Status'), url: z.string().optional(), cache: duration('5s') })
+      .strict()
+      .default({ name: 'Orcest AI Status', cache: 5000 }),
+    defaults: z
+      .object({
+        interval: duration('30s'),
+        timeout: duration('10s'),
+        'failure-threshold': positiveInt.default(3),
+        'success-threshold': positiveInt.default(2),
+      })
+      .strict()
+      .default({ interval: 30_000, timeout: 10_000, 'failure-threshold': 3, 'success-threshold': 2 }),
+    checker: z
+      .object({ concurrency: positiveInt.default(32), 'lease-ttl': durationValue.optional(), 'flush-interval': duration('1s'), 'max-body': z.coerce.number().int().min(1).default(65_536) })
+      .strict()
+      .default({ concurrency: 32, 'flush-interval': 1000, 'max-body': 65_536 }),
+    history: z
+      .object({ raw: duration('24h'), hourly: duration('8d'), daily: duration('400d') })
+      .strict()
+      .default({ raw: 86_400_000, hourly: 8 * 86_400_000, daily: 400 * 86_400_000 }),
+    groups: z.array(z.object({ name: z.string().min(1), components: z.array(componentSchema).min(1) }).strict()).default([]),
+    gateways: z.array(gatewaySchema).default([]),
+    webhooks: z.array(z.object({ url: z.string(), headers: z.record(z.string(), z.string()).default({}) }).strict()).default([]),
+  })
+  .strict();
+
+const booleanFlag = z
+  .string()
+  .optional()
+  .transform((v) => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8070),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  STATUS_CONFIG: z.string().default('config/status.yaml'),
+  STATUS_BASE_URL: z.string().optional(),
+  STATUS_TRUST_PROXY: booleanFlag,
+  STATUS_OIDC_ISSUER: z.string().default('http://localhost:8090'),
+  STATUS_OIDC_CLIENT_ID: z.string().default('status'),
+  OIDC_STATUS_SECRET: z.string().optional(),
+  STATUS_ADMIN_ROLE: z.string().default('admin'),
+  STATUS_SESSION_SECRET: z.string().min(16).optional(),
+  NODE_ENV: z.string().default('development'),
+});
+
+function withoutEmpty(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') out[key] = value;
+  return out;
+}
+
+export function loadStatusConfig(env: Env, cwd = process.cwd()): StatusConfig {
+  const parsedEnv = envSchema.safeParse(withoutEmpty(env));
+  if (!parsedEnv.success) throw configErrorFromIssues(parsedEnv.error.issues, () => 'environment');
+  const vars = parsedEnv.data;
+  const baseUrl = stripSlash(vars.STATUS_BASE_URL ?? `http://localhost:${vars.PORT}`);
+  requireHttpUrl('STATUS_BASE_URL', baseUrl);
+  requireHttpUrl('STATUS_OIDC_ISSUER', vars.STATUS_OIDC_ISSUER);
+  const configFile = vars.STATUS_CONFIG.startsWith('/') ? vars.STATUS_CONFIG : `${cwd}/${vars.STATUS_CONFIG}`;
+  const source = readYamlSource(configFile, { ...env, STATUS_BASE_URL: baseUrl });
+  const file = parseStatusFile(source);
+  const secret = vars.OIDC_STATUS_SECRET;
+  return Object.freeze({
+    server: Object.freeze({ host: vars.HOST, port: vars.PORT, baseUrl, trustProxy: vars.STATUS_TRUST_PROXY, production: vars.NODE_ENV === 'production' }),
+    configFile,
+    ...file,
+    page: Object.freeze({ ...file.page, url: file.page.url || baseUrl }),
+    oidc: Object.freeze({ issuer: stripSlash(vars.STATUS_OIDC_ISSUER), clientId: vars.STATUS_OIDC_CLIENT_ID, clientSecret: secret, adminRole: vars.STATUS_ADMIN_ROLE }),
+    // Every replica must sign sessions alike: derived from the client secret unless given.
+    sessionSecret: vars.STATUS_SESSION_SECRET ?? createHash('sha256').update(`orcest-status-session:${secret ?? ''}`).digest('hex'),
+  });
+}
+
+type ParsedFile = Omit<StatusConfig, 'server' | 'configFile' | 'oidc' | 'sessionSecret'>;
+
+export function parseStatusFile(source: YamlSource): ParsedFile {
+  const parsed = fileSchema.safeParse(source.data ?? {});
+  if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, source.locate);
+  const file = parsed.data;
+  const d = file.defaults;
+  const ids = new Set<string>();
+  const claim = (id: string, path: (string | number)[]) => {
+    if (ids.has(id)) throw new ConfigError(`${source.locate(path)}: ${path.join('.')}: id "${id}" is used twice`);
+    ids.add(id);
+  };
+  const monitors: HttpMonitorSpec[] = [];
+  file.groups.forEach((group, g) => {
+    group.components.forEach((c, i) => {
+      const path = ['groups', g, 'components', i];
+      const id = c.id ?? slug(c.name);
+      claim(id, [...path, 'id']);
+      const at = (key: string) => `${source.locate([...path, key])}: ${path.join('.')}.${key}`;
+      const item = (key: string) => (index: number) => `${source.locate([...path, key, index])}: ${path.join('.')}.${key}.${index}`;
+      requireHttpUrl(at('url'), c.url);
+      const conditions = parseConditions(c.name, c.conditions, item('conditions'));
+      if (c.keyword !== undefined) conditions.push(parseConditions(c.name, [`[BODY] == pat(*${c.keyword}*)`], () => at('keyword'))[0]);
+      monitors.push(
+        Object.freeze({
+          kind: 'http' as const,
+          id,
+          name: c.name,
+          description: c.description ?? null,
+          group: group.name,
+          url: c.url,
+          method: c.method,
+          headers: Object.freeze({ ...c.headers }),
+          body: c.body,
+          conditions: Object.freeze(conditions),
+          degradedConditions: Object.freeze(parseConditions(c.name, c['degraded-conditions'], item('degraded-conditions'))),
+          downStatus: c['down-status'],
+          ...checkTiming(c, d, at),
+          location: source.locate(path),
+        }),
+      );
+    });
+  });
+  const gateways: GatewaySpec[] = file.gateways.map((gw, i) => {
+    const path = ['gateways', i];
+    claim(gw.id, [...path, 'id']);
+    const at = (key: string) => `${source.locate([...path, key])}: ${path.join('.')}.${key}`;
+    requireHttpUrl(at('url'), gw.url);
+    return Object.freeze({ kind: 'gateway' as const, id: gw.id, name: gw.name, url: stripSlash(gw.url), key: gw.key, ...checkTiming(gw, d, at), location: source.locate(path) });
+  });
+  const webhooks = file.webhooks
+    .filter((w) => w.url.trim() !== '')
+    .map((w, i) => {
+      requireHttpUrl(`${source.locate(['webhooks', i, 'url'])}: webhooks.${i}.url`, w.url);
+      return Object.freeze({ url: w.url, headers: Object.freeze({ ...w.headers }) });
+    });
+  const allIntervals = [...monitors, ...gateways].map((m) => m.intervalMs);
+  const shortest = allIntervals.length > 0 ? Math.min(...allIntervals) : d.interval;
+  const leaseTtlMs = file.checker['lease-ttl'] || Math.max(shortest / 2, 1000);
+  const groups = [...new Set([...file.groups.map((g) => g.name), ...gateways.map((g) => g.name)])];
+  return {
+    page: Object.freeze({ id: slug(file.page.name), name: file.page.name, url: file.page.url ?? '', cacheMs: file.page.cache }),
+    groups: Object.freeze(groups),
+    monitors: Object.freeze(monitors),
+    gateways: Object.freeze(gateways),
+    checker: Object.freeze({ concurrency: file.checker.concurrency, leaseTtlMs, flushIntervalMs: file.checker['flush-interval'], maxBodyBytes: file.checker['max-body'] }),
+    history: Object.freeze({ rawRetentionMs: file.history.raw, hourlyRetentionMs: file.history.hourly, dailyRetentionMs: file.history.daily }),
+    webhooks: Object.freeze(webhooks),
+  };
+}
+
+interface Timing {
+  interval?: number;
+  timeout?: number;
+  'failure-threshold'?: number;
+  'success-threshold'?: number;
+}
+
+function checkTiming(entry: Timing, defaults: Required<Timing>, at: (key: string) => string) {
+  const intervalMs = entry.interval ?? defaults.interval;
+  const timeoutMs = entry.timeout ?? defaults.timeout;
+  if (intervalMs < 10) throw new ConfigError(`${at('interval')}: must be at least 10ms`);
+  if (timeoutMs < 1) throw new ConfigError(`${at('timeout')}: must be positive`);
+  return {
+    intervalMs,
+    // A check never outlives its interval: that is what keeps a hanging target from piling up.
+    timeoutMs: Math.min(timeoutMs, intervalMs),
+    failureThreshold: entry['failure-threshold'] ?? defaults['failure-threshold'],
+    successThreshold: entry['success-threshold'] ?? defaults['success-threshold'],
+  };
+}
+
+function parseConditions(name: string, texts: readonly string[], where: (index: number) => string): Condition[] {
+  return texts.map((text, index) => {
+    try {
+      return parseCondition(text);
+    } catch (error) {
+      if (error instanceof ConditionSyntaxError) throw new ConfigError(`${where(index)}: component "${name}": ${error.message}`);
+      throw error;
+    }
+  });
+}
+
+function requireHttpUrl(where: string, value: string): void {
+  let ok = false;
+  try {
+    const url = new URL(value);
+    ok = url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new ConfigError(`${where}: "${value}" is not an http(s) URL`);
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+export function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'component';
+}
