@@ -8,7 +8,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import * as argon2 from 'argon2';
 import type { Browser } from 'playwright-core';
+import { createPrismaClient } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { FakeTarget } from '@orcest/testing';
 import { eventually, freePort, startStatus, type RunningStatus } from '../testing/status-harness';
@@ -95,8 +97,6 @@ describeBrowser('status admin through the real Login SSO', () => {
     const res = await fetch(`${loginUrl}/health`);
     expect(res.status).toBe(200);
     // Make a developer directly in the shared database, as the admin panel would.
-    const { createPrismaClient } = await import('@orcest/db');
-    const argon2 = await import('argon2');
     const prisma = createPrismaClient(db.url, { poolSize: 1 });
     try {
       await prisma.user.create({ data: { email: 'dev@test.local', name: 'Dev', role: 'developer', passwordHash: await argon2.hash('developer-password-1', { type: argon2.argon2id }) } });
