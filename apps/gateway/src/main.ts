@@ -1,10 +1,13 @@
 /** Entry point of `node dist/apps/gateway/main.js`: config from the environment, then listen. */
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadGatewayConfig } from '@orcest/config';
+import { applyMigrations } from '@orcest/db';
 import { createGatewayApp } from './app/create-gateway-app';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig(process.env);
+  // The gateway reads API keys and writes usage: it brings the schema up to date like every app.
+  if (config.data) await applyMigrations(config.data.databaseUrl);
   const app = await createGatewayApp(config);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.server.port, config.server.host);
