@@ -73,11 +73,15 @@ export type Wire = Buffer | string;
 export interface WireStream {
   /**
    * Feeds the next bytes of the upstream body. Returns the client's bytes for the chunks they
-   * completed (never `[DONE]`; the writer adds it). Throws `UpstreamProtocolError` on a
-   * malformed event or an in-stream error event, with the bytes due before it in `wireBefore`.
+   * completed, and the closing `data: [DONE]\n\n` once the upstream's end marker came (then
+   * `finished`; later bytes are ignored). Throws `UpstreamProtocolError` on a malformed event
+   * or an in-stream error event, with the bytes due before it in `wireBefore`.
    */
   push(bytes: Buffer): Wire;
-  /** The upstream body ended: what is still buffered, or `UpstreamProtocolError` for a cut stream. */
+  /**
+   * The upstream body ended: what is still buffered and `data: [DONE]\n\n`, or
+   * `UpstreamProtocolError` for a cut stream (which must never look complete).
+   */
   end(): Wire;
   /** True once the upstream's own end-of-stream marker was seen. */
   readonly finished: boolean;

@@ -16,8 +16,6 @@ export interface StreamOutcome {
   readonly clientClosed: boolean;
 }
 
-const DONE = 'data: [DONE]\n\n';
-
 export async function writeStream(res: ServerResponse, opened: OpenedStream, idleTimeoutMs: number): Promise<StreamOutcome> {
   const { stream, body, timer } = opened;
   let doneSent = false;
@@ -26,10 +24,12 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
     doneSent = stream.finished;
     // One write per upstream read, and the last one ends the response: every write is a syscall.
     await send(res, opened.preamble, doneSent);
-    timer.arm(idleTimeoutMs, 'idle');
+    // When the answer is complete already (often: it came in one read), what is left is draining
+    // the body, and the attempt's own timer still bounds that.
+    if (!doneSent) timer.arm(idleTimeoutMs, 'idle');
     for (;;) {
-      const next = await body.next();
-      if (next.done) {
+      const chunk = await body.next();
+      if (chunk === null) {
         upstreamEnded = true;
         if (!doneSent) await send(res, stream.end(), true);
         return { clientClosed: false };
@@ -37,7 +37,7 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
       timer.refresh();
       // After [DONE] the rest of the body is drained, not parsed, so the upstream connection stays reusable.
       if (doneSent) continue;
-      const wire = stream.push(next.value);
+      const wire = stream.push(chunk);
       doneSent = stream.finished;
       if (wire.length > 0 || doneSent) await send(res, wire, doneSent);
     }
@@ -59,19 +59,9 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
   }
 }
 
-/**
- * Writes `wire`, ending the response with `[DONE]` when `last`; waits for the client to drain.
- * A write followed by `end` in the same tick still leaves as one syscall (the response corks).
- */
+/** Writes `wire` (which ends with `[DONE]` when `last`), ending the response when `last`; waits for the client to drain. */
 async function send(res: ServerResponse, wire: Wire, last: boolean): Promise<void> {
   if (res.destroyed) return;
-  if (last) {
-    if (typeof wire === 'string') res.end(wire + DONE);
-    else {
-      res.write(wire);
-      res.end(DONE);
-    }
-    return;
-  }
-  if (wire.length > 0 && !res.write(wire)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  if (last) res.end(wire);
+  else if (wire.length > 0 && !res.write(wire)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
 }

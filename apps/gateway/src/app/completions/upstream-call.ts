@@ -10,6 +10,7 @@ import { ClientClosedError } from '../errors';
 import { AttemptFailure, failureFromError, failureFromStatus } from './attempt-failure';
 import type { AbortLink } from './abort-link';
 import { AttemptTimer } from './attempt-timer';
+import { BodyReader } from './body-reader';
 
 /** What a walk gives each attempt: how long it may take and whether that limit is the request deadline. */
 export interface AttemptBudget {
@@ -21,7 +22,7 @@ export interface OpenedStream {
   /** The client's bytes for the chunks up to and including the first substantive one, to write on commit. */
   readonly preamble: Wire;
   readonly stream: WireStream;
-  readonly body: AsyncIterator<Buffer>;
+  readonly body: BodyReader;
   /** Still owns the upstream request: the writer re-arms it as the idle timer and disposes it. */
   readonly timer: AttemptTimer;
 }
@@ -52,15 +53,15 @@ export class UpstreamCall {
     try {
       const response = await this.send(timer, true);
       const stream = this.deployment.adapter.createWireStream(this.request, this.deployment.target);
-      const body = (response.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+      const body = new BodyReader(response.body);
       let preamble: Wire = '';
       for (;;) {
-        const next = await body.next();
-        if (next.done) {
+        const chunk = await body.next();
+        if (chunk === null) {
           preamble = joinWire(preamble, stream.end());
           break;
         }
-        preamble = joinWire(preamble, stream.push(next.value));
+        preamble = joinWire(preamble, stream.push(chunk));
         if (stream.finished || stream.started) break;
       }
       return { preamble, stream, body, timer };

@@ -76,10 +76,10 @@ function expectSameAsDecoder(text: string): Outcome {
 const content = Array.from({ length: 8 }, (_, i) => chunk({ content: `tok${i} ` })).join('');
 
 describe('OpenAiWireStream: the decoder path’s bytes, under any split', () => {
-  it('a canonical stream comes out byte for byte, without [DONE]', () => {
+  it('a canonical stream comes out byte for byte, [DONE] included', () => {
     const text = role + content + chunk({}, 'stop') + DONE;
     const outcome = expectSameAsDecoder(text);
-    expect(outcome).toEqual({ bytes: text.slice(0, -DONE.length), finished: true, started: true });
+    expect(outcome).toEqual({ bytes: text, finished: true, started: true });
   });
 
   it('a canonical read is forwarded as a view of the upstream bytes (no copy)', () => {
@@ -153,6 +153,6 @@ describe('OpenAiWireStream: the decoder path’s bytes, under any split', () => 
   });
 
   it('nothing after [DONE] is forwarded', () => {
-    expect(expectSameAsDecoder(role + content + DONE + content + 'data: garbage\n\n').bytes).toBe(role + content);
+    expect(expectSameAsDecoder(role + content + DONE + content + 'data: garbage\n\n').bytes).toBe(role + content + DONE);
   });
 });

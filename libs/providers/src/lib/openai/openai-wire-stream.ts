@@ -49,6 +49,7 @@ export class OpenAiWireStream implements WireStream {
   }
 
   end(): Wire {
+    if (this.decoder.finished) return '';
     // A held partial event goes through the decoder, so a stream cut mid-event is reported as such.
     const held = this.carry.length > 0 ? Buffer.concat(this.carry) : undefined;
     this.carry = [];
@@ -84,8 +85,8 @@ export class OpenAiWireStream implements WireStream {
         } catch (error) {
           throw withWireBefore(error, buf.subarray(0, pos));
         }
-        // `[DONE]` is the writer's to send; whatever follows it is not forwarded.
-        if (this.decoder.finished) return buf.subarray(0, pos);
+        // The payload was `[DONE]`, in the client's framing already; whatever follows is not forwarded.
+        if (this.decoder.finished) return buf.subarray(0, lf + 2);
       }
       pos = lf + 2;
     }
@@ -121,28 +122,43 @@ export class OpenAiWireStream implements WireStream {
  * times slower (bench/).
  */
 class KeyFinder {
-  private readonly next = { finish: -1, usage: -1 };
+  private readonly finishReason: NextKey;
+  private readonly usage: NextKey;
 
-  constructor(private readonly text: string) {}
-
-  within(start: number, end: number): boolean {
-    return this.keyWithin('finish', 'finish_reason"', 34 /* " */, start, end) || this.keyWithin('usage', 'usage"', 123 /* { */, start, end);
+  constructor(text: string) {
+    this.finishReason = new NextKey(text, 'finish_reason"', 34 /* " */);
+    this.usage = new NextKey(text, 'usage"', 123 /* { */);
   }
 
-  /** Every occurrence of `key` in [start, end) is looked at: a chunk with several choices has several. */
-  private keyWithin(slot: 'finish' | 'usage', key: string, open: number, start: number, end: number): boolean {
-    let at = this.next[slot];
-    if (at < start) at = this.find(key, start);
+  within(start: number, end: number): boolean {
+    return this.finishReason.within(start, end) || this.usage.within(start, end);
+  }
+}
+
+/** One key's next occurrence in a read, with the character its value must open with to count. */
+class NextKey {
+  private at = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly key: string,
+    private readonly open: number,
+  ) {}
+
+  /** Every occurrence in [start, end) is looked at: a chunk with several choices has several. */
+  within(start: number, end: number): boolean {
+    let at = this.at;
+    if (at < start) at = this.find(start);
     while (at < end) {
-      if (this.text.charCodeAt(at - 1) === 34 /* " */ && valueMayOpenWith(this.text, at + key.length, end, open)) break;
-      at = this.find(key, at + 1);
+      if (this.text.charCodeAt(at - 1) === 34 /* " */ && valueMayOpenWith(this.text, at + this.key.length, end, this.open)) break;
+      at = this.find(at + 1);
     }
-    this.next[slot] = at;
+    this.at = at;
     return at < end;
   }
 
-  private find(key: string, from: number): number {
-    const at = this.text.indexOf(key, from);
+  private find(from: number): number {
+    const at = this.text.indexOf(this.key, from);
     return at === -1 ? Infinity : at;
   }
 }

@@ -5,10 +5,11 @@
  */
 import type { StreamDecoder, StreamEvent, Wire, WireStream } from '../contract';
 import { UpstreamProtocolError } from '../errors';
-import { frameEvents } from './wire';
+import { DONE_EVENT, frameEvents } from './wire';
 
 export class FramedWireStream implements WireStream {
   private substantiveSeen = false;
+  private closed = false;
 
   constructor(private readonly decoder: StreamDecoder) {}
 
@@ -21,11 +22,19 @@ export class FramedWireStream implements WireStream {
   }
 
   push(bytes: Buffer): Wire {
-    return this.frame(this.decoder, bytes);
+    if (this.closed) return '';
+    const wire = this.frame(this.decoder, bytes);
+    return this.decoder.finished ? this.close(wire) : wire;
   }
 
   end(): Wire {
-    return this.frame(this.decoder);
+    if (this.closed) return '';
+    return this.close(this.frame(this.decoder));
+  }
+
+  private close(wire: string): string {
+    this.closed = true;
+    return wire + DONE_EVENT;
   }
 
   private frame(decoder: StreamDecoder, bytes?: Buffer): string {

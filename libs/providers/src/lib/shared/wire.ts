@@ -1,6 +1,9 @@
 /** Helpers for the client's bytes (`Wire`): framing decoded chunks, and joining pieces. */
 import type { StreamEvent, Wire } from '../contract';
 
+/** The end of every stream the gateway sends: OpenAI's end marker. */
+export const DONE_EVENT = 'data: [DONE]\n\n';
+
 /** OpenAI's SSE framing of decoded chunks: `data: {chunk}\n\n` each. */
 export function frameEvents(events: readonly StreamEvent[]): string {
   let out = '';
