@@ -62,12 +62,41 @@ export interface StreamDecoder {
   end(): StreamEvent[];
 }
 
+/** Bytes for the client, already in OpenAI's SSE framing (`data: {chunk}\n\n` …). */
+export type Wire = Buffer | string;
+
+/**
+ * A stream decoder seen from the gateway's side: upstream bytes in, the client's bytes out.
+ * An adapter whose upstream already speaks the client's framing (OpenAI SSE) can forward the
+ * upstream's own bytes, with no decoding and re-encoding; the others frame decoded chunks.
+ */
+export interface WireStream {
+  /**
+   * Feeds the next bytes of the upstream body. Returns the client's bytes for the chunks they
+   * completed, and the closing `data: [DONE]\n\n` once the upstream's end marker came (then
+   * `finished`; later bytes are ignored). Throws `UpstreamProtocolError` on a malformed event
+   * or an in-stream error event, with the bytes due before it in `wireBefore`.
+   */
+  push(bytes: Buffer): Wire;
+  /**
+   * The upstream body ended: what is still buffered and `data: [DONE]\n\n`, or
+   * `UpstreamProtocolError` for a cut stream (which must never look complete).
+   */
+  end(): Wire;
+  /** True once the upstream's own end-of-stream marker was seen. */
+  readonly finished: boolean;
+  /** True once a substantive chunk was decoded: from then on the gateway can no longer fall back. */
+  readonly started: boolean;
+}
+
 export interface ProtocolAdapter {
   readonly protocol: WireProtocol;
   buildRequest(request: ChatRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest;
   /** Validates and converts a 2xx body. Throws `UpstreamProtocolError` when it is not a usable answer. */
   decodeCompletion(body: string, target: UpstreamTarget): DecodedCompletion;
   createStreamDecoder(request: ChatRequest, target: UpstreamTarget): StreamDecoder;
+  /** What the gateway streams through: this protocol's decoder with its output framed for the client. */
+  createWireStream(request: ChatRequest, target: UpstreamTarget): WireStream;
   /** The upstream's own error message from a non-2xx body (falls back to a short excerpt). */
   errorMessage(status: number, body: string): string;
 }

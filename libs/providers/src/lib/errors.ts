@@ -1,4 +1,4 @@
-import type { StreamEvent } from './contract';
+import type { StreamEvent, Wire } from './contract';
 
 /** The upstream answered, but not in a form we can pass on: garbage, a cut stream, an error event. */
 export class UpstreamProtocolError extends Error {
@@ -16,6 +16,9 @@ export class UpstreamProtocolError extends Error {
    * first byte went to the client they are still forwarded, before the error event.
    */
   decodedBefore: readonly StreamEvent[] = [];
+
+  /** The same for a `WireStream`: the client's bytes due before the fault. */
+  wireBefore: Wire = '';
 }
 
 /** For decoders: attaches the chunks decoded so far in this push to a protocol error. */

@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { UpstreamProtocolError, type StreamEvent } from '@orcest/providers';
+import { UpstreamProtocolError, type Wire } from '@orcest/providers';
 import { AttemptFailure, failureFromError } from './attempt-failure';
 import type { OpenedStream } from './upstream-call';
 
@@ -16,30 +16,30 @@ export interface StreamOutcome {
   readonly clientClosed: boolean;
 }
 
-const DONE = 'data: [DONE]\n\n';
-
 export async function writeStream(res: ServerResponse, opened: OpenedStream, idleTimeoutMs: number): Promise<StreamOutcome> {
-  const { decoder, body, timer } = opened;
+  const { stream, body, timer } = opened;
   let doneSent = false;
   let upstreamEnded = false;
   try {
-    doneSent = decoder.finished;
+    doneSent = stream.finished;
     // One write per upstream read, and the last one ends the response: every write is a syscall.
-    await send(res, frame(opened.preamble), doneSent);
-    timer.arm(idleTimeoutMs, 'idle');
+    await send(res, opened.preamble, doneSent);
+    // When the answer is complete already (often: it came in one read), what is left is draining
+    // the body, and the attempt's own timer still bounds that.
+    if (!doneSent) timer.arm(idleTimeoutMs, 'idle');
     for (;;) {
-      const next = await body.next();
-      if (next.done) {
+      const chunk = await body.next();
+      if (chunk === null) {
         upstreamEnded = true;
-        if (!doneSent) await send(res, frame(decoder.end()), true);
+        if (!doneSent) await send(res, stream.end(), true);
         return { clientClosed: false };
       }
       timer.refresh();
       // After [DONE] the rest of the body is drained, not parsed, so the upstream connection stays reusable.
       if (doneSent) continue;
-      const events = decoder.push(next.value);
-      doneSent = decoder.finished;
-      if (events.length > 0 || doneSent) await send(res, frame(events), doneSent);
+      const wire = stream.push(chunk);
+      doneSent = stream.finished;
+      if (wire.length > 0 || doneSent) await send(res, wire, doneSent);
     }
   } catch (error) {
     if (doneSent) return { clientClosed: false };
@@ -48,8 +48,9 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
       timer.cause === 'idle'
         ? new AttemptFailure('stream_stalled', `upstream sent nothing for ${idleTimeoutMs} ms mid-stream`, true)
         : failureFromError(error, true);
-    const decodedBefore = error instanceof UpstreamProtocolError ? frame(error.decodedBefore) : '';
-    res.end(`${decodedBefore}data: ${JSON.stringify({ error: { message: `Upstream stream failed after it began: ${failure.message}`, type: 'upstream_error', param: null, code: failure.reason } })}\n\n`);
+    // The chunks the upstream completed before the fault still go out, ahead of the error event.
+    if (error instanceof UpstreamProtocolError && error.wireBefore.length > 0) res.write(error.wireBefore);
+    res.end(`data: ${JSON.stringify({ error: { message: `Upstream stream failed after it began: ${failure.message}`, type: 'upstream_error', param: null, code: failure.reason } })}\n\n`);
     return { failure, clientClosed: false };
   } finally {
     timer.dispose();
@@ -58,18 +59,9 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
   }
 }
 
-function frame(events: readonly StreamEvent[]): string {
-  let out = '';
-  for (const event of events) out += `data: ${event.json}\n\n`;
-  return out;
-}
-
-/** Writes `text`, ending the response with `[DONE]` when `last`; waits for the client to drain. */
-async function send(res: ServerResponse, text: string, last: boolean): Promise<void> {
+/** Writes `wire` (which ends with `[DONE]` when `last`), ending the response when `last`; waits for the client to drain. */
+async function send(res: ServerResponse, wire: Wire, last: boolean): Promise<void> {
   if (res.destroyed) return;
-  if (last) {
-    res.end(text + DONE);
-    return;
-  }
-  if (text !== '' && !res.write(text)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  if (last) res.end(wire);
+  else if (wire.length > 0 && !res.write(wire)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
 }

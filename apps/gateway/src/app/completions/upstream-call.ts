@@ -4,12 +4,13 @@
  * gateway can no longer fall back). Every failure comes out as an AttemptFailure, or a
  * ClientClosedError when the client left.
  */
-import type { ChatRequest, DecodedCompletion, StreamDecoder, StreamEvent, UpstreamClient } from '@orcest/providers';
+import { joinWire, type ChatRequest, type DecodedCompletion, type UpstreamClient, type Wire, type WireStream } from '@orcest/providers';
 import type { Deployment } from '../deployments/deployment';
 import { ClientClosedError } from '../errors';
 import { AttemptFailure, failureFromError, failureFromStatus } from './attempt-failure';
 import type { AbortLink } from './abort-link';
 import { AttemptTimer } from './attempt-timer';
+import { BodyReader } from './body-reader';
 
 /** What a walk gives each attempt: how long it may take and whether that limit is the request deadline. */
 export interface AttemptBudget {
@@ -18,10 +19,10 @@ export interface AttemptBudget {
 }
 
 export interface OpenedStream {
-  /** Chunks received before and including the first substantive one, to write on commit. */
-  readonly preamble: StreamEvent[];
-  readonly decoder: StreamDecoder;
-  readonly body: AsyncIterator<Buffer>;
+  /** The client's bytes for the chunks up to and including the first substantive one, to write on commit. */
+  readonly preamble: Wire;
+  readonly stream: WireStream;
+  readonly body: BodyReader;
   /** Still owns the upstream request: the writer re-arms it as the idle timer and disposes it. */
   readonly timer: AttemptTimer;
 }
@@ -51,20 +52,19 @@ export class UpstreamCall {
     const timer = this.startTimer(budget);
     try {
       const response = await this.send(timer, true);
-      const decoder = this.deployment.adapter.createStreamDecoder(this.request, this.deployment.target);
-      const body = (response.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-      const preamble: StreamEvent[] = [];
+      const stream = this.deployment.adapter.createWireStream(this.request, this.deployment.target);
+      const body = new BodyReader(response.body);
+      let preamble: Wire = '';
       for (;;) {
-        const next = await body.next();
-        if (next.done) {
-          preamble.push(...decoder.end());
+        const chunk = await body.next();
+        if (chunk === null) {
+          preamble = joinWire(preamble, stream.end());
           break;
         }
-        const events = decoder.push(next.value);
-        preamble.push(...events);
-        if (decoder.finished || events.some((e) => e.substantive)) break;
+        preamble = joinWire(preamble, stream.push(chunk));
+        if (stream.finished || stream.started) break;
       }
-      return { preamble, decoder, body, timer };
+      return { preamble, stream, body, timer };
     } catch (error) {
       timer.dispose();
       throw this.failure(error, timer, budget, true);

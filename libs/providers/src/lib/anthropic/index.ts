@@ -1,13 +1,20 @@
 /** Anthropic Messages API (`POST /v1/messages`) behind the gateway's OpenAI face. */
-import type { ProtocolAdapter } from '../contract';
+import type { ProtocolAdapter, UpstreamTarget } from '../contract';
+import type { ChatRequest } from '../openai-types';
+import { FramedWireStream } from '../shared/framed-wire-stream';
 import { buildAnthropicRequest } from './anthropic-request';
 import { anthropicErrorMessage, decodeAnthropicCompletion } from './anthropic-response';
 import { AnthropicStreamDecoder } from './anthropic-stream';
+
+function createStreamDecoder(request: ChatRequest, target: UpstreamTarget): AnthropicStreamDecoder {
+  return new AnthropicStreamDecoder({ includeUsage: request.stream_options?.include_usage === true, model: target.model });
+}
 
 export const anthropicAdapter: ProtocolAdapter = {
   protocol: 'anthropic',
   buildRequest: buildAnthropicRequest,
   decodeCompletion: decodeAnthropicCompletion,
-  createStreamDecoder: (request, target) => new AnthropicStreamDecoder({ includeUsage: request.stream_options?.include_usage === true, model: target.model }),
+  createStreamDecoder,
+  createWireStream: (request, target) => new FramedWireStream(createStreamDecoder(request, target)),
   errorMessage: anthropicErrorMessage,
 };

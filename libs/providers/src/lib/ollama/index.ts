@@ -1,5 +1,6 @@
 /** The Ollama native `/api/chat` adapter (`ollama/` and `ollama_chat/` deployments). */
 import type { ProtocolAdapter } from '../contract';
+import { FramedWireStream } from '../shared/framed-wire-stream';
 import { buildOllamaRequest } from './ollama-request';
 import { decodeOllamaCompletion, ollamaErrorMessage } from './ollama-response';
 import { OllamaStreamDecoder } from './ollama-stream';
@@ -9,5 +10,6 @@ export const ollamaAdapter: ProtocolAdapter = {
   buildRequest: buildOllamaRequest,
   decodeCompletion: decodeOllamaCompletion,
   createStreamDecoder: (request, target) => new OllamaStreamDecoder(request, target.model),
+  createWireStream: (request, target) => new FramedWireStream(new OllamaStreamDecoder(request, target.model)),
   errorMessage: ollamaErrorMessage,
 };

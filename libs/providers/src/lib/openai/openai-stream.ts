@@ -14,6 +14,7 @@ import { UpstreamProtocolError } from '../errors';
 import { decodeEach } from '../shared/decode-each';
 import { excerpt, isRecord, tryParseJson } from '../shared/json';
 import { SseParser } from '../shared/sse-parser';
+import { looksLikeJsonObject } from './chunk-shape';
 import { readUsage } from './usage';
 
 export class OpenAiStreamDecoder implements StreamDecoder {
@@ -26,12 +27,34 @@ export class OpenAiStreamDecoder implements StreamDecoder {
     return this.done;
   }
 
+  /** True once a substantive chunk was decoded: later chunks only get the structural check. */
+  get started(): boolean {
+    return this.substantiveSeen;
+  }
+
+  /** No partial line or event buffered: the next bytes start a fresh line. */
+  get idle(): boolean {
+    return this.parser.idle;
+  }
+
   push(bytes: Buffer): StreamEvent[] {
     return decodeEach(this.parser.push(bytes), (message, out) => {
-      if (this.done) return;
-      if (message.data === '[DONE]') this.done = true;
-      else out.push(this.decodeChunk(message.data));
+      const event = this.take(message.data);
+      if (event !== undefined) out.push(event);
     });
+  }
+
+  /**
+   * One event's `data` payload: its chunk, or undefined for `[DONE]` and anything after it.
+   * Throws `UpstreamProtocolError` like `push` (without `decodedBefore`).
+   */
+  take(data: string): StreamEvent | undefined {
+    if (this.done) return undefined;
+    if (data === '[DONE]') {
+      this.done = true;
+      return undefined;
+    }
+    return this.decodeChunk(data);
   }
 
   end(): StreamEvent[] {
@@ -47,7 +70,7 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   }
 
   private checkChunk(data: string): StreamEvent {
-    if (!looksLikeJsonObject(data)) throw new UpstreamProtocolError(`upstream sent a malformed stream chunk: ${excerpt(data)}`, 'malformed_chunk');
+    if (!looksLikeJsonObject(data, 0, data.length)) throw new UpstreamProtocolError(`upstream sent a malformed stream chunk: ${excerpt(data)}`, 'malformed_chunk');
     if (ERROR_EVENT.test(data)) return this.parseChunk(data);
     // One scan for either key (most chunks have neither), then tell them apart.
     if (!FINISH_REASON_OR_USAGE.test(data)) return { json: data, substantive: true, usage: undefined };
@@ -87,12 +110,3 @@ const ERROR_EVENT = /^\s*\{\s*"error"\s*:/;
 const FINISH_REASON = /"finish_reason"\s*:\s*"/;
 const USAGE = /"usage"\s*:\s*\{/;
 const FINISH_REASON_OR_USAGE = /"(?:finish_reason"\s*:\s*"|usage"\s*:\s*\{)/;
-
-/** First and last non-blank characters are braces: cheap, and catches a chunk cut or mangled mid-way. */
-function looksLikeJsonObject(data: string): boolean {
-  let start = 0;
-  let end = data.length - 1;
-  while (start <= end && data.charCodeAt(start) <= 32) start++;
-  while (end >= start && data.charCodeAt(end) <= 32) end--;
-  return end > start && data.charCodeAt(start) === 123 && data.charCodeAt(end) === 125;
-}

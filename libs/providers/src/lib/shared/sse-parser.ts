@@ -60,6 +60,11 @@ export class SseParser {
     return this.buffer.length > 0 || this.dataLines.length > 0;
   }
 
+  /** Nothing buffered and no event begun: the next bytes start a fresh line of a fresh event. */
+  get idle(): boolean {
+    return this.buffer.length === 0 && this.dataLines.length === 0 && this.eventName === undefined;
+  }
+
   private takeLine(line: string, out: SseMessage[]): void {
     if (line === '') {
       if (this.dataLines.length > 0) out.push({ event: this.eventName, data: this.dataLines.join('\n') });

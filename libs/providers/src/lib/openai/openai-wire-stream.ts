@@ -1,0 +1,169 @@
+/**
+ * An OpenAI SSE upstream streamed to the client. The upstream already speaks the client's
+ * framing, so each read's events in the canonical form — `data: <payload>\n\n`, no CR — are
+ * forwarded as the very bytes received: one view of the read, no UTF-8 decoding and no
+ * re-encoding on the way out (bench/: the decode–frame–encode round trip was a tenth of the
+ * streaming path's own CPU). Each such event still gets exactly the decoder's checks
+ * (openai-stream.ts): payloads before the first content, and any that may be an error event or
+ * carry a finish reason or usage, are decoded and go through the decoder itself; the others get
+ * its structural check in place. Anything else (CRLF, comments, multi-line data, `event:`
+ * fields) sends the rest of the read through the decoder's SSE parser, framed anew, until that
+ * parser is idle again at the start of a later read.
+ *
+ * What the client receives is what the decoder path would send, byte for byte, with one
+ * difference: invalid UTF-8 in a forwarded payload reaches the client as is, where its own
+ * decoder replaces it (the decoder path replaces it with U+FFFD first).
+ */
+import type { Wire, WireStream } from '../contract';
+import { UpstreamProtocolError } from '../errors';
+import { FramedWireStream } from '../shared/framed-wire-stream';
+import { joinWire } from '../shared/wire';
+import { looksLikeJsonObject, mayBeErrorEvent, valueMayOpenWith } from './chunk-shape';
+import { OpenAiStreamDecoder } from './openai-stream';
+
+export class OpenAiWireStream implements WireStream {
+  private readonly decoder = new OpenAiStreamDecoder();
+  /** The decoder path, for what cannot be forwarded as is. */
+  private readonly framed = new FramedWireStream(this.decoder);
+  /** Bytes after the last complete event (or line), held until more arrive. */
+  private carry: Buffer[] = [];
+
+  get finished(): boolean {
+    return this.decoder.finished;
+  }
+
+  get started(): boolean {
+    return this.decoder.started;
+  }
+
+  push(bytes: Buffer): Wire {
+    if (this.decoder.finished) return '';
+    if (this.carry.length > 0) {
+      this.carry.push(bytes);
+      // Nothing can complete before a line break: keep collecting rather than re-joining per read.
+      if (bytes.indexOf(10) === -1 && bytes.indexOf(13) === -1) return '';
+      bytes = Buffer.concat(this.carry);
+      this.carry = [];
+    }
+    return this.forward(bytes);
+  }
+
+  end(): Wire {
+    if (this.decoder.finished) return '';
+    // A held partial event goes through the decoder, so a stream cut mid-event is reported as such.
+    const held = this.carry.length > 0 ? Buffer.concat(this.carry) : undefined;
+    this.carry = [];
+    const rest = held === undefined ? '' : this.framed.push(held);
+    try {
+      return joinWire(rest, this.framed.end());
+    } catch (error) {
+      throw withWireBefore(error, rest);
+    }
+  }
+
+  private forward(buf: Buffer): Wire {
+    // Latin-1 maps each byte to one char: offsets in `text` are offsets in `buf`, and everything
+    // the framing and the checks look at is ASCII.
+    const text = buf.toString('latin1');
+    const keys = new KeyFinder(text);
+    let cr = text.indexOf('\r');
+    let pos = 0;
+    while (pos < text.length && this.decoder.idle) {
+      if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
+      if (!text.startsWith('data: ', pos)) break;
+      const lf = text.indexOf('\n', pos + 6);
+      if (cr !== -1 && (lf === -1 || cr <= lf + 1)) break;
+      if (lf === -1 || lf + 1 === text.length) {
+        this.carry.push(buf.subarray(pos));
+        return buf.subarray(0, pos);
+      }
+      if (text.charCodeAt(lf + 1) !== 10) break;
+      const start = pos + 6;
+      if (!this.passesInPlace(text, start, lf, keys)) {
+        try {
+          this.decoder.take(buf.toString('utf8', start, lf));
+        } catch (error) {
+          throw withWireBefore(error, buf.subarray(0, pos));
+        }
+        // The payload was `[DONE]`, in the client's framing already; whatever follows is not forwarded.
+        if (this.decoder.finished) return buf.subarray(0, lf + 2);
+      }
+      pos = lf + 2;
+    }
+    if (pos === text.length) return buf;
+    return joinWire(buf.subarray(0, pos), this.throughDecoder(buf, text, pos));
+  }
+
+  /** A chunk after the first content that the decoder would pass on its structural check alone. */
+  private passesInPlace(text: string, start: number, end: number, keys: KeyFinder): boolean {
+    if (!this.decoder.started || !looksLikeJsonObject(text, start, end)) return false;
+    const brace = text.indexOf('{', start);
+    return !mayBeErrorEvent(text, brace, end) && !keys.within(start, end);
+  }
+
+  /** The rest of the read, up to its last line break, through the SSE parser; the tail is held. */
+  private throughDecoder(buf: Buffer, text: string, pos: number): Wire {
+    const cut = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1;
+    if (cut < text.length) this.carry.push(buf.subarray(Math.max(cut, pos)));
+    if (cut <= pos) return '';
+    try {
+      return this.framed.push(buf.subarray(pos, cut));
+    } catch (error) {
+      throw withWireBefore(error, buf.subarray(0, pos));
+    }
+  }
+}
+
+/**
+ * Finds, across one read, the chunks with a finish reason (a string value) or usage (an object):
+ * the decoder records those. Each key is searched for once past the previous hit, so a read is
+ * scanned about once per key, not once per event. The search is for the key without its
+ * opening quote: `"` is everywhere in JSON, and a needle starting with it made `indexOf` several
+ * times slower (bench/).
+ */
+class KeyFinder {
+  private readonly finishReason: NextKey;
+  private readonly usage: NextKey;
+
+  constructor(text: string) {
+    this.finishReason = new NextKey(text, 'finish_reason"', 34 /* " */);
+    this.usage = new NextKey(text, 'usage"', 123 /* { */);
+  }
+
+  within(start: number, end: number): boolean {
+    return this.finishReason.within(start, end) || this.usage.within(start, end);
+  }
+}
+
+/** One key's next occurrence in a read, with the character its value must open with to count. */
+class NextKey {
+  private at = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly key: string,
+    private readonly open: number,
+  ) {}
+
+  /** Every occurrence in [start, end) is looked at: a chunk with several choices has several. */
+  within(start: number, end: number): boolean {
+    let at = this.at;
+    if (at < start) at = this.find(start);
+    while (at < end) {
+      if (this.text.charCodeAt(at - 1) === 34 /* " */ && valueMayOpenWith(this.text, at + this.key.length, end, this.open)) break;
+      at = this.find(at + 1);
+    }
+    this.at = at;
+    return at < end;
+  }
+
+  private find(from: number): number {
+    const at = this.text.indexOf(this.key, from);
+    return at === -1 ? Infinity : at;
+  }
+}
+
+function withWireBefore(error: unknown, before: Wire): unknown {
+  if (error instanceof UpstreamProtocolError) error.wireBefore = joinWire(before, error.wireBefore);
+  return error;
+}
