@@ -14,6 +14,7 @@ import { deleteExpiredOidcRows } from './oidc/prisma-oidc-adapter';
 import { cookieKeys } from './oidc/shared-secrets';
 import { keySetFromPem, SigningKeyStore, type KeySet } from './oidc/signing-keys';
 import { ApiKeys } from './users/api-keys';
+import { closePasswordHashing } from './users/passwords';
 import { bootstrapAdmin, type BootstrappedAdmin } from './users/bootstrap-admin';
 import { LoginThrottle } from './users/login-throttle';
 import { SignIn } from './users/sign-in';
@@ -86,6 +87,7 @@ export class LoginContext {
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers.length = 0;
+    void closePasswordHashing();
   }
 
   private startBackgroundJobs(): void {

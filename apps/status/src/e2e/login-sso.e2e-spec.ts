@@ -8,7 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as argon2 from 'argon2';
+import { argon2id } from 'hash-wasm';
+import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { createPrismaClient } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
@@ -99,7 +100,7 @@ describeBrowser('status admin through the real Login SSO', () => {
     // Make a developer directly in the shared database, as the admin panel would.
     const prisma = createPrismaClient(db.url, { poolSize: 1 });
     try {
-      await prisma.user.create({ data: { email: 'dev@test.local', name: 'Dev', role: 'developer', passwordHash: await argon2.hash('developer-password-1', { type: argon2.argon2id }) } });
+      await prisma.user.create({ data: { email: 'dev@test.local', name: 'Dev', role: 'developer', passwordHash: await argon2id({ password: 'developer-password-1', salt: randomBytes(16), parallelism: 1, iterations: 2, memorySize: 19_456, hashLength: 32, outputType: 'encoded' }) } });
     } finally {
       await prisma.$disconnect();
     }

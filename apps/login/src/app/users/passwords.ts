@@ -1,18 +1,33 @@
-/** Argon2id password hashing (PHC strings), and the password rules the forms enforce. */
+/** Argon2id password hashing (PHC strings, off the event loop), and the password rules the forms enforce. */
 import { randomBytes } from 'node:crypto';
-import * as argon2 from 'argon2';
+import { Argon2Pool } from './argon2-pool';
 
 export const MIN_PASSWORD_LENGTH = 12;
 const MAX_PASSWORD_LENGTH = 512;
 
+let pool: Argon2Pool | undefined;
+
+/** One pool per process, started on first use. */
+function argon2(): Argon2Pool {
+  pool ??= new Argon2Pool();
+  return pool;
+}
+
+/** Stops the hashing threads (app shutdown, end of a test file); the next use starts new ones. */
+export async function closePasswordHashing(): Promise<void> {
+  const current = pool;
+  pool = undefined;
+  await current?.close();
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+  return argon2().hash(password);
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
-  if (password.length > MAX_PASSWORD_LENGTH) return false;
+  if (password.length > MAX_PASSWORD_LENGTH || !hash.startsWith('$argon2')) return false;
   try {
-    return await argon2.verify(hash, password);
+    return await argon2().verify(hash, password);
   } catch {
     return false;
   }
