@@ -5,6 +5,8 @@
 export interface AttemptRecord {
   /** Deployment name as shown in `x-rainymodel-tried`. */
   readonly deployment: string;
+  /** Its tier, for usage records. */
+  readonly tier: string;
   /** Short machine-readable reason: `http_503`, `timeout`, `connect_error`, `stream_cut`… */
   readonly reason: string;
   readonly message: string;

@@ -92,4 +92,46 @@ describe('API keys at the gateway', () => {
     for (let i = 0; i < 3; i++) expect((await ask('sk-master')).response.headers.get('x-ratelimit-limit-requests')).toBeNull();
     expect(await (await fetch(`${gateway.url}/health`)).json()).toMatchObject({ auth: 'master_key+api_keys' });
   });
+
+  it('tokens count against the tokens-per-minute limit once each answer is out', async () => {
+    const { key } = await newKey('developer', { tpm: 15 });
+    await reload();
+    const intoWindow = Date.now() % 60_000;
+    if (intoWindow > 55_000) await new Promise((r) => setTimeout(r, 60_500 - intoWindow));
+    fake.enqueue({ kind: 'answer', usage: { prompt: 7, completion: 3 } }, { kind: 'answer', usage: { prompt: 7, completion: 3 } });
+    expect((await ask(key)).response.headers.get('x-ratelimit-remaining-tokens')).toBe('15');
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await ask(key)).response.headers.get('x-ratelimit-remaining-tokens')).toBe('5');
+    await new Promise((r) => setTimeout(r, 50));
+    const refused = await ask(key).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((refused as InstanceType<typeof OpenAI.RateLimitError>).message).toContain('tokens per minute');
+  });
+
+  it('writes a usage record per request, off the hot path: who, alias, policy, tiers, upstream, tokens, status', async () => {
+    const { key, id, userId } = await newKey('developer', { rpm: 1 });
+    await reload();
+    const intoWindow = Date.now() % 60_000;
+    if (intoWindow > 55_000) await new Promise((r) => setTimeout(r, 60_500 - intoWindow));
+    fake.enqueue({ kind: 'answer', usage: { prompt: 11, completion: 4 } }, { kind: 'stream', chunks: 3 });
+    await client(key).chat.completions.create({ model: 'rainymodel/auto', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-rainymodel-policy': 'premium' } });
+    await ask(key).catch(() => undefined); // over the limit: a 429 is usage too
+    const stream = await client('sk-master').chat.completions.create({ model: 'rainymodel/auto', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    for await (const _ of stream) void _;
+    const rows = await waitForRows(3, { OR: [{ apiKeyId: id }, { authKind: 'master', stream: true }] });
+    const [served, limited, master] = rows;
+    expect(served).toMatchObject({ authKind: 'api_key', userId, apiKeyId: id, alias: 'rainymodel/auto', policy: 'premium', tiersTried: ['internal'], upstream: expect.any(String), stream: false, promptTokens: 11, completionTokens: 4, status: 200 });
+    expect(limited).toMatchObject({ apiKeyId: id, status: 429, tiersTried: [], upstream: null });
+    expect(master).toMatchObject({ authKind: 'master', userId: null, stream: true, status: 200, tiersTried: ['internal'], upstream: served.upstream });
+    expect(served.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  async function waitForRows(count: number, where: Parameters<PrismaClient['usageRecord']['findMany']>[0] extends infer A ? (A extends { where?: infer W } ? W : never) : never) {
+    for (let i = 0; i < 50; i++) {
+      const rows = await prisma.usageRecord.findMany({ where, orderBy: { id: 'asc' } });
+      if (rows.length >= count) return rows;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`fewer than ${count} usage records after 5 s: ${JSON.stringify(await prisma.usageRecord.findMany(), (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
+  }
 });

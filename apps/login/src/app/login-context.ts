@@ -14,7 +14,7 @@ import { deleteExpiredOidcRows } from './oidc/prisma-oidc-adapter';
 import { cookieKeys } from './oidc/shared-secrets';
 import { keySetFromPem, SigningKeyStore, type KeySet } from './oidc/signing-keys';
 import { ApiKeys } from './users/api-keys';
-import { closePasswordHashing } from './users/passwords';
+import { holdPasswordHashing } from './users/passwords';
 import { bootstrapAdmin, type BootstrappedAdmin } from './users/bootstrap-admin';
 import { LoginThrottle } from './users/login-throttle';
 import { SignIn } from './users/sign-in';
@@ -25,6 +25,7 @@ const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 export class LoginContext {
   private readonly logger = new Logger('LoginSSO');
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly releasePasswordHashing = holdPasswordHashing();
 
   private constructor(
     readonly config: LoginConfig,
@@ -87,7 +88,7 @@ export class LoginContext {
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers.length = 0;
-    void closePasswordHashing();
+    void this.releasePasswordHashing();
   }
 
   private startBackgroundJobs(): void {

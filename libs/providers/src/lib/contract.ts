@@ -87,6 +87,8 @@ export interface WireStream {
   readonly finished: boolean;
   /** True once a substantive chunk was decoded: from then on the gateway can no longer fall back. */
   readonly started: boolean;
+  /** The token counts the upstream reported in its stream, if it sent any (the last seen). */
+  readonly usage: Usage | undefined;
 }
 
 export interface ProtocolAdapter {

@@ -3,19 +3,37 @@
  * policy, walk them with fallback, then answer (whole JSON, or a committed SSE stream).
  */
 import type { RouterSettings } from '@orcest/config';
-import type { ChatRequest, UpstreamClient } from '@orcest/providers';
+import type { ChatRequest, UpstreamClient, Usage } from '@orcest/providers';
 import { parsePolicy, type Policy } from '@orcest/routing';
 import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
-import { ModelNotFoundError, NoDeploymentError } from '../errors';
+import { ModelNotFoundError, NoDeploymentError, type AttemptRecord } from '../errors';
 import { AbortLink } from './abort-link';
 import { validateChatRequest } from './chat-request-validator';
 import type { FallbackWalk } from './fallback-walk';
 import { routeHeaders } from './route-headers';
 import { writeStream } from './sse-writer';
 import { UpstreamCall } from './upstream-call';
+
+/**
+ * What a served request did, for its usage record. Handed to the observer before the answer
+ * goes out (a response's `finish` can come before `handle` returns); `usage` and
+ * `streamFailure` are final once the response has finished.
+ */
+export interface ServedCompletion {
+  readonly alias: string;
+  readonly policy: string;
+  readonly stream: boolean;
+  readonly deployment: Deployment;
+  readonly failed: readonly AttemptRecord[];
+  readonly usage: Usage | undefined;
+  /** A stream that failed after it began (the answer was 200, but incomplete). */
+  readonly streamFailure: string | undefined;
+}
+
+export type ServedObserver = (served: ServedCompletion) => void;
 
 export class ChatCompletionsService {
   constructor(
@@ -25,7 +43,7 @@ export class ChatCompletionsService {
     private readonly router: RouterSettings,
   ) {}
 
-  async handle(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  async handle(req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
     const startedAt = Date.now();
     const request = validateChatRequest(req.body);
     const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
@@ -37,8 +55,23 @@ export class ChatCompletionsService {
       const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, (d, budget) =>
         this.call(d, request, clientSignal).openStream(budget),
       );
+      let streamFailure: string | undefined;
+      observe?.({
+        alias: request.model,
+        policy,
+        stream: true,
+        deployment: result.deployment,
+        failed: result.failed,
+        get usage() {
+          return result.value.stream.usage;
+        },
+        get streamFailure() {
+          return streamFailure;
+        },
+      });
       const res = commit(reply, routeHeaders(result.deployment, result.failed, Date.now() - startedAt), policy, STREAM_HEADERS);
       const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
+      streamFailure = outcome.failure?.reason;
       if (outcome.failure) {
         // The walk already closed the admission; a mid-stream failure counts like any other.
         result.deployment.health.recordFailure(outcome.failure.reason, outcome.failure.message, Date.now(), 'normal');
@@ -47,9 +80,10 @@ export class ChatCompletionsService {
     }
 
     const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, request, clientSignal).complete(budget));
-    const { json } = result.value;
+    const { json, usage } = result.value;
     const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
     headers.push('content-length', String(Buffer.byteLength(json)));
+    observe?.({ alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, streamFailure: undefined });
     commit(reply, headers, policy, JSON_HEADERS).end(json);
   }
 

@@ -79,7 +79,7 @@ export class FallbackWalk {
             throw error;
           }
           const failure = failureFromError(error);
-          failed.push({ deployment: deployment.name, reason: failure.reason, message: failure.message });
+          failed.push({ deployment: deployment.name, tier: deployment.tier, reason: failure.reason, message: failure.message });
           this.onAttemptFailed(deployment, failure);
           if (!failure.retryable) {
             breaker.release(admission);

@@ -6,6 +6,7 @@ export const MIN_PASSWORD_LENGTH = 12;
 const MAX_PASSWORD_LENGTH = 512;
 
 let pool: Argon2Pool | undefined;
+let users = 0;
 
 /** One pool per process, started on first use. */
 function argon2(): Argon2Pool {
@@ -13,7 +14,22 @@ function argon2(): Argon2Pool {
   return pool;
 }
 
-/** Stops the hashing threads (app shutdown, end of a test file); the next use starts new ones. */
+/**
+ * Each app instance in the process (tests run several) holds the pool while it runs; the
+ * threads stop when the last one lets go, and start again on the next use.
+ */
+export function holdPasswordHashing(): () => Promise<void> {
+  users += 1;
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    users -= 1;
+    if (users === 0) await closePasswordHashing();
+  };
+}
+
+/** Stops the hashing threads now (end of a test file). */
 export async function closePasswordHashing(): Promise<void> {
   const current = pool;
   pool = undefined;

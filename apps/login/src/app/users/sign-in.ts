@@ -16,14 +16,23 @@ export type SignInResult =
   | { readonly ok: false; readonly reason: 'inactive' };
 
 export class SignIn {
-  private readonly dummyHash: Promise<string>;
+  private dummyHash: Promise<string> | undefined;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditLog,
-  ) {
-    this.dummyHash = hashPassword('not a real password, for constant work');
+  ) {}
+
+  /** A real hash to verify unknown emails against, so they cost the same work as known ones. */
+  private async dummy(): Promise<string> {
+    this.dummyHash ??= hashPassword('not a real password, for constant work');
+    try {
+      return await this.dummyHash;
+    } catch (error) {
+      this.dummyHash = undefined;
+      throw error;
+    }
   }
 
   async attempt(emailInput: string, password: string, ip: string): Promise<SignInResult> {
@@ -36,7 +45,7 @@ export class SignIn {
       return { ok: false, reason: 'locked', retryAt: reservation.lockedUntil };
     }
     const user = await this.prisma.user.findUnique({ where: { email } });
-    const valid = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
+    const valid = await verifyPassword(user?.passwordHash ?? (await this.dummy()), password);
     if (!user || !valid) {
       await this.audit.record({ action: 'login.failure', subject: user?.id ?? email, ip, detail: { email } });
       const locked = await this.throttle.lockReached(subjects, reservation, now);

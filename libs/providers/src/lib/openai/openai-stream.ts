@@ -15,6 +15,7 @@ import { decodeEach } from '../shared/decode-each';
 import { excerpt, isRecord, tryParseJson } from '../shared/json';
 import { SseParser } from '../shared/sse-parser';
 import { looksLikeJsonObject } from './chunk-shape';
+import type { Usage } from '../openai-types';
 import { readUsage } from './usage';
 
 export class OpenAiStreamDecoder implements StreamDecoder {
@@ -22,6 +23,12 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   private done = false;
   private finishSeen = false;
   private substantiveSeen = false;
+  private lastUsage: Usage | undefined;
+
+  /** The last token counts seen in the stream (OpenAI sends them in a final chunk when asked). */
+  get usage(): Usage | undefined {
+    return this.lastUsage;
+  }
 
   get finished(): boolean {
     return this.done;
@@ -66,7 +73,9 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   }
 
   private decodeChunk(data: string): StreamEvent {
-    return this.substantiveSeen ? this.checkChunk(data) : this.parseChunk(data);
+    const event = this.substantiveSeen ? this.checkChunk(data) : this.parseChunk(data);
+    if (event.usage) this.lastUsage = event.usage;
+    return event;
   }
 
   private checkChunk(data: string): StreamEvent {

@@ -15,6 +15,7 @@
  * decoder replaces it (the decoder path replaces it with U+FFFD first).
  */
 import type { Wire, WireStream } from '../contract';
+import type { Usage } from '../openai-types';
 import { UpstreamProtocolError } from '../errors';
 import { FramedWireStream } from '../shared/framed-wire-stream';
 import { joinWire } from '../shared/wire';
@@ -34,6 +35,10 @@ export class OpenAiWireStream implements WireStream {
 
   get started(): boolean {
     return this.decoder.started;
+  }
+
+  get usage(): Usage | undefined {
+    return this.decoder.usage;
   }
 
   push(bytes: Buffer): Wire {

@@ -4,12 +4,18 @@
  * upstream bytes it cannot forward as they are.
  */
 import type { StreamDecoder, StreamEvent, Wire, WireStream } from '../contract';
+import type { Usage } from '../openai-types';
 import { UpstreamProtocolError } from '../errors';
 import { DONE_EVENT, frameEvents } from './wire';
 
 export class FramedWireStream implements WireStream {
   private substantiveSeen = false;
   private closed = false;
+  private lastUsage: Usage | undefined;
+
+  get usage(): Usage | undefined {
+    return this.lastUsage;
+  }
 
   constructor(private readonly decoder: StreamDecoder) {}
 
@@ -53,6 +59,9 @@ export class FramedWireStream implements WireStream {
   }
 
   private see(events: readonly StreamEvent[]): void {
-    for (const event of events) if (event.substantive) this.substantiveSeen = true;
+    for (const event of events) {
+      if (event.substantive) this.substantiveSeen = true;
+      if (event.usage) this.lastUsage = event.usage;
+    }
   }
 }
