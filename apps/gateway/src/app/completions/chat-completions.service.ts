@@ -55,7 +55,7 @@ export class ChatCompletionsService {
       const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, (d, budget) =>
         this.call(d, request, clientSignal).openStream(budget),
       );
-      let streamFailure: string | undefined;
+      const ending: { failure?: string } = {};
       observe?.({
         alias: request.model,
         policy,
@@ -66,12 +66,12 @@ export class ChatCompletionsService {
           return result.value.stream.usage;
         },
         get streamFailure() {
-          return streamFailure;
+          return ending.failure;
         },
       });
       const res = commit(reply, routeHeaders(result.deployment, result.failed, Date.now() - startedAt), policy, STREAM_HEADERS);
       const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
-      streamFailure = outcome.failure?.reason;
+      ending.failure = outcome.failure?.reason;
       if (outcome.failure) {
         // The walk already closed the admission; a mid-stream failure counts like any other.
         result.deployment.health.recordFailure(outcome.failure.reason, outcome.failure.message, Date.now(), 'normal');
