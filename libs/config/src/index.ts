@@ -12,3 +12,4 @@ export {
   type TierName,
 } from './lib/gateway/gateway-config';
 export { loadLoginConfig, LOGIN_CLIENTS, type LoginConfig, type LoginClientConfig } from './lib/login/login-config';
+export { setEnvVars } from './lib/set-env-vars';

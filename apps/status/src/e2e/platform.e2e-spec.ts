@@ -100,7 +100,7 @@ beforeAll(async () => {
     });
     replicas.push({ port, proc });
   }
-  for (const r of replicas) await eventually(() => health(r.port), 15_000, `status replica on ${r.port}: ${r.proc.output()}`);
+  for (const r of replicas) await eventually(() => health(r.port), 40_000, `status replica on ${r.port}: ${r.proc.output()}`);
 }, 60_000);
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
  * and the text. Nothing else in the status app reads `process.env`.
  */
 import { createHash } from 'node:crypto';
-import { ConfigError, configErrorFromIssues, readYamlSource, type Env, type YamlSource } from '@orcest/config';
+import { ConfigError, configErrorFromIssues, readYamlSource, setEnvVars, type Env, type YamlSource } from '@orcest/config';
 import { z } from 'zod';
 import { ConditionSyntaxError, parseCondition, type Condition } from './conditions/condition';
 import { parseDuration } from './duration';
@@ -183,14 +183,8 @@ const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
 });
 
-function withoutEmpty(env: Env): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') out[key] = value;
-  return out;
-}
-
 export function loadStatusConfig(env: Env, cwd = process.cwd()): StatusConfig {
-  const parsedEnv = envSchema.safeParse(withoutEmpty(env));
+  const parsedEnv = envSchema.safeParse(setEnvVars(env));
   if (!parsedEnv.success) throw configErrorFromIssues(parsedEnv.error.issues, () => 'environment');
   const vars = parsedEnv.data;
   const baseUrl = stripSlash(vars.STATUS_BASE_URL ?? `http://localhost:${vars.PORT}`);

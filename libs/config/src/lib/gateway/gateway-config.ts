@@ -7,6 +7,7 @@ import { ConfigError } from '../config-error';
 import type { Env } from '../expand-env';
 import { readYamlSource, type YamlSource } from '../yaml-source';
 import { configErrorFromIssues } from '../zod-issues';
+import { setEnvVars } from '../set-env-vars';
 import { litellmConfigSchema } from './litellm-schema';
 
 export type TierName = 'free' | 'internal' | 'direct' | 'premium';
@@ -103,15 +104,8 @@ const gatewayEnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
 });
 
-/** Empty strings count as unset, as in the shell: `PORT=` must not become port 0. */
-function withoutEmpty(env: Env): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') out[key] = value;
-  return out;
-}
-
 export function loadGatewayConfig(env: Env, cwd = process.cwd()): GatewayConfig {
-  const parsedEnv = gatewayEnvSchema.safeParse(withoutEmpty(env));
+  const parsedEnv = gatewayEnvSchema.safeParse(setEnvVars(env));
   if (!parsedEnv.success) throw configErrorFromIssues(parsedEnv.error.issues, () => 'environment');
   const vars = parsedEnv.data;
   const configFile = resolvePath(vars.RAINYMODEL_CONFIG ?? vars.LITELLM_CONFIG_PATH ?? 'config/litellm_config.yaml', cwd);

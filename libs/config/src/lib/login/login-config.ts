@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ConfigError } from '../config-error';
 import type { Env } from '../expand-env';
 import { configErrorFromIssues } from '../zod-issues';
+import { setEnvVars } from '../set-env-vars';
 
 /** The registered relying parties of seed 000 §5.2, plus the status admin. */
 export const LOGIN_CLIENTS = [
@@ -106,13 +107,6 @@ const loginEnvSchema = z.object({
   SSO_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
 });
 
-/** Empty strings count as unset, as in the shell. */
-function withoutEmpty(env: Env): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') out[key] = value;
-  return out;
-}
-
 function csv(value: string | undefined): string[] {
   return (value ?? '').split(',').map((v) => v.trim()).filter((v) => v.length > 0);
 }
@@ -140,7 +134,7 @@ function clientsFrom(env: Record<string, string>): LoginClientConfig[] {
 }
 
 export function loadLoginConfig(env: Env): LoginConfig {
-  const vars = withoutEmpty(env);
+  const vars = setEnvVars(env);
   const parsed = loginEnvSchema.safeParse(vars);
   if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, () => 'environment');
   const v = parsed.data;
