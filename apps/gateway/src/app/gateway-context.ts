@@ -15,6 +15,7 @@ import { ApiAuth } from './http/api-auth';
 import { ApiKeyStore } from './keys/api-key-store';
 import { MemoryLimitStore, RateLimiter } from './limits/rate-limiter';
 import { RedisLimitStore } from './limits/redis-limit-store';
+import { RequestMetrics } from './metrics/request-metrics';
 import { UsageRecorder } from './usage/usage-recorder';
 
 const logger = new Logger('RainyModel');
@@ -26,6 +27,7 @@ export class GatewayContext {
   readonly startedAt = Date.now();
   readonly auth: ApiAuth;
   readonly limiter: RateLimiter;
+  readonly metrics: RequestMetrics;
   /** With a database only (DATABASE_URL): API keys and usage records. */
   readonly apiKeys: ApiKeyStore | undefined;
   readonly usage: UsageRecorder | undefined;
@@ -45,6 +47,7 @@ export class GatewayContext {
     this.limiter = new RateLimiter(config.redisUrl ? new RedisLimitStore(config.redisUrl, warn) : new MemoryLimitStore());
     this.auth = new ApiAuth(config.auth, this.apiKeys);
     this.registry = new DeploymentRegistry(config);
+    this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
     this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router);
   }

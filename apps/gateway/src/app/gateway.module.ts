@@ -5,13 +5,14 @@ import { ApiAuthGuard } from './http/auth.guard';
 import { InfoController } from './info/info.controller';
 import { ModelsController } from './info/models.controller';
 import { UpstreamsController } from './info/upstreams.controller';
+import { MetricsController } from './metrics/metrics.controller';
 
 @Module({})
 export class GatewayModule {
   static register(context: GatewayContext): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [InfoController, UpstreamsController, ModelsController],
+      controllers: [InfoController, UpstreamsController, ModelsController, MetricsController],
       providers: [{ provide: GatewayContext, useValue: context }, ApiAuthGuard, GatewayShutdown],
     };
   }

@@ -7,22 +7,20 @@
 import type { FastifyInstance } from 'fastify';
 import { RateLimitedError } from '../errors';
 import type { GatewayContext } from '../gateway-context';
-import { noteCaller, noteServed, usageOnResponse } from '../usage/usage-hook';
+import { afterChatResponse, noteCaller, noteServed } from '../usage/usage-hook';
 
 export function registerChatCompletionsRoute(fastify: FastifyInstance, context: GatewayContext): void {
-  // Only when there is something to record: without a database or API keys the hot path stays as it was.
-  const recording = context.usage !== undefined || context.apiKeys !== undefined;
-  const options = recording ? { onResponse: usageOnResponse(context.usage, context.limiter) } : {};
-  fastify.post('/v1/chat/completions', options, async (req, reply) => {
+  const onResponse = afterChatResponse(context.metrics, context.usage, context.limiter);
+  fastify.post('/v1/chat/completions', { onResponse }, async (req, reply) => {
     const authenticated = context.auth.authenticate(req.headers.authorization);
     const caller = authenticated instanceof Promise ? await authenticated : authenticated;
-    if (recording) noteCaller(req, caller);
+    noteCaller(req, caller);
     if (caller.kind === 'api_key') {
       const admission = await context.limiter.admit(caller.apiKey);
       if (!admission.allowed) throw new RateLimitedError(admission.exceeded ?? 'requests', admission.retryAfterSeconds, admission.headers);
       // Carried onto the answer's raw headers with the hooks' ones.
       for (let i = 0; i < admission.headers.length; i += 2) reply.header(admission.headers[i], admission.headers[i + 1]);
     }
-    await context.completions.handle(req, reply, recording ? (served) => noteServed(req, served) : undefined);
+    await context.completions.handle(req, reply, (served) => noteServed(req, served));
   });
 }

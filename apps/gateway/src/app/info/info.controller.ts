@@ -20,6 +20,7 @@ export class InfoController {
         { method: 'GET', path: '/health/upstreams', auth: true, description: 'per-deployment circuit state, latency and last error' },
         { method: 'GET', path: '/v1/models', auth: true, description: 'model aliases (?all=true adds deployments)' },
         { method: 'POST', path: '/v1/chat/completions', auth: true, description: 'chat completions, streaming and tools' },
+        { method: 'GET', path: '/metrics', auth: true, description: 'Prometheus metrics' },
       ],
     };
   }

@@ -1,13 +1,14 @@
 /**
- * Turns each finished chat request into a usage record (and counts its tokens against the API
- * key's tokens-per-minute limit). The route handler leaves a draft — who called, what was
- * served — and Fastify's onResponse hook, which runs once the answer is out, completes it with
- * the final status and time: nothing here delays a response.
+ * What happens once a chat answer is out: its metrics, its tokens counted against the API key's
+ * tokens-per-minute limit, and its usage record. The route handler leaves a draft — who
+ * called, what was served — and Fastify's onResponse hook, which runs after the last byte,
+ * completes it with the final status and time: nothing here delays a response.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServedCompletion } from '../completions/chat-completions.service';
 import type { Principal } from '../http/api-auth';
 import type { RateLimiter } from '../limits/rate-limiter';
+import type { RequestMetrics } from '../metrics/request-metrics';
 import type { UsageRecorder } from './usage-recorder';
 
 interface Draft {
@@ -34,12 +35,15 @@ export function noteServed(req: FastifyRequest, served: ServedCompletion): void 
   draftOf(req).served = served;
 }
 
-export function usageOnResponse(recorder: UsageRecorder | undefined, limiter: RateLimiter) {
+export function afterChatResponse(metrics: RequestMetrics, recorder: UsageRecorder | undefined, limiter: RateLimiter) {
   return (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     const draft = drafts.get(req.raw);
     drafts.delete(req.raw);
     const served = draft?.served;
     const caller = draft?.caller;
+    const status = served?.streamFailure ? 502 : reply.statusCode;
+    const requested = (req.body as { model?: unknown } | undefined)?.model;
+    metrics.record(served?.alias ?? (typeof requested === 'string' ? requested : undefined), status, reply.elapsedTime / 1000, served?.usage?.prompt_tokens, served?.usage?.completion_tokens);
     const tokens = served?.usage?.total_tokens;
     if (caller?.kind === 'api_key' && tokens !== undefined) limiter.recordTokens(caller.apiKey, tokens);
     if (recorder && caller) {
@@ -59,7 +63,7 @@ export function usageOnResponse(recorder: UsageRecorder | undefined, limiter: Ra
         completionTokens: served?.usage?.completion_tokens,
         latencyMs: reply.elapsedTime,
         // A stream that broke after it began went out as 200; its record says it failed.
-        status: served?.streamFailure ? 502 : reply.statusCode,
+        status,
         at: new Date(),
       });
     }

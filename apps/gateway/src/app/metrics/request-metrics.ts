@@ -1,0 +1,61 @@
+/**
+ * Counters of finished chat requests for GET /metrics: requests by alias and status, a latency
+ * histogram per alias, tokens by alias. Updated once per request after the answer is out;
+ * labels are bounded (configured aliases, HTTP statuses), so memory is too.
+ */
+const BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
+
+interface Histogram {
+  readonly counts: number[];
+  sum: number;
+  count: number;
+}
+
+export class RequestMetrics {
+  private readonly requests = new Map<string, number>();
+  private readonly durations = new Map<string, Histogram>();
+  private readonly tokens = new Map<string, number>();
+
+  constructor(private readonly knownAliases: ReadonlySet<string>) {}
+
+  record(alias: string | undefined, status: number, seconds: number, promptTokens?: number, completionTokens?: number): void {
+    const label = alias !== undefined && this.knownAliases.has(alias) ? alias : '(other)';
+    const key = `${label}\u0000${status}`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    let histogram = this.durations.get(label);
+    if (!histogram) {
+      histogram = { counts: BUCKETS_SECONDS.map(() => 0), sum: 0, count: 0 };
+      this.durations.set(label, histogram);
+    }
+    for (let i = 0; i < BUCKETS_SECONDS.length; i++) if (seconds <= BUCKETS_SECONDS[i]) histogram.counts[i] += 1;
+    histogram.sum += seconds;
+    histogram.count += 1;
+    if (promptTokens) this.tokens.set(`${label}\u0000prompt`, (this.tokens.get(`${label}\u0000prompt`) ?? 0) + promptTokens);
+    if (completionTokens) this.tokens.set(`${label}\u0000completion`, (this.tokens.get(`${label}\u0000completion`) ?? 0) + completionTokens);
+  }
+
+  render(lines: string[]): void {
+    lines.push('# HELP rainymodel_requests_total Chat completion requests answered, by alias and HTTP status.', '# TYPE rainymodel_requests_total counter');
+    for (const [key, value] of this.requests) {
+      const [alias, status] = key.split('\u0000');
+      lines.push(`rainymodel_requests_total{alias="${escapeLabel(alias)}",status="${status}"} ${value}`);
+    }
+    lines.push('# HELP rainymodel_request_duration_seconds Time to answer a chat completion (to the last byte), by alias.', '# TYPE rainymodel_request_duration_seconds histogram');
+    for (const [alias, h] of this.durations) {
+      const a = escapeLabel(alias);
+      BUCKETS_SECONDS.forEach((le, i) => lines.push(`rainymodel_request_duration_seconds_bucket{alias="${a}",le="${le}"} ${h.counts[i]}`));
+      lines.push(`rainymodel_request_duration_seconds_bucket{alias="${a}",le="+Inf"} ${h.count}`);
+      lines.push(`rainymodel_request_duration_seconds_sum{alias="${a}"} ${h.sum}`);
+      lines.push(`rainymodel_request_duration_seconds_count{alias="${a}"} ${h.count}`);
+    }
+    lines.push('# HELP rainymodel_tokens_total Tokens the upstreams reported, by alias and kind.', '# TYPE rainymodel_tokens_total counter');
+    for (const [key, value] of this.tokens) {
+      const [alias, kind] = key.split('\u0000');
+      lines.push(`rainymodel_tokens_total{alias="${escapeLabel(alias)}",kind="${kind}"} ${value}`);
+    }
+  }
+}
+
+export function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
