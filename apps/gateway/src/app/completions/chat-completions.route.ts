@@ -21,6 +21,6 @@ export function registerChatCompletionsRoute(fastify: FastifyInstance, context: 
       // Carried onto the answer's raw headers with the hooks' ones.
       for (let i = 0; i < admission.headers.length; i += 2) reply.header(admission.headers[i], admission.headers[i + 1]);
     }
-    await context.completions.handle(req, reply, (served) => noteServed(req, served));
+    await context.completions.handle(req, reply, noteServed);
   });
 }

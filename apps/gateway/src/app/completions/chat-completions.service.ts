@@ -33,7 +33,8 @@ export interface ServedCompletion {
   readonly streamFailure: string | undefined;
 }
 
-export type ServedObserver = (served: ServedCompletion) => void;
+/** Told what was served, with the request it was for (a plain function: no closure per request). */
+export type ServedObserver = (req: FastifyRequest, served: ServedCompletion) => void;
 
 export class ChatCompletionsService {
   constructor(
@@ -56,7 +57,7 @@ export class ChatCompletionsService {
         this.call(d, request, clientSignal).openStream(budget),
       );
       const ending: { failure?: string } = {};
-      observe?.({
+      observe?.(req, {
         alias: request.model,
         policy,
         stream: true,
@@ -83,7 +84,7 @@ export class ChatCompletionsService {
     const { json, usage } = result.value;
     const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
     headers.push('content-length', String(Buffer.byteLength(json)));
-    observe?.({ alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, streamFailure: undefined });
+    observe?.(req, { alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, streamFailure: undefined });
     commit(reply, headers, policy, JSON_HEADERS).end(json);
   }
 
