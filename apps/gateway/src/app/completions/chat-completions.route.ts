@@ -7,9 +7,10 @@
 import type { FastifyInstance } from 'fastify';
 import { RateLimitedError } from '../errors';
 import type { GatewayContext } from '../gateway-context';
-import { afterChatResponse, noteCaller, noteServed } from '../usage/usage-hook';
+import { afterChatResponse, noteCaller, noteServed, registerChatSlots } from '../usage/usage-hook';
 
 export function registerChatCompletionsRoute(fastify: FastifyInstance, context: GatewayContext): void {
+  registerChatSlots(fastify);
   const onResponse = afterChatResponse(context.metrics, context.usage, context.limiter);
   fastify.post('/v1/chat/completions', { onResponse }, async (req, reply) => {
     const authenticated = context.auth.authenticate(req.headers.authorization);

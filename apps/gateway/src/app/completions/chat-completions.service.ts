@@ -3,7 +3,7 @@
  * policy, walk them with fallback, then answer (whole JSON, or a committed SSE stream).
  */
 import type { RouterSettings } from '@orcest/config';
-import type { ChatRequest, UpstreamClient, Usage } from '@orcest/providers';
+import type { ChatRequest, UpstreamClient, Usage, WireStream } from '@orcest/providers';
 import { parsePolicy, type Policy } from '@orcest/routing';
 import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -34,6 +34,24 @@ export interface ServedCompletion {
 }
 
 /** Told what was served, with the request it was for (a plain function: no closure per request). */
+/** A stream's record: its usage is read from the wire stream when asked (it is final once the answer ended). */
+class StreamServed implements ServedCompletion {
+  readonly stream = true;
+  streamFailure: string | undefined = undefined;
+
+  constructor(
+    readonly alias: string,
+    readonly policy: string,
+    readonly deployment: Deployment,
+    readonly failed: readonly AttemptRecord[],
+    private readonly wire: WireStream,
+  ) {}
+
+  get usage(): Usage | undefined {
+    return this.wire.usage;
+  }
+}
+
 export type ServedObserver = (req: FastifyRequest, served: ServedCompletion) => void;
 
 export class ChatCompletionsService {
@@ -56,23 +74,11 @@ export class ChatCompletionsService {
       const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, (d, budget) =>
         this.call(d, request, clientSignal).openStream(budget),
       );
-      const ending: { failure?: string } = {};
-      observe?.(req, {
-        alias: request.model,
-        policy,
-        stream: true,
-        deployment: result.deployment,
-        failed: result.failed,
-        get usage() {
-          return result.value.stream.usage;
-        },
-        get streamFailure() {
-          return ending.failure;
-        },
-      });
+      const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream) : undefined;
+      if (served) observe?.(req, served);
       const res = commit(reply, routeHeaders(result.deployment, result.failed, Date.now() - startedAt), policy, STREAM_HEADERS);
       const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
-      ending.failure = outcome.failure?.reason;
+      if (served) served.streamFailure = outcome.failure?.reason;
       if (outcome.failure) {
         // The walk already closed the admission; a mid-stream failure counts like any other.
         result.deployment.health.recordFailure(outcome.failure.reason, outcome.failure.message, Date.now(), 'normal');
