@@ -12,10 +12,3 @@ export class InvalidApiRequestError extends Error {
     this.name = 'InvalidApiRequestError';
   }
 }
-
-export class NotSignedInError extends Error {
-  constructor() {
-    super('sign-in required');
-    this.name = 'NotSignedInError';
-  }
-}
