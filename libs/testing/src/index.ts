@@ -14,3 +14,4 @@ export { FakeTokenIssuer, type TokenClaims } from './fake-token-issuer';
 export { FakeTarget, type TargetMode } from './fake-target';
 export { FakeWebhookReceiver, type ReceivedWebhook } from './fake-webhook-receiver';
 export { startTestOidcIssuer, type TestOidcIssuer, type TestUser } from './test-oidc-issuer';
+export { freePort } from './free-port';

@@ -5,21 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
+import { freePort, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
 
 const main = join(process.cwd(), 'dist/apps/gateway/main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function writeConfig(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'config.yaml');

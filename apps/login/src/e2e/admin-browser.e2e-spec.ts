@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { chromiumAvailable, launchChromium } from '../testing/chromium';
 import { HttpBrowser } from '../testing/http-browser';
-import { startLogin, TEST_ADMIN, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
+import { basicAuth, startLogin, TEST_ADMIN, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
 import { discoverClient, signInAndExchange } from '../testing/oidc-rp';
 
 const describeWithChromium = chromiumAvailable('Login admin panel in Chromium') ? describe : describe.skip;
@@ -90,7 +90,7 @@ describeWithChromium('Login pages and admin panel in headless Chromium', () => {
     await page.locator('form[action="/admin/clients/maestrist/rotate"] button').click();
     const secret = (await page.textContent('[data-testid=secret]')) as string;
     const ask = (s: string): Promise<Response> =>
-      fetch(`${login.url}/api/user/00000000-0000-0000-0000-000000000000/access?service=rm`, { headers: { authorization: `Basic ${Buffer.from(`maestrist:${s}`).toString('base64')}` } });
+      fetch(`${login.url}/api/user/00000000-0000-0000-0000-000000000000/access?service=rm`, { headers: { authorization: basicAuth('maestrist', s) } });
     expect((await ask(TEST_SECRETS.maestrist)).status).toBe(401);
     expect((await ask(secret)).status).toBe(404); // authenticated; the user simply does not exist
   });

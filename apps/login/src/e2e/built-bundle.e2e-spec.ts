@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { HttpBrowser } from '../testing/http-browser';
-import { freePort, TEST_REDIRECT } from '../testing/login-harness';
+import { freePort } from '@orcest/testing';
+import { TEST_REDIRECT } from '../testing/login-harness';
 import { discoverClient, signInAndExchange } from '../testing/oidc-rp';
 
 const main = join(process.cwd(), 'dist/apps/login/main.js');

@@ -8,11 +8,10 @@ import { get } from 'node:http';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { safeAdminPath } from '../app/admin/admin-session';
 import { csrfToken, formAction, HttpBrowser } from '../testing/http-browser';
-import { startLogin, TEST_REDIRECT, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
+import { basicAuth, startLogin, TEST_REDIRECT, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
 import { discoverClient, oidc, signInAndExchange, startFlow, type RpConfig } from '../testing/oidc-rp';
 
 const DEV = { email: 'dev@test.local', password: 'developer-password-1' };
-const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 describe('Login SSO hardening', () => {
   let db: TestDatabase;
@@ -126,7 +125,7 @@ describe('Login SSO hardening', () => {
     const lamino = await discoverClient(login.url, 'lamino', TEST_SECRETS.lamino);
     const { tokens } = await signInAndExchange(lamino, new HttpBrowser(), DEV.email, DEV.password);
     const ask = async (client: string): Promise<Record<string, unknown>> =>
-      (await (await fetch(`${login.url}/api/token/verify`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(client, TEST_SECRETS[client as keyof typeof TEST_SECRETS]) }, body: JSON.stringify({ token: tokens.id_token }) })).json()) as Record<string, unknown>;
+      (await (await fetch(`${login.url}/api/token/verify`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basicAuth(client, TEST_SECRETS[client as keyof typeof TEST_SECRETS]) }, body: JSON.stringify({ token: tokens.id_token }) })).json()) as Record<string, unknown>;
     expect(await ask('lamino')).toMatchObject({ active: true, token_type: 'id_token' });
     expect(await ask('rainymodel')).toMatchObject({ active: false });
   });
@@ -134,7 +133,7 @@ describe('Login SSO hardening', () => {
   it('a client whose env secret is removed is disabled at the next start', async () => {
     const without = await startLogin({ databaseUrl: db.url, env: { OIDC_MAESTRIST_SECRET: '' } });
     try {
-      const res = await fetch(`${without.url}/api/user/00000000-0000-0000-0000-000000000000/access?service=rm`, { headers: { authorization: basic('maestrist', TEST_SECRETS.maestrist) } });
+      const res = await fetch(`${without.url}/api/user/00000000-0000-0000-0000-000000000000/access?service=rm`, { headers: { authorization: basicAuth('maestrist', TEST_SECRETS.maestrist) } });
       expect(res.status).toBe(401);
     } finally {
       await without.close();
@@ -142,7 +141,7 @@ describe('Login SSO hardening', () => {
     // Setting it again re-enables the client.
     const again = await startLogin({ databaseUrl: db.url });
     try {
-      const res = await fetch(`${again.url}/api/user/00000000-0000-0000-0000-000000000000/access?service=rm`, { headers: { authorization: basic('maestrist', TEST_SECRETS.maestrist) } });
+      const res = await fetch(`${again.url}/api/user/00000000-0000-0000-0000-000000000000/access?service=rm`, { headers: { authorization: basicAuth('maestrist', TEST_SECRETS.maestrist) } });
       expect(res.status).toBe(404);
     } finally {
       await again.close();
@@ -152,7 +151,7 @@ describe('Login SSO hardening', () => {
   it('control characters in form fields and client ids are refused, not a 500', async () => {
     const guess = await guesser('nul\u0000@test.local');
     expect(await guess('whatever-password')).toBe(400);
-    const res = await fetch(`${login.url}/api/user/00000000-0000-0000-0000-000000000000/access?service=rm`, { headers: { authorization: basic('lam\u0000ino', 'x') } });
+    const res = await fetch(`${login.url}/api/user/00000000-0000-0000-0000-000000000000/access?service=rm`, { headers: { authorization: basicAuth('lam\u0000ino', 'x') } });
     expect(res.status).toBe(401);
   });
 

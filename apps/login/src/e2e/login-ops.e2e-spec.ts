@@ -1,12 +1,11 @@
 import { calculateJwkThumbprint, createRemoteJWKSet, decodeProtectedHeader, exportJWK, exportPKCS8, generateKeyPair, jwtVerify } from 'jose';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { HttpBrowser, csrfToken, formAction } from '../testing/http-browser';
-import { startLogin, TEST_REDIRECT, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
+import { basicAuth, startLogin, TEST_REDIRECT, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
 import { discoverClient, oidc, signIn, signInAndExchange, startFlow, type RpConfig } from '../testing/oidc-rp';
 import { deleteExpiredOidcRows } from '../app/oidc/prisma-oidc-adapter';
 
 const DEV = { email: 'dev@test.local', password: 'developer-password-1' };
-const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 describe('Login SSO operations: replicas, key rotation, client API, lockout, cleanup', () => {
   let db: TestDatabase;
@@ -46,7 +45,7 @@ describe('Login SSO operations: replicas, key rotation, client API, lockout, cle
     const code = new URL(res.location as string).searchParams.get('code') as string;
     const token = await fetch(`${b.url}/oauth2/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic('rainymodel', TEST_SECRETS.rainymodel) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth('rainymodel', TEST_SECRETS.rainymodel) },
       body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: TEST_REDIRECT, code_verifier: flow.verifier }).toString(),
     });
     expect(token.status).toBe(200);
@@ -98,7 +97,7 @@ describe('Login SSO operations: replicas, key rotation, client API, lockout, cle
       const { tokens } = await signInAndExchange(rp, new HttpBrowser(), DEV.email, DEV.password, {}, { resource: a.config.gatewayAudience });
       const res = await fetch(`${a.url}/api/token/verify`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: basic('status', TEST_SECRETS.status) },
+        headers: { 'content-type': 'application/json', authorization: basicAuth('status', TEST_SECRETS.status) },
         body: JSON.stringify({ token: tokens.access_token }),
       });
       expect(res.status).toBe(200);
@@ -112,20 +111,20 @@ describe('Login SSO operations: replicas, key rotation, client API, lockout, cle
     });
 
     it('GET /api/user/{id}/access answers per service', async () => {
-      const ask = (service: string): Promise<Response> => fetch(`${a.url}/api/user/${devId}/access?service=${service}`, { headers: { authorization: basic('lamino', TEST_SECRETS.lamino) } });
+      const ask = (service: string): Promise<Response> => fetch(`${a.url}/api/user/${devId}/access?service=${service}`, { headers: { authorization: basicAuth('lamino', TEST_SECRETS.lamino) } });
       expect(await (await ask('rm')).json()).toEqual({ user_id: devId, service: 'rm', role: 'developer', active: true, allowed: true });
       expect(await (await ask('orcest')).json()).toMatchObject({ allowed: false });
       const bad = await ask('nope');
       expect(bad.status).toBe(400);
       expect(await bad.json()).toMatchObject({ error: 'invalid_request' });
-      const unknown = await fetch(`${a.url}/api/user/00000000-0000-0000-0000-000000000000/access?service=rm`, { headers: { authorization: basic('lamino', TEST_SECRETS.lamino) } });
+      const unknown = await fetch(`${a.url}/api/user/00000000-0000-0000-0000-000000000000/access?service=rm`, { headers: { authorization: basicAuth('lamino', TEST_SECRETS.lamino) } });
       expect(unknown.status).toBe(404);
     });
 
     it.each([
       ['no credentials', {}],
-      ['a wrong secret', { authorization: basic('lamino', 'wrong') }],
-      ['a disabled client', { authorization: basic('orcest', '') }],
+      ['a wrong secret', { authorization: basicAuth('lamino', 'wrong') }],
+      ['a disabled client', { authorization: basicAuth('orcest', '') }],
       ['a malformed header', { authorization: 'Bearer abc' }],
     ])('refuses %s with 401 invalid_client and never reveals users', async (_what, headers) => {
       const res = await fetch(`${a.url}/api/user/${devId}/access?service=rm`, { headers });
@@ -136,7 +135,7 @@ describe('Login SSO operations: replicas, key rotation, client API, lockout, cle
 
     it('bad bodies get 4xx in the documented shape, never a 500', async () => {
       const post = (body: string, type = 'application/json'): Promise<Response> =>
-        fetch(`${a.url}/api/token/verify`, { method: 'POST', headers: { 'content-type': type, authorization: basic('status', TEST_SECRETS.status) }, body });
+        fetch(`${a.url}/api/token/verify`, { method: 'POST', headers: { 'content-type': type, authorization: basicAuth('status', TEST_SECRETS.status) }, body });
       const malformed = await post('{"token":');
       expect(malformed.status).toBe(400);
       expect(await malformed.json()).toMatchObject({ error: 'invalid_request' });

@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { csrfToken, formAction, HttpBrowser } from '../testing/http-browser';
-import { startLogin, TEST_REDIRECT, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
+import { basicAuth, startLogin, TEST_REDIRECT, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
 import { discoverClient, oidc, signIn, signInAndExchange, startFlow, type RpConfig } from '../testing/oidc-rp';
 
 const DEV = { email: 'dev@test.local', password: 'developer-password-1' };
@@ -82,7 +82,7 @@ describe('OIDC refusals: redirect URIs, codes, PKCE, client auth, RBAC, deactiva
     const code = new URL(end.location as string).searchParams.get('code') as string;
     const res = await fetch(`${login.url}/oauth2/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`rainymodel:${TEST_SECRETS.rainymodel}`).toString('base64')}` },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth('rainymodel', TEST_SECRETS.rainymodel) },
       body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: TEST_REDIRECT }).toString(),
     });
     expect(res.status).toBe(400);

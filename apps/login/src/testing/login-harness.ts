@@ -3,7 +3,7 @@
  * real PostgreSQL database, for the end-to-end tests. Several instances may share one
  * database (replicas); the suite owns the database and drops it at the end.
  */
-import { createServer } from 'node:net';
+import { freePort } from '@orcest/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadLoginConfig, type Env, type LoginConfig } from '@orcest/config';
 import { createPrismaClient, type PrismaClient } from '@orcest/db';
@@ -27,18 +27,6 @@ export interface RunningLogin {
   readonly prisma: PrismaClient;
   readonly app: NestFastifyApplication;
   close(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The env a test instance runs with: every seed client but `orcest` has a secret and the test redirect URI. */
@@ -83,4 +71,9 @@ export async function startLogin(options: StartLoginOptions): Promise<RunningLog
       await prisma.$disconnect();
     },
   };
+}
+
+/** An HTTP Basic header for a client id and secret, as the token endpoint and /api expect. */
+export function basicAuth(clientId: string, secret: string): string {
+  return `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
 }

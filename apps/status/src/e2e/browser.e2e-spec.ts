@@ -8,9 +8,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
-import { FakeTarget, startTestOidcIssuer, type TestOidcIssuer } from '@orcest/testing';
+import { FakeTarget, freePort, startTestOidcIssuer, type TestOidcIssuer } from '@orcest/testing';
 import type { Browser } from 'playwright-core';
-import { componentStatus, eventually, freePort, getJson, startStatus, type RunningStatus } from '../testing/status-harness';
+import { componentStatus, eventually, getJson, startStatus, type RunningStatus } from '../testing/status-harness';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);

@@ -13,8 +13,8 @@ import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { createPrismaClient } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
-import { FakeTarget } from '@orcest/testing';
-import { eventually, freePort, startStatus, type RunningStatus } from '../testing/status-harness';
+import { FakeTarget, freePort } from '@orcest/testing';
+import { eventually, startStatus, type RunningStatus } from '../testing/status-harness';
 
 const CHROMIUM = '/usr/bin/chromium';
 const loginMain = join(process.cwd(), 'dist/apps/login/main.js');

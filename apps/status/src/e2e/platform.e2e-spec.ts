@@ -7,12 +7,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
-import { startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
+import { freePort, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
 import { componentStatus, eventually, getJson } from '../testing/status-harness';
 
 const gatewayMain = join(process.cwd(), 'dist/apps/gateway/main.js');
@@ -31,15 +30,6 @@ function run(main: string, env: Record<string, string>): Proc {
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   return { child, output: () => output, exited: new Promise((resolve) => child.on('exit', resolve)) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 let db: TestDatabase;

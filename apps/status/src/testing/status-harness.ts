@@ -3,7 +3,6 @@
  * YAML config written to a temp file and a database of its own, for the end-to-end tests.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Env } from '@orcest/config';
@@ -67,13 +66,4 @@ export interface ComponentJson {
 export async function componentStatus(base: string, id: string): Promise<string | undefined> {
   const { components } = await getJson<{ components: ComponentJson[] }>(`${base}/api/v2/components.json`);
   return components.find((c) => c.id === id)?.status;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,5 +1,4 @@
-import { createServer } from 'node:net';
-import { FakeTokenIssuer } from '@orcest/testing';
+import { FakeTokenIssuer, freePort } from '@orcest/testing';
 import { AccessTokenVerifier, InsufficientRoleError, InvalidAccessTokenError, looksLikeJwt, TokenVerificationUnavailableError } from './access-token';
 
 describe('AccessTokenVerifier (against a JWKS served over HTTP)', () => {
@@ -64,12 +63,7 @@ describe('AccessTokenVerifier (against a JWKS served over HTTP)', () => {
   });
 
   it('an unreachable login is a clear refusal, not a crash', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
+    const closed = await freePort();
     const v = new AccessTokenVerifier({ issuer: issuer.url, audience: 'http://gateway.test', service: 'rm', jwksUrl: `http://127.0.0.1:${closed}/oauth2/jwks` });
     await expect(v.verify(await issuer.sign())).rejects.toBeInstanceOf(TokenVerificationUnavailableError);
   });

@@ -1,5 +1,5 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@orcest/testing';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@orcest/config';
@@ -8,15 +8,6 @@ import { applyMigrations } from './migrations/apply-migrations';
 import { findMigrationsDir, readMigrationFiles } from './migrations/migration-files';
 import { createPrismaClient } from './prisma-client';
 import { resolveDatabase } from './resolve-database';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('parseDatabaseConfig', () => {
   it('defaults to the embedded server in .data/postgres', () => {
