@@ -15,3 +15,4 @@ export { FakeTarget, type TargetMode } from './fake-target';
 export { FakeWebhookReceiver, type ReceivedWebhook } from './fake-webhook-receiver';
 export { startTestOidcIssuer, type TestOidcIssuer, type TestUser } from './test-oidc-issuer';
 export { freePort } from './free-port';
+export { trickleBody, type TrickleOutcome } from './slow-client';

@@ -7,6 +7,7 @@ import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GatewayConfig } from '@orcest/config';
+import { boundedServerFactory, type ClientLimits } from '@orcest/http';
 import { registerChatCompletionsRoute } from './completions/chat-completions.route';
 import { GatewayContext } from './gateway-context';
 import { GatewayModule } from './gateway.module';
@@ -18,6 +19,8 @@ export interface GatewayAppOptions {
   readonly logger?: LoggerService | LogLevel[] | false;
   /** On close, how long open client connections (long streams) may finish before they are cut. */
   readonly shutdownGraceMs?: number;
+  /** Overrides of the shared client limits (tests shorten them). */
+  readonly clientLimits?: Partial<ClientLimits>;
 }
 
 
@@ -28,8 +31,9 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
     bodyLimit: config.server.maxBodyBytes,
     trustProxy: config.server.trustProxy,
     genReqId: requestIdFor,
-    // Connections from clients that stream for minutes must not be cut by Node's defaults.
-    requestTimeout: 0,
+    // Headers and body within their times however trickled, a cap on bodies in flight; a
+    // response may still stream for minutes.
+    serverFactory: boundedServerFactory(options.clientLimits),
     return503OnClosing: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(context), adapter, {

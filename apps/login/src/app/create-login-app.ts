@@ -8,6 +8,7 @@ import 'reflect-metadata';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { boundedServerFactory, type ClientLimits } from '@orcest/http';
 import { randomUUID } from 'node:crypto';
 import { LoginExceptionFilter } from './http/login-exception.filter';
 import { LoginContext } from './login-context';
@@ -15,6 +16,8 @@ import { LoginModule } from './login.module';
 
 export interface LoginAppOptions {
   readonly logger?: LoggerService | LogLevel[] | false;
+  /** Overrides of the shared client limits (tests shorten them). */
+  readonly clientLimits?: Partial<ClientLimits>;
 }
 
 const PROVIDER_PREFIXES = ['/oauth2/', '/.well-known/'];
@@ -33,6 +36,7 @@ export async function createLoginApp(context: LoginContext, options: LoginAppOpt
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
+    serverFactory: boundedServerFactory(options.clientLimits),
     return503OnClosing: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(LoginModule.register(context), adapter, {

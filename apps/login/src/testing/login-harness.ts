@@ -7,6 +7,7 @@ import { freePort } from '@orcest/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadLoginConfig, type Env, type LoginConfig } from '@orcest/config';
 import { createPrismaClient, type PrismaClient } from '@orcest/db';
+import type { ClientLimits } from '@orcest/http';
 import { createLoginApp } from '../app/create-login-app';
 import { LoginContext } from '../app/login-context';
 
@@ -51,6 +52,7 @@ export interface StartLoginOptions {
   readonly env?: Env;
   /** Reuse an issuer (a second replica behind the "same" URL): its port is taken from here. */
   readonly port?: number;
+  readonly clientLimits?: Partial<ClientLimits>;
 }
 
 export async function startLogin(options: StartLoginOptions): Promise<RunningLogin> {
@@ -58,7 +60,7 @@ export async function startLogin(options: StartLoginOptions): Promise<RunningLog
   const config = loadLoginConfig(testEnv(port, options.env));
   const prisma = createPrismaClient(options.databaseUrl, { poolSize: 4 });
   const context = await LoginContext.create(config, prisma);
-  const app = await createLoginApp(context, { logger: false });
+  const app = await createLoginApp(context, { logger: false, clientLimits: options.clientLimits });
   await app.listen(port, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,

@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Env } from '@orcest/config';
 import { loadStatusConfig } from '@orcest/monitoring';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createStatusApp, type StatusAppOptions } from '../app/create-status-app';
 import type { StatusContext } from '../app/status-context';
 
 export interface RunningStatus {
   readonly url: string;
+  readonly app: NestFastifyApplication;
   readonly context: StatusContext;
   close(): Promise<void>;
 }
@@ -30,7 +32,7 @@ export async function startStatus(yaml: string, databaseUrl: string, env: Env = 
   }
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('status app did not bind a TCP port');
-  return { url: `http://127.0.0.1:${address.port}`, context, close: () => app.close() };
+  return { url: `http://127.0.0.1:${address.port}`, app, context, close: () => app.close() };
 }
 
 /** Polls `probe` until it returns a truthy value (returned), or fails after `timeoutMs`. */

@@ -64,3 +64,35 @@ describe('UsageRecorder (real PostgreSQL)', () => {
     await unreachable.$disconnect();
   });
 });
+
+describe('UsageRecorder with rows the database refuses (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let prisma: PrismaClient;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prisma = createPrismaClient(db.url, { poolSize: 2 });
+  });
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  it('writes NUL bytes from callers as U+FFFD, and drops a row PostgreSQL refuses without holding back the others', async () => {
+    const warnings: string[] = [];
+    const recorder = new UsageRecorder(prisma, (m) => warnings.push(m), { flushMs: 60_000 });
+    recorder.record(entry(1, { alias: 'x\u0000', policy: 'p\u0000', requestId: 'req-\u00001' }));
+    // An upstream reporting more tokens than an int column holds: refused by PostgreSQL (22003).
+    recorder.record(entry(2, { promptTokens: 2 ** 40 }));
+    for (let i = 3; i < 6; i++) recorder.record(entry(i));
+    await recorder.flush();
+    const rows = await prisma.usageRecord.findMany({ orderBy: { id: 'asc' } });
+    expect(rows.map((r) => r.requestId)).toEqual(['req-\uFFFD1', 'req-3', 'req-4', 'req-5']);
+    expect(rows[0]).toMatchObject({ alias: 'x\uFFFD', policy: 'p\uFFFD' });
+    expect(recorder.refused).toBe(1);
+    expect(warnings).toEqual([expect.stringMatching(/^usage record req-2 refused by the database and dropped \(1 so far\): 22003 /)]);
+    // Nothing is retried: the next flush writes only what came since.
+    recorder.record(entry(6));
+    await recorder.close();
+    expect(await prisma.usageRecord.count()).toBe(5);
+  });
+});

@@ -4,8 +4,13 @@
  * it every second (or sooner when it fills) with one multi-row INSERT. The buffer is bounded:
  * if the database stays away, the oldest records are dropped and counted in a warning, so
  * memory never grows without limit and no response ever waits.
+ *
+ * Every text field comes from a caller (model, policy, request id) or the config, so it goes
+ * through `pgText` (PostgreSQL refuses NUL bytes). A row the database still refuses is found
+ * by `writeIsolatingRefusedRows`, dropped and counted with its reason: the rest of the batch
+ * lands, and no poison row is retried forever in front of everyone else's.
  */
-import type { PrismaClient } from '@orcest/db';
+import { pgText, pgTextOrNull, writeIsolatingRefusedRows, type PrismaClient } from '@orcest/db';
 
 export interface UsageEntry {
   readonly requestId: string;
@@ -35,6 +40,8 @@ export class UsageRecorder {
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> | undefined;
   private dropped = 0;
+  /** Records the database refused (each logged with its reason), since start. */
+  refused = 0;
   private readonly batchSize: number;
   private readonly maxBuffered: number;
 
@@ -73,24 +80,11 @@ export class UsageRecorder {
     while (this.buffer.length > 0) {
       const batch = this.buffer.slice(0, this.batchSize);
       try {
-        await this.prisma.usageRecord.createMany({
-          data: batch.map((e) => ({
-            at: e.at,
-            requestId: e.requestId,
-            authKind: e.authKind,
-            userId: e.userId ?? null,
-            apiKeyId: e.apiKeyId ?? null,
-            alias: e.alias,
-            policy: e.policy,
-            tiersTried: [...e.tiersTried],
-            upstream: e.upstream ?? null,
-            stream: e.stream,
-            promptTokens: e.promptTokens ?? null,
-            completionTokens: e.completionTokens ?? null,
-            latencyMs: Math.round(e.latencyMs),
-            status: e.status,
-          })),
-        });
+        const refused = await writeIsolatingRefusedRows(batch, (rows) => this.prisma.usageRecord.createMany({ data: rows.map(toRow) }));
+        for (const { row, reason } of refused) {
+          this.refused += 1;
+          this.warn(`usage record ${pgText(row.requestId, 100)} refused by the database and dropped (${this.refused} so far): ${reason}`);
+        }
       } catch (error) {
         this.warn(`usage records not written yet (${this.buffer.length} buffered): ${(error as Error).message}`);
         return; // keep them; the next tick retries
@@ -102,4 +96,23 @@ export class UsageRecorder {
       this.dropped = 0;
     }
   }
+}
+
+function toRow(e: UsageEntry) {
+  return {
+    at: e.at,
+    requestId: pgText(e.requestId, 200),
+    authKind: e.authKind,
+    userId: e.userId ?? null,
+    apiKeyId: e.apiKeyId ?? null,
+    alias: pgText(e.alias, 200),
+    policy: pgText(e.policy, 50),
+    tiersTried: e.tiersTried.map((tier) => pgText(tier, 50)),
+    upstream: pgTextOrNull(e.upstream, 200),
+    stream: e.stream,
+    promptTokens: e.promptTokens ?? null,
+    completionTokens: e.completionTokens ?? null,
+    latencyMs: Math.round(e.latencyMs),
+    status: e.status,
+  };
 }

@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '@orcest/db';
-import { readCookie, serializeCookie } from '../http/cookies';
+import { readCookie, serializeCookie } from '@orcest/http';
 import type { LoginContext } from '../login-context';
 import { issuedBeforeCredentialChange } from '../oidc/accounts';
 import { ADMIN_PANEL_CLIENT_ID } from '../oidc/client-registry';

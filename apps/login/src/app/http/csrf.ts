@@ -8,7 +8,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { readCookie, serializeCookie } from './cookies';
+import { readCookie, serializeCookie } from '@orcest/http';
 
 export class Csrf {
   private readonly cookieName: string;

@@ -1,4 +1,4 @@
-/** Reading the Cookie header and writing Set-Cookie values, for the few cookies we own (CSRF, admin state). */
+/** Reading the Cookie header and writing Set-Cookie values, for the few cookies each app owns. A malformed value reads as absent, never as an error. */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
