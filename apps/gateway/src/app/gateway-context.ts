@@ -17,6 +17,10 @@ import { MemoryLimitStore, RateLimiter } from './limits/rate-limiter';
 import { RedisLimitStore } from './limits/redis-limit-store';
 import { RequestMetrics } from './metrics/request-metrics';
 import { UsageRecorder } from './usage/usage-recorder';
+import { CatalogueService } from './catalogue/catalogue-service';
+import { PrismaCatalogueStore } from './catalogue/catalogue-store';
+import { RoutePlanner } from './routing/route-planner';
+import { RoutingState } from './routing/routing-state';
 
 const logger = new Logger('RainyModel');
 
@@ -31,6 +35,10 @@ export class GatewayContext {
   /** With a database only (DATABASE_URL): API keys and usage records. */
   readonly apiKeys: ApiKeyStore | undefined;
   readonly usage: UsageRecorder | undefined;
+  /** Model metadata (windows, prices, quality), refreshed from the configured URLs. */
+  readonly catalogue: CatalogueService;
+  readonly routing: RoutingState;
+  readonly planner: RoutePlanner;
   private readonly prisma: PrismaClient | undefined;
 
   constructor(
@@ -47,19 +55,25 @@ export class GatewayContext {
     this.limiter = new RateLimiter(config.redisUrl ? new RedisLimitStore(config.redisUrl, warn) : new MemoryLimitStore());
     this.auth = new ApiAuth(config.auth, this.apiKeys);
     this.registry = new DeploymentRegistry(config);
+    this.catalogue = new CatalogueService(config.catalogue, this.prisma ? new PrismaCatalogueStore(this.prisma) : undefined, warn);
+    this.routing = new RoutingState(this.registry, config.deployments, config.routing, this.catalogue.catalogue, config.catalogue?.names ?? {});
+    this.catalogue.onChange((catalogue) => this.routing.useCatalogue(catalogue));
+    this.planner = new RoutePlanner(this.registry, this.routing, config.routing);
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
-    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router);
+    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router, this.planner);
   }
 
   /** Loads what must be in memory before the first request (the API keys). */
   async start(): Promise<void> {
     await this.apiKeys?.start();
+    await this.catalogue.start();
   }
 
   /** After the server stopped taking requests: flush usage, release connections. */
   async stop(): Promise<void> {
     this.apiKeys?.stop();
+    this.catalogue.stop();
     await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
     await this.limiter.close();
     await this.prisma?.$disconnect();

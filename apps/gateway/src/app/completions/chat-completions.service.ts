@@ -4,7 +4,7 @@
  */
 import type { RouterSettings } from '@orcest/config';
 import type { ChatRequest, UpstreamClient, Usage, WireStream } from '@orcest/providers';
-import { parsePolicy, type Policy } from '@orcest/routing';
+import { measureRequest, parsePolicy, type Complexity, type Policy } from '@orcest/routing';
 import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
@@ -16,6 +16,8 @@ import type { FallbackWalk } from './fallback-walk';
 import { routeHeaders } from './route-headers';
 import { writeStream } from './sse-writer';
 import { UpstreamCall } from './upstream-call';
+import type { RoutePlanner } from '../routing/route-planner';
+import { requestedProfile, setRoutingHeaders } from '../routing/routing-headers';
 
 /**
  * What a served request did, for its usage record. Handed to the observer before the answer
@@ -31,6 +33,8 @@ export interface ServedCompletion {
   readonly usage: Usage | undefined;
   /** A stream that failed after it began (the answer was 200, but incomplete). */
   readonly streamFailure: string | undefined;
+  /** The complexity classifier's label for the request. */
+  readonly complexity: Complexity;
 }
 
 /** Told what was served, with the request it was for (a plain function: no closure per request). */
@@ -45,6 +49,7 @@ class StreamServed implements ServedCompletion {
     readonly deployment: Deployment,
     readonly failed: readonly AttemptRecord[],
     private readonly wire: WireStream,
+    readonly complexity: Complexity,
   ) {}
 
   get usage(): Usage | undefined {
@@ -60,13 +65,18 @@ export class ChatCompletionsService {
     private readonly walk: FallbackWalk,
     private readonly client: UpstreamClient,
     private readonly router: RouterSettings,
+    private readonly planner: RoutePlanner,
   ) {}
 
   async handle(req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
     const startedAt = Date.now();
     const request = validateChatRequest(req.body);
     const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
-    const deployments = this.deploymentsFor(request.model, policy);
+    const ordered = this.deploymentsFor(request.model, policy);
+    // Window filter, then the profile's order (if any); the policy's order otherwise.
+    const plan = this.planner.plan(request.model, ordered, requestedProfile(req), measureRequest(request), request.stream === true);
+    setRoutingHeaders(reply, plan);
+    const { deployments, complexity } = plan;
     const clientSignal = clientGone(reply);
     const walkRequest = { alias: request.model, deployments, startedAt, clientSignal };
 
@@ -74,7 +84,7 @@ export class ChatCompletionsService {
       const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, (d, budget) =>
         this.call(d, request, clientSignal).openStream(budget),
       );
-      const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream) : undefined;
+      const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream, complexity) : undefined;
       if (served) observe?.(req, served);
       const res = commit(reply, routeHeaders(result.deployment, result.failed, Date.now() - startedAt), policy, STREAM_HEADERS);
       const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
@@ -90,7 +100,7 @@ export class ChatCompletionsService {
     const { json, usage } = result.value;
     const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
     headers.push('content-length', String(Buffer.byteLength(json)));
-    observe?.(req, { alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, streamFailure: undefined });
+    observe?.(req, { alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, streamFailure: undefined, complexity });
     commit(reply, headers, policy, JSON_HEADERS).end(json);
   }
 
