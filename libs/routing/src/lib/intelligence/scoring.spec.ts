@@ -38,7 +38,7 @@ describe('scoreCandidates: normalisation within the candidate set', () => {
     ['quality: close scores stay close', 'quality', [{ name: 'a', quality: 7 }, { name: 'b', quality: 6 }], [1, 0.667]],
     ['quality: unknown takes the default 5', 'quality', [{ name: 'a', quality: 8 }, { name: 'b' }], [1, 0]],
     ['latency: fastest / own', 'latency', [{ name: 'a', latencyMs: 100 }, { name: 'b', latencyMs: 200 }, { name: 'c', latencyMs: 400 }], [1, 0.5, 0.25]],
-    ['latency: an unseen deployment gets the optimistic prior', 'latency', [{ name: 'a', latencyMs: 100 }, { name: 'b' }], [1, 1]],
+    ['latency: an unseen deployment gets the optimistic prior (twice the fastest)', 'latency', [{ name: 'a', latencyMs: 100 }, { name: 'b' }, { name: 'c', latencyMs: 200 }], [0.5, 1, 0.25]],
     ['latency: nobody seen yet', 'latency', [{ name: 'a' }, { name: 'b' }], [1, 1]],
     ['reliability: as given', 'reliability', [{ name: 'a', reliability: 1 }, { name: 'b', reliability: 0 }, { name: 'c', reliability: 0.5 }], [1, 0, 0.5]],
     // 100 prompt + 100 output tokens: free → log₁₀(10⁻⁶) = −6; 4e-5 USD → −4.39; 4e-3 USD → −2.40.

@@ -5,8 +5,9 @@
  * - quality (0–10, `model_info.quality` → catalogue → 5): 1 − (best − q) / max(range, 3),
  *   so one point on the 0–10 scale is worth at most a third;
  * - latency (ms, the live EWMA for this kind of request): fastest / own, so twice as slow
- *   scores 0.5. A deployment not yet seen takes the fastest seen figure (an optimistic prior:
- *   it gets tried and measured instead of starving);
+ *   scores 0.5. A deployment not yet seen is assumed twice as fast as the fastest seen (an
+ *   optimistic prior: under `speed` it gets tried once and measured instead of starving
+ *   behind a figure it never had a chance to beat); when nothing is seen all score 1;
  * - cost (USD for this request: estimated prompt × input price + `max_tokens`, or 256, ×
  *   output price): on a log scale, 1 − (log₁₀(c + 10⁻⁶) − cheapest) / max(range, 2 decades),
  *   so free beats a micro-dollar request and that beats a cent one; unknown price scores 0;
@@ -26,6 +27,7 @@ export const DEFAULT_QUALITY = 5;
 /** Completion tokens assumed for the cost estimate when the request sets no `max_tokens`. */
 export const DEFAULT_OUTPUT_TOKENS = 256;
 const QUALITY_SPREAD = 3;
+const UNSEEN_LATENCY_ADVANTAGE = 2;
 const COST_FLOOR_USD = 1e-6;
 const COST_SPREAD_DECADES = 2;
 const WINDOW_SPREAD_DOUBLINGS = 2;
@@ -92,6 +94,7 @@ export function scoreCandidates(table: CandidateTable, request: ScoringRequest, 
   let bestQuality = -Infinity;
   let worstQuality = Infinity;
   let fastest = Infinity;
+  let unseen = false;
   let cheapestLog = Infinity;
   let priciestLog = -Infinity;
   let largestLog = -Infinity;
@@ -102,6 +105,7 @@ export function scoreCandidates(table: CandidateTable, request: ScoringRequest, 
     if (q < worstQuality) worstQuality = q;
     const latency = table.latencyMs[i];
     if (latency < fastest) fastest = latency;
+    else if (Number.isNaN(latency)) unseen = true;
     const cost = requestCostLog(table, i, request.promptTokens, outputTokens);
     if (cost < cheapestLog) cheapestLog = cost;
     if (cost > priciestLog) priciestLog = cost;
@@ -113,6 +117,8 @@ export function scoreCandidates(table: CandidateTable, request: ScoringRequest, 
     }
   }
   fastest = Math.max(fastest, 1);
+  const prior = fastest / UNSEEN_LATENCY_ADVANTAGE;
+  const best = unseen ? prior : fastest;
   const qualityRange = Math.max(bestQuality - worstQuality, QUALITY_SPREAD);
   const costRange = Math.max(priciestLog - cheapestLog, COST_SPREAD_DECADES);
   const windowRange = Math.max(largestLog - smallestLog, WINDOW_SPREAD_DOUBLINGS);
@@ -122,7 +128,7 @@ export function scoreCandidates(table: CandidateTable, request: ScoringRequest, 
   for (let i = 0; i < n; i++) {
     const quality = 1 - (bestQuality - table.quality[i]) / qualityRange;
     const seen = table.latencyMs[i];
-    const latency = Number.isNaN(seen) || fastest === Infinity ? 1 : fastest / Math.max(seen, 1);
+    const latency = fastest === Infinity || Number.isNaN(seen) ? 1 : best / Math.max(seen, 1);
     const costLog = requestCostLog(table, i, request.promptTokens, outputTokens);
     const cost = Number.isNaN(costLog) ? 0 : 1 - (costLog - cheapestLog) / costRange;
     const reliability = table.reliability[i];
