@@ -18,11 +18,13 @@ export interface GatewayAppOptions {
   readonly logger?: LoggerService | LogLevel[] | false;
   /** On close, how long open client connections (long streams) may finish before they are cut. */
   readonly shutdownGraceMs?: number;
+  /** The rate limiter's clock (tests pin it inside a window instead of sleeping past a boundary). */
+  readonly limiterClock?: () => number;
 }
 
 
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
-  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000);
+  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock);
   await context.start();
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.maxBodyBytes,

@@ -39,6 +39,7 @@ export class GatewayContext {
     readonly config: GatewayConfig,
     /** On shutdown, how long open client connections may finish before they are cut. */
     readonly shutdownGraceMs = 10_000,
+    limiterClock: () => number = Date.now,
   ) {
     const warn = (message: string): void => logger.warn(message);
     if (config.data) {
@@ -46,7 +47,7 @@ export class GatewayContext {
       this.apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
       this.usage = new UsageRecorder(this.prisma, warn);
     }
-    this.limiter = new RateLimiter(config.redisUrl ? new RedisLimitStore(config.redisUrl, warn) : new MemoryLimitStore());
+    this.limiter = new RateLimiter(config.redisUrl ? new RedisLimitStore(config.redisUrl, warn) : new MemoryLimitStore(), limiterClock);
     this.auth = new ApiAuth(config.auth, this.apiKeys);
     this.operatorAuth = new OperatorAuth(config.auth.metricsKey, this.auth);
     this.registry = new DeploymentRegistry(config);

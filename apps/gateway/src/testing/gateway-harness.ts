@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadGatewayConfig, type Env } from '@orcest/config';
-import { createGatewayApp } from '../app/create-gateway-app';
+import { createGatewayApp, type GatewayAppOptions } from '../app/create-gateway-app';
 
 export interface RunningGateway {
   readonly url: string;
@@ -15,12 +15,12 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(configYaml: string, env: Env = {}): Promise<RunningGateway> {
+export async function startGateway(configYaml: string, env: Env = {}, options: Pick<GatewayAppOptions, 'limiterClock'> = {}): Promise<RunningGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'rainymodel-test-'));
   const file = join(dir, 'config.yaml');
   writeFileSync(file, configYaml);
   const config = loadGatewayConfig({ RAINYMODEL_CONFIG: file, ...env });
-  const app = await createGatewayApp(config, { logger: false, shutdownGraceMs: 300 });
+  const app = await createGatewayApp(config, { logger: false, shutdownGraceMs: 300, ...options });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('gateway did not bind a TCP port');
