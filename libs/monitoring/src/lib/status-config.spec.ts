@@ -25,7 +25,7 @@ describe('loadStatusConfig', () => {
   });
 
   it('expands ${VAR:-default} like the gateway', () => {
-    const config = loadStatusConfig({ GATEWAY_URL: 'http://127.0.0.1:9999', STATUS_INTERVAL: '5s', RAINYMODEL_MASTER_KEY: 'mk', STATUS_WEBHOOK_URL: 'http://127.0.0.1:1/hook' });
+    const config = loadStatusConfig({ GATEWAY_URL: 'http://127.0.0.1:9999', STATUS_INTERVAL: '5s', RAINYMODEL_METRICS_KEY: 'mk', STATUS_WEBHOOK_URL: 'http://127.0.0.1:1/hook' });
     expect(config.monitors[0]).toMatchObject({ url: 'http://127.0.0.1:9999/health', intervalMs: 5000, timeoutMs: 5000 });
     expect(config.gateways[0]).toMatchObject({ url: 'http://127.0.0.1:9999', key: 'mk' });
     expect(config.webhooks).toEqual([{ url: 'http://127.0.0.1:1/hook', headers: {} }]);
