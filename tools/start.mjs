@@ -5,9 +5,15 @@
  * Login SSO, the gateway, and the status app when it is built. Prints each app's URL; Ctrl-C
  * stops everything, the database last.
  *
- * Local client secrets: the `status` client's secret is generated once into
- * .data/local-secrets.json and given to both login and status, so the status admin can sign in
- * through Login on a laptop with no configuration. Set OIDC_STATUS_SECRET to use your own.
+ * Local secrets, generated once into .data/local-secrets.json: the `status` client's secret,
+ * given to both login and status, so the status admin can sign in through Login on a laptop
+ * with no configuration; and the gateway's RAINYMODEL_METRICS_KEY, given to the gateway and to
+ * status, which reads the gateway's /health/upstreams with it (the gateway runs without a
+ * master key here, but users have API keys and SSO tokens, so its operator endpoints are not
+ * open). Set OIDC_STATUS_SECRET or RAINYMODEL_METRICS_KEY to use your own.
+ *
+ * Every app listens on 127.0.0.1 (their default) unless HOST is set: a laptop's platform is
+ * not on the network by accident.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -35,10 +41,13 @@ function mainOf(app) {
 
 function localSecrets() {
   const file = join(root, '.data/local-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  mkdirSync(dirname(file), { recursive: true });
-  const secrets = { OIDC_STATUS_SECRET: randomBytes(24).toString('base64url') };
-  writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  const stored = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const secrets = { ...stored };
+  for (const name of ['OIDC_STATUS_SECRET', 'RAINYMODEL_METRICS_KEY']) secrets[name] ??= randomBytes(24).toString('base64url');
+  if (Object.keys(secrets).length !== Object.keys(stored).length) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  }
   return secrets;
 }
 
@@ -98,16 +107,18 @@ process.on('SIGTERM', () => stop(0));
 
 try {
   if (!env.DATABASE_URL) env.DATABASE_URL = await startDatabase();
-  const secrets = { ...localSecrets(), ...(env.OIDC_STATUS_SECRET ? { OIDC_STATUS_SECRET: env.OIDC_STATUS_SECRET } : {}) };
+  const local = localSecrets();
+  const statusSecret = { OIDC_STATUS_SECRET: env.OIDC_STATUS_SECRET || local.OIDC_STATUS_SECRET };
+  const metricsKey = { RAINYMODEL_METRICS_KEY: env.RAINYMODEL_METRICS_KEY || local.RAINYMODEL_METRICS_KEY };
   run(
     'login',
-    { PORT: ports.login, SSO_BASE_URL: env.SSO_BASE_URL ?? urls.login, OIDC_STATUS_REDIRECT_URIS: env.OIDC_STATUS_REDIRECT_URIS ?? `${urls.status}/auth/callback`, RAINYMODEL_AUDIENCE: env.RAINYMODEL_AUDIENCE ?? urls.gateway, ...secrets },
+    { PORT: ports.login, SSO_BASE_URL: env.SSO_BASE_URL ?? urls.login, OIDC_STATUS_REDIRECT_URIS: env.OIDC_STATUS_REDIRECT_URIS ?? `${urls.status}/auth/callback`, RAINYMODEL_AUDIENCE: env.RAINYMODEL_AUDIENCE ?? urls.gateway, ...statusSecret },
     `Login SSO            ${urls.login}  (admin panel ${urls.login}/admin; the first admin's password is printed above on the first start)`,
   );
-  run('gateway', { PORT: ports.gateway, RAINYMODEL_SSO_ISSUER: env.RAINYMODEL_SSO_ISSUER ?? urls.login, RAINYMODEL_AUDIENCE: env.RAINYMODEL_AUDIENCE ?? urls.gateway }, `RainyModel gateway   ${urls.gateway}  (OpenAI base URL ${urls.gateway}/v1)`);
+  run('gateway', { PORT: ports.gateway, RAINYMODEL_SSO_ISSUER: env.RAINYMODEL_SSO_ISSUER ?? urls.login, RAINYMODEL_AUDIENCE: env.RAINYMODEL_AUDIENCE ?? urls.gateway, ...metricsKey }, `RainyModel gateway   ${urls.gateway}  (OpenAI base URL ${urls.gateway}/v1)`);
   run(
     'status',
-    { PORT: ports.status, STATUS_BASE_URL: env.STATUS_BASE_URL ?? urls.status, STATUS_OIDC_ISSUER: env.STATUS_OIDC_ISSUER ?? urls.login, GATEWAY_URL: env.GATEWAY_URL ?? urls.gateway, LOGIN_URL: env.LOGIN_URL ?? urls.login, ...secrets },
+    { PORT: ports.status, STATUS_BASE_URL: env.STATUS_BASE_URL ?? urls.status, STATUS_OIDC_ISSUER: env.STATUS_OIDC_ISSUER ?? urls.login, GATEWAY_URL: env.GATEWAY_URL ?? urls.gateway, LOGIN_URL: env.LOGIN_URL ?? urls.login, ...statusSecret, ...metricsKey },
     `Status               ${urls.status}  (admin ${urls.status}/admin)`,
   );
 } catch (error) {

@@ -1,3 +1,4 @@
+export { bindHost, DEFAULT_BIND_HOST } from './lib/bind-host';
 export { ConfigError } from './lib/config-error';
 export { expandEnv, expandEnvDeep, type Env } from './lib/expand-env';
 export { parseYamlSource, readYamlSource, type YamlSource, type ConfigPath } from './lib/yaml-source';

@@ -21,11 +21,13 @@ export interface GatewayAppOptions {
   readonly shutdownGraceMs?: number;
   /** Overrides of the shared client limits (tests shorten them). */
   readonly clientLimits?: Partial<ClientLimits>;
+  /** The rate limiter's clock (tests pin it inside a window instead of sleeping past a boundary). */
+  readonly limiterClock?: () => number;
 }
 
 
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
-  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000);
+  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock);
   await context.start();
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.maxBodyBytes,
@@ -58,10 +60,12 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
 function logStartupWarnings(config: GatewayConfig): void {
   const logger = new Logger('RainyModel');
   for (const s of config.skipped) logger.warn(`skipping deployment ${s.model} of ${s.alias}: ${s.reason}`);
-  if (!config.auth.masterKey) {
-    const message = 'RAINYMODEL_MASTER_KEY is empty: the API is open to anyone who can reach it';
-    if (config.server.production) logger.error(`!!! ${message} — set it before exposing this gateway !!!`);
+  const { masterKey, metricsKey, sso } = config.auth;
+  if (!masterKey) {
+    // In production the config refused to load unless RAINYMODEL_ALLOW_OPEN=true.
+    const message = 'RAINYMODEL_MASTER_KEY is empty: requests without a key are let in (API keys and SSO tokens presented are still checked and limited)';
+    if (config.server.production) logger.error(`!!! ${message} — RAINYMODEL_ALLOW_OPEN=true !!!`);
     else logger.warn(message);
+    if (!metricsKey && (config.data || sso)) logger.warn('/metrics and /health/upstreams need RAINYMODEL_METRICS_KEY (there is no master key, and users have credentials of their own)');
   }
 }
-

@@ -26,6 +26,14 @@ export class AuthenticationError extends Error {
   }
 }
 
+/** A valid user credential on an operator endpoint (/metrics, /health/upstreams): recognised, not enough. */
+export class OperatorOnlyError extends Error {
+  constructor() {
+    super('This endpoint is for operators: send the master key or RAINYMODEL_METRICS_KEY, not a user\'s API key or SSO token.');
+    this.name = 'OperatorOnlyError';
+  }
+}
+
 export class ModelNotFoundError extends Error {
   constructor(readonly model: string, known: readonly string[]) {
     super(`The model '${model}' does not exist. Available models: ${known.join(', ')}`);

@@ -12,6 +12,7 @@ import { FallbackWalk } from './completions/fallback-walk';
 import type { Deployment } from './deployments/deployment';
 import { DeploymentRegistry } from './deployments/deployment-registry';
 import { ApiAuth } from './http/api-auth';
+import { OperatorAuth } from './http/operator-auth';
 import { ApiKeyStore } from './keys/api-key-store';
 import { MemoryLimitStore, RateLimiter } from './limits/rate-limiter';
 import { RedisLimitStore } from './limits/redis-limit-store';
@@ -30,6 +31,7 @@ export class GatewayContext {
   readonly completions: ChatCompletionsService;
   readonly startedAt = Date.now();
   readonly auth: ApiAuth;
+  readonly operatorAuth: OperatorAuth;
   readonly limiter: RateLimiter;
   readonly metrics: RequestMetrics;
   /** With a database only (DATABASE_URL): API keys and usage records. */
@@ -45,6 +47,7 @@ export class GatewayContext {
     readonly config: GatewayConfig,
     /** On shutdown, how long open client connections may finish before they are cut. */
     readonly shutdownGraceMs = 10_000,
+    limiterClock: () => number = Date.now,
   ) {
     const warn = (message: string): void => logger.warn(message);
     if (config.data) {
@@ -52,8 +55,9 @@ export class GatewayContext {
       this.apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
       this.usage = new UsageRecorder(this.prisma, warn);
     }
-    this.limiter = new RateLimiter(config.redisUrl ? new RedisLimitStore(config.redisUrl, warn) : new MemoryLimitStore());
+    this.limiter = new RateLimiter(config.redisUrl ? new RedisLimitStore(config.redisUrl, warn) : new MemoryLimitStore(), limiterClock);
     this.auth = new ApiAuth(config.auth, this.apiKeys);
+    this.operatorAuth = new OperatorAuth(config.auth.metricsKey, this.auth);
     this.registry = new DeploymentRegistry(config);
     this.catalogue = new CatalogueService(config.catalogue, this.prisma ? new PrismaCatalogueStore(this.prisma) : undefined, warn);
     this.routing = new RoutingState(this.registry, config.deployments, config.routing, this.catalogue.catalogue, config.catalogue?.names ?? {});

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GatewayContext } from './gateway-context';
 import { GatewayShutdown } from './gateway-shutdown';
-import { ApiAuthGuard } from './http/auth.guard';
+import { ApiAuthGuard, OperatorAuthGuard } from './http/auth.guard';
 import { InfoController } from './info/info.controller';
 import { ModelsController } from './info/models.controller';
 import { UpstreamsController } from './info/upstreams.controller';
@@ -13,7 +13,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       controllers: [InfoController, UpstreamsController, ModelsController, MetricsController],
-      providers: [{ provide: GatewayContext, useValue: context }, ApiAuthGuard, GatewayShutdown],
+      providers: [{ provide: GatewayContext, useValue: context }, ApiAuthGuard, OperatorAuthGuard, GatewayShutdown],
     };
   }
 }

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
-import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
+import { configYaml, startGateway, type RunningGateway, type TestDeployment } from '../testing/gateway-harness';
 
 const names = ['free-small', 'free-big', 'internal-mid', 'direct-cheap', 'direct-strong', 'premium-long'] as const;
 type Name = (typeof names)[number];
@@ -24,7 +24,7 @@ let gateway: RunningGateway;
 
 beforeAll(async () => {
   for (const name of names) fakes[name] = await startFakeOpenAi({ name });
-  const deployments = names.flatMap((name) => [
+  const deployments: TestDeployment[] = names.flatMap((name) => [
     { model: `openai/${name}`, apiBase: fakes[name].baseUrl, id: name, extraInfo: info[name] },
     { alias: 'rainymodel/chat', model: `openai/${name}`, apiBase: fakes[name].baseUrl, id: name, extraInfo: info[name] },
   ]);

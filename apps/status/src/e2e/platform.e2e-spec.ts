@@ -17,6 +17,7 @@ import { componentStatus, eventually, getJson } from '../testing/status-harness'
 const gatewayMain = join(process.cwd(), 'dist/apps/gateway/main.js');
 const statusMain = join(process.cwd(), 'dist/apps/status/main.js');
 const CLOSED = 'http://127.0.0.1:9';
+const METRICS_KEY = 'mk-metrics';
 
 interface Proc {
   child: ChildProcess;
@@ -40,7 +41,7 @@ let gateway: Proc | undefined;
 const replicas: { port: number; proc: Proc }[] = [];
 
 function startGateway(): Proc {
-  return run(gatewayMain, { PORT: String(gatewayPort), HOST: '127.0.0.1', RAINYMODEL_CONFIG: gatewayConfig, RAINYMODEL_MASTER_KEY: 'mk' });
+  return run(gatewayMain, { PORT: String(gatewayPort), HOST: '127.0.0.1', RAINYMODEL_CONFIG: gatewayConfig, RAINYMODEL_MASTER_KEY: 'mk', RAINYMODEL_METRICS_KEY: METRICS_KEY });
 }
 
 async function health(port: number): Promise<{ checker: string } | undefined> {
@@ -74,7 +75,8 @@ beforeAll(async () => {
       HOST: '127.0.0.1',
       DATABASE_URL: db.url,
       GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
-      RAINYMODEL_MASTER_KEY: 'mk',
+      // The gateway's read-only key: status needs no more than that (config/status.yaml).
+      RAINYMODEL_METRICS_KEY: METRICS_KEY,
       STATUS_INTERVAL: '300ms',
       STATUS_TIMEOUT: '250ms',
       STATUS_PAGE_CACHE: '0s',

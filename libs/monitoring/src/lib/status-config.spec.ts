@@ -17,7 +17,7 @@ describe('loadStatusConfig', () => {
     for (const m of config.monitors) expect(new URL(m.url).hostname).toBe('localhost');
     expect(config.gateways).toEqual([expect.objectContaining({ id: 'rm-upstreams', url: 'http://localhost:8080', key: '' })]);
     expect(config.monitors[0]).toMatchObject({ intervalMs: 30_000, timeoutMs: 10_000, failureThreshold: 3, successThreshold: 2 });
-    expect(config.server).toMatchObject({ port: 8070, baseUrl: 'http://localhost:8070' });
+    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8070, baseUrl: 'http://localhost:8070' });
     expect(config.oidc).toEqual({ issuer: 'http://localhost:8090', clientId: 'status', clientSecret: undefined, adminRole: 'admin' });
     expect(config.webhooks).toEqual([]);
     expect(config.groups).toEqual(['Platform', 'Apps', 'Model servers', 'RainyModel upstreams']);
@@ -25,7 +25,7 @@ describe('loadStatusConfig', () => {
   });
 
   it('expands ${VAR:-default} like the gateway', () => {
-    const config = loadStatusConfig({ GATEWAY_URL: 'http://127.0.0.1:9999', STATUS_INTERVAL: '5s', RAINYMODEL_MASTER_KEY: 'mk', STATUS_WEBHOOK_URL: 'http://127.0.0.1:1/hook' });
+    const config = loadStatusConfig({ GATEWAY_URL: 'http://127.0.0.1:9999', STATUS_INTERVAL: '5s', RAINYMODEL_METRICS_KEY: 'mk', STATUS_WEBHOOK_URL: 'http://127.0.0.1:1/hook' });
     expect(config.monitors[0]).toMatchObject({ url: 'http://127.0.0.1:9999/health', intervalMs: 5000, timeoutMs: 5000 });
     expect(config.gateways[0]).toMatchObject({ url: 'http://127.0.0.1:9999', key: 'mk' });
     expect(config.webhooks).toEqual([{ url: 'http://127.0.0.1:1/hook', headers: {} }]);

@@ -5,7 +5,7 @@
  * and the text. Nothing else in the status app reads `process.env`.
  */
 import { createHash } from 'node:crypto';
-import { ConfigError, configErrorFromIssues, readYamlSource, setEnvVars, type Env, type YamlSource } from '@orcest/config';
+import { bindHost, ConfigError, configErrorFromIssues, readYamlSource, setEnvVars, type Env, type YamlSource } from '@orcest/config';
 import { z } from 'zod';
 import { ConditionSyntaxError, parseCondition, type Condition } from './conditions/condition';
 import { parseDuration } from './duration';
@@ -171,7 +171,7 @@ const booleanFlag = z
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8070),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: bindHost,
   STATUS_CONFIG: z.string().default('config/status.yaml'),
   STATUS_BASE_URL: z.string().optional(),
   STATUS_TRUST_PROXY: booleanFlag,

@@ -7,7 +7,8 @@
 import type { FastifyInstance } from 'fastify';
 import { RateLimitedError } from '../errors';
 import type { GatewayContext } from '../gateway-context';
-import { afterChatResponse, noteCaller, noteServed, registerChatSlots } from '../usage/usage-hook';
+import { estimatePromptTokens } from '../limits/prompt-estimate';
+import { afterChatResponse, noteAdmission, noteCaller, noteServed, registerChatSlots } from '../usage/usage-hook';
 
 export function registerChatCompletionsRoute(fastify: FastifyInstance, context: GatewayContext): void {
   registerChatSlots(fastify);
@@ -17,7 +18,9 @@ export function registerChatCompletionsRoute(fastify: FastifyInstance, context: 
     const caller = authenticated instanceof Promise ? await authenticated : authenticated;
     noteCaller(req, caller);
     if (caller.kind === 'api_key') {
-      const admission = await context.limiter.admit(caller.apiKey);
+      // The estimate reserves tokens at once, so parallel requests see each other (limits/).
+      const admission = await context.limiter.admit(caller.apiKey, caller.apiKey.tpmLimit === null ? 0 : estimatePromptTokens(req.body));
+      noteAdmission(req, admission);
       if (!admission.allowed) throw new RateLimitedError(admission.exceeded ?? 'requests', admission.retryAfterSeconds, admission.headers);
       // Carried onto the answer's raw headers with the hooks' ones.
       for (let i = 0; i < admission.headers.length; i += 2) reply.header(admission.headers[i], admission.headers[i + 1]);

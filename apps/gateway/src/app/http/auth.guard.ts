@@ -12,3 +12,14 @@ export class ApiAuthGuard implements CanActivate {
     return true;
   }
 }
+
+/** Nest guard for the operator endpoints (/metrics, /health/upstreams): master or metrics key only. */
+@Injectable()
+export class OperatorAuthGuard implements CanActivate {
+  constructor(@Inject(GatewayContext) private readonly context: GatewayContext) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    await this.context.operatorAuth.authorize(context.switchToHttp().getRequest<FastifyRequest>().headers.authorization);
+    return true;
+  }
+}

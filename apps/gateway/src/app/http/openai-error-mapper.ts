@@ -16,6 +16,7 @@ import {
   InvalidRequestError,
   ModelNotFoundError,
   NoDeploymentError,
+  OperatorOnlyError,
   RateLimitedError,
   UpstreamRejectedRequestError,
 } from '../errors';
@@ -60,6 +61,7 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof InsufficientRoleError) {
     return mapped(403, `Your account's role (${error.role}) does not include RainyModel. Ask an administrator for a role that does.`, 'permission_error', 'insufficient_role');
   }
+  if (error instanceof OperatorOnlyError) return mapped(403, error.message, 'permission_error', 'operator_key_required');
   if (error instanceof RateLimitedError) {
     const headers: Record<string, string> = { 'retry-after': String(error.retryAfterSeconds) };
     for (let i = 0; i < error.headers.length; i += 2) headers[error.headers[i]] = error.headers[i + 1];

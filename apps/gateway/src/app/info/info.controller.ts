@@ -17,10 +17,10 @@ export class InfoController {
       endpoints: [
         { method: 'GET', path: '/', auth: false, description: 'this document' },
         { method: 'GET', path: '/health', auth: false, description: 'liveness and config summary' },
-        { method: 'GET', path: '/health/upstreams', auth: true, description: 'per-deployment circuit state, latency and last error' },
+        { method: 'GET', path: '/health/upstreams', auth: 'operator', description: 'per-deployment circuit state, latency and last error (master or metrics key)' },
         { method: 'GET', path: '/v1/models', auth: true, description: 'model aliases (?all=true adds deployments)' },
         { method: 'POST', path: '/v1/chat/completions', auth: true, description: 'chat completions, streaming and tools' },
-        { method: 'GET', path: '/metrics', auth: true, description: 'Prometheus metrics' },
+        { method: 'GET', path: '/metrics', auth: 'operator', description: 'Prometheus metrics (master or metrics key)' },
       ],
     };
   }

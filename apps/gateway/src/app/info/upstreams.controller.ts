@@ -1,10 +1,13 @@
-/** GET /health/upstreams: what each deployment looks like from here, without spending tokens. */
+/**
+ * GET /health/upstreams: what each deployment looks like from here, without spending tokens.
+ * For operators (the status app reads it with RAINYMODEL_METRICS_KEY): http/operator-auth.ts.
+ */
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { GatewayContext } from '../gateway-context';
-import { ApiAuthGuard } from '../http/auth.guard';
+import { OperatorAuthGuard } from '../http/auth.guard';
 
 @Controller('health/upstreams')
-@UseGuards(ApiAuthGuard)
+@UseGuards(OperatorAuthGuard)
 export class UpstreamsController {
   constructor(@Inject(GatewayContext) private readonly context: GatewayContext) {}
 

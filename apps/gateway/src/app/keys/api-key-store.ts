@@ -2,9 +2,9 @@
  * The API keys the gateway accepts, held in memory and reloaded from PostgreSQL every few
  * seconds, so a request never waits on the database: a key created in the login panel works,
  * and a revoked key (or its user deactivated, or moved to a role without `rm`) stops working,
- * within one reload interval. Lookup is by the key's SHA-256.
+ * within one reload interval. Lookup is by the key's SHA-256 (hex, as `hashApiKey` stores it).
  */
-import { hashApiKey, isRole, roleGrantsService } from '@orcest/auth';
+import { isRole, roleGrantsService } from '@orcest/auth';
 import type { PrismaClient } from '@orcest/db';
 import type { LimitedKey } from '../limits/rate-limiter';
 
@@ -39,8 +39,9 @@ export class ApiKeyStore {
     clearInterval(this.timer);
   }
 
-  find(key: string): ApiKeyPrincipal | undefined {
-    return this.byHash.get(hashApiKey(key));
+  /** By the key's SHA-256 (computed once per request by the caller, see http/bearer.ts). */
+  findByDigest(digest: Buffer): ApiKeyPrincipal | undefined {
+    return this.byHash.get(digest.toString('hex'));
   }
 
   async reload(): Promise<void> {

@@ -1,8 +1,13 @@
 /**
  * Per-API-key limits: requests per minute and tokens per minute, counted in fixed one-minute
- * windows. A request is admitted when the key has requests left in this window and has not
- * used up its tokens; the tokens it used are added when it ends (their count is only known
- * then). Answers carry OpenAI's `x-ratelimit-*` headers; a refusal carries `Retry-After`.
+ * windows. Answers carry OpenAI's `x-ratelimit-*` headers; a refusal carries `Retry-After`.
+ *
+ * Tokens are only known when an answer ends, so a request reserves its estimated prompt tokens
+ * when it is admitted, and its real count replaces the reservation when it ends (`settle`).
+ * Admission and reservation are one atomic step in the store: parallel requests each see the
+ * others' reservations, so they cannot all pass a nearly spent window (they could when tokens
+ * were only added at the end). A request is admitted while the key has requests left and the
+ * window's tokens (used + reserved) are below the limit; the overshoot is at most one request.
  *
  * Two stores: in process memory (one instance), or Redis (REDIS_URL) so N replicas enforce one
  * limit, not N. Redis trouble fails open, with a warning: an outage of the limiter must not
@@ -22,22 +27,36 @@ export interface Admission {
   readonly retryAfterSeconds: number;
   /** Which limit refused: `requests` or `tokens`. */
   readonly exceeded?: 'requests' | 'tokens';
+  /** The window the request was counted in, and the tokens reserved for it there (0: none). */
+  readonly window: number;
+  readonly reservedTokens: number;
 }
 
 export const WINDOW_MS = 60_000;
 
-/** The counts of one key in the current window, as a store reports them after counting a request. */
-export interface WindowCounts {
+/** What a store did with one request: the window's counts including it, and its verdict. */
+export interface WindowAdmission {
   readonly requests: number;
+  /** Tokens used and reserved in the window, including this request's reservation. */
   readonly tokens: number;
+  readonly admitted: boolean;
+  /** Tokens reserved for this request (0 when refused, or when the store failed open). */
+  readonly reserved: number;
 }
 
 export interface LimitStore {
-  /** Counts one request in the window and returns the counts including it. */
-  countRequest(keyId: string, window: number): Promise<WindowCounts> | WindowCounts;
+  /**
+   * Atomically: counts one request in the window; admits it when the requests (with it) are
+   * within `rpm` and the tokens (before it) are below `tpm` (null: no limit); and, if admitted,
+   * adds `reserve` tokens to the window.
+   */
+  admit(keyId: string, window: number, rpm: number | null, tpm: number | null, reserve: number): Promise<WindowAdmission> | WindowAdmission;
+  /** Adds tokens to a window; negative gives back part of a reservation. */
   addTokens(keyId: string, window: number, tokens: number): void;
   close(): Promise<void>;
 }
+
+const UNLIMITED: Admission = Object.freeze({ allowed: true, headers: Object.freeze([]) as readonly string[], retryAfterSeconds: 0, window: 0, reservedTokens: 0 });
 
 export class RateLimiter {
   constructor(
@@ -45,27 +64,39 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Whether the request may go ahead; counts it either way (a refused request is a request). */
-  async admit(key: LimitedKey): Promise<Admission> {
+  /**
+   * Whether the request may go ahead; counts it either way (a refused request is a request).
+   * `promptTokens` is the estimate reserved against the tokens-per-minute limit.
+   */
+  async admit(key: LimitedKey, promptTokens: number): Promise<Admission> {
+    if (key.rpmLimit === null && key.tpmLimit === null) return UNLIMITED;
     const now = this.now();
     const window = Math.floor(now / WINDOW_MS);
     const resetSeconds = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
-    if (key.rpmLimit === null && key.tpmLimit === null) return { allowed: true, headers: [], retryAfterSeconds: 0 };
-    const counts = await this.store.countRequest(key.id, window);
+    const reserve = key.tpmLimit === null ? 0 : Math.max(0, Math.ceil(promptTokens));
+    const counted = await this.store.admit(key.id, window, key.rpmLimit, key.tpmLimit, reserve);
     const headers: string[] = [];
     if (key.rpmLimit !== null) {
-      headers.push('x-ratelimit-limit-requests', String(key.rpmLimit), 'x-ratelimit-remaining-requests', String(Math.max(0, key.rpmLimit - counts.requests)), 'x-ratelimit-reset-requests', `${resetSeconds}s`);
+      headers.push('x-ratelimit-limit-requests', String(key.rpmLimit), 'x-ratelimit-remaining-requests', String(Math.max(0, key.rpmLimit - counted.requests)), 'x-ratelimit-reset-requests', `${resetSeconds}s`);
     }
     if (key.tpmLimit !== null) {
-      headers.push('x-ratelimit-limit-tokens', String(key.tpmLimit), 'x-ratelimit-remaining-tokens', String(Math.max(0, key.tpmLimit - counts.tokens)), 'x-ratelimit-reset-tokens', `${resetSeconds}s`);
+      headers.push('x-ratelimit-limit-tokens', String(key.tpmLimit), 'x-ratelimit-remaining-tokens', String(Math.max(0, key.tpmLimit - counted.tokens)), 'x-ratelimit-reset-tokens', `${resetSeconds}s`);
     }
-    const exceeded = key.rpmLimit !== null && counts.requests > key.rpmLimit ? 'requests' : key.tpmLimit !== null && counts.tokens >= key.tpmLimit ? 'tokens' : undefined;
-    return { allowed: exceeded === undefined, headers, retryAfterSeconds: resetSeconds, exceeded };
+    const exceeded = counted.admitted ? undefined : key.rpmLimit !== null && counted.requests > key.rpmLimit ? 'requests' : 'tokens';
+    return { allowed: counted.admitted, headers, retryAfterSeconds: resetSeconds, exceeded, window, reservedTokens: counted.reserved };
   }
 
-  recordTokens(key: LimitedKey, tokens: number): void {
-    if (key.tpmLimit === null || !(tokens > 0)) return;
-    this.store.addTokens(key.id, Math.floor(this.now() / WINDOW_MS), tokens);
+  /**
+   * When an admitted request ended: its real token count replaces its reservation. `tokens`
+   * undefined (served, but no count known) keeps the estimate; 0 (nothing served) gives it
+   * back. A request that ran into the next window counts there, whole.
+   */
+  settle(key: LimitedKey, admission: Admission, tokens: number | undefined): void {
+    if (key.tpmLimit === null || !admission.allowed) return;
+    const used = tokens !== undefined && tokens >= 0 ? tokens : admission.reservedTokens;
+    const window = Math.floor(this.now() / WINDOW_MS);
+    const delta = window === admission.window ? used - admission.reservedTokens : used;
+    if (delta !== 0) this.store.addTokens(key.id, window, delta);
   }
 
   close(): Promise<void> {
@@ -73,14 +104,23 @@ export class RateLimiter {
   }
 }
 
+interface WindowCounts {
+  window: number;
+  requests: number;
+  tokens: number;
+}
+
 /** One process: a map of the current window's counts per key; older windows are dropped as met. */
 export class MemoryLimitStore implements LimitStore {
-  private readonly counts = new Map<string, { window: number; requests: number; tokens: number }>();
+  private readonly counts = new Map<string, WindowCounts>();
 
-  countRequest(keyId: string, window: number): WindowCounts {
+  admit(keyId: string, window: number, rpm: number | null, tpm: number | null, reserve: number): WindowAdmission {
     const entry = this.current(keyId, window);
     entry.requests += 1;
-    return entry;
+    const admitted = (rpm === null || entry.requests <= rpm) && (tpm === null || entry.tokens < tpm);
+    const reserved = admitted ? reserve : 0;
+    entry.tokens += reserved;
+    return { requests: entry.requests, tokens: entry.tokens, admitted, reserved };
   }
 
   addTokens(keyId: string, window: number, tokens: number): void {
@@ -91,7 +131,7 @@ export class MemoryLimitStore implements LimitStore {
     this.counts.clear();
   }
 
-  private current(keyId: string, window: number): { window: number; requests: number; tokens: number } {
+  private current(keyId: string, window: number): WindowCounts {
     let entry = this.counts.get(keyId);
     if (!entry || entry.window !== window) {
       entry = { window, requests: 0, tokens: 0 };

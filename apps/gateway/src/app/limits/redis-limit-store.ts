@@ -1,16 +1,23 @@
 /**
  * The limit counters in Redis, shared by every gateway replica: one hash per key and window
- * (`rm:limit:<key id>:<window>`, fields `r` and `t`), expiring after two windows. Counting a
- * request is one round trip (a Lua script: HINCRBY + EXPIRE + HGET). Errors fail open.
+ * (`rm:limit:<key id>:<window>`, fields `r` and `t`), expiring after two windows. Admitting
+ * a request is one round trip: a Lua script counts it, decides, and reserves its tokens
+ * atomically, so replicas admitting in parallel see each other's reservations. Errors fail open.
  */
 import Redis from 'ioredis';
-import type { LimitStore, WindowCounts } from './rate-limiter';
+import type { LimitStore, WindowAdmission } from './rate-limiter';
 
-const COUNT_REQUEST = `
+/** ARGV: expiry ms, rpm, tpm (-1: no limit), tokens to reserve. Returns {requests, tokens, admitted}. */
+const ADMIT = `
 local r = redis.call('HINCRBY', KEYS[1], 'r', 1)
 if r == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local t = redis.call('HGET', KEYS[1], 't')
-return {r, tonumber(t) or 0}`;
+local t = tonumber(redis.call('HGET', KEYS[1], 't')) or 0
+local rpm = tonumber(ARGV[2])
+local tpm = tonumber(ARGV[3])
+local reserve = tonumber(ARGV[4])
+local admitted = (rpm < 0 or r <= rpm) and (tpm < 0 or t < tpm)
+if admitted and reserve > 0 then t = redis.call('HINCRBY', KEYS[1], 't', reserve) end
+return {r, t, admitted and 1 or 0}`;
 
 export class RedisLimitStore implements LimitStore {
   private readonly redis: Redis;
@@ -25,13 +32,13 @@ export class RedisLimitStore implements LimitStore {
     this.redis.on('error', (error: Error) => this.warnOnce(`Redis limit store: ${error.message}`));
   }
 
-  async countRequest(keyId: string, window: number): Promise<WindowCounts> {
+  async admit(keyId: string, window: number, rpm: number | null, tpm: number | null, reserve: number): Promise<WindowAdmission> {
     try {
-      const [requests, tokens] = (await this.redis.eval(COUNT_REQUEST, 1, this.keyOf(keyId, window), 120_000)) as [number, number];
-      return { requests, tokens };
+      const [requests, tokens, admitted] = (await this.redis.eval(ADMIT, 1, this.keyOf(keyId, window), 120_000, rpm ?? -1, tpm ?? -1, reserve)) as [number, number, number];
+      return { requests, tokens, admitted: admitted === 1, reserved: admitted === 1 ? reserve : 0 };
     } catch (error) {
       this.warnOnce(`Redis limit store unavailable, not limiting: ${(error as Error).message}`);
-      return { requests: 0, tokens: 0 };
+      return { requests: 0, tokens: 0, admitted: true, reserved: 0 };
     }
   }
 

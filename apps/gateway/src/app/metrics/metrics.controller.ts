@@ -1,17 +1,18 @@
 /**
  * GET /metrics in Prometheus's text format: the request counters (RequestMetrics) plus, read
  * at scrape time from what the gateway already tracks, each deployment's circuit state,
- * attempt outcomes and latency EWMA. Authenticated like the API.
+ * attempt outcomes and latency EWMA. For operators: the master key or RAINYMODEL_METRICS_KEY
+ * (http/operator-auth.ts).
  */
 import { Controller, Get, Header, Inject, UseGuards } from '@nestjs/common';
 import { GatewayContext } from '../gateway-context';
-import { ApiAuthGuard } from '../http/auth.guard';
+import { OperatorAuthGuard } from '../http/auth.guard';
 import { escapeLabel } from './request-metrics';
 
 const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
 @Controller('metrics')
-@UseGuards(ApiAuthGuard)
+@UseGuards(OperatorAuthGuard)
 export class MetricsController {
   constructor(@Inject(GatewayContext) private readonly context: GatewayContext) {}
 

@@ -1,13 +1,14 @@
 /**
  * What happens once a chat answer is out: its metrics, its tokens counted against the API key's
- * tokens-per-minute limit, and its usage record. The route handler leaves a draft — who
+ * tokens-per-minute limit (replacing the estimate reserved at admission, whether or not the
+ * client asked for a stream's usage), and its usage record. The route handler leaves a draft — who
  * called, what was served — and Fastify's onResponse hook, which runs after the last byte,
  * completes it with the final status and time: nothing here delays a response.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServedCompletion } from '../completions/chat-completions.service';
 import type { Principal } from '../http/api-auth';
-import type { RateLimiter } from '../limits/rate-limiter';
+import type { Admission, RateLimiter } from '../limits/rate-limiter';
 import type { RequestMetrics } from '../metrics/request-metrics';
 import type { UsageRecorder } from './usage-recorder';
 
@@ -16,17 +17,24 @@ declare module 'fastify' {
     /** Who called and what was served, for the onResponse hook (null until known). */
     chatCaller: Principal | null;
     chatServed: ServedCompletion | null;
+    /** An API key's admission by the rate limiter (its window and reserved tokens). */
+    chatAdmission: Admission | null;
   }
 }
 
 /**
- * Declares the two slots on every request, as Fastify recommends, so requests keep one shape.
+ * Declares the slots on every request, as Fastify recommends, so requests keep one shape.
  * (A WeakMap keyed by requests cost the streaming path a quarter of its CPU in bench/: every
  * short-lived key is an ephemeron the garbage collector must trace.)
  */
 export function registerChatSlots(fastify: FastifyInstance): void {
   fastify.decorateRequest('chatCaller', null);
   fastify.decorateRequest('chatServed', null);
+  fastify.decorateRequest('chatAdmission', null);
+}
+
+export function noteAdmission(req: FastifyRequest, admission: Admission): void {
+  req.chatAdmission = admission;
 }
 
 export function noteCaller(req: FastifyRequest, caller: Principal): void {
@@ -44,8 +52,8 @@ export function afterChatResponse(metrics: RequestMetrics, recorder: UsageRecord
     const status = served?.streamFailure ? 502 : reply.statusCode;
     const requested = (req.body as { model?: unknown } | undefined)?.model;
     metrics.record(served?.alias ?? (typeof requested === 'string' ? requested : undefined), status, reply.elapsedTime / 1000, served?.usage?.prompt_tokens, served?.usage?.completion_tokens);
-    const tokens = served?.usage?.total_tokens;
-    if (caller?.kind === 'api_key' && tokens !== undefined) limiter.recordTokens(caller.apiKey, tokens);
+    // Served: the usage the answer reported (undefined keeps the reserved estimate); not served: nothing used.
+    if (caller?.kind === 'api_key' && req.chatAdmission) limiter.settle(caller.apiKey, req.chatAdmission, served ? served.usage?.total_tokens : 0);
     if (recorder && caller) {
       const body = req.body as { model?: unknown } | undefined;
       const policyHeader = req.headers['x-rainymodel-policy'];

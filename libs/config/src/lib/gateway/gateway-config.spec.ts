@@ -124,4 +124,24 @@ catalogue:
   ])('rejects %s, naming the key', (_label, tail, message, info = '') => {
     expect(withConfig(`${entry()}${info}\n${tail}`, { KEY: 'k' })).toThrow(message);
   });
+
+  it('binds to loopback unless HOST says otherwise (issue 8 item 6)', () => {
+    expect(withConfig(entry(), { KEY: 'k' })().server.host).toBe('127.0.0.1');
+    expect(withConfig(entry(), { KEY: 'k', HOST: '0.0.0.0' })().server.host).toBe('0.0.0.0');
+  });
+
+  it('refuses to start open in production unless RAINYMODEL_ALLOW_OPEN=true', () => {
+    const open = withConfig(entry(), { KEY: 'k', NODE_ENV: 'production' });
+    expect(open).toThrow(ConfigError);
+    expect(open).toThrow(/RAINYMODEL_MASTER_KEY is empty and NODE_ENV=production: refusing to start.*RAINYMODEL_ALLOW_OPEN=true/);
+    // API keys and SSO do not close it: a request without credentials would still be let in.
+    expect(withConfig(entry(), { KEY: 'k', NODE_ENV: 'production', DATABASE_URL: 'postgresql://x@127.0.0.1/db', RAINYMODEL_SSO_ISSUER: 'https://login.test' })).toThrow(/refusing to start/);
+    expect(withConfig(entry(), { KEY: 'k', NODE_ENV: 'production', RAINYMODEL_ALLOW_OPEN: 'true' })().auth.masterKey).toBe('');
+    expect(withConfig(entry(), { KEY: 'k', NODE_ENV: 'production', RAINYMODEL_MASTER_KEY: 'mk' })().server.production).toBe(true);
+    expect(withConfig(entry(), { KEY: 'k' })().auth).toMatchObject({ masterKey: '', metricsKey: '' });
+  });
+
+  it('reads the metrics key beside the master key', () => {
+    expect(withConfig(entry(), { KEY: 'k', RAINYMODEL_MASTER_KEY: 'mk', RAINYMODEL_METRICS_KEY: 'scrape' })().auth).toMatchObject({ masterKey: 'mk', metricsKey: 'scrape' });
+  });
 });

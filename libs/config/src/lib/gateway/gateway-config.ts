@@ -3,6 +3,7 @@
  * start into one frozen object. Nothing else in the gateway reads `process.env`.
  */
 import { z } from 'zod';
+import { bindHost } from '../bind-host';
 import { ConfigError } from '../config-error';
 import type { Env } from '../expand-env';
 import { readYamlSource, type YamlSource } from '../yaml-source';
@@ -98,7 +99,13 @@ export interface GatewayConfig {
     readonly trustProxy: boolean;
   };
   readonly auth: {
+    /** Empty = no master key: requests without credentials are let in ("open"). */
     readonly masterKey: string;
+    /**
+     * Bearer accepted on the operator endpoints (/metrics, /health/upstreams) besides the
+     * master key; empty = none. User credentials never open those endpoints.
+     */
+    readonly metricsKey: string;
     /** Login SSO access tokens are accepted when set (RAINYMODEL_SSO_ISSUER). */
     readonly sso?: { readonly issuer: string; readonly jwksUrl: string; readonly audience: string };
   };
@@ -123,8 +130,10 @@ const booleanFlag = z
 
 const gatewayEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: bindHost,
   RAINYMODEL_MASTER_KEY: z.string().default(''),
+  RAINYMODEL_METRICS_KEY: z.string().default(''),
+  RAINYMODEL_ALLOW_OPEN: booleanFlag,
   RAINYMODEL_CONFIG: z.string().optional(),
   LITELLM_CONFIG_PATH: z.string().optional(),
   RAINYMODEL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
@@ -139,10 +148,21 @@ const gatewayEnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
 });
 
+/**
+ * Without a master key anyone who reaches the gateway spends its upstream keys; in production
+ * that must be a decision (RAINYMODEL_ALLOW_OPEN=true), not a forgotten variable. API keys and
+ * SSO do not make it closed: a request without credentials is still let in.
+ */
+const OPEN_IN_PRODUCTION =
+  'RAINYMODEL_MASTER_KEY is empty and NODE_ENV=production: refusing to start a gateway that anyone can use. ' +
+  'Set RAINYMODEL_MASTER_KEY, or RAINYMODEL_ALLOW_OPEN=true to run it open on purpose.';
+
 export function loadGatewayConfig(env: Env, cwd = process.cwd()): GatewayConfig {
   const parsedEnv = gatewayEnvSchema.safeParse(setEnvVars(env));
   if (!parsedEnv.success) throw configErrorFromIssues(parsedEnv.error.issues, () => 'environment');
   const vars = parsedEnv.data;
+  const production = vars.NODE_ENV === 'production';
+  if (production && !vars.RAINYMODEL_MASTER_KEY && !vars.RAINYMODEL_ALLOW_OPEN) throw new ConfigError(OPEN_IN_PRODUCTION);
   const configFile = resolvePath(vars.RAINYMODEL_CONFIG ?? vars.LITELLM_CONFIG_PATH ?? 'config/litellm_config.yaml', cwd);
   const source = readYamlSource(configFile, env);
   return Object.freeze({
@@ -150,12 +170,13 @@ export function loadGatewayConfig(env: Env, cwd = process.cwd()): GatewayConfig 
       host: vars.HOST,
       port: vars.PORT,
       maxBodyBytes: vars.RAINYMODEL_MAX_BODY_BYTES,
-      production: vars.NODE_ENV === 'production',
+      production,
       debug: vars.RAINYMODEL_DEBUG,
       trustProxy: vars.RAINYMODEL_TRUST_PROXY,
     }),
     auth: Object.freeze({
       masterKey: vars.RAINYMODEL_MASTER_KEY,
+      metricsKey: vars.RAINYMODEL_METRICS_KEY,
       sso: vars.RAINYMODEL_SSO_ISSUER
         ? Object.freeze({
             issuer: vars.RAINYMODEL_SSO_ISSUER,

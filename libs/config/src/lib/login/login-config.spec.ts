@@ -10,6 +10,8 @@ describe('loadLoginConfig', () => {
     expect(config.clients.find((c) => c.clientId === 'lamino')?.redirectUris).toEqual(['https://llm.orcest.ai/auth/callback']);
     expect(config.lockout).toEqual({ accountMaxFailures: 5, accountAllIpsMaxFailures: 50, ipMaxFailures: 20, lockSeconds: 900 });
     expect(config.server.trustProxy).toBe(false);
+    // Loopback unless HOST says otherwise: `npm start` on a laptop is not on the network.
+    expect(config.server.host).toBe('127.0.0.1');
     expect(Object.isFrozen(config)).toBe(true);
   });
 

@@ -4,6 +4,7 @@
  * resolved by libs/db from the same environment).
  */
 import { z } from 'zod';
+import { bindHost } from '../bind-host';
 import { ConfigError } from '../config-error';
 import type { Env } from '../expand-env';
 import { configErrorFromIssues } from '../zod-issues';
@@ -73,7 +74,7 @@ const positiveInt = z.coerce.number().int().min(1);
 
 const loginEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8090),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: bindHost,
   NODE_ENV: z.string().default('development'),
   SSO_BASE_URL: httpUrl.optional(),
   // "true" means one proxy hop (a load balancer in front); trusting every hop would let a
