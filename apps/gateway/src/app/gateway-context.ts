@@ -48,6 +48,7 @@ export class GatewayContext {
     /** On shutdown, how long open client connections may finish before they are cut. */
     readonly shutdownGraceMs = 10_000,
     limiterClock: () => number = Date.now,
+    routingClock: () => number = Date.now,
   ) {
     const warn = (message: string): void => logger.warn(message);
     if (config.data) {
@@ -62,7 +63,7 @@ export class GatewayContext {
     this.catalogue = new CatalogueService(config.catalogue, this.prisma ? new PrismaCatalogueStore(this.prisma) : undefined, warn);
     this.routing = new RoutingState(this.registry, config.deployments, config.routing, this.catalogue.catalogue, config.catalogue?.names ?? {});
     this.catalogue.onChange((catalogue) => this.routing.useCatalogue(catalogue));
-    this.planner = new RoutePlanner(this.registry, this.routing, config.routing);
+    this.planner = new RoutePlanner(this.registry, this.routing, config.routing, routingClock);
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
     this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router, this.planner);

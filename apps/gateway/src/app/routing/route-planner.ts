@@ -135,9 +135,13 @@ export class RoutePlanner {
     for (let i = 0; i < candidates.length; i++) {
       const d = candidates[i];
       const routing = this.state.of(d);
+      routing.sync(d.health, now);
       const facts = routing.facts;
       const reliability = d.health.breaker.state(now) === 'open' ? 0 : routing.outcomes.reliability(now);
-      table.add(facts.quality ?? NaN, observedLatencyMs(d, stream), reliability, facts.inputCostPerToken ?? NaN, facts.outputCostPerToken ?? NaN, facts.window ?? NaN);
+      // A figure older than the reliability window no longer says much: scored as unseen, so the
+      // deployment is tried (and measured) again rather than starved by one slow spell.
+      const latency = now - routing.sampledAt > this.settings.reliabilityWindowMs ? NaN : observedLatencyMs(d, stream);
+      table.add(facts.quality ?? NaN, latency, reliability, facts.inputCostPerToken ?? NaN, facts.outputCostPerToken ?? NaN, facts.window ?? NaN, routing.outcomes.attempts(now) > 0);
     }
     scoreCandidates(table, shape, weights);
     return table;

@@ -1,20 +1,49 @@
 /**
  * Routing's own per-deployment state, next to the registry: the resolved facts (replaced as a
- * whole when the catalogue changes) and the sliding window of attempt outcomes behind the
- * reliability score. Built once at start; a request reads it, never the database.
+ * whole when the catalogue changes), the sliding window of attempt outcomes behind the
+ * reliability score, and when the latency figure last moved. Built once at start; a request
+ * reads it, never the database.
+ *
+ * Outcomes come from the deployment's health counters, which the fallback walk bumps on every
+ * verdict the circuit breaker hears: before a deployment is scored, the verdicts since the
+ * last look are added to its window (O(1), no hook in the walk). They are stamped with the
+ * time of that look, so a failure can linger in the window for up to the gap between two
+ * routed requests of its alias.
  */
 import type { Catalogue } from '@orcest/catalogue';
 import type { DeploymentSpec, RoutingSettings } from '@orcest/config';
 import { OutcomeWindow } from '@orcest/routing';
-import type { Deployment } from '../deployments/deployment';
+import type { Deployment, DeploymentHealth } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
 import { resolveFacts, type DeploymentFacts } from './deployment-facts';
 
 export class DeploymentRouting {
+  private seenSuccesses = 0;
+  private seenFailures = 0;
+  private seenLatency: number | null = null;
+  /** When the latency EWMA last changed (a new sample arrived); -Infinity before the first. */
+  sampledAt = -Infinity;
+
   constructor(
     public facts: DeploymentFacts,
     readonly outcomes: OutcomeWindow,
   ) {}
+
+  /** Brings the outcome window and the sample time up to date with the health counters. */
+  sync(health: DeploymentHealth, now: number): void {
+    if (health.successes !== this.seenSuccesses) {
+      this.outcomes.record(now, true, health.successes - this.seenSuccesses);
+      this.seenSuccesses = health.successes;
+    }
+    if (health.failures !== this.seenFailures) {
+      this.outcomes.record(now, false, health.failures - this.seenFailures);
+      this.seenFailures = health.failures;
+    }
+    if (health.latencyEwmaMs !== this.seenLatency) {
+      this.seenLatency = health.latencyEwmaMs;
+      this.sampledAt = now;
+    }
+  }
 }
 
 export class RoutingState {
@@ -24,7 +53,7 @@ export class RoutingState {
   constructor(
     registry: DeploymentRegistry,
     specs: readonly DeploymentSpec[],
-    settings: RoutingSettings,
+    readonly settings: RoutingSettings,
     catalogue: Catalogue,
     private readonly names: Readonly<Record<string, string>>,
   ) {
@@ -45,10 +74,5 @@ export class RoutingState {
     for (const [deployment, routing] of this.byDeployment) {
       routing.facts = resolveFacts(this.specs.get(deployment) as DeploymentSpec, deployment.tier, deployment.model, catalogue, this.names);
     }
-  }
-
-  /** Told about every attempt verdict the breaker hears (success or failure the upstream is to blame for). */
-  recordOutcome(deployment: Deployment, now: number, ok: boolean): void {
-    this.byDeployment.get(deployment)?.outcomes.record(now, ok);
   }
 }

@@ -29,14 +29,15 @@ export class OutcomeWindow {
     this.bucketMs = windowMs / buckets;
   }
 
-  record(now: number, ok: boolean): void {
+  /** `count` outcomes (default one) at `now`. */
+  record(now: number, ok: boolean, count = 1): void {
     this.advance(now);
     if (ok) {
-      this.successes[this.head]++;
-      this.totalSuccesses++;
+      this.successes[this.head] += count;
+      this.totalSuccesses += count;
     } else {
-      this.failures[this.head]++;
-      this.totalFailures++;
+      this.failures[this.head] += count;
+      this.totalFailures += count;
     }
   }
 
@@ -44,6 +45,12 @@ export class OutcomeWindow {
   reliability(now: number): number {
     this.advance(now);
     return (this.totalSuccesses + 1) / (this.totalSuccesses + this.totalFailures + 1);
+  }
+
+  /** Attempts with a verdict in the window. */
+  attempts(now: number): number {
+    this.advance(now);
+    return this.totalSuccesses + this.totalFailures;
   }
 
   counts(now: number): { successes: number; failures: number } {

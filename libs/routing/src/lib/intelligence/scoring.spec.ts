@@ -10,10 +10,11 @@ interface Row {
   inputCost?: number;
   outputCost?: number;
   window?: number;
+  tried?: boolean;
 }
 const table = (rows: Row[]) => {
   const t = new CandidateTable(8);
-  for (const r of rows) t.add(r.quality ?? NaN, r.latencyMs ?? NaN, r.reliability ?? 1, r.inputCost ?? NaN, r.outputCost ?? NaN, r.window ?? NaN);
+  for (const r of rows) t.add(r.quality ?? NaN, r.latencyMs ?? NaN, r.reliability ?? 1, r.inputCost ?? NaN, r.outputCost ?? NaN, r.window ?? NaN, r.tried);
   return t;
 };
 const only = (component: keyof Weights): Weights => ({ quality: 0, latency: 0, cost: 0, reliability: 0, context: 0, [component]: 1 });
@@ -40,6 +41,8 @@ describe('scoreCandidates: normalisation within the candidate set', () => {
     ['latency: fastest / own', 'latency', [{ name: 'a', latencyMs: 100 }, { name: 'b', latencyMs: 200 }, { name: 'c', latencyMs: 400 }], [1, 0.5, 0.25]],
     ['latency: an unseen deployment gets the optimistic prior (twice the fastest)', 'latency', [{ name: 'a', latencyMs: 100 }, { name: 'b' }, { name: 'c', latencyMs: 200 }], [0.5, 1, 0.25]],
     ['latency: nobody seen yet', 'latency', [{ name: 'a' }, { name: 'b' }], [1, 1]],
+    ['latency: tried but only failed: as fast as the fastest seen, no bonus', 'latency', [{ name: 'a', latencyMs: 100 }, { name: 'b', tried: true }], [1, 1]],
+    ['latency: tried-and-failed next to a never-tried one', 'latency', [{ name: 'a', latencyMs: 100 }, { name: 'b', tried: true }, { name: 'c' }], [0.5, 0.5, 1]],
     ['reliability: as given', 'reliability', [{ name: 'a', reliability: 1 }, { name: 'b', reliability: 0 }, { name: 'c', reliability: 0.5 }], [1, 0, 0.5]],
     // 100 prompt + 100 output tokens: free → log₁₀(10⁻⁶) = −6; 4e-5 USD → −4.39; 4e-3 USD → −2.40.
     ['cost: log scale from the cheapest', 'cost', [{ name: 'free', inputCost: 0, outputCost: 0 }, { name: 'cheap', inputCost: 2e-7, outputCost: 2e-7 }, { name: 'pricey', inputCost: 2e-5, outputCost: 2e-5 }], [1, 0.552, 0]],

@@ -5,9 +5,10 @@
  * - quality (0–10, `model_info.quality` → catalogue → 5): 1 − (best − q) / max(range, 3),
  *   so one point on the 0–10 scale is worth at most a third;
  * - latency (ms, the live EWMA for this kind of request): fastest / own, so twice as slow
- *   scores 0.5. A deployment not yet seen is assumed twice as fast as the fastest seen (an
+ *   scores 0.5. A deployment never tried is assumed twice as fast as the fastest seen (an
  *   optimistic prior: under `speed` it gets tried once and measured instead of starving
- *   behind a figure it never had a chance to beat); when nothing is seen all score 1;
+ *   behind a figure it never had a chance to beat); one tried without a figure (it only
+ *   failed) is taken as fast as the fastest seen, no bonus; when nothing is seen all score 1;
  * - cost (USD for this request: estimated prompt × input price + `max_tokens`, or 256, ×
  *   output price): on a log scale, 1 − (log₁₀(c + 10⁻⁶) − cheapest) / max(range, 2 decades),
  *   so free beats a micro-dollar request and that beats a cent one; unknown price scores 0;
@@ -47,6 +48,8 @@ export class CandidateTable {
   readonly inputCost: Float64Array;
   readonly outputCost: Float64Array;
   readonly window: Float64Array;
+  /** 1 when a candidate without a latency figure was tried recently (it failed): no exploration bonus. */
+  readonly tried: Uint8Array;
   /** Outputs: the weighted score, and the five components (COMPONENTS order) per row. */
   readonly score: Float64Array;
   readonly components: Float64Array;
@@ -58,6 +61,7 @@ export class CandidateTable {
     this.inputCost = new Float64Array(capacity);
     this.outputCost = new Float64Array(capacity);
     this.window = new Float64Array(capacity);
+    this.tried = new Uint8Array(capacity);
     this.score = new Float64Array(capacity);
     this.components = new Float64Array(capacity * COMPONENT_COUNT);
   }
@@ -67,7 +71,7 @@ export class CandidateTable {
   }
 
   /** Appends a candidate; returns its row. Pass NaN for what is unknown. */
-  add(quality: number, latencyMs: number, reliability: number, inputCost: number, outputCost: number, window: number): number {
+  add(quality: number, latencyMs: number, reliability: number, inputCost: number, outputCost: number, window: number, tried = false): number {
     if (this.length >= this.capacity) throw new RangeError(`CandidateTable holds ${this.capacity} candidates`);
     const row = this.length++;
     this.quality[row] = Number.isNaN(quality) ? DEFAULT_QUALITY : quality;
@@ -76,6 +80,7 @@ export class CandidateTable {
     this.inputCost[row] = inputCost;
     this.outputCost[row] = outputCost;
     this.window[row] = window;
+    this.tried[row] = tried ? 1 : 0;
     return row;
   }
 
@@ -105,7 +110,7 @@ export function scoreCandidates(table: CandidateTable, request: ScoringRequest, 
     if (q < worstQuality) worstQuality = q;
     const latency = table.latencyMs[i];
     if (latency < fastest) fastest = latency;
-    else if (Number.isNaN(latency)) unseen = true;
+    else if (Number.isNaN(latency) && table.tried[i] === 0) unseen = true;
     const cost = requestCostLog(table, i, request.promptTokens, outputTokens);
     if (cost < cheapestLog) cheapestLog = cost;
     if (cost > priciestLog) priciestLog = cost;
@@ -128,7 +133,7 @@ export function scoreCandidates(table: CandidateTable, request: ScoringRequest, 
   for (let i = 0; i < n; i++) {
     const quality = 1 - (bestQuality - table.quality[i]) / qualityRange;
     const seen = table.latencyMs[i];
-    const latency = fastest === Infinity || Number.isNaN(seen) ? 1 : best / Math.max(seen, 1);
+    const latency = fastest === Infinity ? 1 : Number.isNaN(seen) ? (table.tried[i] === 1 ? best / fastest : 1) : best / Math.max(seen, 1);
     const costLog = requestCostLog(table, i, request.promptTokens, outputTokens);
     const cost = Number.isNaN(costLog) ? 0 : 1 - (costLog - cheapestLog) / costRange;
     const reliability = table.reliability[i];
