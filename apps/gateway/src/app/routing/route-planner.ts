@@ -96,7 +96,7 @@ export class RoutePlanner {
     for (let i = 0; i < order.length; i++) {
       const d = candidates[order[i]];
       deployments[i] = d;
-      ranking += `${i === 0 ? '' : ','}${d.name}=${table.score[order[i]].toFixed(2)}`;
+      ranking += (i === 0 ? '' : ',') + d.name + '=' + twoDecimals(table.score[order[i]]);
     }
     return { deployments, complexity, profile, ranking };
   }
@@ -146,6 +146,13 @@ export class RoutePlanner {
     scoreCandidates(table, shape, weights);
     return table;
   }
+}
+
+/** `x.xx` for a score in 0..1, without toFixed's general-purpose formatting. */
+function twoDecimals(score: number): string {
+  const hundredths = Math.round(score * 100);
+  const rest = hundredths % 100;
+  return `${(hundredths - rest) / 100}.${rest < 10 ? '0' : ''}${rest}`;
 }
 
 /** The live latency figure that matters for this kind of request; NaN before the first answer. */

@@ -50,6 +50,9 @@ export class CandidateTable {
   readonly window: Float64Array;
   /** 1 when a candidate without a latency figure was tried recently (it failed): no exploration bonus. */
   readonly tried: Uint8Array;
+  /** Scratch, per row: log₁₀ of the request's cost and log₂ of the window (computed once per scoring). */
+  readonly costLog: Float64Array;
+  readonly windowLog: Float64Array;
   /** Outputs: the weighted score, and the five components (COMPONENTS order) per row. */
   readonly score: Float64Array;
   readonly components: Float64Array;
@@ -62,6 +65,8 @@ export class CandidateTable {
     this.outputCost = new Float64Array(capacity);
     this.window = new Float64Array(capacity);
     this.tried = new Uint8Array(capacity);
+    this.costLog = new Float64Array(capacity);
+    this.windowLog = new Float64Array(capacity);
     this.score = new Float64Array(capacity);
     this.components = new Float64Array(capacity * COMPONENT_COUNT);
   }
@@ -112,14 +117,14 @@ export function scoreCandidates(table: CandidateTable, request: ScoringRequest, 
     if (latency < fastest) fastest = latency;
     else if (Number.isNaN(latency) && table.tried[i] === 0) unseen = true;
     const cost = requestCostLog(table, i, request.promptTokens, outputTokens);
+    table.costLog[i] = cost;
     if (cost < cheapestLog) cheapestLog = cost;
     if (cost > priciestLog) priciestLog = cost;
     const w = table.window[i];
-    if (w > 0) {
-      const l = Math.log2(w);
-      if (l > largestLog) largestLog = l;
-      if (l < smallestLog) smallestLog = l;
-    }
+    const l = w > 0 ? Math.log2(w) : NaN;
+    table.windowLog[i] = l;
+    if (l > largestLog) largestLog = l;
+    if (l < smallestLog) smallestLog = l;
   }
   fastest = Math.max(fastest, 1);
   const prior = fastest / UNSEEN_LATENCY_ADVANTAGE;
@@ -134,12 +139,12 @@ export function scoreCandidates(table: CandidateTable, request: ScoringRequest, 
     const quality = 1 - (bestQuality - table.quality[i]) / qualityRange;
     const seen = table.latencyMs[i];
     const latency = fastest === Infinity ? 1 : Number.isNaN(seen) ? (table.tried[i] === 1 ? best / fastest : 1) : best / Math.max(seen, 1);
-    const costLog = requestCostLog(table, i, request.promptTokens, outputTokens);
+    const costLog = table.costLog[i];
     const cost = Number.isNaN(costLog) ? 0 : 1 - (costLog - cheapestLog) / costRange;
     const reliability = table.reliability[i];
     const w = table.window[i];
     const known = w > 0;
-    const size = known ? 1 - (largestLog - Math.log2(w)) / windowRange : 0;
+    const size = known ? 1 - (largestLog - table.windowLog[i]) / windowRange : 0;
     const context = 0.5 * fitComfort(known ? w : undefined, needed) + 0.5 * size;
     const at = i * COMPONENT_COUNT;
     table.components[at] = quality;
