@@ -3,7 +3,7 @@
  * `npm run bench`: gateway vs direct, in the same run, against a fake OpenAI upstream on
  * loopback. Scenarios: 1 and 50 connections, non-streaming and streaming. Prints req/s, p50,
  * p99 and the ratios; then the routing replay and decision cost (bench/replay.mjs,
- * bench/routing-decision.cjs) and the status app's benchmark (bench/status.mjs). Needs the built gateway (`npm run build`; this script builds when missing).
+ * bench/routing-decision.mjs) and the status app's benchmark (bench/status.mjs). Needs the built gateway (`npm run build`; this script builds when missing).
  *
  * BENCH_SECONDS (default 8) sets each measured run's length; BENCH_CHUNKS (default 20) the
  * number of content chunks per streamed answer.
@@ -73,8 +73,8 @@ gateway.kill('SIGTERM');
 upstream.kill('SIGTERM');
 
 // Second part: routing — the replay of a mixed workload in plain order and per profile, and
-// the routing decision's own cost (bench/replay.mjs, bench/routing-decision.cjs).
-for (const script of ['bench/replay.mjs', 'bench/routing-decision.cjs']) {
+// the routing decision's own cost (bench/replay.mjs, bench/routing-decision.mjs).
+for (const script of ['bench/replay.mjs', 'bench/routing-decision.mjs']) {
   const part = spawnSync(process.execPath, [join(root, script)], { cwd: root, stdio: 'inherit' });
   if (part.status !== 0) process.exitCode = part.status ?? 1;
 }

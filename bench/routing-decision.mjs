@@ -1,13 +1,17 @@
 /**
  * The routing decision's own cost, in µs per request (`npm run bench`, or alone: `node
- * bench/routing-decision.cjs`): what POST /v1/chat/completions runs between validating the
+ * bench/routing-decision.mjs`): what POST /v1/chat/completions runs between validating the
  * body and starting the walk — measure the request, filter by window, and with a profile
  * score and order — on the shipped config's largest alias (rainymodel/agent, 8 deployments,
  * every key set) with the shipped catalogue. Profile off is today's order plus the window
  * check and the complexity label; on adds the scoring and the ranking header.
  */
-require('./ts-hook.cjs');
-const { join } = require('node:path');
+import './ts-hook.mjs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
 const { loadGatewayConfig } = require('@orcest/config');
 const { measureRequest } = require('@orcest/routing');
 const { DeploymentRegistry } = require('../apps/gateway/src/app/deployments/deployment-registry.ts');
@@ -15,7 +19,7 @@ const { CatalogueService } = require('../apps/gateway/src/app/catalogue/catalogu
 const { RoutingState } = require('../apps/gateway/src/app/routing/routing-state.ts');
 const { RoutePlanner } = require('../apps/gateway/src/app/routing/route-planner.ts');
 
-const root = join(__dirname, '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const keys = { HF_TOKEN: 'h', OLLAMAFREE_API_KEY: 'o', DEEPSEEK_API_KEY: 'd', GEMINI_API_KEY: 'g', OPENAI_API_KEY: 'oa', ANTHROPIC_API_KEY: 'a', XAI_API_KEY: 'x', OPENROUTER_API_KEY: 'r' };
 const config = loadGatewayConfig({ RAINYMODEL_CONFIG: join(root, 'config/litellm_config.yaml'), ...keys });
 const registry = new DeploymentRegistry(config);
