@@ -5,6 +5,7 @@
  * retention; hostile text in a sign-in attempt never breaks the audit log or the answer.
  * Client addresses are chosen with X-Forwarded-For through one trusted proxy hop.
  */
+import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { csrfToken, formAction, HttpBrowser } from '../testing/http-browser';
 import { startLogin, TEST_ADMIN, TEST_REDIRECT, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
@@ -90,6 +91,48 @@ describe('Login SSO lockout and audit log', () => {
     const mapped: number[] = [];
     for (let i = 0; i < 6; i++) mapped.push(await post({ email: mappedEmail, password: `wrong-guess-${i}`, ip: i % 2 ? '::ffff:203.0.113.9' : '203.0.113.9' }));
     expect(mapped).toEqual([401, 401, 401, 401, 429, 429]);
+  });
+
+  it('hostile text in a sign-in attempt gets a 4xx page, lands in the audit log sanitised, and later rows still land', async () => {
+    const browser = new HttpBrowser();
+    const page = await browser.follow((await startFlow(rp)).url.toString(), TEST_REDIRECT);
+    const action = new URL(formAction(page.body, '/login'), login.url).toString();
+    const csrf = csrfToken(page.body);
+    const post = async (body: string, contentType: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> => {
+      const res = await browser.request(action, { body, headers: { 'content-type': contentType, 'x-forwarded-for': '203.0.113.11', ...headers } });
+      return { status: res.status, text: res.body };
+    };
+    const form = (fields: Record<string, string>): string => new URLSearchParams({ _csrf: csrf, ...fields }).toString();
+    const urlencoded = 'application/x-www-form-urlencoded';
+
+    // A lone surrogate (JSON.parse makes one; jsonb refuses it) and a NUL byte in the email.
+    const surrogate = await post(JSON.stringify({ _csrf: csrf, email: 'lone\ud800@test.local', password: 'wrong-guess-1' }), 'application/json');
+    expect(surrogate.status).toBe(400);
+    expect(surrogate.text).toContain('Enter your email and password');
+    expect((await post(form({ email: 'nul\u0000@test.local', password: 'wrong-guess-1' }), urlencoded)).status).toBe(400);
+    // 100 kB of email, 100 kB of user agent: refused at the edge with a page, not a 500.
+    const bigEmail = await post(form({ email: `${'e'.repeat(100_000)}@test.local`, password: 'wrong-guess-1' }), urlencoded);
+    expect(bigEmail.status).toBe(413);
+    expect(bigEmail.text).toContain('<html');
+    expect((await post(form({ email: 'ua@test.local', password: 'wrong-guess-1' }), urlencoded, { 'user-agent': 'u'.repeat(100_000) })).status).toBe(431);
+
+    // What fits through the edge is stored capped: an 8 kB user agent, and 4 kB of random text
+    // where the client address should be (a proxy that passes on what it was sent).
+    const hostile = await post(form({ email: 'hostile@test.local', password: 'wrong-guess-1' }), urlencoded, {
+      'user-agent': `Mozilla/5.0 ${randomBytes(6000).toString('base64')}`,
+      'x-forwarded-for': randomBytes(3000).toString('base64'),
+    });
+    expect(hostile.status).toBe(401);
+    const [row] = await auditRows('hostile@test.local');
+    expect(row?.action).toBe('login.failure');
+    expect(row?.ip?.length).toBeLessThanOrEqual(64);
+    const agent = (row?.detail as { userAgent?: string }).userAgent;
+    expect(agent?.startsWith('Mozilla/5.0 ')).toBe(true);
+    expect(agent?.length).toBeLessThanOrEqual(300);
+
+    expect(await (await signInPage())({ email: TEST_ADMIN.email, password: TEST_ADMIN.password, ip: '198.51.100.21' })).toBe(303);
+    const latest = await login.prisma.auditLog.findFirst({ where: { action: 'login.success' }, orderBy: { at: 'desc' } });
+    expect(latest?.ip).toBe('198.51.100.21');
   });
 
   it('rows older than the retention (SSO_AUDIT_RETENTION_DAYS) are pruned, younger ones stay', async () => {
