@@ -51,6 +51,16 @@ export class HttpBrowser {
     return this.cookies.has(name);
   }
 
+  /** A cookie's value as the server set it, for a test that replays it elsewhere. */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  /** Plants a cookie, as an attacker controlling the browser (or a sibling site) could. */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   dropCookie(name: string): void {
     this.cookies.delete(name);
   }
