@@ -8,7 +8,7 @@ import { importJWK, SignJWT } from 'jose';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { signInToAdminPanel } from '../testing/admin-panel';
 import { csrfToken, formAction, HttpBrowser } from '../testing/http-browser';
-import { basicAuth, startLogin, TEST_ADMIN, TEST_REDIRECT, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
+import { basicAuth, startLogin, TEST_ADMIN, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
 import { discoverClient, signInAndExchange, startFlow } from '../testing/oidc-rp';
 
 const SECOND_ADMIN = { email: 'second-admin@test.local', password: 'second-admin-password-1' };

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../testing';
-import { createPrismaClient, type PrismaClient } from '../prisma-client';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { createPrismaClient } from '../prisma-client';
 import { pgText } from './pg-text';
 import { isRowRefusal, writeIsolatingRefusedRows } from './refused-rows';
 
