@@ -125,6 +125,16 @@ describe('Login SSO admin panel hardening', () => {
       expect(await login.prisma.user.findUnique({ where: { id: secondId } })).toMatchObject({ role: 'admin' });
     });
 
+    it('malformed ids in the URLs of the panel are a refusal page, not a 500', async () => {
+      await login.prisma.user.updateMany({ where: { id: { in: [firstId, secondId] } }, data: { role: 'admin', active: true } });
+      const admin = await signInToAdminPanel(login.url, TEST_ADMIN.email, TEST_ADMIN.password);
+      const paths = ['/admin/keys/%00/retire', '/admin/clients/%00/rotate', `/admin/users/not-a-uuid/keys/${secondId}/revoke`, '/admin/users/%00/role', '/admin/users/%00/active'];
+      for (const path of paths) {
+        const res = await admin.post(path, { role: 'viewer', active: 'false' });
+        expect({ path, status: res.status }).toEqual({ path, status: res.status >= 400 && res.status < 500 ? res.status : 'a 4xx' });
+      }
+    });
+
     it('/api/token/verify takes a JWT signed with our keys for another purpose for no token at all', async () => {
       const { tokens } = await signInAndExchange(await discoverClient(login.url, 'lamino', TEST_SECRETS.lamino), new HttpBrowser(), TEST_ADMIN.email, TEST_ADMIN.password);
       const claims = JSON.parse(Buffer.from((tokens.id_token as string).split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>;
