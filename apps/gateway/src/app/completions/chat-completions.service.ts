@@ -71,22 +71,30 @@ export class ChatCompletionsService {
     const walkRequest = { alias: request.model, deployments, startedAt, clientSignal };
 
     if (request.stream === true) {
-      const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, (d, budget) =>
-        this.call(d, request, clientSignal).openStream(budget),
-      );
-      const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream) : undefined;
-      if (served) observe?.(req, served);
-      const res = commit(reply, routeHeaders(result.deployment, result.failed, Date.now() - startedAt), policy, STREAM_HEADERS);
-      const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
-      if (served) served.streamFailure = outcome.failure?.reason;
-      if (outcome.failure) {
-        // The walk already closed the admission; a mid-stream failure counts like any other.
-        result.deployment.health.recordFailure(outcome.failure.reason, outcome.failure.message, Date.now(), 'normal');
+      const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
+        const opened = await this.call(d, request, clientSignal).openStream(budget);
+        attempt.firstToken();
+        return opened;
+      });
+      const { attempt } = result;
+      try {
+        const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream) : undefined;
+        if (served) observe?.(req, served);
+        const res = commit(reply, routeHeaders(result.deployment, result.failed, Date.now() - startedAt), policy, STREAM_HEADERS);
+        const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
+        if (served) served.streamFailure = outcome.failure?.reason;
+        // The one verdict of this attempt: complete, failed (before or after the first byte), or no verdict (the client left).
+        if (outcome.failure) attempt.fail(outcome.failure);
+        else if (!outcome.clientClosed) attempt.succeed();
+      } finally {
+        attempt.release();
       }
       return;
     }
 
     const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, request, clientSignal).complete(budget));
+    // The whole answer is in hand: nothing can still fail on the upstream's side.
+    result.attempt.succeed();
     const { json, usage } = result.value;
     const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
     headers.push('content-length', String(Buffer.byteLength(json)));
