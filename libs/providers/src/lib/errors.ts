@@ -1,5 +1,17 @@
 import type { StreamEvent, Wire } from './contract';
 
+/**
+ * The client's request cannot be expressed in this deployment's wire protocol (e.g. a forced
+ * tool choice without the tool's name, for Anthropic). Raised while building the upstream
+ * request: the caller's fault, never the upstream's.
+ */
+export class UntranslatableRequestError extends Error {
+  constructor(message: string, readonly param: string | null = null) {
+    super(message);
+    this.name = 'UntranslatableRequestError';
+  }
+}
+
 /** The upstream answered, but not in a form we can pass on: garbage, a cut stream, an error event. */
 export class UpstreamProtocolError extends Error {
   constructor(

@@ -60,6 +60,8 @@ export interface GatewayConfig {
     readonly host: string;
     readonly port: number;
     readonly maxBodyBytes: number;
+    /** Deepest nesting of objects/arrays accepted in a JSON body (400 beyond). */
+    readonly maxJsonDepth: number;
     readonly production: boolean;
     readonly debug: boolean;
     readonly trustProxy: boolean;
@@ -93,6 +95,7 @@ const gatewayEnvSchema = z.object({
   RAINYMODEL_CONFIG: z.string().optional(),
   LITELLM_CONFIG_PATH: z.string().optional(),
   RAINYMODEL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  RAINYMODEL_MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(1000).default(64),
   RAINYMODEL_TRUST_PROXY: booleanFlag,
   RAINYMODEL_DEBUG: booleanFlag,
   RAINYMODEL_SSO_ISSUER: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
@@ -115,6 +118,7 @@ export function loadGatewayConfig(env: Env, cwd = process.cwd()): GatewayConfig 
       host: vars.HOST,
       port: vars.PORT,
       maxBodyBytes: vars.RAINYMODEL_MAX_BODY_BYTES,
+      maxJsonDepth: vars.RAINYMODEL_MAX_JSON_DEPTH,
       production: vars.NODE_ENV === 'production',
       debug: vars.RAINYMODEL_DEBUG,
       trustProxy: vars.RAINYMODEL_TRUST_PROXY,
