@@ -5,7 +5,7 @@ import { mapError } from '../http/openai-error-mapper';
 import { AbortLink } from './abort-link';
 import { FallbackWalk } from './fallback-walk';
 
-const settings = { numRetries: 3, allowedFails: 2, cooldownMs: 60_000, timeoutMs: 1000, requestTimeoutMs: 5000, streamIdleTimeoutMs: 1000, retryBackoffMs: 0 };
+const settings = { numRetries: 3, allowedFails: 2, cooldownMs: 60_000, timeoutMs: 1000, requestTimeoutMs: 5000, streamIdleTimeoutMs: 1000, retryBackoffMs: 0, maxResponseBytes: 1 << 20, maxStreamEventBytes: 1 << 16 };
 
 function deployment(name: string): Deployment {
   return { name, alias: 'a', tier: 'free', health: new DeploymentHealth(settings) } as unknown as Deployment;

@@ -5,13 +5,22 @@
  * AttemptFailure; a ClientClosedError when the client left; a RequestBuildError when the
  * request could not even be built (before any timer or connection: not the upstream's doing).
  */
-import { joinWire, type ChatRequest, type DecodedCompletion, type UpstreamClient, type UpstreamRequest, type Wire, type WireStream } from '@orcest/providers';
+import { joinWire, type ChatRequest, type DecodedCompletion, type StreamOptions, type UpstreamClient, type UpstreamRequest, type Wire, type WireStream } from '@orcest/providers';
 import type { Deployment } from '../deployments/deployment';
 import { ClientClosedError, RequestBuildError } from '../errors';
 import { AttemptFailure, failureFromError, failureFromStatus } from './attempt-failure';
 import type { AbortLink } from './abort-link';
 import { AttemptTimer } from './attempt-timer';
 import { BodyReader } from './body-reader';
+import { readCappedBody } from './bounded-body';
+
+/** Size caps on what an upstream sends back (router_settings `max_response_bytes`, `max_stream_event_bytes`). */
+export interface ResponseLimits extends StreamOptions {
+  readonly maxResponseBytes: number;
+}
+
+/** An error body is only quoted in a message: this much of it is plenty. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /** What a walk gives each attempt: how long it may take and whether that limit is the request deadline. */
 export interface AttemptBudget {
@@ -34,6 +43,7 @@ export class UpstreamCall {
     private readonly deployment: Deployment,
     private readonly request: ChatRequest,
     private readonly clientSignal: AbortLink,
+    private readonly limits: ResponseLimits,
   ) {}
 
   async complete(budget: AttemptBudget): Promise<DecodedCompletion> {
@@ -41,7 +51,7 @@ export class UpstreamCall {
     const timer = this.startTimer(budget);
     try {
       const response = await this.send(upstreamRequest, timer);
-      const text = await response.body.text();
+      const text = await readCappedBody(response.body, this.limits.maxResponseBytes);
       return this.deployment.adapter.decodeCompletion(text, this.deployment.target);
     } catch (error) {
       throw this.failure(error, timer, budget);
@@ -55,7 +65,7 @@ export class UpstreamCall {
     const timer = this.startTimer(budget);
     try {
       const response = await this.send(upstreamRequest, timer);
-      const stream = this.deployment.adapter.createWireStream(this.request, this.deployment.target);
+      const stream = this.deployment.adapter.createWireStream(this.request, this.deployment.target, this.limits);
       const body = new BodyReader(response.body);
       let preamble: Wire = '';
       for (;;) {
@@ -92,7 +102,7 @@ export class UpstreamCall {
     const { adapter, target } = this.deployment;
     const response = await this.client.send(target, upstreamRequest, timer.signal);
     if (response.statusCode >= 200 && response.statusCode < 300) return response;
-    const text = await response.body.text();
+    const text = await readCappedBody(response.body, MAX_ERROR_BODY_BYTES, 'truncate');
     throw failureFromStatus(response.statusCode, adapter.errorMessage(response.statusCode, text), response.headers['retry-after']);
   }
 

@@ -53,6 +53,10 @@ export interface RouterSettings {
   readonly streamIdleTimeoutMs: number;
   /** Base of the exponential pause between retry passes. */
   readonly retryBackoffMs: number;
+  /** Largest whole (non-streamed) upstream answer read; past it the attempt fails as `upstream_too_large`. */
+  readonly maxResponseBytes: number;
+  /** Largest upstream stream event (SSE event, NDJSON line) held while incomplete; past it, `upstream_too_large`. */
+  readonly maxStreamEventBytes: number;
 }
 
 export interface GatewayConfig {
@@ -155,6 +159,8 @@ export function parseModelConfig(
     requestTimeoutMs: rs.request_timeout * 1000,
     streamIdleTimeoutMs: rs.stream_idle_timeout * 1000,
     retryBackoffMs: rs.retry_backoff * 1000,
+    maxResponseBytes: rs.max_response_bytes,
+    maxStreamEventBytes: rs.max_stream_event_bytes,
   });
 
   const aliases: string[] = [];
