@@ -6,9 +6,10 @@
  * - prompt: the characters of the messages' text (string content, text parts, tool-call
  *   arguments) and of the tool definitions, divided by 4 — the usual characters-per-token of
  *   English text in OpenAI's tokenizers. Images and other parts are not counted.
- * - completion, streamed: one token per complete upstream event. OpenAI-compatible servers
- *   stream about one token per chunk, and counting events costs nothing on the hot path (the
- *   stream is forwarded without being decoded).
+ * - completion, streamed: one token per complete upstream event (the role, finish and `[DONE]`
+ *   events included: a slight overcount). OpenAI-compatible servers stream about one token per
+ *   chunk, and counting events costs nothing on the hot path (the stream is forwarded without
+ *   being decoded).
  * - completion, whole answer: the characters of the choices' content and tool-call arguments / 4.
  */
 import type { ChatRequest, Usage } from '@orcest/providers';
