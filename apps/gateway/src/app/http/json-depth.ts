@@ -12,6 +12,9 @@
 
 /** True as soon as an object or array opens more than `maxDepth` levels deep. */
 export function exceedsJsonDepth(text: string, maxDepth: number): boolean {
+  // Nesting can't exceed the number of `{` and `[` in the text: a typical request has a few
+  // dozen, found by a handful of native `indexOf` calls, cheaper than visiting its strings.
+  if (fewOpeners(text, maxDepth)) return false;
   let depth = 0;
   const length = text.length;
   for (let i = 0; i < length; i++) {
@@ -26,6 +29,14 @@ export function exceedsJsonDepth(text: string, maxDepth: number): boolean {
     }
   }
   return false;
+}
+
+/** True when the text holds at most `max` opening brackets, strings included. */
+function fewOpeners(text: string, max: number): boolean {
+  let count = 0;
+  for (let at = text.indexOf('{'); at !== -1; at = text.indexOf('{', at + 1)) if (++count > max) return false;
+  for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) if (++count > max) return false;
+  return true;
 }
 
 /** Index of the quote closing the string opened at `open`, or -1 when it never closes. */
