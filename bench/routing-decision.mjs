@@ -28,9 +28,9 @@ const state = new RoutingState(registry, config.deployments, config.routing, cat
 const planner = new RoutePlanner(registry, state, config.routing);
 // Some live figures, as after traffic.
 registry.forAlias('rainymodel/agent').forEach((d, i) => {
-  d.health.latencyEwmaMs = 200 + 90 * i;
-  d.health.successes = 50;
-  d.health.failures = i % 3;
+  for (let n = 0; n < 50; n++) d.health.recordSuccess('normal');
+  for (let n = 0; n < i % 3; n++) d.health.recordFailure('http_503', 'down', Date.now(), 'normal');
+  d.health.recordTotal(200 + 90 * i);
 });
 
 const alias = 'rainymodel/agent';

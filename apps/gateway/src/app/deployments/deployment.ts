@@ -24,33 +24,74 @@ export interface Deployment {
   readonly health: DeploymentHealth;
 }
 
+/** Hears each verdict and latency sample as it is recorded (routing's sliding windows, routing/routing-state.ts). */
+export interface HealthListener {
+  verdict(ok: boolean): void;
+  latencySampled(): void;
+}
+
 export interface LastError {
   readonly reason: string;
   readonly message: string;
   readonly at: string;
 }
 
-/** Live state of one deployment. In memory: each replica judges upstreams by what it sees. */
+/**
+ * Live state of one deployment. In memory: each replica judges upstreams by what it sees.
+ * Written only by an attempt's verdict (`completions/attempt.ts`), once per attempt.
+ */
 export class DeploymentHealth {
   readonly breaker: CircuitBreaker;
+  /**
+   * Time until the answer could start going out: the whole answer when not streaming, the
+   * first content when streaming (what `x-rainymodel-latency-ms` reports), successful attempts only.
+   */
   latencyEwmaMs: number | null = null;
+  /** Streams only: time to the first content chunk. */
+  firstTokenEwmaMs: number | null = null;
+  /** Whole answers only (not streaming): time to the complete answer. */
+  totalEwmaMs: number | null = null;
   lastError: LastError | null = null;
   successes = 0;
   failures = 0;
+  /** Set once at start by routing; told about what is recorded here, in the same call. */
+  listener: HealthListener | undefined = undefined;
 
   constructor(settings: { allowedFails: number; cooldownMs: number }) {
     this.breaker = new CircuitBreaker(settings);
   }
 
-  recordLatency(ms: number): void {
-    // α = 0.2: a few slow answers move it, one outlier does not.
-    this.latencyEwmaMs = this.latencyEwmaMs === null ? ms : this.latencyEwmaMs * 0.8 + ms * 0.2;
+  /** A stream completed: its time to first content is its latency. */
+  recordFirstToken(ms: number): void {
+    this.firstTokenEwmaMs = ewma(this.firstTokenEwmaMs, ms);
+    this.latencyEwmaMs = ewma(this.latencyEwmaMs, ms);
+    this.listener?.latencySampled();
+  }
+
+  /** A whole answer arrived: its total time is its latency. */
+  recordTotal(ms: number): void {
+    this.totalEwmaMs = ewma(this.totalEwmaMs, ms);
+    this.latencyEwmaMs = ewma(this.latencyEwmaMs, ms);
+    this.listener?.latencySampled();
+  }
+
+  /** The attempt's answer was complete: closes the circuit (or keeps it closed). */
+  recordSuccess(admission: Admission): void {
+    this.breaker.recordSuccess(admission);
+    this.successes++;
+    this.listener?.verdict(true);
   }
 
   /** A failure the upstream is to blame for: counts against its circuit and becomes its last error. */
   recordFailure(reason: string, message: string, now: number, admission: Admission): void {
     this.breaker.recordFailure(now, admission);
     this.failures++;
+    this.listener?.verdict(false);
     this.lastError = { reason, message, at: new Date(now).toISOString() };
   }
+}
+
+/** α = 0.2: a few slow answers move it, one outlier does not. */
+function ewma(previous: number | null, sample: number): number {
+  return previous === null ? sample : previous * 0.8 + sample * 0.2;
 }

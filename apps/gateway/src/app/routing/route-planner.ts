@@ -135,7 +135,6 @@ export class RoutePlanner {
     for (let i = 0; i < candidates.length; i++) {
       const d = candidates[i];
       const routing = this.state.of(d);
-      routing.sync(d.health, now);
       const facts = routing.facts;
       const reliability = d.health.breaker.state(now) === 'open' ? 0 : routing.outcomes.reliability(now);
       // A figure older than the reliability window no longer says much: scored as unseen, so the
@@ -155,7 +154,12 @@ function twoDecimals(score: number): string {
   return `${(hundredths - rest) / 100}.${rest < 10 ? '0' : ''}${rest}`;
 }
 
-/** The live latency figure that matters for this kind of request; NaN before the first answer. */
-function observedLatencyMs(deployment: Deployment, _stream: boolean): number {
-  return deployment.health.latencyEwmaMs ?? NaN;
+/**
+ * The live latency figure that matters for this kind of request: time to first token for a
+ * stream, time to the whole answer otherwise; the other kind's figure when this kind was never
+ * served (better than nothing); NaN before the first answer.
+ */
+function observedLatencyMs(deployment: Deployment, stream: boolean): number {
+  const health = deployment.health;
+  return (stream ? health.firstTokenEwmaMs : health.totalEwmaMs) ?? health.latencyEwmaMs ?? NaN;
 }

@@ -4,45 +4,33 @@
  * reliability score, and when the latency figure last moved. Built once at start; a request
  * reads it, never the database.
  *
- * Outcomes come from the deployment's health counters, which the fallback walk bumps on every
- * verdict the circuit breaker hears: before a deployment is scored, the verdicts since the
- * last look are added to its window (O(1), no hook in the walk). They are stamped with the
- * time of that look, so a failure can linger in the window for up to the gap between two
- * routed requests of its alias.
+ * Each deployment's health tells its DeploymentRouting about every verdict the circuit
+ * breaker hears and every latency sample, in the same call (O(1) per attempt), stamped with
+ * routing's clock.
  */
 import type { Catalogue } from '@orcest/catalogue';
 import type { DeploymentSpec, RoutingSettings } from '@orcest/config';
 import { OutcomeWindow } from '@orcest/routing';
-import type { Deployment, DeploymentHealth } from '../deployments/deployment';
+import type { Deployment, HealthListener } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
 import { resolveFacts, type DeploymentFacts } from './deployment-facts';
 
-export class DeploymentRouting {
-  private seenSuccesses = 0;
-  private seenFailures = 0;
-  private seenLatency: number | null = null;
-  /** When the latency EWMA last changed (a new sample arrived); -Infinity before the first. */
+export class DeploymentRouting implements HealthListener {
+  /** When a latency sample last arrived; -Infinity before the first. */
   sampledAt = -Infinity;
 
   constructor(
     public facts: DeploymentFacts,
     readonly outcomes: OutcomeWindow,
+    private readonly now: () => number,
   ) {}
 
-  /** Brings the outcome window and the sample time up to date with the health counters. */
-  sync(health: DeploymentHealth, now: number): void {
-    if (health.successes !== this.seenSuccesses) {
-      this.outcomes.record(now, true, health.successes - this.seenSuccesses);
-      this.seenSuccesses = health.successes;
-    }
-    if (health.failures !== this.seenFailures) {
-      this.outcomes.record(now, false, health.failures - this.seenFailures);
-      this.seenFailures = health.failures;
-    }
-    if (health.latencyEwmaMs !== this.seenLatency) {
-      this.seenLatency = health.latencyEwmaMs;
-      this.sampledAt = now;
-    }
+  verdict(ok: boolean): void {
+    this.outcomes.record(this.now(), ok);
+  }
+
+  latencySampled(): void {
+    this.sampledAt = this.now();
   }
 }
 
@@ -56,12 +44,15 @@ export class RoutingState {
     readonly settings: RoutingSettings,
     catalogue: Catalogue,
     private readonly names: Readonly<Record<string, string>>,
+    now: () => number = Date.now,
   ) {
     // The registry builds one deployment per spec, in config order.
     registry.all.forEach((deployment, i) => {
       const spec = specs[i];
       this.specs.set(deployment, spec);
-      this.byDeployment.set(deployment, new DeploymentRouting(resolveFacts(spec, deployment.tier, deployment.model, catalogue, names), new OutcomeWindow(settings.reliabilityWindowMs)));
+      const routing = new DeploymentRouting(resolveFacts(spec, deployment.tier, deployment.model, catalogue, names), new OutcomeWindow(settings.reliabilityWindowMs), now);
+      deployment.health.listener = routing;
+      this.byDeployment.set(deployment, routing);
     });
   }
 

@@ -29,15 +29,15 @@ export class OutcomeWindow {
     this.bucketMs = windowMs / buckets;
   }
 
-  /** `count` outcomes (default one) at `now`. */
-  record(now: number, ok: boolean, count = 1): void {
+  /** One verdict at `now` (a time before the newest bucket counts in the newest bucket). */
+  record(now: number, ok: boolean): void {
     this.advance(now);
     if (ok) {
-      this.successes[this.head] += count;
-      this.totalSuccesses += count;
+      this.successes[this.head]++;
+      this.totalSuccesses++;
     } else {
-      this.failures[this.head] += count;
-      this.totalFailures += count;
+      this.failures[this.head]++;
+      this.totalFailures++;
     }
   }
 
