@@ -92,6 +92,21 @@ describe('profiles order what the policy allows', () => {
     for (const name of names) expect(fakes[name].hits).toBe(1);
   });
 
+  it('explains a streamed answer in its headers too', async () => {
+    fakes['premium-long'].setDefault({ kind: 'stream', chunks: 3 });
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-rainymodel-profile': 'long-context' },
+      body: JSON.stringify({ model: 'rainymodel/auto', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('data: [DONE]');
+    expect(res.headers.get('x-rainymodel-model')).toBe('premium-long');
+    expect(res.headers.get('x-rainymodel-profile')).toBe('long-context');
+    expect(res.headers.get('x-rainymodel-complexity')).toBe('simple');
+    expect(rankedNames(res.headers.get('x-rainymodel-ranking'))[0]).toBe('premium-long');
+  });
+
   it('takes ?profile= as well, and the header over the query', async () => {
     expect((await call({ query: '?profile=quality' })).tried[0]).toBe('direct-strong');
     expect((await call({ query: '?profile=quality', profile: 'long-context' })).tried[0]).toBe('premium-long');
