@@ -10,8 +10,9 @@
  *   behind a figure it never had a chance to beat); one tried without a figure (it only
  *   failed) is taken as fast as the fastest seen, no bonus; when nothing is seen all score 1;
  * - cost (USD for this request: estimated prompt × input price + `max_tokens`, or 256, ×
- *   output price): on a log scale, 1 − (log₁₀(c + 10⁻⁶) − cheapest) / max(range, 2 decades),
- *   so free beats a micro-dollar request and that beats a cent one; unknown price scores 0;
+ *   output price): on a log scale, 1 − (log₁₀(c + 10⁻⁶) − cheapest) / max(range, 1 decade),
+ *   so free beats a micro-dollar request and that beats a cent one, and a tenfold price is
+ *   the whole range at most; unknown price scores 0;
  * - reliability (0..1 as given: recent success rate, 0 for an open circuit);
  * - context: half how comfortably the request fits (1 − needed / window), half the window's
  *   size against the largest (on a log₂ scale, over at least 2 doublings); unknown window 0.25.
@@ -30,7 +31,7 @@ export const DEFAULT_OUTPUT_TOKENS = 256;
 const QUALITY_SPREAD = 3;
 const UNSEEN_LATENCY_ADVANTAGE = 2;
 const COST_FLOOR_USD = 1e-6;
-const COST_SPREAD_DECADES = 2;
+const COST_SPREAD_DECADES = 1;
 const WINDOW_SPREAD_DOUBLINGS = 2;
 const COMPONENT_COUNT = COMPONENTS.length;
 
