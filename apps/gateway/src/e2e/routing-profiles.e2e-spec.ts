@@ -221,6 +221,8 @@ describe('GET /v1/models?all=true', () => {
       max_output_tokens: 16384,
       pricing: { prompt: 0.00000015, completion: 0.0000006 },
       catalogue_id: 'openai/gpt-4o-mini',
+      input_modalities: ['text', 'image', 'file'],
+      supports_tools: true,
     });
   });
 });

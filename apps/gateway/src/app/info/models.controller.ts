@@ -37,6 +37,8 @@ export class ModelsController {
           pricing: { prompt: facts.inputCostPerToken ?? null, completion: facts.outputCostPerToken ?? null },
           quality: facts.quality ?? null,
           catalogue_id: facts.catalogueId ?? null,
+          input_modalities: facts.inputModalities ?? null,
+          supports_tools: facts.supportsTools ?? null,
         });
       }
     }

@@ -50,6 +50,8 @@ describe('deployment facts', () => {
       outputCostPerToken: undefined,
       quality: 6,
       catalogueId: undefined,
+      inputModalities: undefined,
+      supportsTools: undefined,
     });
     expect(resolveFacts({ model: 'ollama/x' }, 'internal', 'x', Catalogue.empty(), {}).inputCostPerToken).toBe(0);
   });

@@ -22,6 +22,9 @@ export interface DeploymentFacts {
   readonly quality: number | undefined;
   /** The catalogue entry the deployment matched, if any. */
   readonly catalogueId: string | undefined;
+  /** From the catalogue: what the model takes in (`text`, `image`, …) and whether it calls tools. */
+  readonly inputModalities: readonly string[] | undefined;
+  readonly supportsTools: boolean | undefined;
 }
 
 type FactsSpec = Pick<DeploymentSpec, 'model' | 'maxInputTokens' | 'maxOutputTokens' | 'inputCostPerToken' | 'outputCostPerToken' | 'quality'>;
@@ -36,5 +39,7 @@ export function resolveFacts(spec: FactsSpec, tier: Tier, upstreamModel: string,
     outputCostPerToken: spec.outputCostPerToken ?? (ownHardware ? 0 : entry?.outputCostPerToken),
     quality: spec.quality ?? entry?.quality,
     catalogueId: entry?.id,
+    inputModalities: entry?.inputModalities,
+    supportsTools: entry?.supportsTools,
   });
 }
