@@ -31,8 +31,10 @@ beforeAll(async () => {
   // One deployment named like a real model, so its window and prices come from the shipped catalogue.
   deployments.push({ alias: 'rainymodel/catalogued', model: 'openai/gpt-4o-mini', apiBase: fakes['direct-cheap'].baseUrl, id: 'gpt', extraInfo: 'tier: direct' });
   const yaml =
-    // A high allowed_fails keeps every circuit closed through the whole suite.
-    configYaml(deployments, { allowed_fails: 1000 }) +
+    // A high allowed_fails keeps every circuit closed through the whole suite, and a 1 ms
+    // reliability window forgets each test's failures: the orders here come from the
+    // configured facts alone (live scores: routing-live.e2e-spec.ts).
+    configYaml(deployments, { allowed_fails: 1000, reliability_window: 0.001 }) +
     '  alias_profiles: { "rainymodel/chat": quality }\n' +
     `catalogue:\n  openrouter: { file: ${join(process.cwd(), 'config/catalogue/openrouter-models.json')} }\n`;
   gateway = await startGateway(yaml);
@@ -82,6 +84,11 @@ describe('profiles order what the policy allows', () => {
     // Free and our own hardware cost nothing; among them quality decides.
     ['budget', ['internal-mid', 'free-big', 'free-small', 'direct-cheap', 'premium-long', 'direct-strong']],
     ['long-context', ['premium-long', 'direct-strong', 'direct-cheap', 'internal-mid', 'free-big', 'free-small']],
+    // "hi" is simple: balanced leans to what costs nothing, then to the stronger paid ones.
+    ['balanced', ['internal-mid', 'free-big', 'free-small', 'direct-cheap', 'direct-strong', 'premium-long']],
+    // Nothing measured yet (every upstream fails here): latency ties, quality breaks the tie.
+    // With live figures, see routing-live.e2e-spec.ts.
+    ['speed', ['direct-strong', 'premium-long', 'internal-mid', 'direct-cheap', 'free-big', 'free-small']],
   ])('%s', async (profile, expected) => {
     const res = await call({ profile });
     expect(res.tried).toEqual(expected);
