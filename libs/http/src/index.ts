@@ -1,5 +1,6 @@
 /**
- * What every app's HTTP layer does alike: reading and writing cookies, and (next) signed
- * values with a purpose and the limits put on slow or hostile clients.
+ * What every app's HTTP layer does alike: reading and writing cookies, signed values with a
+ * purpose, and (next) the limits put on slow or hostile clients.
  */
 export { readCookie, serializeCookie, type CookieOptions } from './lib/cookies';
+export { SignedValues, hasStringFields, MAX_SIGNED_VALUE_LENGTH, type PayloadGuard } from './lib/signed-values';
