@@ -17,7 +17,7 @@ export class AdminController {
 
   @Get('admin')
   async admin(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const session = this.context.auth.requireAdmin(req.headers.cookie);
+    const session = await this.context.auth.requireAdmin(req.headers.cookie);
     const snapshot = await this.context.summary.snapshot();
     this.context.rememberComponents(snapshot.components.map((c) => c.id));
     const [incidents, maintenances] = await Promise.all([this.context.incidents.recent(50), this.context.incidents.recentMaintenances(20)]);
@@ -42,15 +42,15 @@ export class AdminController {
   }
 
   @Post('admin/logout')
-  logout(@Req() req: FastifyRequest, @Body() form: Form | undefined, @Res() reply: FastifyReply): void {
-    const session = this.context.auth.requireAdmin(req.headers.cookie);
+  async logout(@Req() req: FastifyRequest, @Body() form: Form | undefined, @Res() reply: FastifyReply): Promise<void> {
+    const session = await this.context.auth.requireAdmin(req.headers.cookie);
     this.context.auth.checkCsrf(session, field(form, 'csrf'));
     void reply.header('set-cookie', this.context.auth.signOutCookie()).redirect('/', 303);
   }
 
   @Post('admin/incidents')
   async createIncident(@Req() req: FastifyRequest, @Body() form: Form | undefined, @Res() reply: FastifyReply): Promise<void> {
-    this.authorize(req, form);
+    await this.authorize(req, form);
     await this.context.incidents.create(
       { name: field(form, 'name'), status: field(form, 'status') || 'investigating', impact: field(form, 'impact') || 'minor', body: field(form, 'body'), componentIds: list(form, 'component_ids') },
       new Date(this.context.clock.now()),
@@ -60,14 +60,14 @@ export class AdminController {
 
   @Post('admin/incidents/:id/updates')
   async addUpdate(@Param('id') id: string, @Req() req: FastifyRequest, @Body() form: Form | undefined, @Res() reply: FastifyReply): Promise<void> {
-    this.authorize(req, form);
+    await this.authorize(req, form);
     await this.context.incidents.addUpdate(id, { status: field(form, 'status'), body: field(form, 'body') }, new Date(this.context.clock.now()));
     this.done(reply);
   }
 
   @Post('admin/maintenances')
   async createMaintenance(@Req() req: FastifyRequest, @Body() form: Form | undefined, @Res() reply: FastifyReply): Promise<void> {
-    this.authorize(req, form);
+    await this.authorize(req, form);
     await this.context.incidents.createMaintenance(
       { name: field(form, 'name'), body: field(form, 'body'), componentIds: list(form, 'component_ids'), scheduledFor: utcDate(field(form, 'scheduled_for'), 'scheduled_for'), scheduledUntil: utcDate(field(form, 'scheduled_until'), 'scheduled_until') },
       new Date(this.context.clock.now()),
@@ -77,13 +77,13 @@ export class AdminController {
 
   @Post('admin/maintenances/:id/complete')
   async completeMaintenance(@Param('id') id: string, @Req() req: FastifyRequest, @Body() form: Form | undefined, @Res() reply: FastifyReply): Promise<void> {
-    this.authorize(req, form);
+    await this.authorize(req, form);
     await this.context.incidents.completeMaintenance(id, new Date(this.context.clock.now()));
     this.done(reply);
   }
 
-  private authorize(req: FastifyRequest, form: Form | undefined): void {
-    const session = this.context.auth.requireAdmin(req.headers.cookie);
+  private async authorize(req: FastifyRequest, form: Form | undefined): Promise<void> {
+    const session = await this.context.auth.requireAdmin(req.headers.cookie);
     this.context.auth.checkCsrf(session, field(form, 'csrf'));
   }
 

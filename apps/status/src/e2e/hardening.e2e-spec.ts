@@ -1,0 +1,143 @@
+/**
+ * Issue 8's attacks on the status app, each sent as exact HTTP requests to the real app on
+ * loopback (real PostgreSQL, real fake targets, a real OIDC issuer):
+ *  - signed values with a purpose: a sign-in cookie, a CSRF token, a forged non-admin or
+ *    expired session are never a session; malformed cookies are a 401, never a 500;
+ *  - a session ends within a minute of the user losing admin at Login (injected clock);
+ *  - a target answering with a NUL byte does not stop the history of every other component;
+ *  - public pages, JSON, feed and webhooks never show a target's raw error (addresses, ports,
+ *    bodies); the admin view does;
+ *  - a favicon; a bounded read of a target's body.
+ */
+import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
+import { SignedValues } from '@orcest/http';
+import { freePort, startTestOidcIssuer, type TestOidcIssuer } from '@orcest/testing';
+import { signInToStatusAdmin, type AdminSignIn } from '../testing/admin-sign-in';
+import { startStatus, type RunningStatus } from '../testing/status-harness';
+
+const SESSION_SECRET = 'hardening-session-secret-0123456789';
+const ADMIN = { sub: 'u-admin', name: 'Ada Admin', email: 'ada@example.test', role: 'admin', services: ['*'] };
+
+describe('admin sessions: signed values with a purpose', () => {
+  let db: TestDatabase;
+  let issuer: TestOidcIssuer;
+  let status: RunningStatus;
+  let admin: AdminSignIn;
+  let offset = 0;
+  const clock = { now: () => Date.now() + offset };
+  const signer = new SignedValues(SESSION_SECRET);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    issuer = await startTestOidcIssuer({ clientId: 'status', clientSecret: 'status-secret', redirectUris: [`${base}/auth/callback`] });
+    issuer.signInAs(ADMIN);
+    status = await startStatus(
+      `groups:\n  - name: Core\n    components:\n      - { id: web, name: Web, url: "http://127.0.0.1:9/" }\n`,
+      db.url,
+      { STATUS_BASE_URL: base, STATUS_OIDC_ISSUER: issuer.issuer, OIDC_STATUS_SECRET: 'status-secret', STATUS_SESSION_SECRET: SESSION_SECRET },
+      { port, clock, check: false },
+    );
+    admin = await signInToStatusAdmin(status.url);
+  }, 30_000);
+
+  afterAll(async () => {
+    await status?.close();
+    await issuer?.close();
+    await db?.drop();
+  });
+
+  const adminPage = (cookie: string) => fetch(`${status.url}/admin`, { headers: { cookie }, redirect: 'manual' });
+  const post = (cookie: string, body: string) => fetch(`${status.url}/admin/incidents`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body });
+
+  it('a real admin session opens /admin', async () => {
+    const res = await adminPage(admin.sessionCookie);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<strong id="who">Ada Admin</strong>');
+  });
+
+  it('the status_signin cookie from /admin/login, sent as status_session, is not a session (401)', async () => {
+    const res = await adminPage(`status_session=${encodeURIComponent(admin.signin)}`);
+    expect(res.status).toBe(401);
+    const text = await res.text();
+    expect(text).not.toContain('Signed in as');
+    expect(text).toContain('href="/admin/login"');
+  });
+
+  it.each([
+    ['malformed percent-encoding', '%'],
+    ['a broken UTF-8 sequence', '%E0%A4%A'],
+    ['no signature', 'x'],
+    ['a wrong signature', 'a.b'],
+    ['three parts', 'a.b.c'],
+    ['empty parts', '.'],
+    ['a 5,000-character value', 'x'.repeat(5000)],
+  ])('a status_session with %s is a 401, never a 500', async (_label, value) => {
+    expect((await adminPage(`status_session=${value}`)).status).toBe(401);
+    expect((await post(`status_session=${value}`, 'name=x')).status).toBe(401);
+  });
+
+  it('a CSRF token is not a session, and neither a session nor a sign-in value is a CSRF token', async () => {
+    expect((await adminPage(`status_session=${encodeURIComponent(admin.csrf)}`)).status).toBe(401);
+    expect((await post(admin.sessionCookie, `csrf=${encodeURIComponent(admin.session)}&name=x&body=y`)).status).toBe(403);
+    expect((await post(admin.sessionCookie, `csrf=${encodeURIComponent(admin.signin)}&name=x&body=y`)).status).toBe(403);
+    expect((await post(admin.sessionCookie, `csrf=${encodeURIComponent(admin.csrf)}&name=Real&body=y&impact=minor`)).status).toBe(303);
+  });
+
+  it('a well-signed value that is not an unexpired admin session is refused: another purpose, a viewer, expired, missing fields', async () => {
+    const now = clock.now();
+    const payload = { sub: ADMIN.sub, name: 'Mallory', role: 'admin', csrf: 'c' };
+    const cases = [
+      signer.sign('status.sign-in-flow', payload, 60_000, now),
+      signer.sign('status.admin-session', { ...payload, role: 'viewer' }, 60_000, now),
+      signer.sign('status.admin-session', payload, 60_000, now - 120_000),
+      signer.sign('status.admin-session', { sub: ADMIN.sub, role: 'admin' }, 60_000, now),
+    ];
+    for (const value of cases) expect((await adminPage(`status_session=${encodeURIComponent(value)}`)).status).toBe(401);
+    // The same signer with the session purpose does make a session: the refusals above are for the reasons named.
+    expect((await adminPage(`status_session=${encodeURIComponent(signer.sign('status.admin-session', payload, 60_000, now))}`)).status).toBe(200);
+  });
+
+  it('the session value sent as the sign-in round-trip cookie is refused at /auth/callback (401, no session)', async () => {
+    for (const cookie of [`status_signin=${encodeURIComponent(admin.session)}`, 'status_signin=%', 'status_signin=a.b']) {
+      const res = await fetch(`${status.url}/auth/callback?code=x&state=y`, { headers: { cookie }, redirect: 'manual' });
+      expect(res.status).toBe(401);
+      expect(res.headers.getSetCookie().some((c) => c.startsWith('status_session=') && !c.startsWith('status_session=;'))).toBe(false);
+    }
+  });
+
+  it('a session ends within a minute of the user being deactivated at Login, and Login is asked at most once a minute', async () => {
+    const before = issuer.accessQuestions;
+    for (let i = 0; i < 5; i++) expect((await adminPage(admin.sessionCookie)).status).toBe(200);
+    expect(issuer.accessQuestions - before).toBeLessThanOrEqual(1);
+
+    issuer.updateAccount(ADMIN.sub, { active: false });
+    offset += 61_000;
+    const res = await adminPage(admin.sessionCookie);
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain('admin access has ended');
+    expect((await post(admin.sessionCookie, `csrf=${encodeURIComponent(admin.csrf)}&name=x&body=y`)).status).toBe(401);
+
+    issuer.updateAccount(ADMIN.sub, { active: true });
+    offset += 61_000;
+    expect((await adminPage(admin.sessionCookie)).status).toBe(200);
+  });
+
+  it('a session ends within a minute of the user losing the admin role at Login', async () => {
+    issuer.updateAccount(ADMIN.sub, { role: 'developer' });
+    offset += 61_000;
+    expect((await adminPage(admin.sessionCookie)).status).toBe(401);
+    issuer.updateAccount(ADMIN.sub, { role: 'admin' });
+    offset += 61_000;
+    expect((await adminPage(admin.sessionCookie)).status).toBe(200);
+  });
+
+  it('when Login cannot confirm the access, the session is refused (503), not honoured', async () => {
+    await issuer.close();
+    offset += 61_000;
+    const res = await adminPage(admin.sessionCookie);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain('cannot confirm your access');
+  });
+});
