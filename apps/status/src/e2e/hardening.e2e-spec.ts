@@ -11,9 +11,9 @@
  */
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { SignedValues } from '@orcest/http';
-import { freePort, startTestOidcIssuer, type TestOidcIssuer } from '@orcest/testing';
+import { FakeTarget, FakeWebhookReceiver, freePort, startTestOidcIssuer, type TestOidcIssuer } from '@orcest/testing';
 import { signInToStatusAdmin, type AdminSignIn } from '../testing/admin-sign-in';
-import { startStatus, type RunningStatus } from '../testing/status-harness';
+import { componentStatus, eventually, getJson, startStatus, type RunningStatus } from '../testing/status-harness';
 
 const SESSION_SECRET = 'hardening-session-secret-0123456789';
 const ADMIN = { sub: 'u-admin', name: 'Ada Admin', email: 'ada@example.test', role: 'admin', services: ['*'] };
@@ -139,5 +139,114 @@ describe('admin sessions: signed values with a purpose', () => {
     const res = await adminPage(admin.sessionCookie);
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('cannot confirm your access');
+  });
+});
+
+describe('hostile targets: a NUL byte never stops the history; public text never repeats a raw error', () => {
+  let db: TestDatabase;
+  let issuer: TestOidcIssuer;
+  let status: RunningStatus;
+  let hooks: FakeWebhookReceiver;
+  let nul: FakeTarget;
+  let leaky: FakeTarget;
+  let web: FakeTarget;
+  let gateway: FakeTarget;
+  let closedUrl: string;
+  const SECRET_BODY = 'dsn=postgres://app:hunter2@10.20.30.40:5432/prod';
+  const GATEWAY_SECRET = 'POST http://10.0.0.9:8000/v1/chat answered 500: upstream-secret-body';
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    [nul, leaky, web, gateway] = await Promise.all([
+      // The JSON escape becomes a real U+0000 in the parsed value the condition reports.
+      FakeTarget.start({ kind: 'down', status: 500, body: '{"status":"\\u0000 broken \\u0000"}' }),
+      FakeTarget.start({ kind: 'down', status: 502, body: `{"status":"${SECRET_BODY}"}` }),
+      FakeTarget.start(),
+      FakeTarget.start(),
+    ]);
+    gateway.routes.set('/health/upstreams', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ name: 'hf', alias: 'auto', tier: 'free', circuit: 'open', last_error: { reason: 'upstream_error', message: GATEWAY_SECRET } }] }));
+    });
+    const closed = await FakeTarget.start();
+    closedUrl = closed.url;
+    await closed.close();
+    hooks = await FakeWebhookReceiver.start();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    issuer = await startTestOidcIssuer({ clientId: 'status', clientSecret: 'status-secret', redirectUris: [`${base}/auth/callback`] });
+    issuer.signInAs(ADMIN);
+    status = await startStatus(
+      `page: { name: Hostile, url: "https://status.example.test", cache: 0s }
+defaults: { interval: 1s, timeout: 1s, failure-threshold: 2, success-threshold: 1 }
+checker: { flush-interval: 50ms }
+groups:
+  - name: Core
+    components:
+      - { id: nul, name: Nul, url: "${nul.url}", conditions: ["[BODY].status == ok"] }
+      - { id: leaky, name: Leaky, url: "${leaky.url}", conditions: ["[BODY].status == ok"] }
+      - { id: closed, name: Closed, url: "${closedUrl}" }
+      - { id: web, name: Web, url: "${web.url}" }
+gateways:
+  - { id: gw, name: Gateway upstreams, url: "${gateway.url}" }
+webhooks:
+  - url: ${hooks.url}
+`,
+      db.url,
+      { STATUS_BASE_URL: base, STATUS_OIDC_ISSUER: issuer.issuer, OIDC_STATUS_SECRET: 'status-secret' },
+      { port },
+    );
+  }, 30_000);
+
+  afterAll(async () => {
+    await status?.close();
+    await issuer?.close();
+    await hooks?.close();
+    await Promise.all([nul, leaky, web, gateway].map((t) => t?.close()));
+    await db?.drop();
+  });
+
+  it('a target answering with a NUL byte: every other component is still recorded, and a closed port goes down', async () => {
+    await eventually(async () => (await componentStatus(status.url, 'closed')) === 'major_outage', 8000, 'the closed port to go down');
+    await eventually(async () => (await componentStatus(status.url, 'nul')) === 'major_outage', 8000, 'the NUL target to go down');
+    const prisma = status.context.prisma;
+    const checkedAt = async () => (await prisma.statusComponentState.findUniqueOrThrow({ where: { componentId: 'web' } })).lastCheckedAt?.getTime() ?? 0;
+    const first = await checkedAt();
+    await eventually(async () => (await checkedAt()) > first, 3000, 'web to keep being recorded');
+    const nulState = await prisma.statusComponentState.findUniqueOrThrow({ where: { componentId: 'nul' } });
+    expect(nulState.lastError).toContain('\uFFFD broken \uFFFD');
+    expect(await prisma.statusCheck.count({ where: { componentId: 'nul' } })).toBeGreaterThan(0);
+    // The NUL target's own incident opened too.
+    const { incidents } = await getJson<{ incidents: { name: string }[] }>(`${status.url}/api/v2/incidents.json`);
+    expect(incidents.map((i) => i.name)).toEqual(expect.arrayContaining(['Nul is down', 'Closed is down']));
+  });
+
+  it('public pages, JSON, the feed and webhooks say what failed in plain words and never repeat addresses, ports or bodies', async () => {
+    await eventually(async () => (await getJson<{ incidents: unknown[] }>(`${status.url}/api/v2/incidents/unresolved.json`)).incidents.length >= 4, 8000, 'four incidents');
+    await eventually(() => hooks.received.length >= 4, 8000, 'webhooks');
+    const { incidents } = await getJson<{ incidents: { id: string; name: string; incident_updates: { body: string }[] }[] }>(`${status.url}/api/v2/incidents.json`);
+    const bodyOf = (name: string) => incidents.find((i) => i.name === name)?.incident_updates.at(-1)?.body;
+    expect(bodyOf('Closed is down')).toBe('Automatic check failed: connection refused.');
+    expect(bodyOf('Leaky is down')).toBe('Automatic check failed: condition failed: [BODY].status == ok.');
+    expect(bodyOf('auto · hf (free) is down')).toBe('Automatic check failed: circuit open: upstream error.');
+    const pages = await Promise.all(
+      ['/', '/api/v2/summary.json', '/api/v2/components.json', '/api/v2/incidents.json', '/history.atom', ...incidents.map((i) => `/incidents/${i.id}`)].map(async (path) => [path, await (await fetch(`${status.url}${path}`)).text()] as const),
+    );
+    const published = [...pages, ...hooks.received.map((h, i) => [`webhook ${i}`, JSON.stringify(h.body)] as const)];
+    const closedPort = new URL(closedUrl).port;
+    for (const [where, text] of published) {
+      for (const leak of ['127.0.0.1', `:${closedPort}`, 'ECONNREFUSED', 'hunter2', '10.20.30.40', '10.0.0.9', 'upstream-secret-body', '\uFFFD']) {
+        if (text.includes(leak)) throw new Error(`${where} shows "${leak}"`);
+      }
+    }
+    expect(hooks.received.map((h) => (h.body as { component: { detail: string | null } }).component.detail)).toEqual(expect.arrayContaining(['connection refused']));
+  });
+
+  it('the admin view still shows the raw detail', async () => {
+    const admin = await signInToStatusAdmin(status.url);
+    const page = await (await fetch(`${status.url}/admin`, { headers: { cookie: admin.sessionCookie } })).text();
+    expect(page).toContain(`ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${new URL(closedUrl).port}`);
+    expect(page).toContain('10.20.30.40:5432');
+    expect(page).toContain('10.0.0.9:8000');
+    expect(page).toMatch(/<span id="refused-rows">0<\/span> rows refused/);
   });
 });

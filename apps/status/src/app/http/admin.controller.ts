@@ -21,7 +21,7 @@ export class AdminController {
     const snapshot = await this.context.summary.snapshot();
     this.context.rememberComponents(snapshot.components.map((c) => c.id));
     const [incidents, maintenances] = await Promise.all([this.context.incidents.recent(50), this.context.incidents.recentMaintenances(20)]);
-    html(reply, renderAdmin({ pageName: this.context.config.page.name, session, components: snapshot.components, incidents, maintenances, now: this.context.clock.now() }));
+    html(reply, renderAdmin({ pageName: this.context.config.page.name, session, components: snapshot.components, writer: this.context.writer.stats(), incidents, maintenances, now: this.context.clock.now() }));
   }
 
   @Get('admin/login')

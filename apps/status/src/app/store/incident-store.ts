@@ -3,7 +3,7 @@
  * its own, and what the operator writes from /admin. Input is validated here (domain errors),
  * so every caller gets the same 4xx for the same mistake.
  */
-import { Prisma, type PrismaClient, type StatusIncident, type StatusIncidentUpdate, type StatusMaintenance } from '@orcest/db';
+import { pgText, Prisma, type PrismaClient, type StatusIncident, type StatusIncidentUpdate, type StatusMaintenance } from '@orcest/db';
 import { INCIDENT_IMPACTS, INCIDENT_STATUSES, type IncidentImpact, type IncidentStatus } from '@orcest/monitoring';
 import { InvalidInputError, NotFoundError } from '../errors';
 
@@ -35,25 +35,29 @@ export class IncidentStore {
     private readonly knownComponent: (id: string) => boolean,
   ) {}
 
-  /** Opened by the checker when a component goes down; one open auto incident per component. */
-  async openAuto(componentId: string, componentName: string, detail: string, at: Date): Promise<StatusIncident> {
+  /**
+   * Opened by the checker when a component goes down; one open auto incident per component.
+   * `summary` is the check's public wording; names of discovered components come from a
+   * gateway, so both go through pgText (a NUL byte would make PostgreSQL refuse the incident).
+   */
+  async openAuto(componentId: string, componentName: string, summary: string, at: Date): Promise<StatusIncident> {
     return this.prisma.statusIncident.create({
       data: {
-        name: `${componentName} is down`,
+        name: `${pgText(componentName, MAX_NAME - 8)} is down`,
         status: 'investigating',
         impact: 'major',
         componentIds: [componentId],
         auto: true,
         createdAt: at,
         updatedAt: at,
-        updates: { create: { status: 'investigating', body: `Automatic check failed: ${detail}`, createdAt: at } },
+        updates: { create: { status: 'investigating', body: `Automatic check failed: ${pgText(summary, MAX_TEXT)}.`, createdAt: at } },
       },
     });
   }
 
   async resolveAuto(incidentId: string, componentName: string, at: Date): Promise<void> {
     await this.prisma.$transaction([
-      this.prisma.statusIncidentUpdate.create({ data: { incidentId, status: 'resolved', body: `${componentName} is operational again.`, createdAt: at } }),
+      this.prisma.statusIncidentUpdate.create({ data: { incidentId, status: 'resolved', body: `${pgText(componentName, MAX_NAME)} is operational again.`, createdAt: at } }),
       this.prisma.statusIncident.update({ where: { id: incidentId }, data: { status: 'resolved', resolvedAt: at, updatedAt: at } }),
     ]);
   }
