@@ -250,3 +250,31 @@ webhooks:
     expect(page).toMatch(/<span id="refused-rows">0<\/span> rows refused/);
   });
 });
+
+describe('small things', () => {
+  let db: TestDatabase;
+  let status: RunningStatus;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    status = await startStatus(`groups:\n  - name: Core\n    components:\n      - { id: web, name: Web, url: "http://127.0.0.1:9/" }\n`, db.url, {}, { check: false });
+  });
+  afterAll(async () => {
+    await status?.close();
+    await db?.drop();
+  });
+
+  it('a favicon: /favicon.ico is an ICO, /favicon.svg an SVG, and every page links the icon', async () => {
+    const ico = await fetch(`${status.url}/favicon.ico`);
+    expect(ico.status).toBe(200);
+    expect(ico.headers.get('content-type')).toBe('image/x-icon');
+    const bytes = Buffer.from(await ico.arrayBuffer());
+    expect([...bytes.subarray(0, 6)]).toEqual([0, 0, 1, 0, 1, 0]); // ICONDIR: an icon, one image
+    expect(bytes.readUInt32LE(14) + bytes.readUInt32LE(18)).toBe(bytes.length); // the image fills the file
+    const svg = await fetch(`${status.url}/favicon.svg`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(await svg.text()).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    for (const path of ['/', '/admin']) expect(await (await fetch(`${status.url}${path}`)).text()).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+  });
+});

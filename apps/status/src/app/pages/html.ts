@@ -49,6 +49,6 @@ button{margin-top:10px;padding:8px 14px;border:0;border-radius:6px;background:va
 
 export function layout(title: string, body: string, options: { refreshSeconds?: number; head?: string } = {}): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="color-scheme" content="light dark"><title>${escapeHtml(title)}</title>${options.refreshSeconds ? `<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ''}
+<meta name="color-scheme" content="light dark"><link rel="icon" href="/favicon.svg" type="image/svg+xml"><title>${escapeHtml(title)}</title>${options.refreshSeconds ? `<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ''}
 ${options.head ?? ''}<style>${CSS}</style></head><body><main>${body}</main></body></html>`;
 }
