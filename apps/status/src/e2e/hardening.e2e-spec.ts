@@ -100,10 +100,19 @@ describe('admin sessions: signed values with a purpose', () => {
   });
 
   it('the session value sent as the sign-in round-trip cookie is refused at /auth/callback (401, no session)', async () => {
-    for (const cookie of [`status_signin=${encodeURIComponent(admin.session)}`, 'status_signin=%', 'status_signin=a.b']) {
+    // A genuine round-trip cookie with another state is refused too (state mismatch, not a 500).
+    for (const cookie of [`status_signin=${encodeURIComponent(admin.session)}`, 'status_signin=%', 'status_signin=a.b', `status_signin=${encodeURIComponent(admin.signin)}`]) {
       const res = await fetch(`${status.url}/auth/callback?code=x&state=y`, { headers: { cookie }, redirect: 'manual' });
       expect(res.status).toBe(401);
       expect(res.headers.getSetCookie().some((c) => c.startsWith('status_session=') && !c.startsWith('status_session=;'))).toBe(false);
+    }
+  });
+
+  it('admin forms with a NUL byte are a 400 naming the field, not a 500', async () => {
+    for (const body of ['name=bad%00name&body=y&impact=minor', 'name=ok&body=bad%00body&impact=minor']) {
+      const res = await fetch(`${status.url}/admin/incidents`, { method: 'POST', redirect: 'manual', headers: { cookie: admin.sessionCookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `csrf=${encodeURIComponent(admin.csrf)}&${body}` });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/(name|body) contains a NUL character/);
     }
   });
 

@@ -130,7 +130,7 @@ export class IncidentStore {
 
   async createMaintenance(input: NewMaintenance, now: Date): Promise<StatusMaintenance> {
     const name = requireText('name', input.name, MAX_NAME);
-    const body = input.body.length > MAX_TEXT ? tooLong('body') : input.body.trim();
+    const body = optionalText('body', input.body, MAX_TEXT);
     const componentIds = this.requireComponents(input.componentIds);
     if (Number.isNaN(input.scheduledFor.getTime())) throw new InvalidInputError('scheduled_for is not a date and time.', 'scheduled_for');
     if (Number.isNaN(input.scheduledUntil.getTime())) throw new InvalidInputError('scheduled_until is not a date and time.', 'scheduled_until');
@@ -167,9 +167,16 @@ export class IncidentStore {
 }
 
 function requireText(field: string, value: string, max: number): string {
-  const text = value.trim();
+  const text = optionalText(field, value, max);
   if (!text) throw new InvalidInputError(`${field} is required.`, field);
+  return text;
+}
+
+/** PostgreSQL refuses U+0000 in text: a form that sends one gets a 400 naming the field, not a 500. */
+function optionalText(field: string, value: string, max: number): string {
+  const text = value.trim();
   if (text.length > max) tooLong(field);
+  if (text.includes('\u0000')) throw new InvalidInputError(`${field} contains a NUL character.`, field);
   return text;
 }
 
