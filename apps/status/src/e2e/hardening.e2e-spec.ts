@@ -148,6 +148,10 @@ describe('admin sessions: signed values with a purpose', () => {
     const res = await adminPage(admin.sessionCookie);
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('cannot confirm your access');
+    // Signing out still works: it needs the session and its CSRF token, not Login.
+    const out = await fetch(`${status.url}/admin/logout`, { method: 'POST', redirect: 'manual', headers: { cookie: admin.sessionCookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `csrf=${encodeURIComponent(admin.csrf)}` });
+    expect(out.status).toBe(303);
+    expect(out.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^status_session=; .*Max-Age=0/));
   });
 });
 
