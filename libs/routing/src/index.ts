@@ -4,7 +4,7 @@ export { orderDeployments, type RoutableDeployment } from './lib/ordering';
 export { CircuitBreaker, type CircuitState, type BreakerSettings, type Admission } from './lib/circuit-breaker';
 export { UnknownPolicyError, UnknownProfileError } from './lib/errors';
 export { PROFILES, COMPONENTS, DEFAULT_WEIGHTS, parseProfile, isProfile, resolveWeights, type Profile, type Component, type Weights } from './lib/intelligence/profiles';
-export { measureRequest, type RequestShape, type ShapeableRequest } from './lib/intelligence/request-shape';
+export { measureRequest, estimatePromptTokens, type RequestShape, type ShapeableRequest } from './lib/intelligence/request-shape';
 export { COMPLEXITIES, classifyComplexity, complexityPoints, parseComplexity, type Complexity } from './lib/intelligence/complexity';
 export { adjustForComplexity } from './lib/intelligence/complexity-weights';
 export { fitsWindow, fitComfort, largestWindow, tokensNeeded } from './lib/intelligence/context-fit';

@@ -60,12 +60,13 @@ class StreamServed implements ServedCompletion {
     readonly deployment: Deployment,
     readonly failed: readonly AttemptRecord[],
     private readonly wire: WireStream,
-    private readonly request: ChatRequest,
+    /** The request's estimated prompt (`measureRequest`), used only when the upstream reports no usage. */
+    private readonly promptTokens: number,
     readonly complexity: Complexity,
   ) {}
 
   get usage(): Usage {
-    return this.finalUsage ?? this.wire.usage ?? estimateStreamUsage(this.request, this.wire.events);
+    return this.finalUsage ?? this.wire.usage ?? estimateStreamUsage(this.promptTokens, this.wire.events);
   }
 
   get usageEstimated(): boolean {
@@ -99,7 +100,8 @@ export class ChatCompletionsService {
     const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
     const ordered = this.deploymentsFor(request.model, policy);
     // Window filter, then the profile's order (if any); the policy's order otherwise.
-    const plan = this.planner.plan(request.model, ordered, requestedProfile(req), measureRequest(request), request.stream === true);
+    const shape = measureRequest(request);
+    const plan = this.planner.plan(request.model, ordered, requestedProfile(req), shape, request.stream === true);
     setRoutingHeaders(reply, plan);
     const { deployments, complexity } = plan;
     const clientSignal = clientGone(reply);
@@ -113,7 +115,7 @@ export class ChatCompletionsService {
       });
       const { attempt } = result;
       try {
-        const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream, request, complexity) : undefined;
+        const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream, shape.promptTokens, complexity) : undefined;
         if (served) observe?.(req, served);
         const res = commit(reply, routeHeaders(result.deployment, result.failed, Date.now() - startedAt), policy, STREAM_HEADERS);
         const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
@@ -135,7 +137,7 @@ export class ChatCompletionsService {
     const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
     headers.push('content-length', String(Buffer.byteLength(json)));
     if (observe) {
-      const usage = reported ?? estimateCompletionUsage(request, json);
+      const usage = reported ?? estimateCompletionUsage(shape.promptTokens, json);
       observe(req, { alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, usageEstimated: reported === undefined, streamFailure: undefined, complexity });
     }
     commit(reply, headers, policy, JSON_HEADERS).end(json);

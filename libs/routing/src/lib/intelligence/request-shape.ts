@@ -53,6 +53,8 @@ export function measureRequest(request: ShapeableRequest): RequestShape {
   const messages = request.messages;
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i];
+    // Also run on bodies not yet validated (the rate limiter's reservation): skip what is not a message.
+    if (message === null || typeof message !== 'object') continue;
     const content = message.content;
     if (typeof content === 'string') {
       chars += content.length;
@@ -98,6 +100,15 @@ export function measureRequest(request: ShapeableRequest): RequestShape {
     structuredOutput: asksForJson(request.response_format),
     reasoningCues: countCues(lastUserText),
   };
+}
+
+/**
+ * The prompt estimate of any parsed JSON body, validated or not: 0 unless it has a `messages`
+ * array. The rate limiter reserves this much when it admits a request.
+ */
+export function estimatePromptTokens(body: unknown): number {
+  const messages = (body as { messages?: unknown } | null | undefined)?.messages;
+  return Array.isArray(messages) ? measureRequest(body as ShapeableRequest).promptTokens : 0;
 }
 
 function countFences(text: string): number {
