@@ -1,4 +1,8 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { AccountController } from './account/account.controller';
+import { AccountKeysController } from './account/account-keys.controller';
+import { AccountSecurityController } from './account/account-security.controller';
+import { AccountUsageController } from './account/account-usage.controller';
 import { AdminController } from './admin/admin.controller';
 import { ApiController } from './api/api.controller';
 import { InfoController } from './info.controller';
@@ -20,7 +24,7 @@ export class LoginModule {
   static register(context: LoginContext): DynamicModule {
     return {
       module: LoginModule,
-      controllers: [InfoController, InteractionController, AdminController, ApiController],
+      controllers: [InfoController, InteractionController, AdminController, ApiController, AccountController, AccountKeysController, AccountUsageController, AccountSecurityController],
       providers: [{ provide: LoginContext, useValue: context }, LoginShutdown],
     };
   }

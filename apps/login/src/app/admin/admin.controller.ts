@@ -152,7 +152,7 @@ export class AdminController {
   @Post('clients/:id/rotate')
   rotateClientSecret(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.asAdminPost(req, reply, async (frame) => {
-      const secret = id === 'login-admin' ? undefined : await this.context.clients.rotateSecret(id, frame.admin.id);
+      const secret = await this.context.clients.rotateSecret(id, frame.admin.id);
       const list = await this.context.clients.list();
       if (!secret) return sendPage(reply, 404, clientsPage({ ...frame, error: `No client ${id} to rotate.` }, list, (c) => this.context.clients.envOverride(c)));
       return sendPage(reply, 200, clientsPage({ ...frame, secret: { label: `New secret of ${id}`, value: secret } }, list, (c) => this.context.clients.envOverride(c)));

@@ -12,6 +12,7 @@ import { accountFinder, FIRST_PARTY_METADATA, SERVICE_METADATA, userClaims } fro
 import { originMatcher } from './cors';
 import { prismaOidcAdapterFactory } from './prisma-oidc-adapter';
 import type { PrivateJwk } from './signing-keys';
+import type { SessionSighting } from '../users/user-sessions';
 
 export const OIDC_ROUTES = {
   authorization: '/oauth2/authorize',
@@ -35,6 +36,8 @@ export interface ProviderConfigInput {
   readonly keys: readonly PrivateJwk[];
   readonly cookieKeys: readonly string[];
   readonly errors: typeof OidcErrors;
+  /** Each authorization a signed-in browser makes: who, from which device and address. */
+  readonly onSessionSeen?: (seen: SessionSighting) => void;
 }
 
 function setHtml(ctx: KoaContextWithOIDC, body: string): void {
@@ -44,7 +47,7 @@ function setHtml(ctx: KoaContextWithOIDC, body: string): void {
   ctx.body = body;
 }
 
-export function providerConfiguration({ config, prisma, keys, cookieKeys, errors }: ProviderConfigInput): Configuration {
+export function providerConfiguration({ config, prisma, keys, cookieKeys, errors, onSessionSeen }: ProviderConfigInput): Configuration {
   const allowedOrigin = originMatcher(config.corsOrigins);
   const gateway = config.gatewayAudience;
   return {
@@ -94,6 +97,15 @@ export function providerConfiguration({ config, prisma, keys, cookieKeys, errors
       },
     },
     interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // The provider's default, plus a sighting of the session for the account page's list of
+    // signed-in browsers (this runs on every authorization a signed-in browser makes).
+    loadExistingGrant: async (ctx) => {
+      const session = ctx.oidc.session;
+      if (session?.accountId && session.uid) onSessionSeen?.({ sessionUid: session.uid, userId: session.accountId, userAgent: ctx.get('user-agent') || undefined, ip: ctx.ip });
+      const clientId = ctx.oidc.client?.clientId;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? (clientId ? session?.grantIdFor(clientId) : undefined);
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
     extraTokenClaims: async (_ctx, token) => {
       if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
       const user = await prisma.user.findUnique({ where: { id: token.accountId } });
