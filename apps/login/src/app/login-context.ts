@@ -22,6 +22,7 @@ import { UserDirectory } from './users/user-directory';
 import { OwnPassword } from './users/own-password';
 import { UserSessions } from './users/user-sessions';
 import { UsageReport } from './usage/usage-report';
+import { TwoFactor } from './totp/two-factor';
 
 export interface LoginContextOptions {
   /** The time as the account features see it (key expiry, sessions, TOTP); tests move it. */
@@ -50,6 +51,7 @@ export class LoginContext {
     readonly sessions: UserSessions,
     readonly ownPassword: OwnPassword,
     readonly usage: UsageReport,
+    readonly twoFactor: TwoFactor,
     readonly clock: () => Date,
     /** The admin created at this start, if any (main prints it). */
     readonly bootstrappedAdmin: BootstrappedAdmin | undefined,
@@ -97,6 +99,7 @@ export class LoginContext {
       sessions,
       new OwnPassword(prisma, throttle, audit, clock),
       new UsageReport(prisma),
+      new TwoFactor(prisma, throttle, audit, clock),
       clock,
       admin,
     );

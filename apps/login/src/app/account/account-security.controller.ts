@@ -56,7 +56,8 @@ export class AccountSecurityController {
   private async render(reply: FastifyReply, status: number, r: AccountRequest, error?: string): Promise<FastifyReply> {
     const frame: AccountFrame = error ? { ...r.frame, error } : r.frame;
     const sessions = await this.context.sessions.list(frame.user.id);
-    const twoFactor = twoFactorSection(frame, false, 0);
+    const [required, left] = await Promise.all([this.context.twoFactor.roleRequires(frame.user.role), this.context.twoFactor.recoveryCodesLeft(frame.user.id)]);
+    const twoFactor = twoFactorSection(frame, required, left);
     return sendPage(reply, status, securityPage(frame, { sessions, currentSessionUid: r.who.sessionUid, twoFactor }));
   }
 }
