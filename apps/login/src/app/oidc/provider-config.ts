@@ -6,6 +6,7 @@
 import type { LoginConfig } from '@orcest/config';
 import type { PrismaClient } from '@orcest/db';
 import type { Configuration, KoaContextWithOIDC, errors as OidcErrors } from 'oidc-provider';
+import { accountApiAudience } from '../api/account-api-audience';
 import { html } from '../http/html';
 import { logoutPage, messagePage, signedOutPage } from '../pages/interaction-pages';
 import { accountFinder, FIRST_PARTY_METADATA, SERVICE_METADATA, userClaims } from './accounts';
@@ -50,6 +51,7 @@ function setHtml(ctx: KoaContextWithOIDC, body: string): void {
 export function providerConfiguration({ config, prisma, keys, cookieKeys, errors, onSessionSeen }: ProviderConfigInput): Configuration {
   const allowedOrigin = originMatcher(config.corsOrigins);
   const gateway = config.gatewayAudience;
+  const accountApi = accountApiAudience(config.issuer);
   return {
     adapter: prismaOidcAdapterFactory(prisma, () => new errors.InvalidGrant('grant request is invalid')),
     findAccount: accountFinder(prisma),
@@ -81,14 +83,15 @@ export function providerConfiguration({ config, prisma, keys, cookieKeys, errors
       },
       resourceIndicators: {
         enabled: true,
-        // Every grant includes the gateway; a client asks for a gateway token with resource=.
+        // Every grant includes the gateway unless the client names resources (the gateway and/or
+        // Login's account API); a client asks for a JWT for one of them with resource=.
         defaultResource: async () => gateway,
         useGrantedResource: async () => false,
         getResourceServerInfo: async (_ctx, indicator) => {
-          if (indicator !== gateway) throw new errors.InvalidTarget(`unknown resource; this server issues tokens for ${gateway} only`);
+          if (indicator !== gateway && indicator !== accountApi) throw new errors.InvalidTarget(`unknown resource; this server issues tokens for ${gateway} and ${accountApi} only`);
           return {
             scope: 'openid email profile offline_access',
-            audience: gateway,
+            audience: indicator,
             accessTokenTTL: config.ttl.accessTokenSeconds,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: 'RS256' } },
