@@ -12,7 +12,12 @@ import { afterChatResponse, noteAdmission, noteCaller, noteServed, registerChatS
 
 export function registerChatCompletionsRoute(fastify: FastifyInstance, context: GatewayContext): void {
   registerChatSlots(fastify);
-  const onResponse = afterChatResponse(context.metrics, context.usage, context.limiter);
+  const onResponse = afterChatResponse({
+    metrics: context.metrics,
+    recorder: context.usage,
+    limiter: context.limiter,
+    pricesOf: (deployment) => context.routing.of(deployment).facts,
+  });
   fastify.post('/v1/chat/completions', { onResponse }, async (req, reply) => {
     const authenticated = context.auth.authenticate(req.headers.authorization);
     const caller = authenticated instanceof Promise ? await authenticated : authenticated;
