@@ -1,7 +1,8 @@
 /**
  * What happens once a chat answer is out: its metrics, its tokens counted against the API key's
  * tokens-per-minute limit (replacing the estimate reserved at admission, whether or not the
- * client asked for a stream's usage), and its usage record. The route handler leaves a draft — who
+ * client asked for a stream's usage), its cost (priced once, counted against the monthly budgets
+ * and stored in its usage record), and its usage record. The route handler leaves a draft — who
  * called, what was served — and Fastify's onResponse hook, which runs after the last byte,
  * completes it with the final status and time: nothing here delays a response.
  */
@@ -10,6 +11,7 @@ import type { ServedCompletion } from '../completions/chat-completions.service';
 import type { Principal } from '../http/api-auth';
 import type { Admission, RateLimiter } from '../limits/rate-limiter';
 import type { RequestMetrics } from '../metrics/request-metrics';
+import type { Budgets } from '../budgets/budgets';
 import type { Deployment } from '../deployments/deployment';
 import { costOf, type Prices } from './cost';
 import type { UsageRecorder } from './usage-recorder';
@@ -21,6 +23,8 @@ export interface ChatAftermath {
   readonly limiter: RateLimiter;
   /** The serving deployment's current prices (routing's facts: `model_info`, else the catalogue). */
   readonly pricesOf: (deployment: Deployment) => Prices;
+  /** Month-to-date spend per key and user, grown by each record's cost. */
+  readonly budgets: Budgets | undefined;
 }
 
 declare module 'fastify' {
@@ -56,7 +60,7 @@ export function noteServed(req: FastifyRequest, served: ServedCompletion): void 
   req.chatServed = served;
 }
 
-export function afterChatResponse({ metrics, recorder, limiter, pricesOf }: ChatAftermath) {
+export function afterChatResponse({ metrics, recorder, limiter, pricesOf, budgets }: ChatAftermath) {
   return (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     const served = req.chatServed ?? undefined;
     const caller = req.chatCaller ?? undefined;
@@ -67,6 +71,9 @@ export function afterChatResponse({ metrics, recorder, limiter, pricesOf }: Chat
     if (caller?.kind === 'api_key' && req.chatAdmission) limiter.settle(caller.apiKey, req.chatAdmission, served ? served.usage?.total_tokens : 0);
     // Priced once, here, at the prices in force when it was served.
     const costUsd = served ? costOf(pricesOf(served.deployment), served.usage) : undefined;
+    if (budgets && costUsd !== undefined && (caller?.kind === 'api_key' || caller?.kind === 'sso')) {
+      budgets.add(caller.kind === 'api_key' ? caller.apiKey.id : undefined, caller.userId, costUsd);
+    }
     if (recorder && caller) {
       const body = req.body as { model?: unknown } | undefined;
       const policyHeader = req.headers['x-rainymodel-policy'];
