@@ -9,7 +9,7 @@ import { decodeJwt } from 'jose';
 import { accountApiAudience } from '../app/api/account-api-audience';
 import { CLI_CLIENT_ID } from '../app/oidc/client-registry';
 import { closePasswordHashing } from '../app/users/passwords';
-import { approveDevice, enterDeviceCode } from '../testing/device-approval';
+import { approveDevice, enterDeviceCode } from '@orcest/testing';
 import { csrfToken, formAction, HttpBrowser } from '../testing/http-browser';
 import { startLogin, type RunningLogin } from '../testing/login-harness';
 import { oidc } from '../testing/oidc-rp';
