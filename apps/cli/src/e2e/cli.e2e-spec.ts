@@ -41,7 +41,7 @@ describe('rainymodel CLI (child process, built apps, real PostgreSQL)', () => {
     writeFileSync(config, `model_list:\n  - model_name: rainymodel/auto\n    litellm_params:\n      model: openai/m\n      api_base: ${fake.baseUrl}\n      api_key: test-key\nrouter_settings:\n  num_retries: 0\n`);
     gateway = await startBundle(
       join(ROOT, 'dist/apps/gateway/main.js'),
-      { PORT: String(gatewayPort), HOST: '127.0.0.1', RAINYMODEL_CONFIG: config, RAINYMODEL_MASTER_KEY: 'sk-master-cli', RAINYMODEL_METRICS_KEY: METRICS_KEY, RAINYMODEL_SSO_ISSUER: loginUrl, RAINYMODEL_AUDIENCE: AUDIENCE, DATABASE_URL: db.url },
+      { PORT: String(gatewayPort), HOST: '127.0.0.1', RAINYMODEL_CONFIG: config, RAINYMODEL_MASTER_KEY: 'sk-master-cli', RAINYMODEL_METRICS_KEY: METRICS_KEY, RAINYMODEL_SSO_ISSUER: loginUrl, RAINYMODEL_AUDIENCE: AUDIENCE, DATABASE_URL: db.url, RAINYMODEL_KEY_REFRESH_SECONDS: '1' },
       /gateway listening/,
     );
     env = { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), RAINYMODEL_URL: `http://127.0.0.1:${gatewayPort}`, RAINYMODEL_LOGIN_URL: loginUrl, RAINYMODEL_AUDIENCE: AUDIENCE, NO_COLOR: '1' };
@@ -95,16 +95,20 @@ describe('rainymodel CLI (child process, built apps, real PostgreSQL)', () => {
   it('chat streams the answer to stdout (prompt from stdin), and --json gives the whole answer', async () => {
     fake.enqueue({ kind: 'stream', chunks: 4 });
     const text = await runCli(['chat', '--system', 'be brief'], env, { stdin: 'hello from stdin' });
-    expect(text.code).toBe(0);
+    expect({ code: text.code, stderr: text.stderr }).toEqual({ code: 0, stderr: '' });
     expect(text.stdout).toBe(`${streamedText(4)}\n`);
     const sent = fake.requests.at(-1)?.body as { messages: { role: string; content: string }[]; stream: boolean };
     expect(sent.stream).toBe(true);
     expect(sent.messages).toEqual([{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hello from stdin' }]);
 
     fake.enqueue({ kind: 'stream', chunks: 2 });
-    const json = await runCli(['chat', '--json', '--policy', 'free', 'hi', 'there'], env);
-    expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ content: streamedText(2), routing: { 'x-rainymodel-policy': 'free' } });
+    const json = await runCli(['chat', '--json', '--profile', 'speed', 'hi', 'there'], env);
+    expect({ code: json.code, stderr: json.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(json.stdout)).toMatchObject({ content: streamedText(2), routing: { 'x-rainymodel-profile': 'speed' } });
+    // A policy no deployment satisfies: the gateway's 503 is exit 1 with its reason.
+    const refused = await runCli(['chat', '--json', '--policy', 'free', 'hi'], env);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stderr)).toMatchObject({ error: 'no_deployment_available' });
 
     const models = await runCli(['models', '--json'], env);
     expect(JSON.parse(models.stdout).data.map((m: { id: string }) => m.id)).toContain('rainymodel/auto');
@@ -112,15 +116,18 @@ describe('rainymodel CLI (child process, built apps, real PostgreSQL)', () => {
 
   it('keys create, list and revoke with --json; revoking twice is exit 5', async () => {
     const created = await runCli(['keys', 'create', '--name', 'from-cli', '--rpm', '30', '--json'], env);
-    expect(created.code).toBe(0);
+    expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
     const key = JSON.parse(created.stdout) as { id: string; key: string; rpm_limit: number };
     expect(key).toMatchObject({ rpm_limit: 30 });
     expect(key.key).toMatch(/^rm-/);
     const list = JSON.parse((await runCli(['keys', 'list', '--json'], env)).stdout) as { data: { id: string; state: string }[] };
     expect(list.data).toEqual([expect.objectContaining({ id: key.id, state: 'active' })]);
-    // The new key works at the gateway as an API key (RAINYMODEL_API_KEY instead of the sign-in).
+    // The new key works at the gateway as an API key (RAINYMODEL_API_KEY instead of the sign-in),
+    // once the gateway's key cache (refreshed every second here) has it.
+    await new Promise((r) => setTimeout(r, 1500));
     fake.enqueue({ kind: 'stream', chunks: 1 });
-    expect((await runCli(['chat', 'ping'], { ...env, RAINYMODEL_API_KEY: key.key })).code).toBe(0);
+    const withKey = await runCli(['chat', 'ping'], { ...env, RAINYMODEL_API_KEY: key.key });
+    expect({ code: withKey.code, stderr: withKey.stderr }).toEqual({ code: 0, stderr: '' });
     expect((await runCli(['keys', 'revoke', key.id, '--json'], env)).code).toBe(0);
     const again = await runCli(['keys', 'revoke', key.id, '--json'], env);
     expect(again.code).toBe(5);
