@@ -16,3 +16,5 @@ export { FakeWebhookReceiver, type ReceivedWebhook } from './fake-webhook-receiv
 export { startTestOidcIssuer, type TestOidcIssuer, type TestUser } from './test-oidc-issuer';
 export { freePort } from './free-port';
 export { trickleBody, type TrickleOutcome } from './slow-client';
+export { csrfToken, formAction, HttpBrowser, type BrowserResponse } from './http-browser';
+export { approveDevice, enterDeviceCode } from './device-approval';

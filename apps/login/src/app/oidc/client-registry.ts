@@ -1,6 +1,6 @@
 /**
  * Registered clients: the six of the configuration, upserted at every start, plus the login
- * app's own admin panel. A secret set in the environment wins at start. Without one, a secret
+ * app's own admin panel and account pages, and the public `rainymodel-cli`. A secret set in the environment wins at start. Without one, a secret
  * rotated in the admin panel stands; a secret that came from the environment is removed when
  * the variable is (so unsetting a leaked secret really disables the client); a client with no
  * secret is disabled (refused), never open.
@@ -12,6 +12,8 @@ import type { AuditLog } from '../audit/audit-log';
 
 export const ADMIN_PANEL_CLIENT_ID = 'login-admin';
 export const ACCOUNT_PAGES_CLIENT_ID = 'login-account';
+/** The `rainymodel` command: a public client (no secret) signing in with the device flow. */
+export const CLI_CLIENT_ID = 'rainymodel-cli';
 /** The service of a client every active user may sign in to, whatever their role. */
 export const ANY_USER_SERVICE = 'account';
 
@@ -61,6 +63,14 @@ export async function registerClients(prisma: PrismaClient, config: LoginConfig,
       update: fields,
     });
   }
+  await registerCliClient(prisma);
+}
+
+/** The CLI is upserted like the others; public, so it has no secret to set, rotate or lose. */
+async function registerCliClient(prisma: PrismaClient): Promise<void> {
+  // RBAC: its users need the RainyModel service, as at the `rainymodel` web client.
+  const fields = { name: 'RainyModel CLI', service: 'rm', redirectUris: [], postLogoutRedirectUris: [], publicClient: true, firstParty: true, secret: null, secretSource: null };
+  await prisma.oidcClient.upsert({ where: { clientId: CLI_CLIENT_ID }, create: { clientId: CLI_CLIENT_ID, ...fields }, update: fields });
 }
 
 export class ClientAdmin {
@@ -86,7 +96,7 @@ export class ClientAdmin {
     if (!/^[\w.-]{1,128}$/.test(clientId)) return undefined;
     const secret = newClientSecret();
     if (isInternalClient(clientId)) return undefined;
-    const { count } = await this.prisma.oidcClient.updateMany({ where: { clientId, secretSource: { not: 'internal' } }, data: { secret, secretSource: 'panel' } });
+    const { count } = await this.prisma.oidcClient.updateMany({ where: { clientId, publicClient: false, secretSource: { not: 'internal' } }, data: { secret, secretSource: 'panel' } });
     if (count === 0) return undefined;
     await this.audit.record({ action: 'client.secret_rotated', actor, subject: clientId });
     return secret;

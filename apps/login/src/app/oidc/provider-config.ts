@@ -8,6 +8,7 @@ import type { PrismaClient } from '@orcest/db';
 import type { Configuration, KoaContextWithOIDC, errors as OidcErrors } from 'oidc-provider';
 import { accountApiAudience } from '../api/account-api-audience';
 import { html } from '../http/html';
+import { deviceCodeInputPage, deviceConfirmPage, deviceDonePage, deviceErrorText } from '../pages/device-pages';
 import { logoutPage, messagePage, signedOutPage } from '../pages/interaction-pages';
 import { accountFinder, FIRST_PARTY_METADATA, SERVICE_METADATA, userClaims } from './accounts';
 import { originMatcher } from './cors';
@@ -48,18 +49,39 @@ function setHtml(ctx: KoaContextWithOIDC, body: string): void {
   ctx.body = body;
 }
 
+/** The per-session secret oidc-provider puts in (and checks on) its device forms. */
+function xsrfOf(ctx: KoaContextWithOIDC): string {
+  const state = ctx.oidc.session?.state as { secret?: unknown } | undefined;
+  return typeof state?.secret === 'string' ? state.secret : '';
+}
+
+/**
+ * The code page re-rendered after an error carries a fresh xsrf secret in the session. When
+ * the browser came without a session (a cookie-less or forged POST), that session was never
+ * saved, and the provider's final persist() would throw (a 500): save it, with its cookie, so
+ * the page is a 400 with a form that works.
+ */
+async function keepNewSession(ctx: KoaContextWithOIDC, ttlSeconds: number, cookieOptions: { signed: boolean; httpOnly: boolean; sameSite: 'lax' }): Promise<void> {
+  const session = ctx.oidc.session;
+  // exp is typed as always present, but a session never saved has none yet.
+  if (!session || typeof (session.exp as number | undefined) === 'number') return;
+  ctx.oidc.cookies.set(ctx.oidc.provider.cookieName('session'), session.jti, cookieOptions);
+  await session.save(ttlSeconds);
+}
+
 export function providerConfiguration({ config, prisma, keys, cookieKeys, errors, onSessionSeen }: ProviderConfigInput): Configuration {
   const allowedOrigin = originMatcher(config.corsOrigins);
   const gateway = config.gatewayAudience;
   const accountApi = accountApiAudience(config.issuer);
+  const cookieOptions = { signed: true, httpOnly: true, sameSite: 'lax' } as const;
   return {
     adapter: prismaOidcAdapterFactory(prisma, () => new errors.InvalidGrant('grant request is invalid')),
     findAccount: accountFinder(prisma),
     jwks: { keys: keys.map((k) => ({ ...k })) },
     cookies: {
       keys: [...cookieKeys],
-      long: { signed: true, httpOnly: true, sameSite: 'lax' },
-      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+      long: cookieOptions,
+      short: cookieOptions,
     },
     routes: OIDC_ROUTES,
     scopes: ['openid', 'offline_access', 'email', 'profile'],
@@ -76,6 +98,22 @@ export function providerConfiguration({ config, prisma, keys, cookieKeys, errors
       // A client may revoke only tokens issued to it.
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
+      // RFC 8628 for the `rainymodel` CLI (a public client): the user enters the code on our
+      // page, confirms it, then signs in through the same interaction pages (and RBAC) as at
+      // any other client. The provider checks the forms' xsrf field against the session.
+      deviceFlow: {
+        enabled: true,
+        charset: 'base-20',
+        mask: '****-****',
+        userCodeInputSource: async (ctx, _form, out, err) => {
+          await keepNewSession(ctx, config.ttl.sessionSeconds, cookieOptions);
+          setHtml(ctx, deviceCodeInputPage({ action: ctx.oidc.urlFor('code_verification'), xsrf: xsrfOf(ctx), userCode: (err as { userCode?: string } | undefined)?.userCode, error: deviceErrorText(err, out?.error) }));
+        },
+        userCodeConfirmSource: async (ctx, _form, client, _deviceInfo, userCode) => {
+          setHtml(ctx, deviceConfirmPage({ action: ctx.oidc.urlFor('code_verification'), xsrf: xsrfOf(ctx), userCode, clientName: client.clientName ?? client.clientId }));
+        },
+        successSource: async (ctx) => setHtml(ctx, deviceDonePage(ctx.oidc.client?.clientName ?? 'The device')),
+      },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => setHtml(ctx, logoutPage(form, ctx.oidc.client?.clientName)),

@@ -77,8 +77,8 @@ export function clientsPage(f: AdminFrame, clients: readonly OidcClient[], envOv
   const rows = clients.map(
     (c) => html`<tr><td><code>${c.clientId}</code><br><span class="muted">${c.name}</span></td><td>${c.service}</td>
 <td>${c.redirectUris.map((u) => html`<code>${u}</code><br>`)}</td>
-<td>${!c.enabled ? 'disabled' : c.secret ? 'enabled' : 'disabled (no secret configured)'}</td>
-<td>${c.secretSource === 'internal' ? html`<span class="muted">internal</span>` : html`<form class="inline" method="post" action="/admin/clients/${c.clientId}/rotate">${hidden(f.csrf)}<button type="submit" class="secondary">Rotate secret</button></form>
+<td>${!c.enabled ? 'disabled' : c.publicClient ? 'enabled (public: device flow, no secret)' : c.secret ? 'enabled' : 'disabled (no secret configured)'}</td>
+<td>${c.secretSource === 'internal' || c.publicClient ? html`<span class="muted">${c.publicClient ? 'no secret' : 'internal'}</span>` : html`<form class="inline" method="post" action="/admin/clients/${c.clientId}/rotate">${hidden(f.csrf)}<button type="submit" class="secondary">Rotate secret</button></form>
 ${envOverride(c.clientId) ? html`<br><span class="muted">${envOverride(c.clientId)} is set: it replaces the secret at the next start</span>` : ''}`}</td></tr>`,
   );
   return adminFrame(
