@@ -1,6 +1,7 @@
 export { bindHost, DEFAULT_BIND_HOST } from './lib/bind-host';
 export { ConfigError } from './lib/config-error';
-export { expandEnv, expandEnvDeep, type Env } from './lib/expand-env';
+export { expandEnv, expandEnvDeep, placeholderNames, type Env } from './lib/expand-env';
+export { withSeedNames } from './lib/seed-names';
 export { parseYamlSource, readYamlSource, type YamlSource, type ConfigPath } from './lib/yaml-source';
 export { configErrorFromIssues } from './lib/zod-issues';
 export {

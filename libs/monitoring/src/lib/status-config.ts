@@ -5,7 +5,7 @@
  * and the text. Nothing else in the status app reads `process.env`.
  */
 import { createHash } from 'node:crypto';
-import { bindHost, ConfigError, configErrorFromIssues, readYamlSource, setEnvVars, type Env, type YamlSource } from '@orcest/config';
+import { bindHost, ConfigError, configErrorFromIssues, readYamlSource, setEnvVars, withSeedNames, type Env, type YamlSource } from '@orcest/config';
 import { z } from 'zod';
 import { ConditionSyntaxError, parseCondition, type Condition } from './conditions/condition';
 import { parseDuration } from './duration';
@@ -183,7 +183,8 @@ const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
 });
 
-export function loadStatusConfig(env: Env, cwd = process.cwd()): StatusConfig {
+export function loadStatusConfig(given: Env, cwd = process.cwd()): StatusConfig {
+  const env = withSeedNames(given);
   const parsedEnv = envSchema.safeParse(setEnvVars(env));
   if (!parsedEnv.success) throw configErrorFromIssues(parsedEnv.error.issues, () => 'environment');
   const vars = parsedEnv.data;

@@ -8,7 +8,9 @@ import { ConfigError } from '../config-error';
 import type { Env } from '../expand-env';
 import { readYamlSource, type YamlSource } from '../yaml-source';
 import { configErrorFromIssues } from '../zod-issues';
+import { placeholderNames } from '../expand-env';
 import { setEnvVars } from '../set-env-vars';
+import { withSeedNames } from '../seed-names';
 import { litellmConfigSchema } from './litellm-schema';
 
 export type TierName = 'free' | 'internal' | 'direct' | 'premium';
@@ -38,6 +40,8 @@ export interface SkippedDeployment {
   readonly alias: string;
   readonly model: string;
   readonly reason: string;
+  /** The environment variables its api_key is written with (`${HF_TOKEN}` → HF_TOKEN): what to set to enable it. */
+  readonly variables: readonly string[];
 }
 
 export interface RouterSettings {
@@ -122,7 +126,8 @@ const OPEN_IN_PRODUCTION =
   'RAINYMODEL_MASTER_KEY is empty and NODE_ENV=production: refusing to start a gateway that anyone can use. ' +
   'Set RAINYMODEL_MASTER_KEY, or RAINYMODEL_ALLOW_OPEN=true to run it open on purpose.';
 
-export function loadGatewayConfig(env: Env, cwd = process.cwd()): GatewayConfig {
+export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfig {
+  const env = withSeedNames(given);
   const parsedEnv = gatewayEnvSchema.safeParse(setEnvVars(env));
   if (!parsedEnv.success) throw configErrorFromIssues(parsedEnv.error.issues, () => 'environment');
   const vars = parsedEnv.data;
@@ -184,7 +189,8 @@ export function parseModelConfig(
     const info = entry.model_info ?? {};
     const location = source.locate(['model_list', index]);
     if (params.api_key !== undefined && params.api_key.trim() === '') {
-      skipped.push({ alias: entry.model_name, model: params.model, reason: 'api_key is empty (its environment variable is unset)' });
+      const variables = placeholderNames(rawApiKey(source.raw, index));
+      skipped.push({ alias: entry.model_name, model: params.model, reason: `api_key is empty (${variables.length ? variables.join(', ') : 'its environment variable'} unset)`, variables });
       return;
     }
     if (params.api_base !== undefined && !isHttpUrl(params.api_base)) {
@@ -219,6 +225,12 @@ export function parseModelConfig(
     );
   });
   return { aliases: Object.freeze(aliases), deployments: Object.freeze(deployments), skipped: Object.freeze(skipped), router };
+}
+
+function rawApiKey(raw: unknown, index: number): unknown {
+  const list = (raw as { model_list?: unknown } | null)?.model_list;
+  const entry = Array.isArray(list) ? (list[index] as { litellm_params?: { api_key?: unknown } } | null) : undefined;
+  return entry?.litellm_params?.api_key;
 }
 
 function isHttpUrl(value: string): boolean {
