@@ -16,3 +16,4 @@ export { FakeWebhookReceiver, type ReceivedWebhook } from './fake-webhook-receiv
 export { startTestOidcIssuer, type TestOidcIssuer, type TestUser } from './test-oidc-issuer';
 export { freePort } from './free-port';
 export { trickleBody, type TrickleOutcome } from './slow-client';
+export { builtAppMain, startBuiltApp, type BuiltApp } from './built-app';

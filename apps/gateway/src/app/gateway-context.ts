@@ -17,6 +17,7 @@ import { ApiKeyStore } from './keys/api-key-store';
 import { MemoryLimitStore, RateLimiter } from './limits/rate-limiter';
 import { RedisLimitStore } from './limits/redis-limit-store';
 import { RequestMetrics } from './metrics/request-metrics';
+import { UpstreamSetup } from './setup/upstream-setup';
 import { UsageRecorder } from './usage/usage-recorder';
 
 const logger = new Logger('RainyModel');
@@ -30,6 +31,8 @@ export class GatewayContext {
   readonly operatorAuth: OperatorAuth;
   readonly limiter: RateLimiter;
   readonly metrics: RequestMetrics;
+  /** The ready block's upstream lines and the "nothing answers" hint. */
+  readonly setup: UpstreamSetup;
   /** With a database only (DATABASE_URL): API keys and usage records. */
   readonly apiKeys: ApiKeyStore | undefined;
   readonly usage: UsageRecorder | undefined;
@@ -51,6 +54,7 @@ export class GatewayContext {
     this.auth = new ApiAuth(config.auth, this.apiKeys);
     this.operatorAuth = new OperatorAuth(config.auth.metricsKey, this.auth);
     this.registry = new DeploymentRegistry(config);
+    this.setup = new UpstreamSetup(config, this.registry);
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
     this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router);
