@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { AppLogger, parseLogSettings, type LogSink } from '@orcest/logging';
+import { AppLogger, type LogSink } from './app-logger';
+import { parseLogSettings } from './log-settings';
 
 const at = new Date('2026-01-02T03:04:05.678Z');
 
