@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const app = await createGatewayApp(config, { logger });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.server.port, config.server.host);
-  const shownHost = config.server.host === '0.0.0.0' ? 'localhost' : config.server.host;
+  // The address to type in a browser or client: loopback and "every interface" are both localhost here.
+  const shownHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.server.host) ? 'localhost' : config.server.host;
   logger.debug(`listening on ${config.server.host}:${config.server.port}, config ${config.configFile}`, 'RainyModel');
   logger.ready(gatewayReadyBlock(app, `http://${shownHost}:${config.server.port}`));
 }

@@ -51,7 +51,7 @@ describe('dist/apps/gateway/main.js', () => {
       });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0].message.content).toBe('Hello from bundle');
-      expect(app.output()).toContain(`RainyModel gateway   http://127.0.0.1:${port}/v1`);
+      expect(app.output()).toContain(`RainyModel gateway   http://localhost:${port}/v1`);
     } finally {
       app.child.kill('SIGTERM');
       await app.exit;

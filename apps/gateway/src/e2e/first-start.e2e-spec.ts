@@ -10,7 +10,7 @@ import { loadGatewayConfig } from '@orcest/config';
 import { builtAppMain, freePort, startBuiltApp, startFakeOllama, type BuiltApp, type FakeUpstream } from '@orcest/testing';
 
 const main = builtAppMain('gateway');
-const READY = /RainyModel gateway +http:\/\/127\.0\.0\.1:\d+\/v1/;
+const READY = /RainyModel gateway +http:\/\/localhost:\d+\/v1/;
 
 /** What the shipped config gives with nothing set: every keyed deployment skipped, Ollama's left. */
 const shipped = loadGatewayConfig({});

@@ -39,6 +39,7 @@ export async function createStatusApp(config: StatusConfig, databaseUrl: string,
   app.useGlobalFilters(new StatusExceptionFilter());
   registerFormParser(app.getHttpAdapter().getInstance());
   if (options.check ?? true) context.checker.start();
-  if (!config.oidc.clientSecret) new Logger('Status').warn('OIDC_STATUS_SECRET is not set: /admin answers "admin sign-in not configured"');
+  // The ready block says it too; this line is for logs read without it.
+  if (!config.oidc.clientSecret) new Logger('Status').debug('OIDC_STATUS_SECRET is not set: /admin answers "admin sign-in not configured"');
   return { app, context };
 }
