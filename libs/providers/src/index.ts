@@ -1,6 +1,6 @@
-export type { WireProtocol, UpstreamTarget, UpstreamRequest, DecodedCompletion, StreamEvent, StreamDecoder, Wire, WireStream, ProtocolAdapter } from './lib/contract';
+export type { WireProtocol, UpstreamTarget, UpstreamRequest, StreamOptions, DecodedCompletion, StreamEvent, StreamDecoder, Wire, WireStream, ProtocolAdapter } from './lib/contract';
 export type * from './lib/openai-types';
-export { UpstreamProtocolError } from './lib/errors';
+export { UntranslatableRequestError, UpstreamProtocolError, tooLarge } from './lib/errors';
 export { describeProvider, adapterFor, UnknownProviderError, type ProviderDescriptor } from './lib/registry';
 export { SseParser, type SseMessage } from './lib/shared/sse-parser';
 export { UpstreamClient, type UpstreamResponse } from './lib/http/upstream-client';

@@ -12,6 +12,7 @@
  * - `cut-stream`: headers and the first half of the JSON body, then the socket is destroyed;
  * - `malformed-chunk`: same as `malformed-body`;
  * - `error-event`: 200 with the protocol's error body (some servers report errors that way).
+ * - `oversized` and `trickle` are described with their kinds.
  */
 
 /** A tool call the fake "decides" to make. `arguments` is JSON object text, as OpenAI sends it. */
@@ -53,7 +54,18 @@ export type Behavior =
   /** That HTTP status with the protocol's error body, and `Retry-After` (seconds) when given. */
   | { readonly kind: 'status'; readonly status: number; readonly retryAfter?: number; readonly message?: string }
   /** `afterChunks` good chunks, then the protocol's in-stream error event, then the response ends. */
-  | { readonly kind: 'error-event'; readonly afterChunks: number; readonly chunkDelayMs?: number; readonly message?: string };
+  | { readonly kind: 'error-event'; readonly afterChunks: number; readonly chunkDelayMs?: number; readonly message?: string }
+  /**
+   * A well-formed answer that is too big: `afterChunks` ordinary chunks, then one content chunk
+   * carrying `bytes` characters, then the normal end. A whole answer carries the same text.
+   */
+  | { readonly kind: 'oversized'; readonly afterChunks: number; readonly bytes: number }
+  /**
+   * `afterChunks` good chunks, then a content chunk sent one byte every `intervalMs`: bytes
+   * keep coming but no event ever completes (until the client leaves). A whole answer: its
+   * body, one byte every `intervalMs`.
+   */
+  | { readonly kind: 'trickle'; readonly afterChunks: number; readonly intervalMs: number };
 
 export type BehaviorKind = Behavior['kind'];
 

@@ -93,6 +93,33 @@ describe.each(cases)('$protocol fake behaviors', (c) => {
     expect(text.indexOf(c.endMarker)).toBeGreaterThan(text.indexOf('tok3'));
   });
 
+  it('oversized: a complete answer carrying one content chunk of `bytes` characters', async () => {
+    fake.enqueue({ kind: 'oversized', afterChunks: 2, bytes: 200_000 }, { kind: 'oversized', afterChunks: 0, bytes: 200_000 });
+    const { text, outcome } = await readBody(await postChat(fake, c.streaming));
+    expect(outcome).toBe('end');
+    expect(tokens(text)).toEqual(['tok0 ', 'tok1 ']);
+    expect(text).toContain('x'.repeat(200_000));
+    expect(text).toContain(c.endMarker);
+    const whole = await readBody(await postChat(fake, c.whole));
+    expect(whole.text.length).toBeGreaterThan(200_000);
+    expect(() => JSON.parse(whole.text)).not.toThrow();
+  });
+
+  it('trickle: good chunks, then a byte every intervalMs and never a complete event', async () => {
+    fake.enqueue({ kind: 'trickle', afterChunks: 1, intervalMs: 10 });
+    const reading = new AbortController();
+    const response = await postChat(fake, c.streaming, { signal: reading.signal });
+    const timer = setTimeout(() => reading.abort(), 400);
+    const { text, outcome } = await readBody(response, 5000);
+    clearTimeout(timer);
+    expect(outcome).toBe('error');
+    expect(tokens(text)).toEqual(['tok0 ']);
+    expect(text).not.toContain(c.endMarker);
+    // Bytes kept coming after the good chunk, and the client leaving ended them.
+    expect(text.length - text.lastIndexOf('tok0 ')).toBeGreaterThan(10);
+    await fake.waitForAborted(1, 2000);
+  });
+
   it('repeats the given text in every chunk of a stream', async () => {
     fake.enqueue({ kind: 'stream', chunks: 3, text: 'xyz' });
     const { text } = await readBody(await postChat(fake, c.streaming));

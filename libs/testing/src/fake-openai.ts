@@ -14,12 +14,17 @@ const DONE = 'data: [DONE]\n\n';
 /** Looks like the start of a chunk, then is not JSON: a client must reject it, not skip it. */
 const MALFORMED_CHUNK = 'data: {"choices": [ garbage\n\n';
 
+export interface FakeOpenAiOptions extends FakeUpstreamOptions {
+  /** Behave like a server that ignores `stream_options.include_usage`: streams carry no usage. */
+  readonly ignoreIncludeUsage?: boolean;
+}
+
 /** Starts a fake OpenAI server on 127.0.0.1 with a random port. */
-export function startFakeOpenAi(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
+export function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeUpstream> {
   return FakeUpstream.start(openAiProtocol(options), options);
 }
 
-export function openAiProtocol(options: FakeUpstreamOptions = {}): FakeProtocol {
+export function openAiProtocol(options: FakeOpenAiOptions = {}): FakeProtocol {
   const owner = options.name ?? 'openai';
   const created = nowSeconds();
   const models = JSON.stringify({
@@ -40,7 +45,7 @@ export function openAiProtocol(options: FakeUpstreamOptions = {}): FakeProtocol 
     // OpenAI's answer to a wrong URL: no code (unlike a scripted 404, which means an unknown model).
     notFoundBody: (method, path) => JSON.stringify({ error: { message: `Invalid URL (${method} ${path})`, type: 'invalid_request_error', param: null, code: null } }),
     badJsonMessage: () => 'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly.)',
-    render: (request, content) => new OpenAiRendition(request, content, ++sequence),
+    render: (request, content) => new OpenAiRendition(request, content, ++sequence, options.ignoreIncludeUsage === true),
   };
 }
 
@@ -75,12 +80,13 @@ class OpenAiRendition implements Rendition {
     request: JsonObject,
     private readonly content: AnswerContent,
     private readonly sequence: number,
+    ignoreIncludeUsage: boolean,
   ) {
     this.stream = request['stream'] === true;
     this.id = `chatcmpl-fake${sequence}`;
     this.model = requestModel(request);
     const options = request['stream_options'];
-    this.includeUsage = typeof options === 'object' && options !== null && (options as Record<string, unknown>)['include_usage'] === true;
+    this.includeUsage = !ignoreIncludeUsage && typeof options === 'object' && options !== null && (options as Record<string, unknown>)['include_usage'] === true;
   }
 
   completion(): string {

@@ -4,7 +4,7 @@
  * the status app, and a real OIDC issuer. All are real HTTP servers on 127.0.0.1.
  */
 export { FakeUpstream, type FakeUpstreamOptions, type RecordedRequest } from './fake-upstream';
-export { startFakeOpenAi, openAiProtocol, openAiErrorBody } from './fake-openai';
+export { startFakeOpenAi, openAiProtocol, openAiErrorBody, type FakeOpenAiOptions } from './fake-openai';
 export { startFakeAnthropic, anthropicProtocol, anthropicErrorBody } from './fake-anthropic';
 export { startFakeOllama, ollamaProtocol, ollamaErrorBody } from './fake-ollama';
 export { DEFAULT_PROMPT_TOKENS, defaultText, streamPiece, streamedText, type Behavior, type BehaviorKind, type FakeToolCall, type FakeUsage } from './behavior';

@@ -81,6 +81,37 @@ export async function play(ctx: PlayContext, behavior: Behavior): Promise<void> 
       exchange.write(rendition.errorEvent(message));
       return exchange.end();
     }
+    case 'oversized': {
+      const big = 'x'.repeat(behavior.bytes);
+      if (behavior.afterChunks === 0) {
+        const content = chunkContent(1, big);
+        const rendition = protocol.render(request, content);
+        if (!rendition.stream) return exchange.send(200, JSON_TYPE, rendition.completion());
+        return streamWhole(exchange, protocol, rendition, content, 0);
+      }
+      const content = chunkContent(behavior.afterChunks);
+      const rendition = protocol.render(request, { ...content, text: content.text + big });
+      if (!rendition.stream) return exchange.send(200, JSON_TYPE, rendition.completion());
+      if (!(await startPartial(exchange, protocol, rendition, content, 0))) return;
+      exchange.write(rendition.textChunk(big));
+      return exchange.end(rendition.streamEnd());
+    }
+    case 'trickle': {
+      const content = chunkContent(behavior.afterChunks);
+      const rendition = protocol.render(request, content);
+      // Long enough never to complete within a test.
+      const unending = rendition.stream ? rendition.textChunk('x'.repeat(100_000)) : rendition.completion();
+      if (rendition.stream) {
+        if (!(await startPartial(exchange, protocol, rendition, content, 0))) return;
+      } else {
+        exchange.head(200, JSON_TYPE);
+      }
+      for (let i = 0; i < unending.length - 1; i++) {
+        if (!(await exchange.sleep(behavior.intervalMs))) return;
+        exchange.write(unending[i] ?? '');
+      }
+      return;
+    }
   }
 }
 

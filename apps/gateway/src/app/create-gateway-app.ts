@@ -13,6 +13,7 @@ import { registerChatCompletionsRoute } from './completions/chat-completions.rou
 import { GatewayContext } from './gateway-context';
 import { GatewayModule } from './gateway.module';
 import { registerOpenCors } from './http/cors';
+import { registerJsonBodyParser } from './http/json-body-parser';
 import { OpenAiExceptionFilter } from './http/openai-exception.filter';
 import { registerRoutingDebugLog } from './http/routing-debug-log';
 import { requestIdFor } from './http/request-id';
@@ -48,6 +49,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   app.useGlobalFilters(new OpenAiExceptionFilter(context.setup));
   const fastify = app.getHttpAdapter().getInstance();
   registerOpenCors(fastify);
+  registerJsonBodyParser(fastify, config.server.maxJsonDepth);
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     done();

@@ -72,6 +72,18 @@ export class UpstreamRejectedRequestError extends Error {
   }
 }
 
+/**
+ * Building the upstream request failed: the caller's input cannot be expressed for that
+ * deployment (`cause` is an `UntranslatableRequestError`: a 400), or our own code threw (a 500
+ * with an id). Never the upstream's fault: its circuit is untouched and the walk stops.
+ */
+export class RequestBuildError extends Error {
+  constructor(readonly deployment: string, override readonly cause: unknown) {
+    super(`building the request for ${deployment} failed: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'RequestBuildError';
+  }
+}
+
 /** The client went away; nothing is sent. */
 export class ClientClosedError extends Error {
   constructor() {

@@ -43,7 +43,9 @@ describe('GET /metrics', () => {
     expect(value(text, 'rainymodel_requests_total{alias="rainymodel/auto",status="401"}')).toBe(1);
     expect(value(text, 'rainymodel_request_duration_seconds_count{alias="rainymodel/auto"}')).toBe(3);
     expect(value(text, 'rainymodel_request_duration_seconds_bucket{alias="rainymodel/auto",le="+Inf"}')).toBe(3);
-    expect(value(text, 'rainymodel_tokens_total{alias="rainymodel/auto",kind="prompt"}')).toBe(5);
+    // 5 from the whole answer, 10 (the fake's default) from the stream: a stream's tokens count
+    // even when its client did not ask for include_usage.
+    expect(value(text, 'rainymodel_tokens_total{alias="rainymodel/auto",kind="prompt"}')).toBe(15);
     expect(value(text, 'rainymodel_upstream_attempts_total{alias="rainymodel/auto",deployment="only",tier="internal",outcome="success"}')).toBe(2);
     expect(value(text, 'rainymodel_upstream_circuit_state{alias="rainymodel/auto",deployment="only",tier="internal"}')).toBe(0);
     expect(text.endsWith('\n')).toBe(true);

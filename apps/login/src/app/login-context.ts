@@ -44,7 +44,7 @@ export class LoginContext {
   ) {}
 
   static async create(config: LoginConfig, prisma: PrismaClient): Promise<LoginContext> {
-    const audit = new AuditLog(prisma);
+    const audit = new AuditLog(prisma, config.audit.retentionDays);
     const keys = new SigningKeyStore(prisma, config.keyRefreshSeconds * 1000 * 2);
     const logger = new Logger('LoginSSO');
     await registerClients(prisma, config, (m) => logger.warn(m));
@@ -102,5 +102,6 @@ export class LoginContext {
     every(this.config.keyRefreshSeconds * 1000, () => this.refreshKeys(), 'signing key refresh');
     every(CLEANUP_INTERVAL_MS, () => deleteExpiredOidcRows(this.prisma), 'expired OIDC row cleanup');
     every(CLEANUP_INTERVAL_MS, () => this.throttle.prune(), 'lockout counter cleanup');
+    every(CLEANUP_INTERVAL_MS, () => this.audit.prune(), 'audit log retention');
   }
 }

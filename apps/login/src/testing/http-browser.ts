@@ -14,16 +14,17 @@ export interface BrowserResponse {
 export class HttpBrowser {
   private readonly cookies = new Map<string, string>();
 
-  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<BrowserResponse> {
+  /** `body` is sent as given (with a content-type header of the caller's), `form` urlencoded. */
+  async request(url: string, init: { method?: string; form?: Record<string, string>; body?: string; headers?: Record<string, string> } = {}): Promise<BrowserResponse> {
     const headers: Record<string, string> = { ...init.headers };
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (cookie) headers['cookie'] = cookie;
-    let body: string | undefined;
+    let body = init.body;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
-    const res = await fetch(url, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const res = await fetch(url, { method: init.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const eq = pair.indexOf('=');
@@ -48,6 +49,16 @@ export class HttpBrowser {
 
   hasCookie(name: string): boolean {
     return this.cookies.has(name);
+  }
+
+  /** A cookie's value as the server set it, for a test that replays it elsewhere. */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  /** Plants a cookie, as an attacker controlling the browser (or a sibling site) could. */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
   }
 
   dropCookie(name: string): void {

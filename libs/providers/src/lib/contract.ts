@@ -44,6 +44,16 @@ export interface StreamEvent {
   readonly usage?: Usage;
 }
 
+/** Per-stream settings the gateway hands an adapter. */
+export interface StreamOptions {
+  /**
+   * The most an upstream event (SSE event, NDJSON line) may hold while it is still incomplete,
+   * in characters of its text (bytes for the OpenAI fast path). Past it the stream fails with
+   * `upstream_too_large` instead of buffering without bound.
+   */
+  readonly maxEventBytes: number;
+}
+
 /** Incremental decoder of one upstream stream into OpenAI chunks. */
 export interface StreamDecoder {
   /**
@@ -54,6 +64,10 @@ export interface StreamDecoder {
   push(bytes: Buffer): StreamEvent[];
   /** True once the upstream's own end-of-stream marker was seen (`[DONE]`, `message_stop`, `done: true`). */
   readonly finished: boolean;
+  /** The token counts the upstream reported, whether or not the client asked to see them; undefined when it sent none. */
+  readonly usage: Usage | undefined;
+  /** Complete upstream events (SSE events with data, NDJSON lines) decoded so far. */
+  readonly events: number;
   /**
    * The upstream body ended. Returns chunks still buffered; throws `UpstreamProtocolError`
    * when the stream ended before its end-of-stream marker (a cut stream must never look
@@ -89,6 +103,11 @@ export interface WireStream {
   readonly started: boolean;
   /** The token counts the upstream reported in its stream, if it sent any (the last seen). */
   readonly usage: Usage | undefined;
+  /**
+   * Complete upstream events seen so far (keep-alive comments and partial events excluded):
+   * what the idle timer counts as progress, and the basis of a completion estimate.
+   */
+  readonly events: number;
 }
 
 export interface ProtocolAdapter {
@@ -96,9 +115,13 @@ export interface ProtocolAdapter {
   buildRequest(request: ChatRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest;
   /** Validates and converts a 2xx body. Throws `UpstreamProtocolError` when it is not a usable answer. */
   decodeCompletion(body: string, target: UpstreamTarget): DecodedCompletion;
-  createStreamDecoder(request: ChatRequest, target: UpstreamTarget): StreamDecoder;
-  /** What the gateway streams through: this protocol's decoder with its output framed for the client. */
-  createWireStream(request: ChatRequest, target: UpstreamTarget): WireStream;
+  createStreamDecoder(request: ChatRequest, target: UpstreamTarget, options?: StreamOptions): StreamDecoder;
+  /**
+   * What the gateway streams through: this protocol's decoder with its output framed for the
+   * client. Usage reaches `usage` whatever the client asked; the client sees a usage chunk only
+   * when it asked for `stream_options.include_usage`.
+   */
+  createWireStream(request: ChatRequest, target: UpstreamTarget, options?: StreamOptions): WireStream;
   /** The upstream's own error message from a non-2xx body (falls back to a short excerpt). */
   errorMessage(status: number, body: string): string;
 }

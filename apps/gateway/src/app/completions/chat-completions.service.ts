@@ -15,7 +15,8 @@ import { validateChatRequest } from './chat-request-validator';
 import type { FallbackWalk } from './fallback-walk';
 import { routeHeaders } from './route-headers';
 import { writeStream } from './sse-writer';
-import { UpstreamCall } from './upstream-call';
+import { UpstreamCall, type ResponseLimits } from './upstream-call';
+import { estimateCompletionUsage, estimateStreamUsage } from '../usage/usage-estimate';
 
 /**
  * What a served request did, for its usage record. Handed to the observer before the answer
@@ -28,16 +29,26 @@ export interface ServedCompletion {
   readonly stream: boolean;
   readonly deployment: Deployment;
   readonly failed: readonly AttemptRecord[];
-  readonly usage: Usage | undefined;
+  /**
+   * Tokens of the answer: the upstream's counts (asked of every upstream, streams included), or
+   * an estimate when it reported none (`usage/usage-estimate.ts`). Defined for every served
+   * answer, a stream that failed after it began included.
+   */
+  readonly usage: Usage;
+  /** True when `usage` is the gateway's estimate rather than the upstream's count. */
+  readonly usageEstimated: boolean;
   /** A stream that failed after it began (the answer was 200, but incomplete). */
   readonly streamFailure: string | undefined;
 }
 
-/** Told what was served, with the request it was for (a plain function: no closure per request). */
-/** A stream's record: its usage is read from the wire stream when asked (it is final once the answer ended). */
+/**
+ * A stream's record: its usage is read from the wire stream when asked, and fixed once the
+ * stream ended (`ended`), so the estimate, if one is needed, is computed once.
+ */
 class StreamServed implements ServedCompletion {
   readonly stream = true;
   streamFailure: string | undefined = undefined;
+  private finalUsage: Usage | undefined;
 
   constructor(
     readonly alias: string,
@@ -45,22 +56,36 @@ class StreamServed implements ServedCompletion {
     readonly deployment: Deployment,
     readonly failed: readonly AttemptRecord[],
     private readonly wire: WireStream,
+    private readonly request: ChatRequest,
   ) {}
 
-  get usage(): Usage | undefined {
-    return this.wire.usage;
+  get usage(): Usage {
+    return this.finalUsage ?? this.wire.usage ?? estimateStreamUsage(this.request, this.wire.events);
+  }
+
+  get usageEstimated(): boolean {
+    return this.wire.usage === undefined;
+  }
+
+  ended(failure: string | undefined): void {
+    this.streamFailure = failure;
+    this.finalUsage = this.usage;
   }
 }
 
 export type ServedObserver = (req: FastifyRequest, served: ServedCompletion) => void;
 
 export class ChatCompletionsService {
+  private readonly limits: ResponseLimits;
+
   constructor(
     private readonly registry: DeploymentRegistry,
     private readonly walk: FallbackWalk,
     private readonly client: UpstreamClient,
     private readonly router: RouterSettings,
-  ) {}
+  ) {
+    this.limits = { maxResponseBytes: router.maxResponseBytes, maxEventBytes: router.maxStreamEventBytes };
+  }
 
   async handle(req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
     const startedAt = Date.now();
@@ -71,26 +96,38 @@ export class ChatCompletionsService {
     const walkRequest = { alias: request.model, deployments, startedAt, clientSignal };
 
     if (request.stream === true) {
-      const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, (d, budget) =>
-        this.call(d, request, clientSignal).openStream(budget),
-      );
-      const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream) : undefined;
-      if (served) observe?.(req, served);
-      const res = commit(reply, routeHeaders(result.deployment, result.failed, Date.now() - startedAt), policy, STREAM_HEADERS);
-      const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
-      if (served) served.streamFailure = outcome.failure?.reason;
-      if (outcome.failure) {
-        // The walk already closed the admission; a mid-stream failure counts like any other.
-        result.deployment.health.recordFailure(outcome.failure.reason, outcome.failure.message, Date.now(), 'normal');
+      const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
+        const opened = await this.call(d, request, clientSignal).openStream(budget);
+        attempt.firstToken();
+        return opened;
+      });
+      const { attempt } = result;
+      try {
+        const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream, request) : undefined;
+        if (served) observe?.(req, served);
+        const res = commit(reply, routeHeaders(result.deployment, result.failed, Date.now() - startedAt), policy, STREAM_HEADERS);
+        const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
+        served?.ended(outcome.failure?.reason);
+        // The one verdict of this attempt: complete, failed (before or after the first byte), or no verdict (the client left).
+        if (outcome.failure) attempt.fail(outcome.failure);
+        else if (!outcome.clientClosed) attempt.succeed();
+      } finally {
+        attempt.release();
       }
       return;
     }
 
     const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, request, clientSignal).complete(budget));
-    const { json, usage } = result.value;
+    // The whole answer is in hand: nothing can still fail on the upstream's side.
+    result.attempt.succeed();
+    const { json } = result.value;
+    const reported = result.value.usage;
     const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
     headers.push('content-length', String(Buffer.byteLength(json)));
-    observe?.(req, { alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, streamFailure: undefined });
+    if (observe) {
+      const usage = reported ?? estimateCompletionUsage(request, json);
+      observe(req, { alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, usageEstimated: reported === undefined, streamFailure: undefined });
+    }
     commit(reply, headers, policy, JSON_HEADERS).end(json);
   }
 
@@ -106,7 +143,7 @@ export class ChatCompletionsService {
   }
 
   private call(deployment: Deployment, request: ChatRequest, clientSignal: AbortLink): UpstreamCall {
-    return new UpstreamCall(this.client, deployment, request, clientSignal);
+    return new UpstreamCall(this.client, deployment, request, clientSignal, this.limits);
   }
 }
 

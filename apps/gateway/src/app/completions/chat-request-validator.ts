@@ -31,8 +31,9 @@ const OPTIONAL_FIELDS: ReadonlyArray<readonly [string, Check, string]> = [
   ['stream_options', isObject, 'an object'],
   ['response_format', isObject, 'an object'],
   ['parallel_tool_calls', isBoolean, 'a boolean'],
-  ['tool_choice', (v) => isString(v) || isObject(v), 'a string or an object'],
 ];
+
+const TOOL_CHOICES = new Set(['none', 'auto', 'required']);
 
 export function validateChatRequest(body: unknown): ChatRequest {
   if (!isObject(body)) throw new InvalidRequestError('The request body must be a JSON object.');
@@ -45,6 +46,7 @@ export function validateChatRequest(body: unknown): ChatRequest {
     if (value !== undefined && value !== null && !check(value)) throw new InvalidRequestError(`'${field}' must be ${expected}`, field);
   }
   validateTools(request['tools']);
+  validateToolChoice(request['tool_choice']);
   return request as ChatRequest;
 }
 
@@ -85,13 +87,46 @@ function validateToolCalls(calls: unknown, param: string): void {
   });
 }
 
+/**
+ * Tool definitions are translated for Anthropic and Ollama: every field a translator reads is
+ * checked here, so a bad shape is this 400 rather than a TypeError (or garbage) further on.
+ */
 function validateTools(tools: unknown): void {
   if (tools === undefined || tools === null) return;
   if (!Array.isArray(tools)) throw new InvalidRequestError("'tools' must be an array", 'tools');
   tools.forEach((tool, i) => {
-    const fn = isObject(tool) ? (tool as Record<string, unknown>)['function'] : undefined;
+    const param = `tools[${i}]`;
+    if (!isObject(tool)) throw new InvalidRequestError(`'${param}' must be an object`, param);
+    const t = tool as Record<string, unknown>;
+    if (t['type'] !== undefined && !isString(t['type'])) throw new InvalidRequestError(`'${param}.type' must be a string`, `${param}.type`);
+    const fn = t['function'];
     if (!isObject(fn) || !isString((fn as Record<string, unknown>)['name'])) {
-      throw new InvalidRequestError(`'tools[${i}].function.name' is required`, `tools[${i}].function.name`);
+      throw new InvalidRequestError(`'${param}.function.name' is required`, `${param}.function.name`);
+    }
+    const f = fn as Record<string, unknown>;
+    if (f['parameters'] !== undefined && f['parameters'] !== null && !isObject(f['parameters'])) {
+      throw new InvalidRequestError(`'${param}.function.parameters' must be an object (a JSON Schema)`, `${param}.function.parameters`);
+    }
+    if (f['description'] !== undefined && f['description'] !== null && !isString(f['description'])) {
+      throw new InvalidRequestError(`'${param}.function.description' must be a string`, `${param}.function.description`);
     }
   });
+}
+
+/** `none`, `auto`, `required`, or an object with a `type`; a `function` choice must name its function. */
+function validateToolChoice(choice: unknown): void {
+  if (choice === undefined || choice === null) return;
+  if (isString(choice)) {
+    if (!TOOL_CHOICES.has(choice as string)) throw new InvalidRequestError(`'tool_choice' must be one of ${[...TOOL_CHOICES].join(', ')} or an object`, 'tool_choice');
+    return;
+  }
+  if (!isObject(choice)) throw new InvalidRequestError("'tool_choice' must be a string or an object", 'tool_choice');
+  const c = choice as Record<string, unknown>;
+  if (!isString(c['type'])) throw new InvalidRequestError("'tool_choice.type' is required", 'tool_choice.type');
+  if (c['type'] === 'function') {
+    const fn = c['function'];
+    if (!isObject(fn) || !isString((fn as Record<string, unknown>)['name'])) {
+      throw new InvalidRequestError("'tool_choice.function.name' is required when tool_choice.type is function", 'tool_choice.function.name');
+    }
+  }
 }

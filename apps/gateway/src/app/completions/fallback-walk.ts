@@ -11,12 +11,18 @@
  *   the upstreams' shortest Retry-After if longer) that must fit in the deadline.
  * - Each attempt gets min(its deployment's timeout, time left before the request deadline).
  *   Nothing starts after the deadline: the walk ends with DeadlineExceededError.
+ * - Each attempt is an `Attempt` handle, the one owner of its verdict. The walk settles the
+ *   attempts that failed; the one that produced a value is handed back unsettled, and the
+ *   caller settles it when the answer is complete (a stream: after its end marker went out).
+ * - Only an `AttemptFailure` is the upstream's fault. Anything else an attempt throws (the
+ *   client left, building the upstream request failed) releases the admission untouched and
+ *   ends the walk: another upstream would not do better.
  */
 import type { RouterSettings } from '@orcest/config';
-import type { Admission } from '@orcest/routing';
 import type { Deployment } from '../deployments/deployment';
 import { AllUpstreamsFailedError, ClientClosedError, DeadlineExceededError, NoDeploymentError, UpstreamRejectedRequestError, type AttemptRecord } from '../errors';
-import { AttemptFailure, failureFromError } from './attempt-failure';
+import { AttemptFailure } from './attempt-failure';
+import { Attempt, type AttemptFailedListener } from './attempt';
 import type { AbortLink } from './abort-link';
 import type { AttemptBudget } from './upstream-call';
 
@@ -32,7 +38,8 @@ export interface WalkRequest {
 export interface WalkSuccess<T> {
   readonly value: T;
   readonly deployment: Deployment;
-  readonly admission: Admission;
+  /** Still unsettled: the caller calls `succeed()`, `fail()` or `release()` once the answer is out. */
+  readonly attempt: Attempt;
   /** Failed attempts before the one that served, in order. */
   readonly failed: readonly AttemptRecord[];
 }
@@ -41,11 +48,11 @@ export class FallbackWalk {
   constructor(
     private readonly settings: RouterSettings,
     /** Told about every failed attempt (RAINYMODEL_DEBUG logs them). */
-    private readonly onAttemptFailed: (deployment: Deployment, failure: AttemptFailure) => void = () => undefined,
+    private readonly onAttemptFailed: AttemptFailedListener = () => undefined,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async run<T>(walk: WalkRequest, attempt: (deployment: Deployment, budget: AttemptBudget) => Promise<T>): Promise<WalkSuccess<T>> {
+  async run<T>(walk: WalkRequest, attempt: (deployment: Deployment, budget: AttemptBudget, handle: Attempt) => Promise<T>): Promise<WalkSuccess<T>> {
     const deadlineAt = walk.startedAt + this.settings.requestTimeoutMs;
     const failed: AttemptRecord[] = [];
     let retryAfterMs: number | undefined;
@@ -67,27 +74,24 @@ export class FallbackWalk {
         if (admission === 'rejected') continue;
         const timeoutMs = walk.timeoutOf(deployment);
         const budget: AttemptBudget = { ms: Math.min(timeoutMs, deadlineAt - now), limitedByDeadline: deadlineAt - now < timeoutMs };
+        const handle = new Attempt(deployment, admission, now, this.now, this.onAttemptFailed);
         try {
-          const value = await attempt(deployment, budget);
-          breaker.recordSuccess(admission);
-          deployment.health.successes++;
-          deployment.health.recordLatency(this.now() - now);
-          return { value, deployment, admission, failed };
+          const value = await attempt(deployment, budget, handle);
+          return { value, deployment, attempt: handle, failed };
         } catch (error) {
-          if (error instanceof ClientClosedError) {
-            breaker.release(admission);
+          if (!(error instanceof AttemptFailure)) {
+            handle.release();
             throw error;
           }
-          const failure = failureFromError(error);
-          failed.push({ deployment: deployment.name, tier: deployment.tier, reason: failure.reason, message: failure.message });
-          this.onAttemptFailed(deployment, failure);
-          if (!failure.retryable) {
-            breaker.release(admission);
-            throw new UpstreamRejectedRequestError(failure.status ?? 400, failure.message, failed);
+          failed.push({ deployment: deployment.name, tier: deployment.tier, reason: error.reason, message: error.message });
+          if (!error.retryable) {
+            this.onAttemptFailed(deployment, error);
+            handle.release();
+            throw new UpstreamRejectedRequestError(error.status ?? 400, error.message, failed);
           }
-          deployment.health.recordFailure(failure.reason, failure.message, this.now(), admission);
-          if (failure.retryAfterMs !== undefined) retryAfterMs = Math.min(retryAfterMs ?? Infinity, failure.retryAfterMs);
-          if (failure.reason === 'deadline') throw new DeadlineExceededError(walk.alias, this.settings.requestTimeoutMs, failed);
+          handle.fail(error);
+          if (error.retryAfterMs !== undefined) retryAfterMs = Math.min(retryAfterMs ?? Infinity, error.retryAfterMs);
+          if (error.reason === 'deadline') throw new DeadlineExceededError(walk.alias, this.settings.requestTimeoutMs, failed);
         }
       }
     }

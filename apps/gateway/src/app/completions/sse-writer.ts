@@ -3,6 +3,10 @@
  * `data: [DONE]\n\n`. Once the first byte is out there is no fallback: an upstream failure
  * (cut, garbage, error event, idle timeout) ends the stream with an explicit error event and
  * no `[DONE]`, so no client mistakes a truncated answer for a complete one.
+ *
+ * The idle timeout is the longest wait between two *complete* upstream events: an upstream
+ * trickling bytes that never finish an event, or only keep-alive comments, is cut by it (an
+ * event too large to buffer fails sooner, as `upstream_too_large`).
  */
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
@@ -34,10 +38,14 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
         if (!doneSent) await send(res, stream.end(), true);
         return { clientClosed: false };
       }
-      timer.refresh();
-      // After [DONE] the rest of the body is drained, not parsed, so the upstream connection stays reusable.
+      // After [DONE] the rest of the body is drained, not parsed, so the upstream connection stays
+      // reusable; the idle timer still bounds the drain.
       if (doneSent) continue;
+      // Only a completed event is progress: bytes that never complete one (or keep-alive
+      // comments alone) do not hold the stream open past the idle timeout.
+      const events = stream.events;
       const wire = stream.push(chunk);
+      if (stream.events !== events) timer.refresh();
       doneSent = stream.finished;
       if (wire.length > 0 || doneSent) await send(res, wire, doneSent);
     }

@@ -1,16 +1,26 @@
 /**
  * One attempt against one deployment: send, check the status, and either read the whole
  * answer or open the stream up to its first substantive chunk (the point after which the
- * gateway can no longer fall back). Every failure comes out as an AttemptFailure, or a
- * ClientClosedError when the client left.
+ * gateway can no longer fall back). Every failure of the upstream comes out as an
+ * AttemptFailure; a ClientClosedError when the client left; a RequestBuildError when the
+ * request could not even be built (before any timer or connection: not the upstream's doing).
  */
-import { joinWire, type ChatRequest, type DecodedCompletion, type UpstreamClient, type Wire, type WireStream } from '@orcest/providers';
+import { joinWire, type ChatRequest, type DecodedCompletion, type StreamOptions, type UpstreamClient, type UpstreamRequest, type Wire, type WireStream } from '@orcest/providers';
 import type { Deployment } from '../deployments/deployment';
-import { ClientClosedError } from '../errors';
+import { ClientClosedError, RequestBuildError } from '../errors';
 import { AttemptFailure, failureFromError, failureFromStatus } from './attempt-failure';
 import type { AbortLink } from './abort-link';
 import { AttemptTimer } from './attempt-timer';
 import { BodyReader } from './body-reader';
+import { readCappedBody } from './bounded-body';
+
+/** Size caps on what an upstream sends back (router_settings `max_response_bytes`, `max_stream_event_bytes`). */
+export interface ResponseLimits extends StreamOptions {
+  readonly maxResponseBytes: number;
+}
+
+/** An error body is only quoted in a message: this much of it is plenty. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /** What a walk gives each attempt: how long it may take and whether that limit is the request deadline. */
 export interface AttemptBudget {
@@ -33,13 +43,15 @@ export class UpstreamCall {
     private readonly deployment: Deployment,
     private readonly request: ChatRequest,
     private readonly clientSignal: AbortLink,
+    private readonly limits: ResponseLimits,
   ) {}
 
   async complete(budget: AttemptBudget): Promise<DecodedCompletion> {
+    const upstreamRequest = this.build(false);
     const timer = this.startTimer(budget);
     try {
-      const response = await this.send(timer, false);
-      const text = await response.body.text();
+      const response = await this.send(upstreamRequest, timer);
+      const text = await readCappedBody(response.body, this.limits.maxResponseBytes);
       return this.deployment.adapter.decodeCompletion(text, this.deployment.target);
     } catch (error) {
       throw this.failure(error, timer, budget);
@@ -49,10 +61,11 @@ export class UpstreamCall {
   }
 
   async openStream(budget: AttemptBudget): Promise<OpenedStream> {
+    const upstreamRequest = this.build(true);
     const timer = this.startTimer(budget);
     try {
-      const response = await this.send(timer, true);
-      const stream = this.deployment.adapter.createWireStream(this.request, this.deployment.target);
+      const response = await this.send(upstreamRequest, timer);
+      const stream = this.deployment.adapter.createWireStream(this.request, this.deployment.target, this.limits);
       const body = new BodyReader(response.body);
       let preamble: Wire = '';
       for (;;) {
@@ -77,11 +90,19 @@ export class UpstreamCall {
     return timer;
   }
 
-  private async send(timer: AttemptTimer, stream: boolean) {
+  private build(stream: boolean): UpstreamRequest {
+    try {
+      return this.deployment.adapter.buildRequest(this.request, this.deployment.target, stream);
+    } catch (error) {
+      throw new RequestBuildError(this.deployment.name, error);
+    }
+  }
+
+  private async send(upstreamRequest: UpstreamRequest, timer: AttemptTimer) {
     const { adapter, target } = this.deployment;
-    const response = await this.client.send(target, adapter.buildRequest(this.request, target, stream), timer.signal);
+    const response = await this.client.send(target, upstreamRequest, timer.signal);
     if (response.statusCode >= 200 && response.statusCode < 300) return response;
-    const text = await response.body.text();
+    const text = await readCappedBody(response.body, MAX_ERROR_BODY_BYTES, 'truncate');
     throw failureFromStatus(response.statusCode, adapter.errorMessage(response.statusCode, text), response.headers['retry-after']);
   }
 

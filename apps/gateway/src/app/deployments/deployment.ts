@@ -30,10 +30,21 @@ export interface LastError {
   readonly at: string;
 }
 
-/** Live state of one deployment. In memory: each replica judges upstreams by what it sees. */
+/**
+ * Live state of one deployment. In memory: each replica judges upstreams by what it sees.
+ * Written only by an attempt's verdict (`completions/attempt.ts`), once per attempt.
+ */
 export class DeploymentHealth {
   readonly breaker: CircuitBreaker;
+  /**
+   * Time until the answer could start going out: the whole answer when not streaming, the
+   * first content when streaming (what `x-rainymodel-latency-ms` reports), successful attempts only.
+   */
   latencyEwmaMs: number | null = null;
+  /** Streams only: time to the first content chunk. */
+  firstTokenEwmaMs: number | null = null;
+  /** Whole answers only (not streaming): time to the complete answer. */
+  totalEwmaMs: number | null = null;
   lastError: LastError | null = null;
   successes = 0;
   failures = 0;
@@ -42,9 +53,22 @@ export class DeploymentHealth {
     this.breaker = new CircuitBreaker(settings);
   }
 
-  recordLatency(ms: number): void {
-    // α = 0.2: a few slow answers move it, one outlier does not.
-    this.latencyEwmaMs = this.latencyEwmaMs === null ? ms : this.latencyEwmaMs * 0.8 + ms * 0.2;
+  /** A stream completed: its time to first content is its latency. */
+  recordFirstToken(ms: number): void {
+    this.firstTokenEwmaMs = ewma(this.firstTokenEwmaMs, ms);
+    this.latencyEwmaMs = ewma(this.latencyEwmaMs, ms);
+  }
+
+  /** A whole answer arrived: its total time is its latency. */
+  recordTotal(ms: number): void {
+    this.totalEwmaMs = ewma(this.totalEwmaMs, ms);
+    this.latencyEwmaMs = ewma(this.latencyEwmaMs, ms);
+  }
+
+  /** The attempt's answer was complete: closes the circuit (or keeps it closed). */
+  recordSuccess(admission: Admission): void {
+    this.breaker.recordSuccess(admission);
+    this.successes++;
   }
 
   /** A failure the upstream is to blame for: counts against its circuit and becomes its last error. */
@@ -53,4 +77,9 @@ export class DeploymentHealth {
     this.failures++;
     this.lastError = { reason, message, at: new Date(now).toISOString() };
   }
+}
+
+/** α = 0.2: a few slow answers move it, one outlier does not. */
+function ewma(previous: number | null, sample: number): number {
+  return previous === null ? sample : previous * 0.8 + sample * 0.2;
 }

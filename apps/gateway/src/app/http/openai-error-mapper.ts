@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
 import { InsufficientRoleError, InvalidAccessTokenError, TokenVerificationUnavailableError } from '@orcest/auth';
+import { UntranslatableRequestError } from '@orcest/providers';
 import { UnknownPolicyError } from '@orcest/routing';
 import { attemptHeaders } from '../completions/route-headers';
 import {
@@ -17,6 +18,7 @@ import {
   NoDeploymentError,
   OperatorOnlyError,
   RateLimitedError,
+  RequestBuildError,
   UpstreamRejectedRequestError,
 } from '../errors';
 
@@ -71,6 +73,9 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof UpstreamRejectedRequestError) {
     return mapped(error.status, `Upstream rejected the request: ${error.message}`, 'invalid_request_error', 'upstream_rejected_request', null, attemptHeaders(error.attempts));
   }
+  if (error instanceof RequestBuildError && error.cause instanceof UntranslatableRequestError) {
+    return mapped(400, `${error.cause.message} (deployment ${error.deployment} cannot take this request)`, 'invalid_request_error', 'unsupported_request', error.cause.param);
+  }
   if (error instanceof HttpException) {
     // Nest wraps Fastify's body-parser errors; the original carries the precise code.
     const cause = error.cause as FastifyLikeError | undefined;
@@ -84,7 +89,9 @@ export function mapError(error: unknown): MappedError {
     return mapFastifyError(fastifyError);
   }
   const errorId = randomUUID();
-  logger.error(`internal error ${errorId}: ${(error as Error)?.stack ?? String(error)}`);
+  // A RequestBuildError that is our bug: the stack worth logging is its cause's.
+  const detail = error instanceof RequestBuildError ? `${error.message}\n${(error.cause as Error)?.stack ?? ''}` : ((error as Error)?.stack ?? String(error));
+  logger.error(`internal error ${errorId}: ${detail}`);
   return mapped(500, `Internal error (id ${errorId}). It has been logged.`, 'server_error', 'internal_error');
 }
 

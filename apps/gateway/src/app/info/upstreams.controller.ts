@@ -15,7 +15,7 @@ export class UpstreamsController {
   list() {
     const now = Date.now();
     const data = this.context.registry.all.map((d) => {
-      const { breaker, latencyEwmaMs, lastError, successes, failures } = d.health;
+      const { breaker, latencyEwmaMs, firstTokenEwmaMs, totalEwmaMs, lastError, successes, failures } = d.health;
       const state = breaker.state(now);
       return {
         name: d.name,
@@ -25,7 +25,9 @@ export class UpstreamsController {
         model: d.model,
         circuit: state,
         cooldown_remaining_ms: state === 'open' ? breaker.cooldownEndsAt - now : 0,
-        latency_ewma_ms: latencyEwmaMs === null ? null : Math.round(latencyEwmaMs * 10) / 10,
+        latency_ewma_ms: roundMs(latencyEwmaMs),
+        first_token_ewma_ms: roundMs(firstTokenEwmaMs),
+        total_ewma_ms: roundMs(totalEwmaMs),
         successes,
         failures,
         last_error: lastError,
@@ -34,4 +36,8 @@ export class UpstreamsController {
     const skipped = this.context.config.skipped.map((s) => ({ alias: s.alias, model: s.model, reason: s.reason }));
     return { object: 'list', data, skipped };
   }
+}
+
+function roundMs(ms: number | null): number | null {
+  return ms === null ? null : Math.round(ms * 10) / 10;
 }

@@ -18,6 +18,30 @@ export function safeAdminPath(value: unknown): string {
   return typeof value === 'string' && /^\/admin(\/[\w\-./?=&%]*)?$/.test(value) && !value.includes('//') && !value.includes('\\') ? value : '/admin';
 }
 
+/**
+ * The panel's sign-in in progress, kept in the browser. It is not signed, and needs not be:
+ * it is only ever checked against what the server holds (the code's PKCE challenge), so a
+ * planted or altered one can only fail. It comes back from the browser, so its shape is
+ * checked before use (`null` or an array is valid JSON too).
+ */
+interface AdminFlow {
+  readonly state: string;
+  readonly verifier: string;
+  readonly returnTo: unknown;
+}
+
+function flowFromCookie(raw: string): AdminFlow | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { state, verifier, returnTo } = value as Record<string, unknown>;
+  return typeof state === 'string' && typeof verifier === 'string' ? { state, verifier, returnTo } : undefined;
+}
+
 export type AdminCheck = { readonly kind: 'admin'; readonly user: User } | { readonly kind: 'signed-out' } | { readonly kind: 'forbidden'; readonly user: User };
 
 export class AdminSession {
@@ -68,13 +92,8 @@ export class AdminSession {
     const raw = readCookie(req.headers.cookie, this.stateCookie);
     reply.header('set-cookie', serializeCookie(this.stateCookie, '', { secure: this.secure, path: this.secure ? '/' : '/admin', maxAgeSeconds: 0 }));
     if (!raw || typeof query['state'] !== 'string' || typeof query['code'] !== 'string') return undefined;
-    let flow: { state?: unknown; verifier?: unknown; returnTo?: unknown };
-    try {
-      flow = JSON.parse(raw) as typeof flow;
-    } catch {
-      return undefined;
-    }
-    if (flow.state !== query['state'] || typeof flow.verifier !== 'string') return undefined;
+    const flow = flowFromCookie(raw);
+    if (!flow || flow.state !== query['state']) return undefined;
     const code = await this.context.oidc.current.AuthorizationCode.find(query['code']);
     if (!code || code.clientId !== ADMIN_PANEL_CLIENT_ID || (code as { consumed?: unknown }).consumed) return undefined;
     const challenge = createHash('sha256').update(flow.verifier).digest('base64url');

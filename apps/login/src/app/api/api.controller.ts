@@ -32,7 +32,11 @@ export class ApiController {
     }
     // Access tokens are for the gateway; an ID token only counts for the client it was issued to,
     // so one app can't replay a user's ID token to another and be taken for that user.
+    // The signing keys sign other JWTs too (oidc-provider types its logout and introspection
+    // JWTs): the header's `typ` names the purpose, and only the two purposes above count. ID
+    // tokens carry no `typ` (or the generic `JWT`).
     const isAccessToken = header.typ === 'at+jwt';
+    if (!isAccessToken && header.typ !== undefined && header.typ.toUpperCase() !== 'JWT') return { active: false, error: 'not an access token or an ID token' };
     const audience = isAccessToken ? this.context.config.gatewayAudience : clientId;
     try {
       const { payload } = await jwtVerify(token, this.context.oidc.verificationKeys(), { issuer: this.context.config.issuer, audience, algorithms: ['RS256'] });

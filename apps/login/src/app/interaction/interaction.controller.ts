@@ -46,7 +46,7 @@ export class InteractionController {
     const email = field(body, 'email', 254) ?? '';
     const password = field(body, 'password', 512) ?? '';
     if (!email || !password) return sendPage(reply, 400, signInPage({ uid, csrf, clientName, email, error: 'Enter your email and password.' }));
-    const result = await this.context.signIn.attempt(email, password, req.ip);
+    const result = await this.context.signIn.attempt(email, password, { ip: req.ip, userAgent: req.headers['user-agent'] });
     if (!result.ok) {
       if (result.reason === 'locked') {
         const seconds = Math.max(1, Math.ceil((result.retryAt.getTime() - Date.now()) / 1000));

@@ -66,6 +66,8 @@ export class ClientAdmin {
 
   /** A new secret, returned once; the old one stops working on every replica at once. */
   async rotateSecret(clientId: string, actor: string): Promise<string | undefined> {
+    // From the URL: text PostgreSQL would refuse (a NUL) or no client id could be is no client.
+    if (!/^[\w.-]{1,128}$/.test(clientId)) return undefined;
     const secret = newClientSecret();
     const { count } = await this.prisma.oidcClient.updateMany({ where: { clientId, NOT: { clientId: ADMIN_PANEL_CLIENT_ID } }, data: { secret, secretSource: 'panel' } });
     if (count === 0) return undefined;

@@ -72,6 +72,8 @@ export class SigningKeyStore {
 
   /** Stops publishing a key (its tokens no longer verify). The signer cannot be deactivated. */
   async deactivate(kid: string): Promise<boolean> {
+    // A kid is a JWK thumbprint (base64url); anything else from the URL is no key of ours.
+    if (!/^[\w-]{1,128}$/.test(kid)) return false;
     const set = await this.load();
     if (set.keys[0]?.kid === kid) return false;
     const { count } = await this.prisma.signingKey.updateMany({ where: { kid, active: true }, data: { active: false, retiredAt: new Date() } });

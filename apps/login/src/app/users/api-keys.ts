@@ -47,7 +47,8 @@ export class ApiKeys {
   }
 
   async revoke(userId: string, keyId: string, actor: string): Promise<boolean> {
-    if (!/^[0-9a-f-]{36}$/i.test(keyId)) return false;
+    // Both come from the URL: PostgreSQL refuses a malformed uuid (a 500), so it is no key of ours.
+    if (!/^[0-9a-f-]{36}$/i.test(keyId) || !/^[0-9a-f-]{36}$/i.test(userId)) return false;
     const { count } = await this.prisma.apiKey.updateMany({ where: { id: keyId, userId, revokedAt: null }, data: { revokedAt: new Date() } });
     if (count > 0) await this.audit.record({ action: 'api_key.revoked', actor, subject: keyId, detail: { userId } });
     return count > 0;

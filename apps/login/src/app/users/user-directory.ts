@@ -2,8 +2,13 @@
  * Users: creation, role changes, deactivation and password resets, each written to the audit
  * log. Deactivating a user also deletes every session, grant and token of theirs, so they are
  * signed out everywhere at once rather than when their tokens expire.
+ *
+ * The last active admin can't be demoted or deactivated. Checking "is there another admin?"
+ * and then writing would let two admins demote each other at the same moment (each sees the
+ * other, both writes land, nobody is left), so a change that may remove an admin runs in one
+ * transaction holding the row locks of every active admin (see `changeAdmins`).
  */
-import { normalizeEmail, type PrismaClient, type Role, type User } from '@orcest/db';
+import { normalizeEmail, type Prisma, type PrismaClient, type Role, type User } from '@orcest/db';
 import { isRole } from '@orcest/auth';
 import type { AuditLog, Page } from '../audit/audit-log';
 import type { LoginThrottle } from './login-throttle';
@@ -62,17 +67,19 @@ export class UserDirectory {
 
   async changeRole(id: string, role: string, actor: string): Promise<User> {
     if (!isRole(role)) throw new UserInputError('Choose one of the roles.');
-    const before = await this.require(id);
-    if (before.role === 'admin' && role !== 'admin') await this.assertAnotherActiveAdmin(id);
-    const user = await this.prisma.user.update({ where: { id }, data: { role: role as Role } });
+    const { before, user } = await this.changeAdmins(id, async (tx, before) => {
+      if (before.role === 'admin' && role !== 'admin') await this.assertAnotherActiveAdmin(tx, id);
+      return tx.user.update({ where: { id }, data: { role: role as Role } });
+    });
     await this.audit.record({ action: 'user.role_changed', actor, subject: id, detail: { email: user.email, from: before.role, to: role } });
     return user;
   }
 
   async setActive(id: string, active: boolean, actor: string): Promise<User> {
-    const before = await this.require(id);
-    if (!active && before.role === 'admin') await this.assertAnotherActiveAdmin(id);
-    const user = await this.prisma.user.update({ where: { id }, data: active ? { active } : { active, credentialsChangedAt: new Date() } });
+    const { user } = await this.changeAdmins(id, async (tx, before) => {
+      if (!active && before.role === 'admin' && before.active) await this.assertAnotherActiveAdmin(tx, id);
+      return tx.user.update({ where: { id }, data: active ? { active } : { active, credentialsChangedAt: new Date() } });
+    });
     if (!active) await this.revokeEverything(id);
     else await this.throttle.clearAccount(user.email);
     await this.audit.record({ action: active ? 'user.activated' : 'user.deactivated', actor, subject: id, detail: { email: user.email } });
@@ -110,9 +117,26 @@ export class UserDirectory {
     return user;
   }
 
+  /**
+   * Runs a change of user `id` in one transaction that first locks the rows of every active
+   * admin (in id order, so two such transactions never deadlock) and then re-reads the user.
+   * A concurrent change that demoted or deactivated an admin has committed before the lock is
+   * granted, and PostgreSQL re-checks a locked row against the query, so what `change` sees
+   * is the current set of admins, which nobody else can shrink until this commits.
+   */
+  private async changeAdmins(id: string, change: (tx: Prisma.TransactionClient, before: User) => Promise<User>): Promise<{ before: User; user: User }> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new UserNotFoundError(id);
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id FOR UPDATE`;
+      const before = await tx.user.findUnique({ where: { id } });
+      if (!before) throw new UserNotFoundError(id);
+      return { before, user: await change(tx, before) };
+    });
+  }
+
   /** Nobody may remove the last way into the admin panel. */
-  private async assertAnotherActiveAdmin(id: string): Promise<void> {
-    const others = await this.prisma.user.count({ where: { role: 'admin', active: true, id: { not: id } } });
+  private async assertAnotherActiveAdmin(tx: Prisma.TransactionClient, id: string): Promise<void> {
+    const others = await tx.user.count({ where: { role: 'admin', active: true, id: { not: id } } });
     if (others === 0) throw new UserInputError('This is the last active admin: make another user admin first.');
   }
 }

@@ -25,7 +25,8 @@ describe('loadGatewayConfig', () => {
   it('expands env with defaults and converts seconds to ms', () => {
     const config = withConfig(entry(), { KEY: 'k', T: '2.5' })();
     expect(config.deployments[0]).toMatchObject({ alias: 'rainymodel/auto', apiBase: 'http://localhost:1234/v1', apiKey: 'k', timeoutMs: 2500, streamTimeoutMs: 2500 });
-    expect(config.router).toMatchObject({ numRetries: 3, allowedFails: 2, cooldownMs: 60_000, requestTimeoutMs: 300_000 });
+    expect(config.router).toMatchObject({ numRetries: 3, allowedFails: 2, cooldownMs: 60_000, requestTimeoutMs: 300_000, maxResponseBytes: 8 * 1024 * 1024, maxStreamEventBytes: 1024 * 1024 });
+    expect(config.server.maxJsonDepth).toBe(64);
     expect(config.server).toMatchObject({ port: 8080, maxBodyBytes: 4 * 1024 * 1024 });
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -58,6 +58,10 @@ export interface RouterSettings {
   readonly streamIdleTimeoutMs: number;
   /** Base of the exponential pause between retry passes. */
   readonly retryBackoffMs: number;
+  /** Largest whole (non-streamed) upstream answer read; past it the attempt fails as `upstream_too_large`. */
+  readonly maxResponseBytes: number;
+  /** Largest upstream stream event (SSE event, NDJSON line) held while incomplete; past it, `upstream_too_large`. */
+  readonly maxStreamEventBytes: number;
 }
 
 export interface GatewayConfig {
@@ -65,6 +69,8 @@ export interface GatewayConfig {
     readonly host: string;
     readonly port: number;
     readonly maxBodyBytes: number;
+    /** Deepest nesting of objects/arrays accepted in a JSON body (400 beyond). */
+    readonly maxJsonDepth: number;
     readonly production: boolean;
     readonly debug: boolean;
     readonly trustProxy: boolean;
@@ -106,6 +112,7 @@ const gatewayEnvSchema = z.object({
   RAINYMODEL_CONFIG: z.string().optional(),
   LITELLM_CONFIG_PATH: z.string().optional(),
   RAINYMODEL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  RAINYMODEL_MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(1000).default(64),
   RAINYMODEL_TRUST_PROXY: booleanFlag,
   RAINYMODEL_DEBUG: booleanFlag,
   RAINYMODEL_SSO_ISSUER: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
@@ -140,6 +147,7 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
       host: vars.HOST,
       port: vars.PORT,
       maxBodyBytes: vars.RAINYMODEL_MAX_BODY_BYTES,
+      maxJsonDepth: vars.RAINYMODEL_MAX_JSON_DEPTH,
       production,
       debug: vars.RAINYMODEL_DEBUG,
       trustProxy: vars.RAINYMODEL_TRUST_PROXY,
@@ -177,6 +185,8 @@ export function parseModelConfig(
     requestTimeoutMs: rs.request_timeout * 1000,
     streamIdleTimeoutMs: rs.stream_idle_timeout * 1000,
     retryBackoffMs: rs.retry_backoff * 1000,
+    maxResponseBytes: rs.max_response_bytes,
+    maxStreamEventBytes: rs.max_stream_event_bytes,
   });
 
   const aliases: string[] = [];

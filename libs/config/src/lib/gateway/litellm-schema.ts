@@ -50,6 +50,9 @@ export const routerSettingsSchema = z
     request_timeout: seconds.default(300),
     stream_idle_timeout: seconds.default(30),
     retry_backoff: z.coerce.number().min(0).default(0.25),
+    // Bytes. The floors keep a typo from failing every ordinary answer.
+    max_response_bytes: z.coerce.number().int().min(65_536).default(8 * 1024 * 1024),
+    max_stream_event_bytes: z.coerce.number().int().min(65_536).default(1024 * 1024),
   })
   .loose();
 

@@ -9,6 +9,8 @@ describe('loadLoginConfig', () => {
     expect(config.clients.every((c) => c.secret === undefined)).toBe(true);
     expect(config.clients.find((c) => c.clientId === 'lamino')?.redirectUris).toEqual(['https://llm.orcest.ai/auth/callback']);
     expect(config.lockout).toEqual({ accountMaxFailures: 5, accountAllIpsMaxFailures: 50, ipMaxFailures: 20, lockSeconds: 900 });
+    expect(config.audit).toEqual({ retentionDays: 180 });
+    expect(loadLoginConfig({ SSO_AUDIT_RETENTION_DAYS: '30' }).audit.retentionDays).toBe(30);
     expect(config.server.trustProxy).toBe(false);
     // Loopback unless HOST says otherwise: `npm start` on a laptop is not on the network.
     expect(config.server.host).toBe('127.0.0.1');
@@ -35,6 +37,8 @@ describe('loadLoginConfig', () => {
     [{ RSA_PUBLIC_KEY: 'x' }, 'RSA_PRIVATE_KEY'],
     [{ OIDC_STATUS_REDIRECT_URIS: 'not a url' }, 'OIDC_STATUS_REDIRECT_URIS'],
     [{ SSO_TRUST_PROXY: 'everyone' }, 'SSO_TRUST_PROXY'],
+    [{ SSO_AUDIT_RETENTION_DAYS: '0' }, 'SSO_AUDIT_RETENTION_DAYS'],
+    [{ SSO_AUDIT_RETENTION_DAYS: 'forever' }, 'SSO_AUDIT_RETENTION_DAYS'],
   ])('refuses %j, naming %s', (env, key) => {
     expect(() => loadLoginConfig(env)).toThrow(ConfigError);
     expect(() => loadLoginConfig(env)).toThrow(key);

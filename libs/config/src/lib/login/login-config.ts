@@ -65,6 +65,10 @@ export interface LoginConfig {
     readonly ipMaxFailures: number;
     readonly lockSeconds: number;
   };
+  readonly audit: {
+    /** Audit rows older than this are deleted (by every replica, every few minutes). */
+    readonly retentionDays: number;
+  };
   /** How often each replica looks for signing keys added by another replica. */
   readonly keyRefreshSeconds: number;
 }
@@ -105,6 +109,7 @@ const loginEnvSchema = z.object({
   SSO_LOCKOUT_IP_FAILURES: positiveInt.default(20),
   SSO_LOCKOUT_SECONDS: positiveInt.default(15 * 60),
   SSO_KEY_REFRESH_SECONDS: positiveInt.default(60),
+  SSO_AUDIT_RETENTION_DAYS: positiveInt.max(36500).default(180),
   SSO_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
 });
 
@@ -171,6 +176,7 @@ export function loadLoginConfig(env: Env): LoginConfig {
       ipMaxFailures: v.SSO_LOCKOUT_IP_FAILURES,
       lockSeconds: v.SSO_LOCKOUT_SECONDS,
     }),
+    audit: Object.freeze({ retentionDays: v.SSO_AUDIT_RETENTION_DAYS }),
     keyRefreshSeconds: v.SSO_KEY_REFRESH_SECONDS,
   });
 }

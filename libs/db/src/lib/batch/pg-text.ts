@@ -1,14 +1,21 @@
 /**
  * Text bound for PostgreSQL: `text` and `jsonb` cannot hold U+0000 (the server refuses the
- * whole statement), so writers pass caller- or upstream-supplied strings through `pgText`
- * first. NUL becomes U+FFFD, the replacement character, so a reader still sees that something
- * was there; a length cap keeps one hostile value from bloating a row.
+ * whole statement), and `jsonb` refuses a lone UTF-16 surrogate (JSON.stringify writes it as
+ * `\ud800`, which PostgreSQL rejects; JSON.parse of a request body happily produces one). So
+ * writers pass caller- or upstream-supplied strings through `pgText` first. Both become
+ * U+FFFD, the replacement character, so a reader still sees that something was there; a
+ * length cap keeps one hostile value from bloating a row.
  */
 const NUL = /\u0000/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function pgText(value: string, maxLength = 10_000): string {
-  const clean = value.includes('\u0000') ? value.replace(NUL, '\uFFFD') : value;
-  return clean.length > maxLength ? `${clean.slice(0, maxLength - 1)}…` : clean;
+  let clean = value.includes('\u0000') ? value.replace(NUL, '\uFFFD') : value;
+  clean = clean.replace(LONE_SURROGATE, '\uFFFD');
+  if (clean.length <= maxLength) return clean;
+  // Cut before a surrogate pair rather than through it.
+  const end = /[\uD800-\uDBFF]/.test(clean.charAt(maxLength - 2)) ? maxLength - 2 : maxLength - 1;
+  return `${clean.slice(0, end)}…`;
 }
 
 /** `pgText` for optional values: null and undefined stay null. */

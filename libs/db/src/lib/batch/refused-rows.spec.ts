@@ -53,6 +53,12 @@ describe('writeIsolatingRefusedRows on real PostgreSQL', () => {
     expect(await stored()).toEqual(['nul\uFFFDbyte']);
   });
 
+  it('jsonb refuses a lone surrogate, and accepts it through pgText', async () => {
+    const asJsonb = (v: string) => prisma.$queryRawUnsafe(`SELECT $1::jsonb AS v`, JSON.stringify({ v }));
+    await expect(asJsonb('x\ud800')).rejects.toThrow();
+    await expect(asJsonb(pgText('x\ud800'))).resolves.toEqual([{ v: { v: 'x\uFFFD' } }]);
+  });
+
   it('rethrows an error that is not about the rows (the database is away), writing nothing', async () => {
     const away = new Client({ connectionString: 'postgresql://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 500 });
     const error = await away.connect().then(
@@ -75,9 +81,12 @@ describe('pgText', () => {
   it.each([
     ['plain', 'plain'],
     ['a\u0000b\u0000', 'a\uFFFDb\uFFFD'],
+    ['lone \ud800 high, lone \udc00 low', 'lone \uFFFD high, lone \uFFFD low'],
+    ['a pair \ud83d\ude00 stays', 'a pair \ud83d\ude00 stays'],
   ])('%j → %j', (input, output) => expect(pgText(input)).toBe(output));
 
-  it('caps the length', () => {
+  it('caps the length, never through a surrogate pair', () => {
     expect(pgText('x'.repeat(50), 10)).toBe(`${'x'.repeat(9)}…`);
+    expect(pgText(`${'x'.repeat(8)}\ud83d\ude00yy`, 10)).toBe(`${'x'.repeat(8)}…`);
   });
 });

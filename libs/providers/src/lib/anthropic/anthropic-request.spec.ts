@@ -1,5 +1,6 @@
 import type { UpstreamTarget } from '../contract';
 import type { ChatMessage, ChatRequest } from '../openai-types';
+import { UntranslatableRequestError } from '../errors';
 import { buildAnthropicRequest } from './anthropic-request';
 
 const target: UpstreamTarget = { baseUrl: 'https://api.anthropic.com', apiKey: 'sk-ant-test', model: 'claude-sonnet-4-5' };
@@ -205,6 +206,12 @@ describe('buildAnthropicRequest: tools', () => {
     [{ type: 'function', function: { name: 'weather' } }, { type: 'tool', name: 'weather' }],
   ] as const)('maps tool_choice %j to %j', (choice, expected) => {
     expect(build({ tools, tool_choice: choice }).json['tool_choice']).toEqual(expected);
+  });
+
+  it('a forced function choice without a name is the caller\'s error, not a TypeError', () => {
+    for (const choice of [{ type: 'function' }, { type: 'function', function: {} }, { type: 'function', function: 'weather' }]) {
+      expect(() => build({ tools, tool_choice: choice as never })).toThrow(UntranslatableRequestError);
+    }
   });
 
   it('sends no tool_choice when the client sent none', () => {

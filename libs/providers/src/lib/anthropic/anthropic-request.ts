@@ -6,6 +6,7 @@
  */
 import type { UpstreamRequest, UpstreamTarget } from '../contract';
 import type { ChatMessage, ChatRequest, ContentPart, ToolCall, ToolChoice, ToolDefinition } from '../openai-types';
+import { UntranslatableRequestError } from '../errors';
 import { isRecord, tryParseJson } from '../shared/json';
 import {
   ANTHROPIC_VERSION,
@@ -149,7 +150,12 @@ function toAnthropicToolChoice(choice: ToolChoice | undefined, parallel: boolean
   const single = parallel === false ? { disable_parallel_tool_use: true } : {};
   if (choice === 'none') return { type: 'none' };
   if (choice === 'required') return { type: 'any', ...single };
-  if (isRecord(choice) && choice.type === 'function') return { type: 'tool', name: choice.function.name, ...single };
+  if (isRecord(choice) && choice.type === 'function') {
+    // The request comes from a client as parsed JSON: its declared type is a hope, not a fact.
+    const name = (choice as { function?: unknown }).function;
+    if (!isRecord(name) || typeof name['name'] !== 'string') throw new UntranslatableRequestError("'tool_choice.function.name' is required when tool_choice is a function", 'tool_choice.function.name');
+    return { type: 'tool', name: name['name'], ...single };
+  }
   if (choice === 'auto' || parallel === false) return { type: 'auto', ...single };
   return undefined;
 }

@@ -183,9 +183,25 @@ describe('AnthropicStreamDecoder: usage', () => {
     expect(events.filter((event) => event.usage)).toHaveLength(1);
   });
 
-  it('sends no usage chunk otherwise', () => {
-    const events = feed(decoder(false), textStream);
+  it('sends no usage chunk otherwise, but still reports the counts to the gateway', () => {
+    const target = decoder(false);
+    const events = feed(target, textStream);
     expect(chunks(events).every((chunk) => chunk.choices.length === 1)).toBe(true);
+    expect(target.usage).toEqual({ prompt_tokens: 42, completion_tokens: 5, total_tokens: 47 });
+  });
+
+  it('counts the events it completed (progress for the idle timer), pings included', () => {
+    const target = decoder(false);
+    target.push(Buffer.from(messageStart + ping + textStart(0) + textDelta(0, 'a').slice(0, 20)));
+    expect(target.events).toBe(3);
+  });
+
+  it('an event growing past maxEventBytes while incomplete is upstream_too_large, with the events before it', () => {
+    const target = new AnthropicStreamDecoder({ includeUsage: false, model: 'claude', maxEventBytes: 1000 });
+    target.push(Buffer.from(messageStart + textStart(0) + textDelta(0, 'ok')));
+    const error = protocolFailure(() => target.push(Buffer.from(textDelta(0, 'b') + 'event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"type":"text_delta","text":"' + 'x'.repeat(2000))));
+    expect(error.reason).toBe('upstream_too_large');
+    expect(error.decodedBefore.map((e) => JSON.parse(e.json).choices[0].delta.content)).toEqual(['b']);
   });
 });
 

@@ -6,9 +6,9 @@
  * `message_stop`; anything else ending it is a cut stream.
  */
 import type { StreamDecoder, StreamEvent } from '../contract';
-import { UpstreamProtocolError } from '../errors';
+import { tooLarge, UpstreamProtocolError, withDecodedBefore } from '../errors';
 import { decodeEach } from '../shared/decode-each';
-import type { ChatCompletionChunk, FinishReason, ToolCallDelta } from '../openai-types';
+import type { ChatCompletionChunk, FinishReason, ToolCallDelta, Usage } from '../openai-types';
 import { excerpt, isRecord, tryParseJson } from '../shared/json';
 import { SseParser } from '../shared/sse-parser';
 import { readTokenCounts, toFinishReason, toUsage } from './anthropic-wire';
@@ -20,6 +20,8 @@ export interface AnthropicStreamOptions {
   readonly includeUsage: boolean;
   /** Used until `message_start` names the model that answers. */
   readonly model: string;
+  /** See `StreamOptions.maxEventBytes`. Default: no cap. */
+  readonly maxEventBytes?: number;
 }
 
 interface ToolBlock {
@@ -46,8 +48,18 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     return this.done;
   }
 
+  get events(): number {
+    return this.parser.dispatched;
+  }
+
+  /** Anthropic reports input tokens in `message_start` and output tokens in `message_delta`, whether or not the client asked. */
+  get usage(): Usage | undefined {
+    if (this.promptTokens === undefined && this.completionTokens === undefined) return undefined;
+    return toUsage({ prompt: this.promptTokens, completion: this.completionTokens });
+  }
+
   push(bytes: Buffer): StreamEvent[] {
-    return decodeEach(this.parser.push(bytes), (message, out) => {
+    const events = decodeEach(this.parser.push(bytes), (message, out) => {
       if (this.done) return;
       const data = tryParseJson(message.data);
       if (!isRecord(data)) throw new UpstreamProtocolError(`upstream sent a malformed stream event: ${excerpt(message.data)}`, 'malformed_chunk');
@@ -55,6 +67,9 @@ export class AnthropicStreamDecoder implements StreamDecoder {
       const type = typeof data['type'] === 'string' ? data['type'] : message.event;
       this.decodeEvent(type, data, message.data, out);
     });
+    const max = this.options.maxEventBytes ?? Infinity;
+    if (this.parser.pendingChars > max) throw withDecodedBefore(tooLarge('a stream event', max), events);
+    return events;
   }
 
   end(): StreamEvent[] {

@@ -1,13 +1,13 @@
 /** Anthropic Messages API (`POST /v1/messages`) behind the gateway's OpenAI face. */
-import type { ProtocolAdapter, UpstreamTarget } from '../contract';
+import type { ProtocolAdapter, StreamOptions, UpstreamTarget } from '../contract';
 import type { ChatRequest } from '../openai-types';
 import { FramedWireStream } from '../shared/framed-wire-stream';
 import { buildAnthropicRequest } from './anthropic-request';
 import { anthropicErrorMessage, decodeAnthropicCompletion } from './anthropic-response';
 import { AnthropicStreamDecoder } from './anthropic-stream';
 
-function createStreamDecoder(request: ChatRequest, target: UpstreamTarget): AnthropicStreamDecoder {
-  return new AnthropicStreamDecoder({ includeUsage: request.stream_options?.include_usage === true, model: target.model });
+function createStreamDecoder(request: ChatRequest, target: UpstreamTarget, options?: StreamOptions): AnthropicStreamDecoder {
+  return new AnthropicStreamDecoder({ includeUsage: request.stream_options?.include_usage === true, model: target.model, maxEventBytes: options?.maxEventBytes });
 }
 
 export const anthropicAdapter: ProtocolAdapter = {
@@ -15,6 +15,6 @@ export const anthropicAdapter: ProtocolAdapter = {
   buildRequest: buildAnthropicRequest,
   decodeCompletion: decodeAnthropicCompletion,
   createStreamDecoder,
-  createWireStream: (request, target) => new FramedWireStream(createStreamDecoder(request, target)),
+  createWireStream: (request, target, options) => new FramedWireStream(createStreamDecoder(request, target, options)),
   errorMessage: anthropicErrorMessage,
 };

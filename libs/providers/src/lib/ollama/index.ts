@@ -9,7 +9,7 @@ export const ollamaAdapter: ProtocolAdapter = {
   protocol: 'ollama',
   buildRequest: buildOllamaRequest,
   decodeCompletion: decodeOllamaCompletion,
-  createStreamDecoder: (request, target) => new OllamaStreamDecoder(request, target.model),
-  createWireStream: (request, target) => new FramedWireStream(new OllamaStreamDecoder(request, target.model)),
+  createStreamDecoder: (request, target, options) => new OllamaStreamDecoder(request, target.model, options?.maxEventBytes),
+  createWireStream: (request, target, options) => new FramedWireStream(new OllamaStreamDecoder(request, target.model, options?.maxEventBytes)),
   errorMessage: ollamaErrorMessage,
 };

@@ -10,6 +10,17 @@ export class NdjsonLines {
   private buffer = '';
   /** Where to resume looking for a newline, so a long line arriving in small pieces is scanned once. */
   private scanFrom = 0;
+  private completedCount = 0;
+
+  /** Non-blank lines completed so far. */
+  get completed(): number {
+    return this.completedCount;
+  }
+
+  /** Characters held for the line not yet complete: what a size cap bounds. */
+  get pendingChars(): number {
+    return this.buffer.length;
+  }
 
   /** The lines completed by these bytes, in order, without their line ending. */
   push(bytes: Buffer | string): string[] {
@@ -20,7 +31,10 @@ export class NdjsonLines {
       const lf = this.buffer.indexOf('\n', Math.max(start, this.scanFrom));
       if (lf === -1) break;
       const line = this.buffer.slice(start, lf).replace(/\r$/, '');
-      if (line.trim() !== '') lines.push(line);
+      if (line.trim() !== '') {
+        lines.push(line);
+        this.completedCount++;
+      }
       start = lf + 1;
     }
     if (start > 0) this.buffer = this.buffer.slice(start);

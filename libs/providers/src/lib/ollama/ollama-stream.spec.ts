@@ -142,6 +142,21 @@ describe('OllamaStreamDecoder', () => {
     expect(events.slice(0, 2).every((event) => event.usage === undefined)).toBe(true);
   });
 
+  it('reports the done line\'s counts to the gateway whether or not the client asked', () => {
+    const plain = new OllamaStreamDecoder(request, 'llama3.2');
+    plain.push(Buffer.from(line({ content: 'x' })));
+    expect(plain.usage).toBeUndefined();
+    plain.push(Buffer.from(doneLine()));
+    expect(plain.usage).toEqual({ prompt_tokens: 10, completion_tokens: 4, total_tokens: 14 });
+    expect(plain.events).toBe(2);
+  });
+
+  it('a line growing past maxEventBytes without a newline is upstream_too_large', () => {
+    const decoder = new OllamaStreamDecoder(request, 'llama3.2', 1000);
+    decoder.push(Buffer.from(line({ content: 'x' })));
+    expect(protocolFailure(() => decoder.push(Buffer.from('{"message":{"content":"' + 'y'.repeat(1200)))).reason).toBe('upstream_too_large');
+  });
+
   it('reports zero usage when asked and Ollama counted nothing', () => {
     const decoder = new OllamaStreamDecoder({ ...request, stream_options: { include_usage: true } }, 'llama3.2');
     const events = decoder.push(Buffer.from(line({ content: '' }, { done: true })));

@@ -5,7 +5,7 @@
  * never in fragments) get indexes counting up across the stream.
  */
 import type { StreamDecoder, StreamEvent } from '../contract';
-import { UpstreamProtocolError } from '../errors';
+import { tooLarge, UpstreamProtocolError, withDecodedBefore } from '../errors';
 import { decodeEach } from '../shared/decode-each';
 import type { ChatCompletionChunk, ChatRequest, ToolCallDelta, Usage } from '../openai-types';
 import { excerpt, isRecord, tryParseJson } from '../shared/json';
@@ -24,8 +24,13 @@ export class OllamaStreamDecoder implements StreamDecoder {
   private roleSent = false;
   private toolCallCount = 0;
   private done = false;
+  private finalUsage: Usage | undefined;
 
-  constructor(request: ChatRequest, model: string) {
+  constructor(
+    request: ChatRequest,
+    model: string,
+    private readonly maxEventBytes = Infinity,
+  ) {
     this.includeUsage = request.stream_options?.include_usage === true;
     this.model = model;
   }
@@ -34,11 +39,22 @@ export class OllamaStreamDecoder implements StreamDecoder {
     return this.done;
   }
 
+  get events(): number {
+    return this.lines.completed;
+  }
+
+  /** The counts of the `done: true` line, whether or not the client asked for them. */
+  get usage(): Usage | undefined {
+    return this.finalUsage;
+  }
+
   push(bytes: Buffer): StreamEvent[] {
-    return decodeEach(this.lines.push(bytes), (line, out) => {
+    const events = decodeEach(this.lines.push(bytes), (line, out) => {
       // Nothing after `done` belongs to the answer.
       if (!this.done) this.decodeLine(line, out);
     });
+    if (this.lines.pendingChars > this.maxEventBytes) throw withDecodedBefore(tooLarge('a stream line', this.maxEventBytes), events);
+    return events;
   }
 
   end(): StreamEvent[] {
@@ -85,10 +101,10 @@ export class OllamaStreamDecoder implements StreamDecoder {
     if (!done) return;
 
     out.push(this.chunk({}, finishReason(parsed['done_reason'], this.toolCallCount > 0), true));
+    this.finalUsage = readUsage(parsed);
     if (this.includeUsage) {
       // OpenAI always reports usage when it was asked for, even when the upstream counted nothing.
-      const usage = readUsage(parsed) ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-      out.push(this.usageChunk(usage));
+      out.push(this.usageChunk(this.finalUsage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }));
     }
     this.done = true;
   }

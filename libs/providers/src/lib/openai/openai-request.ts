@@ -1,11 +1,14 @@
-/** OpenAI chat protocol: the client's request goes upstream nearly as is, with the deployment's model. */
+/** OpenAI chat protocol: the client's request goes upstream nearly as is, with the deployment's model (and a request for usage when streaming). */
 import type { UpstreamRequest, UpstreamTarget } from '../contract';
 import type { ChatRequest } from '../openai-types';
 
 export function buildOpenAiRequest(request: ChatRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest {
   const body: Record<string, unknown> = { ...request, model: target.model, stream };
-  // OpenAI rejects stream_options on a non-streaming call.
+  // OpenAI rejects stream_options on a non-streaming call. A stream always asks for usage, so
+  // its tokens are counted whatever the client asked; the wire stream hides the usage chunk
+  // from a client that did not ask for it.
   if (!stream) delete body['stream_options'];
+  else if (request.stream_options?.include_usage !== true) body['stream_options'] = { ...request.stream_options, include_usage: true };
   return { path: '/chat/completions', headers: headersFor(target, stream), body: JSON.stringify(body) };
 }
 

@@ -8,9 +8,13 @@
  * check (a JSON object, not an error event): fully parsing every chunk cost a sixth of the
  * gateway's streaming throughput (bench/), and a payload that passes the check but is not
  * JSON still fails loudly in the client's own parser — it can't pass for a complete answer.
+ *
+ * The gateway always asks OpenAI-protocol upstreams for usage (`stream_options.include_usage`):
+ * its usage-only chunk (`choices: []`, the last before `[DONE]`) is read, and passed on only
+ * when the client asked for it too.
  */
 import type { StreamDecoder, StreamEvent } from '../contract';
-import { UpstreamProtocolError } from '../errors';
+import { tooLarge, UpstreamProtocolError, withDecodedBefore } from '../errors';
 import { decodeEach } from '../shared/decode-each';
 import { excerpt, isRecord, tryParseJson } from '../shared/json';
 import { SseParser } from '../shared/sse-parser';
@@ -18,12 +22,31 @@ import { looksLikeJsonObject } from './chunk-shape';
 import type { Usage } from '../openai-types';
 import { readUsage } from './usage';
 
+export interface OpenAiStreamOptions {
+  /** Pass the usage-only chunk on to the client (it asked for `include_usage`). Default true. */
+  readonly forwardUsageChunk?: boolean;
+  /** See `StreamOptions.maxEventBytes`. Default: no cap. */
+  readonly maxEventBytes?: number;
+}
+
 export class OpenAiStreamDecoder implements StreamDecoder {
   private readonly parser = new SseParser();
+  private readonly forwardUsageChunk: boolean;
+  readonly maxEventBytes: number;
   private done = false;
   private finishSeen = false;
   private substantiveSeen = false;
   private lastUsage: Usage | undefined;
+
+  constructor(options: OpenAiStreamOptions = {}) {
+    this.forwardUsageChunk = options.forwardUsageChunk ?? true;
+    this.maxEventBytes = options.maxEventBytes ?? Infinity;
+  }
+
+  /** Events its own SSE parser completed (the wire stream counts those it hands to `take`). */
+  get events(): number {
+    return this.parser.dispatched;
+  }
 
   /** The last token counts seen in the stream (OpenAI sends them in a final chunk when asked). */
   get usage(): Usage | undefined {
@@ -45,15 +68,18 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   }
 
   push(bytes: Buffer): StreamEvent[] {
-    return decodeEach(this.parser.push(bytes), (message, out) => {
+    const events = decodeEach(this.parser.push(bytes), (message, out) => {
       const event = this.take(message.data);
       if (event !== undefined) out.push(event);
     });
+    if (this.parser.pendingChars > this.maxEventBytes) throw withDecodedBefore(tooLarge('a stream event', this.maxEventBytes), events);
+    return events;
   }
 
   /**
-   * One event's `data` payload: its chunk, or undefined for `[DONE]` and anything after it.
-   * Throws `UpstreamProtocolError` like `push` (without `decodedBefore`).
+   * One event's `data` payload: its chunk, or undefined for `[DONE]`, anything after it, and a
+   * usage-only chunk the client did not ask for (its usage is kept). Throws
+   * `UpstreamProtocolError` like `push` (without `decodedBefore`).
    */
   take(data: string): StreamEvent | undefined {
     if (this.done) return undefined;
@@ -72,23 +98,36 @@ export class OpenAiStreamDecoder implements StreamDecoder {
     return [];
   }
 
-  private decodeChunk(data: string): StreamEvent {
+  private decodeChunk(data: string): StreamEvent | undefined {
     const event = this.substantiveSeen ? this.checkChunk(data) : this.parseChunk(data);
+    if (event === undefined) return undefined;
     if (event.usage) this.lastUsage = event.usage;
     return event;
   }
 
-  private checkChunk(data: string): StreamEvent {
+  /** A chunk carrying only usage, which the client did not ask to see: its counts are kept, the chunk left out. */
+  private hidesUsage(chunk: Record<string, unknown>, usage: Usage | undefined): boolean {
+    if (usage === undefined || this.forwardUsageChunk) return false;
+    const choices = chunk['choices'];
+    if (!Array.isArray(choices) || choices.length > 0) return false;
+    this.lastUsage = usage;
+    return true;
+  }
+
+  private checkChunk(data: string): StreamEvent | undefined {
     if (!looksLikeJsonObject(data, 0, data.length)) throw new UpstreamProtocolError(`upstream sent a malformed stream chunk: ${excerpt(data)}`, 'malformed_chunk');
     if (ERROR_EVENT.test(data)) return this.parseChunk(data);
     // One scan for either key (most chunks have neither), then tell them apart.
     if (!FINISH_REASON_OR_USAGE.test(data)) return { json: data, substantive: true, usage: undefined };
     if (FINISH_REASON.test(data)) this.finishSeen = true;
-    const usage = USAGE.test(data) ? readUsage((tryParseJson(data) as Record<string, unknown> | undefined)?.['usage']) : undefined;
+    if (!USAGE.test(data)) return { json: data, substantive: true, usage: undefined };
+    const chunk = tryParseJson(data);
+    const usage = isRecord(chunk) ? readUsage(chunk['usage']) : undefined;
+    if (isRecord(chunk) && this.hidesUsage(chunk, usage)) return undefined;
     return { json: data, substantive: true, usage };
   }
 
-  private parseChunk(data: string): StreamEvent {
+  private parseChunk(data: string): StreamEvent | undefined {
     const chunk = tryParseJson(data);
     if (!isRecord(chunk)) throw new UpstreamProtocolError(`upstream sent a malformed stream chunk: ${excerpt(data)}`, 'malformed_chunk');
     const error = chunk['error'];
@@ -110,8 +149,10 @@ export class OpenAiStreamDecoder implements StreamDecoder {
         substantive = true;
       }
     }
+    const usage = readUsage(chunk['usage']);
+    if (this.hidesUsage(chunk, usage)) return undefined;
     if (substantive) this.substantiveSeen = true;
-    return { json: data, substantive, usage: readUsage(chunk['usage']) };
+    return { json: data, substantive, usage };
   }
 }
 

@@ -7,7 +7,7 @@
 import type { WireStream } from '../contract';
 import { UpstreamProtocolError } from '../errors';
 import { FramedWireStream } from '../shared/framed-wire-stream';
-import { OpenAiStreamDecoder } from './openai-stream';
+import { OpenAiStreamDecoder, type OpenAiStreamOptions } from './openai-stream';
 import { OpenAiWireStream } from './openai-wire-stream';
 
 const chunk = (delta: object, finish: string | null = null, extra: object = {}) =>
@@ -45,8 +45,6 @@ function run(stream: WireStream, text: string, cuts: readonly number[]): Outcome
   return { bytes: Buffer.concat(out).toString(), finished: stream.finished, started: stream.started };
 }
 
-const reference = (text: string) => run(new FramedWireStream(new OpenAiStreamDecoder()), text, []);
-
 /** Deterministic pseudo-random cut points (a fixed LCG), so a failure can be replayed. */
 function randomCuts(length: number, seed: number, count: number): number[] {
   let state = seed;
@@ -65,10 +63,10 @@ function splits(text: string): number[][] {
   return all;
 }
 
-function expectSameAsDecoder(text: string): Outcome {
-  const expected = reference(text);
+function expectSameAsDecoder(text: string, options: OpenAiStreamOptions = {}): Outcome {
+  const expected = run(new FramedWireStream(new OpenAiStreamDecoder(options)), text, []);
   for (const cuts of splits(text)) {
-    expect({ cuts, ...run(new OpenAiWireStream(), text, cuts) }).toEqual({ cuts, ...expected });
+    expect({ cuts, ...run(new OpenAiWireStream(options), text, cuts) }).toEqual({ cuts, ...expected });
   }
   return expected;
 }
@@ -154,5 +152,58 @@ describe('OpenAiWireStream: the decoder path’s bytes, under any split', () => 
 
   it('nothing after [DONE] is forwarded', () => {
     expect(expectSameAsDecoder(role + content + DONE + content + 'data: garbage\n\n').bytes).toBe(role + content + DONE);
+  });
+});
+
+describe('OpenAiWireStream: usage the client did not ask for', () => {
+  const usageChunk = `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 } })}\n\n`;
+  const hidden = { forwardUsageChunk: false };
+
+  it('the usage-only chunk is left out (the rest byte for byte, under any split), its counts kept', () => {
+    const withUsage = chunk({ content: 'u' }, null, { usage: null });
+    const text = role + content + withUsage + chunk({}, 'stop', { usage: null }) + usageChunk + DONE;
+    expect(expectSameAsDecoder(text, hidden)).toEqual({ bytes: role + content + withUsage + chunk({}, 'stop', { usage: null }) + DONE, finished: true, started: true });
+    for (const cuts of splits(text)) {
+      const stream = new OpenAiWireStream(hidden);
+      run(stream, text, cuts);
+      expect(stream.usage).toEqual({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 });
+    }
+  });
+
+  it('is kept when the client asked (the default), and a usage chunk with choices is never left out', () => {
+    expect(expectSameAsDecoder(role + content + usageChunk + DONE).bytes).toBe(role + content + usageChunk + DONE);
+    const both = chunk({}, 'stop', { usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+    expect(expectSameAsDecoder(role + content + both + DONE, hidden).bytes).toBe(role + content + both + DONE);
+  });
+
+  it('in CRLF framing (the decoder path) as well', () => {
+    const text = (role + content + usageChunk + DONE).replace(/\n/g, '\r\n');
+    expect(expectSameAsDecoder(text, hidden).bytes).toBe(role + content + DONE);
+  });
+});
+
+describe('OpenAiWireStream: counting and capping events', () => {
+  it('counts complete events, not comments or partial ones, whatever the framing', () => {
+    const stream = new OpenAiWireStream();
+    stream.push(Buffer.from(role + ': keep-alive\n\n' + chunk({ content: 'a' }) + chunk({ content: 'b' }).replace(/\n/g, '\r\n') + 'data: {"id":'));
+    expect(stream.events).toBe(3);
+    stream.push(Buffer.from('"c","choices":[]}\n\n'));
+    expect(stream.events).toBe(4);
+  });
+
+  it('an event that grows past maxEventBytes before it completes is upstream_too_large, after the events before it', () => {
+    const big = `data: {"id":"c","choices":[{"index":0,"delta":{"content":"${'x'.repeat(5000)}"}}]}\n\n`;
+    const text = role + chunk({ content: 'first' }) + content + big + DONE;
+    const before = role + chunk({ content: 'first' }) + content;
+    for (const cuts of [Array.from({ length: Math.ceil(text.length / 500) }, (_, i) => i * 500), Array.from({ length: 30 }, (_, i) => before.length + 1 + i * 300)]) {
+      const outcome = run(new OpenAiWireStream({ maxEventBytes: 4096 }), text, cuts);
+      expect(outcome.fault).toMatch(/^upstream_too_large/);
+      expect(outcome.bytes).toBe(before);
+    }
+    // The same trickled through the decoder path (CRLF framing).
+    const crlf = run(new OpenAiWireStream({ maxEventBytes: 4096 }), text.replace(/\n/g, '\r\n'), Array.from({ length: 40 }, (_, i) => i * 400));
+    expect(crlf.fault).toMatch(/^upstream_too_large/);
+    // Under the cap, the same stream passes.
+    expect(run(new OpenAiWireStream({ maxEventBytes: 8192 }), text, Array.from({ length: 40 }, (_, i) => i * 400)).fault).toBeUndefined();
   });
 });

@@ -16,18 +16,26 @@
  */
 import type { Wire, WireStream } from '../contract';
 import type { Usage } from '../openai-types';
-import { UpstreamProtocolError } from '../errors';
+import { tooLarge, UpstreamProtocolError } from '../errors';
 import { FramedWireStream } from '../shared/framed-wire-stream';
 import { joinWire } from '../shared/wire';
 import { looksLikeJsonObject, mayBeErrorEvent, valueMayOpenWith } from './chunk-shape';
-import { OpenAiStreamDecoder } from './openai-stream';
+import { OpenAiStreamDecoder, type OpenAiStreamOptions } from './openai-stream';
 
 export class OpenAiWireStream implements WireStream {
-  private readonly decoder = new OpenAiStreamDecoder();
+  private readonly decoder: OpenAiStreamDecoder;
   /** The decoder path, for what cannot be forwarded as is. */
-  private readonly framed = new FramedWireStream(this.decoder);
+  private readonly framed: FramedWireStream;
   /** Bytes after the last complete event (or line), held until more arrive. */
   private carry: Buffer[] = [];
+  private carryBytes = 0;
+  /** Events handled here in place or through `decoder.take` (the decoder counts those its parser completes). */
+  private takenEvents = 0;
+
+  constructor(options: OpenAiStreamOptions = {}) {
+    this.decoder = new OpenAiStreamDecoder(options);
+    this.framed = new FramedWireStream(this.decoder);
+  }
 
   get finished(): boolean {
     return this.decoder.finished;
@@ -41,14 +49,23 @@ export class OpenAiWireStream implements WireStream {
     return this.decoder.usage;
   }
 
+  get events(): number {
+    return this.takenEvents + this.decoder.events;
+  }
+
   push(bytes: Buffer): Wire {
     if (this.decoder.finished) return '';
     if (this.carry.length > 0) {
       this.carry.push(bytes);
+      this.carryBytes += bytes.length;
       // Nothing can complete before a line break: keep collecting rather than re-joining per read.
-      if (bytes.indexOf(10) === -1 && bytes.indexOf(13) === -1) return '';
+      if (bytes.indexOf(10) === -1 && bytes.indexOf(13) === -1) {
+        if (this.carryBytes > this.decoder.maxEventBytes) throw tooLarge('a stream event', this.decoder.maxEventBytes);
+        return '';
+      }
       bytes = Buffer.concat(this.carry);
       this.carry = [];
+      this.carryBytes = 0;
     }
     return this.forward(bytes);
   }
@@ -58,6 +75,7 @@ export class OpenAiWireStream implements WireStream {
     // A held partial event goes through the decoder, so a stream cut mid-event is reported as such.
     const held = this.carry.length > 0 ? Buffer.concat(this.carry) : undefined;
     this.carry = [];
+    this.carryBytes = 0;
     const rest = held === undefined ? '' : this.framed.push(held);
     try {
       return joinWire(rest, this.framed.end());
@@ -73,30 +91,48 @@ export class OpenAiWireStream implements WireStream {
     const keys = new KeyFinder(text);
     let cr = text.indexOf('\r');
     let pos = 0;
+    // What goes out is buf[0, pos), except events the decoder left out (a usage chunk the client
+    // did not ask for): then `kept` holds what came before it and `from` where to resume.
+    let kept: Wire = '';
+    let from = 0;
     while (pos < text.length && this.decoder.idle) {
       if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
       if (!text.startsWith('data: ', pos)) break;
       const lf = text.indexOf('\n', pos + 6);
       if (cr !== -1 && (lf === -1 || cr <= lf + 1)) break;
       if (lf === -1 || lf + 1 === text.length) {
-        this.carry.push(buf.subarray(pos));
-        return buf.subarray(0, pos);
+        this.hold(buf.subarray(pos), joinWire(kept, buf.subarray(from, pos)));
+        return joinWire(kept, buf.subarray(from, pos));
       }
       if (text.charCodeAt(lf + 1) !== 10) break;
       const start = pos + 6;
+      this.takenEvents++;
       if (!this.passesInPlace(text, start, lf, keys)) {
+        let event;
         try {
-          this.decoder.take(buf.toString('utf8', start, lf));
+          event = this.decoder.take(buf.toString('utf8', start, lf));
         } catch (error) {
-          throw withWireBefore(error, buf.subarray(0, pos));
+          throw withWireBefore(error, joinWire(kept, buf.subarray(from, pos)));
         }
         // The payload was `[DONE]`, in the client's framing already; whatever follows is not forwarded.
-        if (this.decoder.finished) return buf.subarray(0, lf + 2);
+        if (this.decoder.finished) return joinWire(kept, buf.subarray(from, lf + 2));
+        if (event === undefined) {
+          kept = joinWire(kept, buf.subarray(from, pos));
+          from = lf + 2;
+        }
       }
       pos = lf + 2;
     }
-    if (pos === text.length) return buf;
-    return joinWire(buf.subarray(0, pos), this.throughDecoder(buf, text, pos));
+    if (pos === text.length) return from === 0 ? buf : joinWire(kept, buf.subarray(from));
+    const before = joinWire(kept, buf.subarray(from, pos));
+    return joinWire(before, this.throughDecoder(buf, text, pos, before));
+  }
+
+  /** Keeps the start of an incomplete event for the next read, within the event size cap. */
+  private hold(partial: Buffer, sentBefore: Wire): void {
+    if (partial.length > this.decoder.maxEventBytes) throw withWireBefore(tooLarge('a stream event', this.decoder.maxEventBytes), sentBefore);
+    this.carry.push(partial);
+    this.carryBytes = partial.length;
   }
 
   /** A chunk after the first content that the decoder would pass on its structural check alone. */
@@ -107,16 +143,21 @@ export class OpenAiWireStream implements WireStream {
   }
 
   /** The rest of the read, up to its last line break, through the SSE parser; the tail is held. */
-  private throughDecoder(buf: Buffer, text: string, pos: number): Wire {
+  private throughDecoder(buf: Buffer, text: string, pos: number, sentBefore: Wire): Wire {
     const cut = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1;
-    if (cut < text.length) this.carry.push(buf.subarray(Math.max(cut, pos)));
-    if (cut <= pos) return '';
-    try {
-      return this.framed.push(buf.subarray(pos, cut));
-    } catch (error) {
-      throw withWireBefore(error, buf.subarray(0, pos));
+    let wire: Wire = '';
+    if (cut > pos) {
+      try {
+        wire = this.framed.push(buf.subarray(pos, cut));
+      } catch (error) {
+        throw withWireBefore(error, sentBefore);
+      }
     }
+    // The parser holds the unfinished event's lines; the tail after the last line break waits here.
+    if (cut < text.length) this.hold(buf.subarray(Math.max(cut, pos)), joinWire(sentBefore, wire));
+    return wire;
   }
+
 }
 
 /**

@@ -6,6 +6,8 @@ import { FramedWireStream } from './framed-wire-stream';
 function scripted(steps: Array<{ events: StreamEvent[]; fault?: boolean; finish?: boolean }>): StreamDecoder {
   let finished = false;
   return {
+    usage: undefined,
+    events: 0,
     get finished() {
       return finished;
     },

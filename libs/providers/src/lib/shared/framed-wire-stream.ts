@@ -11,10 +11,13 @@ import { DONE_EVENT, frameEvents } from './wire';
 export class FramedWireStream implements WireStream {
   private substantiveSeen = false;
   private closed = false;
-  private lastUsage: Usage | undefined;
 
   get usage(): Usage | undefined {
-    return this.lastUsage;
+    return this.decoder.usage;
+  }
+
+  get events(): number {
+    return this.decoder.events;
   }
 
   constructor(private readonly decoder: StreamDecoder) {}
@@ -59,9 +62,6 @@ export class FramedWireStream implements WireStream {
   }
 
   private see(events: readonly StreamEvent[]): void {
-    for (const event of events) {
-      if (event.substantive) this.substantiveSeen = true;
-      if (event.usage) this.lastUsage = event.usage;
-    }
+    for (const event of events) if (event.substantive) this.substantiveSeen = true;
   }
 }

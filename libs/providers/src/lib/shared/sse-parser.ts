@@ -16,6 +16,9 @@ export class SseParser {
   private buffer = '';
   private eventName: string | undefined;
   private dataLines: string[] = [];
+  /** Characters in `dataLines`: with `buffer`, what an incomplete event holds. */
+  private dataChars = 0;
+  private dispatchedCount = 0;
 
   push(bytes: Buffer | string): SseMessage[] {
     this.buffer += typeof bytes === 'string' ? bytes : this.decoder.write(bytes);
@@ -32,6 +35,7 @@ export class SseParser {
       // no line-by-line bookkeeping. Anything else takes the general line rules below.
       if (lf !== -1 && (cr === -1 || cr > lf) && this.dataLines.length === 0 && this.eventName === undefined && buffer.charCodeAt(lf + 1) === 10 && buffer.startsWith('data: ', start)) {
         messages.push({ event: undefined, data: buffer.slice(start + 6, lf) });
+        this.dispatchedCount++;
         start = lf + 2;
         continue;
       }
@@ -60,6 +64,16 @@ export class SseParser {
     return this.buffer.length > 0 || this.dataLines.length > 0;
   }
 
+  /** Events with data dispatched so far (comments and empty events are not counted). */
+  get dispatched(): number {
+    return this.dispatchedCount;
+  }
+
+  /** Characters held for the event not yet complete (partial line included): what a size cap bounds. */
+  get pendingChars(): number {
+    return this.buffer.length + this.dataChars;
+  }
+
   /** Nothing buffered and no event begun: the next bytes start a fresh line of a fresh event. */
   get idle(): boolean {
     return this.buffer.length === 0 && this.dataLines.length === 0 && this.eventName === undefined;
@@ -67,8 +81,12 @@ export class SseParser {
 
   private takeLine(line: string, out: SseMessage[]): void {
     if (line === '') {
-      if (this.dataLines.length > 0) out.push({ event: this.eventName, data: this.dataLines.join('\n') });
+      if (this.dataLines.length > 0) {
+        out.push({ event: this.eventName, data: this.dataLines.join('\n') });
+        this.dispatchedCount++;
+      }
       this.dataLines = [];
+      this.dataChars = 0;
       this.eventName = undefined;
       return;
     }
@@ -77,7 +95,10 @@ export class SseParser {
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === 'data') this.dataLines.push(value);
+    if (field === 'data') {
+      this.dataLines.push(value);
+      this.dataChars += value.length;
+    }
     else if (field === 'event') this.eventName = value;
   }
 }

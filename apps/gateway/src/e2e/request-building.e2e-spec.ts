@@ -1,0 +1,106 @@
+/**
+ * A request can never open a circuit (issue 8, item 3): input that would break the building of
+ * the upstream request is a 400 at the edge, in OpenAI's error shape, and whatever is raised
+ * while building is never counted against the upstream. The attacker's exact requests, sent
+ * more often than `allowed_fails`; afterwards no deployment shows a failure or an open circuit.
+ */
+import { startFakeAnthropic, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
+import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
+
+let openai: FakeUpstream;
+let anthropic: FakeUpstream;
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  openai = await startFakeOpenAi({ name: 'openai' });
+  anthropic = await startFakeAnthropic({ name: 'claude' });
+  gateway = await startGateway(
+    configYaml([
+      { model: 'openai/gpt-test', apiBase: openai.baseUrl, id: 'openai', tier: 'free' },
+      { alias: 'rainymodel/claude', model: 'anthropic/claude-test', apiBase: anthropic.baseUrl, id: 'claude' },
+    ]),
+  );
+});
+afterAll(async () => {
+  await gateway.close();
+  await openai.close();
+  await anthropic.close();
+});
+
+async function post(body: string) {
+  const res = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: res.status, body: (await res.json()) as { error: { message: string; type: string; param: string | null; code: string | null } } };
+}
+
+async function upstreamHealth() {
+  const body = (await (await fetch(`${gateway.url}/health/upstreams`)).json()) as { data: Array<{ name: string; circuit: string; failures: number; last_error: unknown }> };
+  return body.data.map(({ name, circuit, failures, last_error }) => ({ name, circuit, failures, last_error }));
+}
+
+const healthy = [
+  { name: 'openai', circuit: 'closed', failures: 0, last_error: null },
+  { name: 'claude', circuit: 'closed', failures: 0, last_error: null },
+];
+
+function nestedTools(alias: string, depth: number): string {
+  return `{"model":"${alias}","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"x","parameters":${'['.repeat(depth)}${']'.repeat(depth)}}}]}`;
+}
+
+function nestedObject(levels: number): object {
+  let value: object = {};
+  for (let i = 0; i < levels; i++) value = { a: value };
+  return value;
+}
+
+describe('requests that would break the upstream request', () => {
+  it.each(['rainymodel/auto', 'rainymodel/claude'])('tools[0].function.parameters nesting 200,000 arrays (%s) → 400, no circuit touched', async (alias) => {
+    for (let i = 0; i < 3; i++) {
+      const res = await post(nestedTools(alias, 200_000));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code: 'json_too_deep', param: null });
+    }
+    expect(await upstreamHealth()).toEqual(healthy);
+    expect(openai.hits + anthropic.hits).toBe(0);
+  });
+
+  it('nesting up to the documented limit (64) is accepted, one more level is not', async () => {
+    // body → tools → tool → function → parameters: 5 levels, then `levels` more nested objects.
+    const schema = (levels: number) => JSON.stringify({ model: 'rainymodel/auto', messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'x', parameters: nestedObject(levels) } }] });
+    expect((await post(schema(59))).status).toBe(200);
+    const deeper = await post(schema(60));
+    expect(deeper.status).toBe(400);
+    expect(deeper.body.error.code).toBe('json_too_deep');
+    expect(openai.hits).toBe(1);
+  });
+
+  it('Anthropic: tool_choice {"type":"function"} without a name → 400 naming the parameter, no circuit touched', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await post(
+        JSON.stringify({
+          model: 'rainymodel/claude',
+          messages: [{ role: 'user', content: 'hi' }],
+          tools: [{ type: 'function', function: { name: 'weather', parameters: { type: 'object', properties: {} } } }],
+          tool_choice: { type: 'function' },
+        }),
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ type: 'invalid_request_error', param: 'tool_choice.function.name' });
+    }
+    expect(await upstreamHealth()).toEqual(healthy);
+    expect(anthropic.hits).toBe(0);
+  });
+
+  it.each([
+    [{ tool_choice: 'sometimes' }, 'tool_choice'],
+    [{ tool_choice: { function: { name: 'weather' } } }, 'tool_choice.type'],
+    [{ tool_choice: { type: 'function', function: 'weather' } }, 'tool_choice.function.name'],
+    [{ tools: [{ type: 'function', function: { name: 'w', parameters: [1, 2] } }] }, 'tools[0].function.parameters'],
+    [{ tools: [{ type: 'function', function: { name: 'w', description: 7 } }] }, 'tools[0].function.description'],
+    [{ tools: ['weather'] }, 'tools[0]'],
+  ])('malformed tool shapes %j → 400 on %s', async (extra, param) => {
+    const res = await post(JSON.stringify({ model: 'rainymodel/claude', messages: [{ role: 'user', content: 'hi' }], ...extra }));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', param });
+    expect(await upstreamHealth()).toEqual(healthy);
+  });
+});
