@@ -62,6 +62,11 @@ export interface OidcSettings {
   /** Undefined: admin sign-in is not configured and /admin says so. */
   readonly clientSecret: string | undefined;
   readonly adminRole: string;
+  /**
+   * Where this server reaches Login when the issuer is the browser's address only (docker
+   * compose: issuer http://localhost:8090, Login at http://login:8090). Undefined: the issuer.
+   */
+  readonly internalUrl?: string;
 }
 
 export interface StatusConfig {
@@ -176,6 +181,7 @@ const envSchema = z.object({
   STATUS_BASE_URL: z.string().optional(),
   STATUS_TRUST_PROXY: booleanFlag,
   STATUS_OIDC_ISSUER: z.string().default('http://localhost:8090'),
+  STATUS_OIDC_INTERNAL_URL: z.string().optional(),
   STATUS_OIDC_CLIENT_ID: z.string().default('status'),
   OIDC_STATUS_SECRET: z.string().optional(),
   STATUS_ADMIN_ROLE: z.string().default('admin'),
@@ -191,6 +197,7 @@ export function loadStatusConfig(given: Env, cwd = process.cwd()): StatusConfig 
   const baseUrl = stripSlash(vars.STATUS_BASE_URL ?? `http://localhost:${vars.PORT}`);
   requireHttpUrl('STATUS_BASE_URL', baseUrl);
   requireHttpUrl('STATUS_OIDC_ISSUER', vars.STATUS_OIDC_ISSUER);
+  if (vars.STATUS_OIDC_INTERNAL_URL) requireHttpUrl('STATUS_OIDC_INTERNAL_URL', vars.STATUS_OIDC_INTERNAL_URL);
   const configFile = vars.STATUS_CONFIG.startsWith('/') ? vars.STATUS_CONFIG : `${cwd}/${vars.STATUS_CONFIG}`;
   const source = readYamlSource(configFile, { ...env, STATUS_BASE_URL: baseUrl });
   const file = parseStatusFile(source);
@@ -200,7 +207,13 @@ export function loadStatusConfig(given: Env, cwd = process.cwd()): StatusConfig 
     configFile,
     ...file,
     page: Object.freeze({ ...file.page, url: file.page.url || baseUrl }),
-    oidc: Object.freeze({ issuer: stripSlash(vars.STATUS_OIDC_ISSUER), clientId: vars.STATUS_OIDC_CLIENT_ID, clientSecret: secret, adminRole: vars.STATUS_ADMIN_ROLE }),
+    oidc: Object.freeze({
+      issuer: stripSlash(vars.STATUS_OIDC_ISSUER),
+      clientId: vars.STATUS_OIDC_CLIENT_ID,
+      clientSecret: secret,
+      adminRole: vars.STATUS_ADMIN_ROLE,
+      internalUrl: vars.STATUS_OIDC_INTERNAL_URL ? stripSlash(vars.STATUS_OIDC_INTERNAL_URL) : undefined,
+    }),
     // Every replica must sign sessions alike: derived from the client secret unless given.
     sessionSecret: vars.STATUS_SESSION_SECRET ?? createHash('sha256').update(`orcest-status-session:${secret ?? ''}`).digest('hex'),
   });
