@@ -29,6 +29,7 @@ interface Service {
   entrypoint?: string[];
   restart?: string;
   volumes?: string[];
+  extra_hosts?: string[];
 }
 
 interface ComposeFile {
@@ -144,7 +145,9 @@ describe('docker-compose.yml (issue 13)', () => {
     expect(host(status.oidc.internalUrl ?? '')).toBe('login');
     const watched = Object.fromEntries(status.monitors.map((m) => [m.id, host(m.url)]));
     expect(Object.values(watched)).toEqual(expect.arrayContaining(['gateway', 'login', 'ollama']));
-    expect(Object.values(watched)).not.toContain('127.0.0.1');
+    // Inside a container localhost is the container itself: nothing is watched there.
+    for (const watchedHost of Object.values(watched)) expect(['localhost', '127.0.0.1']).not.toContain(watchedHost);
+    expect(services.status).toMatchObject({ extra_hosts: ['host.docker.internal:host-gateway'] });
     // The browser's side: Login's issuer, and everyone who checks tokens against it, agree on it.
     expect(login.issuer).toBe('http://localhost:8090');
     expect(gateway.auth.sso?.issuer).toBe(login.issuer);
