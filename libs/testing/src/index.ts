@@ -17,3 +17,5 @@ export { startTestOidcIssuer, type TestOidcIssuer, type TestUser } from './test-
 export { freePort } from './free-port';
 export { trickleBody, type TrickleOutcome } from './slow-client';
 export { builtAppMain, startBuiltApp, type BuiltApp } from './built-app';
+export { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium';
+export { eventually } from './eventually';
