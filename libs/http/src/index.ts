@@ -1,6 +1,7 @@
 /**
- * What every app's HTTP layer does alike: reading and writing cookies, the limits put on slow
- * or hostile clients, and (next) signed values with a purpose.
+ * What every app's HTTP layer does alike: reading and writing cookies, signed values with a
+ * purpose, and the limits put on slow or hostile clients.
  */
 export { readCookie, serializeCookie, type CookieOptions } from './lib/cookies';
+export { SignedValues, hasStringFields, MAX_SIGNED_VALUE_LENGTH, type PayloadGuard } from './lib/signed-values';
 export { boundedServerFactory, DEFAULT_CLIENT_LIMITS, type ClientLimits } from './lib/client-limits';

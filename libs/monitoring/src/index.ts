@@ -4,7 +4,8 @@
  */
 export * from './lib/status-vocabulary';
 export { parseDuration } from './lib/duration';
-export { parseCondition, firstFailedCondition, ConditionSyntaxError, type Condition, type CheckObservation, type Operator } from './lib/conditions/condition';
+export { parseCondition, firstFailedCondition, findFailedCondition, ConditionSyntaxError, type Condition, type CheckObservation, type FailedCondition, type Operator } from './lib/conditions/condition';
+export { connectionFailureSummary, conditionFailureSummary, namesAnAddress, safeReason } from './lib/failure-summary';
 export { track, INITIAL_STATE, type TrackerState, type Thresholds, type Transition } from './lib/health-tracker';
 export {
   bucketStart,

@@ -1,8 +1,9 @@
 /**
  * A fake monitored service for the status app's tests and benchmark: a real HTTP server on
  * 127.0.0.1 whose health is switched at run time — up, down (an HTTP error), slow, hanging
- * (headers never come), flapping (up and down on alternate requests) or stopped (connection
- * refused, then back on the same port). Every answer is counted.
+ * (headers never come), flapping (up and down on alternate requests), endless (200, then a body
+ * that never ends, to prove a reader stops) or stopped (connection refused, then back on the
+ * same port). Every answer is counted. Bodies are sent as given, NUL bytes included.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -12,7 +13,8 @@ export type TargetMode =
   | { kind: 'down'; status?: number; body?: string }
   | { kind: 'slow'; delayMs: number; body?: string }
   | { kind: 'hang' }
-  | { kind: 'flap' };
+  | { kind: 'flap' }
+  | { kind: 'endless' };
 
 const OK_BODY = '{"status":"ok"}';
 
@@ -28,6 +30,8 @@ export class FakeTarget {
   /** Requests received and not answered yet, and the most there ever were at once. */
   pending = 0;
   maxPending = 0;
+  /** Body bytes written by `endless` answers (what a reader made it send before stopping). */
+  endlessBytes = 0;
   /** The last request's headers. */
   lastHeaders: IncomingMessage['headers'] = {};
   /** Overrides the answer per path (e.g. `/health/upstreams` of a fake gateway). */
@@ -120,7 +124,25 @@ export class FakeTarget {
         return; // never answers; the socket is destroyed on stop()/close()
       case 'flap':
         return this.flapCount++ % 2 === 0 ? send(res, 200, OK_BODY) : send(res, 503, '{"status":"down"}');
+      case 'endless':
+        return this.sendEndless(res);
     }
+  }
+
+  /** Writes 16 KiB chunks as fast as the reader takes them, until it goes away. */
+  private sendEndless(res: ServerResponse): void {
+    const chunk = Buffer.alloc(16_384, 'a');
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    const pump = () => {
+      while (!res.destroyed) {
+        this.endlessBytes += chunk.length;
+        if (!res.write(chunk)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
   }
 }
 

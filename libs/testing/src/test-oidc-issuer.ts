@@ -3,7 +3,9 @@
  * relying party (the status admin) goes through discovery, authorization code + PKCE, the
  * token endpoint and ID token verification exactly as against Login SSO. Sign-in has no form:
  * the interaction completes at once as `signInAs` says (role `admin`, `viewer`, …), and the
- * ID token carries the `role` and `services` claims like Login's.
+ * ID token carries the `role` and `services` claims like Login's. It also answers Login's
+ * `GET /api/user/{id}/access?service=` (client Basic auth) from its accounts, which
+ * `updateAccount` changes, so a test can deactivate or demote a signed-in user.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
@@ -23,8 +25,12 @@ export interface TestOidcClient {
 
 export interface TestOidcIssuer {
   readonly issuer: string;
-  /** Who the next sign-in is. */
+  /** Who the next sign-in is (also remembered as an active account). */
   signInAs(user: TestUser): void;
+  /** Changes a known account as Login's admin panel would: deactivate it, change its role. */
+  updateAccount(sub: string, change: { active?: boolean; role?: string }): void;
+  /** Requests to the access API answered (authenticated ones). */
+  readonly accessQuestions: number;
   /** Completed sign-ins (interactions finished). */
   readonly signIns: number;
   close(): Promise<void>;
@@ -55,15 +61,38 @@ export async function startTestOidcIssuer(client: TestOidcClient): Promise<TestO
   const moduleName = 'oidc-provider';
   const { default: Provider } = (await import(moduleName)) as { default: ProviderClass };
   let user: TestUser = { sub: 'admin-1', name: 'Ada Admin', email: 'ada@example.test', role: 'admin', services: ['*'] };
+  const accounts = new Map<string, { role: string; active: boolean }>([[user.sub, { role: user.role, active: true }]]);
   let signIns = 0;
+  let accessQuestions = 0;
 
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith('/interaction/')) {
       void finishInteraction(req, res);
       return;
     }
+    if (req.url?.startsWith('/api/user/')) {
+      answerAccess(req, res);
+      return;
+    }
     handler(req, res);
   });
+
+  /** Login's access API, same shape and rules: 401 without the client's credentials, 404 for an unknown user. */
+  function answerAccess(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://issuer');
+    const match = /^\/api\/user\/([^/]+)\/access$/.exec(url.pathname);
+    const expected = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
+    const json = (status: number, body: object) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (req.headers.authorization !== expected) return void json(401, { error: 'invalid_client' });
+    accessQuestions++;
+    const id = decodeURIComponent(match?.[1] ?? '');
+    const account = accounts.get(id);
+    if (!match || !account) return void json(404, { error: 'not_found' });
+    const service = url.searchParams.get('service') ?? '';
+    // Login's roles: admin reaches every service, others never the admin one.
+    const allowed = account.active && (account.role === 'admin' || service !== 'admin');
+    json(200, { user_id: id, service, role: account.role, active: account.active, allowed });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const issuer = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
@@ -116,6 +145,15 @@ export async function startTestOidcIssuer(client: TestOidcClient): Promise<TestO
     issuer,
     signInAs(next: TestUser) {
       user = next;
+      accounts.set(next.sub, { role: next.role, active: true });
+    },
+    updateAccount(sub: string, change: { active?: boolean; role?: string }) {
+      const account = accounts.get(sub);
+      if (!account) throw new Error(`test issuer: no account ${sub}`);
+      accounts.set(sub, { ...account, ...change });
+    },
+    get accessQuestions() {
+      return accessQuestions;
     },
     get signIns() {
       return signIns;

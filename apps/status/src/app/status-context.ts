@@ -67,6 +67,7 @@ export class StatusContext {
   async close(): Promise<void> {
     await this.checker.stop();
     await this.notifier.close();
+    await this.auth.close();
     await this.prisma.$disconnect();
   }
 }

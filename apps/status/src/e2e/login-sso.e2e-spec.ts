@@ -2,8 +2,9 @@
  * The status admin signed in through the real Login SSO: the built `dist/apps/login/main.js`
  * on the same database (as `npm start` runs it), its `status` client, and Chromium driving
  * Login's own sign-in form. An admin gets in; a developer is refused by Login itself (the
- * `status` client belongs to the `admin` service). Without Chromium the suite is skipped, and
- * says so.
+ * `status` client belongs to the `admin` service); an admin who is deactivated or demoted in
+ * Login loses the status session within a minute (status asks Login's access API; the clock
+ * is injected, not slept). Without Chromium the suite is skipped, and says so.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -33,6 +34,8 @@ describeBrowser('status admin through the real Login SSO', () => {
   let loginUrl: string;
   let status: RunningStatus;
   let browser: Browser;
+  let offset = 0;
+  const clock = { now: () => Date.now() + offset };
 
   beforeAll(async () => {
     expect(existsSync(loginMain)).toBe(true);
@@ -63,7 +66,7 @@ describeBrowser('status admin through the real Login SSO', () => {
       `defaults: { interval: 1s, timeout: 1s }\ngroups:\n  - name: Platform\n    components:\n      - { id: web, name: Web, url: "${target.url}" }\n`,
       db.url,
       { STATUS_BASE_URL: statusBase, STATUS_OIDC_ISSUER: loginUrl, OIDC_STATUS_SECRET: SECRET },
-      { port: statusPort },
+      { port: statusPort, clock },
     );
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -92,6 +95,33 @@ describeBrowser('status admin through the real Login SSO', () => {
     const { page } = await signInAt(ADMIN.email, ADMIN.password);
     await page.waitForURL(`${status.url}/admin`);
     await expect(page.locator('#who').textContent()).resolves.toBe('Administrator');
+  });
+
+  it('the session ends within a minute of the admin being deactivated or demoted in Login, and comes back when restored', async () => {
+    const { page } = await signInAt(ADMIN.email, ADMIN.password);
+    await page.waitForURL(`${status.url}/admin`);
+    const stored = (await page.context().cookies()).find((c) => c.name === 'status_session');
+    if (!stored) throw new Error('no status_session cookie after sign-in');
+    const adminStatus = async () => (await fetch(`${status.url}/admin`, { headers: { cookie: `status_session=${stored.value}` }, redirect: 'manual' })).status;
+    expect(await adminStatus()).toBe(200);
+    const prisma = createPrismaClient(db.url, { poolSize: 1 });
+    const set = (data: { active?: boolean; role?: 'admin' | 'developer' }) => prisma.user.update({ where: { email: ADMIN.email }, data });
+    try {
+      await set({ active: false });
+      offset += 61_000;
+      expect(await adminStatus()).toBe(401);
+      await set({ active: true });
+      offset += 61_000;
+      expect(await adminStatus()).toBe(200);
+      await set({ role: 'developer' });
+      offset += 61_000;
+      expect(await adminStatus()).toBe(401);
+    } finally {
+      await set({ active: true, role: 'admin' });
+      await prisma.$disconnect();
+    }
+    offset += 61_000;
+    expect(await adminStatus()).toBe(200);
   });
 
   it('a developer is refused by Login before status ever sees them', async () => {

@@ -76,7 +76,7 @@ it('a target that goes down turns its component red only after 3 failures, opens
   expect(web.hits - hitsAtDown).toBeGreaterThanOrEqual(3);
   const open = await eventually(async () => (await incidents()).find((i) => i.components.some((c) => c.id === 'web') && i.resolved_at === null));
   expect(open).toMatchObject({ name: 'Web is down', status: 'investigating' });
-  expect(open.incident_updates[0].body).toMatch(/\[STATUS\] \(503\) == 200/);
+  expect(open.incident_updates[0].body).toBe('Automatic check failed: HTTP 503.');
 
   web.set({ kind: 'up' });
   await eventually(async () => (await componentStatus(status.url, 'web')) === 'operational', 5000, 'web to recover');

@@ -63,36 +63,24 @@ describe('UsageRecorder (real PostgreSQL)', () => {
     await recorder.close().catch(() => undefined);
     await unreachable.$disconnect();
   });
-});
-
-describe('UsageRecorder with rows the database refuses (real PostgreSQL)', () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrismaClient(db.url, { poolSize: 2 });
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await db.drop();
-  });
 
   it('writes NUL bytes from callers as U+FFFD, and drops a row PostgreSQL refuses without holding back the others', async () => {
     const warnings: string[] = [];
     const recorder = new UsageRecorder(prisma, (m) => warnings.push(m), { flushMs: 60_000 });
-    recorder.record(entry(1, { alias: 'x\u0000', policy: 'p\u0000', requestId: 'req-\u00001' }));
+    recorder.record(entry(501, { alias: 'x\u0000', policy: 'p\u0000', requestId: 'poison-\u00001' }));
     // An upstream reporting more tokens than an int column holds: refused by PostgreSQL (22003).
-    recorder.record(entry(2, { promptTokens: 2 ** 40 }));
-    for (let i = 3; i < 6; i++) recorder.record(entry(i));
+    recorder.record(entry(502, { promptTokens: 2 ** 40 }));
+    for (let i = 503; i < 506; i++) recorder.record(entry(i));
     await recorder.flush();
-    const rows = await prisma.usageRecord.findMany({ orderBy: { id: 'asc' } });
-    expect(rows.map((r) => r.requestId)).toEqual(['req-\uFFFD1', 'req-3', 'req-4', 'req-5']);
+    const mine = { requestId: { in: ['poison-\uFFFD1', 'req-502', 'req-503', 'req-504', 'req-505', 'req-506'] } };
+    const rows = await prisma.usageRecord.findMany({ where: mine, orderBy: { id: 'asc' } });
+    expect(rows.map((r) => r.requestId)).toEqual(['poison-\uFFFD1', 'req-503', 'req-504', 'req-505']);
     expect(rows[0]).toMatchObject({ alias: 'x\uFFFD', policy: 'p\uFFFD' });
     expect(recorder.refused).toBe(1);
-    expect(warnings).toEqual([expect.stringMatching(/^usage record req-2 refused by the database and dropped \(1 so far\): 22003 /)]);
+    expect(warnings).toEqual([expect.stringMatching(/^usage record req-502 refused by the database and dropped \(1 so far\): 22003 /)]);
     // Nothing is retried: the next flush writes only what came since.
-    recorder.record(entry(6));
+    recorder.record(entry(506));
     await recorder.close();
-    expect(await prisma.usageRecord.count()).toBe(5);
+    expect(await prisma.usageRecord.count({ where: mine })).toBe(5);
   });
 });

@@ -3,18 +3,28 @@
  * `openid-client`, the ID token's `role` claim must be the admin role, and the session lives
  * in a signed HttpOnly SameSite=Lax cookie (Secure on https) carrying a CSRF token for the
  * admin forms. Without a client secret nothing here works and /admin says why: it is never open.
+ *
+ * Two signed values, each with its own purpose (`@orcest/http`'s SignedValues: a key per
+ * purpose and a checked purpose field): the sign-in round trip (state, nonce, PKCE verifier;
+ * 10 minutes, on /auth) and the session (8 hours). One can never be taken for the other. A
+ * session counts only when it is one, unexpired, for the admin role, and Login still says so
+ * (`LoginAccessCheck`, at most once a minute per user).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hasStringFields, readCookie, serializeCookie, SignedValues } from '@orcest/http';
 import type { OidcSettings } from '@orcest/monitoring';
 import * as oidc from 'openid-client';
 import type { Clock } from '../clock';
 import { ForbiddenError, NotSignedInError, SignInUnavailableError } from '../errors';
-import { CookieSigner, cookieHeader, readCookie } from './signed-cookie';
+import { LoginAccessCheck } from './login-access';
 
 export const SESSION_COOKIE = 'status_session';
-const FLOW_COOKIE = 'status_signin';
-const SESSION_TTL_MS = 8 * 3_600_000;
+export const FLOW_COOKIE = 'status_signin';
+export const SESSION_TTL_MS = 8 * 3_600_000;
 const FLOW_TTL_MS = 10 * 60_000;
+/** The purposes of the two signed values; part of their keys, so renaming one ends those values. */
+const SESSION_PURPOSE = 'status.admin-session';
+const FLOW_PURPOSE = 'status.sign-in-flow';
 
 export interface AdminSession {
   readonly sub: string;
@@ -29,9 +39,13 @@ interface SignInFlow {
   readonly verifier: string;
 }
 
+const isSession = hasStringFields('sub', 'name', 'role', 'csrf');
+const isFlow = hasStringFields('state', 'nonce', 'verifier');
+
 export class AdminAuth {
-  private readonly signer: CookieSigner;
+  private readonly signed: SignedValues;
   private readonly secure: boolean;
+  readonly access: LoginAccessCheck;
   private discovered: Promise<oidc.Configuration> | undefined;
 
   constructor(
@@ -40,8 +54,9 @@ export class AdminAuth {
     sessionSecret: string,
     private readonly clock: Clock,
   ) {
-    this.signer = new CookieSigner(sessionSecret);
+    this.signed = new SignedValues(sessionSecret);
     this.secure = baseUrl.startsWith('https:');
+    this.access = new LoginAccessCheck(settings, clock);
   }
 
   get configured(): boolean {
@@ -52,15 +67,20 @@ export class AdminAuth {
     return `${this.baseUrl}/auth/callback`;
   }
 
-  /** The signed-in admin, or undefined. */
+  /** The session the cookie holds, if it is a valid, unexpired admin session (Login not asked). */
   session(cookieHeaderValue: string | undefined): AdminSession | undefined {
-    return this.signer.verify<AdminSession>(readCookie(cookieHeaderValue, SESSION_COOKIE), this.clock.now());
+    const session = this.signed.verify(SESSION_PURPOSE, readCookie(cookieHeaderValue, SESSION_COOKIE), this.clock.now(), isSession);
+    // Sessions are only ever issued to admins; a role check here too keeps a changed
+    // STATUS_ADMIN_ROLE from honouring sessions issued under the old one.
+    return session?.role === this.settings.adminRole ? session : undefined;
   }
 
-  requireAdmin(cookieHeaderValue: string | undefined): AdminSession {
+  /** The signed-in admin; NotSignedInError (401) for anything else, SignInUnavailableError (503) when Login can't confirm. */
+  async requireAdmin(cookieHeaderValue: string | undefined): Promise<AdminSession> {
     if (!this.configured) throw new SignInUnavailableError('Admin sign-in is not configured: set OIDC_STATUS_SECRET (the "status" client secret registered at Login SSO).');
     const session = this.session(cookieHeaderValue);
     if (!session) throw new NotSignedInError();
+    if (!(await this.access.isStillAdmin(session.sub))) throw new NotSignedInError('Your admin access has ended (your account was deactivated or is no longer an admin at Login SSO). Sign in again if it was restored.');
     return session;
   }
 
@@ -84,7 +104,8 @@ export class AdminAuth {
       code_challenge: await oidc.calculatePKCECodeChallenge(flow.verifier),
       code_challenge_method: 'S256',
     });
-    return { location: location.href, setCookie: cookieHeader(FLOW_COOKIE, this.signer.sign(flow, FLOW_TTL_MS, this.clock.now()), { maxAgeSeconds: FLOW_TTL_MS / 1000, secure: this.secure, path: '/auth' }) };
+    const value = this.signed.sign(FLOW_PURPOSE, flow, FLOW_TTL_MS, this.clock.now());
+    return { location: location.href, setCookie: serializeCookie(FLOW_COOKIE, value, { maxAgeSeconds: FLOW_TTL_MS / 1000, secure: this.secure, path: '/auth' }) };
   }
 
   /**
@@ -93,8 +114,8 @@ export class AdminAuth {
    */
   async completeSignIn(callbackUrl: URL, cookieHeaderValue: string | undefined): Promise<{ setCookies: string[]; session: AdminSession }> {
     const config = await this.configuration();
-    const flow = this.signer.verify<SignInFlow>(readCookie(cookieHeaderValue, FLOW_COOKIE), this.clock.now());
-    const clearFlow = cookieHeader(FLOW_COOKIE, '', { maxAgeSeconds: 0, secure: this.secure, path: '/auth' });
+    const flow = this.signed.verify(FLOW_PURPOSE, readCookie(cookieHeaderValue, FLOW_COOKIE), this.clock.now(), isFlow);
+    const clearFlow = serializeCookie(FLOW_COOKIE, '', { maxAgeSeconds: 0, secure: this.secure, path: '/auth' });
     if (!flow) throw new NotSignedInError('The sign-in took too long or started elsewhere. Start again.');
     let claims: oidc.IDToken | undefined;
     try {
@@ -112,11 +133,16 @@ export class AdminAuth {
       role,
       csrf: randomBytes(24).toString('base64url'),
     };
-    return { session, setCookies: [clearFlow, cookieHeader(SESSION_COOKIE, this.signer.sign(session, SESSION_TTL_MS, this.clock.now()), { maxAgeSeconds: SESSION_TTL_MS / 1000, secure: this.secure })] };
+    const value = this.signed.sign(SESSION_PURPOSE, session, SESSION_TTL_MS, this.clock.now());
+    return { session, setCookies: [clearFlow, serializeCookie(SESSION_COOKIE, value, { maxAgeSeconds: SESSION_TTL_MS / 1000, secure: this.secure })] };
   }
 
   signOutCookie(): string {
-    return cookieHeader(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: this.secure });
+    return serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: this.secure });
+  }
+
+  close(): Promise<void> {
+    return this.access.close();
   }
 
   /** Discovery is done once and kept; a failure is retried on the next sign-in. */

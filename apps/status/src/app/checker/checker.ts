@@ -11,6 +11,7 @@ import {
   INITIAL_STATE,
   isHealthStatus,
   isOutage,
+  statusLabel,
   track,
   type ComponentStatus,
   type GatewaySpec,
@@ -202,7 +203,7 @@ export class Checker {
     const known = [...this.memory.entries()].filter(([id, m]) => m.discovered && id.startsWith(prefix));
     if (!outcome.reachable) {
       // Through a gateway that does not answer, none of its upstreams is usable.
-      const failure: ProbeResult = { ok: false, health: 'major_outage', responseMs: outcome.responseMs, httpStatus: null, error: outcome.error };
+      const failure: ProbeResult = { ok: false, health: 'major_outage', responseMs: outcome.responseMs, httpStatus: null, error: outcome.error, summary: outcome.summary };
       for (const [id, m] of known) await this.record(id, { name: m.name, group: m.group, discovered: true }, failure, gateway);
       return;
     }
@@ -231,7 +232,7 @@ export class Checker {
     if (transition.changedFrom) mem.lastChangedAt = now;
     const displayed: ComponentStatus = maintenance ? 'under_maintenance' : mem.state.status;
     if (displayed !== mem.displayed) {
-      this.deps.notifier.notify({ componentId, componentName: mem.name, oldStatus: mem.displayed, newStatus: displayed, at: now, detail: result.error });
+      this.deps.notifier.notify({ componentId, componentName: mem.name, oldStatus: mem.displayed, newStatus: displayed, at: now, summary: result.summary });
       mem.displayed = displayed;
     }
     this.deps.writer.record(
@@ -250,19 +251,20 @@ export class Checker {
         lastError: result.error,
       },
     );
-    await this.reconcileIncident(componentId, mem.name, mem.state.status, maintenance, result.error, now).catch((error: Error) =>
+    await this.reconcileIncident(componentId, mem.name, mem.state.status, maintenance, result.summary, now).catch((error: Error) =>
       logger.warn(`could not update the incident of ${componentId}: ${error.message}`),
     );
   }
 
   /**
    * Level-triggered, so a new leader fixes what the last one left: an outage outside
-   * maintenance has exactly one open automatic incident, a recovered component none.
+   * maintenance has exactly one open automatic incident, a recovered component none. The
+   * incident is public: it gets the check's plain-words summary, never its raw error.
    */
-  private async reconcileIncident(componentId: string, name: string, status: HealthStatus, maintenance: boolean, detail: string | null, now: number): Promise<void> {
+  private async reconcileIncident(componentId: string, name: string, status: HealthStatus, maintenance: boolean, summary: string | null, now: number): Promise<void> {
     const open = this.openIncidents.get(componentId);
     if (isOutage(status) && !maintenance && open === undefined) {
-      const incident = await this.deps.incidents.openAuto(componentId, name, detail ?? status, new Date(now));
+      const incident = await this.deps.incidents.openAuto(componentId, name, summary ?? statusLabel(status).toLowerCase(), new Date(now));
       this.openIncidents.set(componentId, incident.id);
     } else if (!isOutage(status) && open !== undefined) {
       this.openIncidents.delete(componentId);

@@ -2,7 +2,8 @@
  * Webhook notifications on every component status change, in Statuspage's component-update
  * shape. Deliveries run off the check path: `notify` only queues. Each delivery is retried
  * with exponential backoff; the queue is bounded (oldest dropped, counted) so an endpoint
- * that is down for days costs no memory growth.
+ * that is down for days costs no memory growth. A receiver is a third party: `component.detail`
+ * is the check's plain-words summary, never its raw error.
  */
 import { Logger } from '@nestjs/common';
 import type { ComponentStatus, WebhookSpec } from '@orcest/monitoring';
@@ -14,7 +15,8 @@ export interface ComponentChange {
   readonly oldStatus: ComponentStatus;
   readonly newStatus: ComponentStatus;
   readonly at: number;
-  readonly detail: string | null;
+  /** What failed in plain words (public: never the raw error). */
+  readonly summary: string | null;
 }
 
 export interface WebhookOptions {
@@ -69,7 +71,7 @@ export class WebhookNotifier {
         id: `${change.componentId}-${change.at}`,
         component_id: change.componentId,
       },
-      component: { id: change.componentId, name: change.componentName, status: change.newStatus, updated_at: new Date(change.at).toISOString(), detail: change.detail },
+      component: { id: change.componentId, name: change.componentName, status: change.newStatus, updated_at: new Date(change.at).toISOString(), detail: change.summary },
     });
     for (const hook of this.hooks) this.enqueue({ hook, body, attempt: 0 });
   }

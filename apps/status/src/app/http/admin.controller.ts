@@ -5,7 +5,7 @@
  */
 import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidInputError } from '../errors';
+import { InvalidInputError, NotSignedInError } from '../errors';
 import { renderAdmin, renderMessagePage } from '../pages/admin-page';
 import { StatusContext } from '../status-context';
 
@@ -17,11 +17,11 @@ export class AdminController {
 
   @Get('admin')
   async admin(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const session = this.context.auth.requireAdmin(req.headers.cookie);
+    const session = await this.context.auth.requireAdmin(req.headers.cookie);
     const snapshot = await this.context.summary.snapshot();
     this.context.rememberComponents(snapshot.components.map((c) => c.id));
     const [incidents, maintenances] = await Promise.all([this.context.incidents.recent(50), this.context.incidents.recentMaintenances(20)]);
-    html(reply, renderAdmin({ pageName: this.context.config.page.name, session, components: snapshot.components, incidents, maintenances, now: this.context.clock.now() }));
+    html(reply, renderAdmin({ pageName: this.context.config.page.name, session, components: snapshot.components, writer: this.context.writer.stats(), incidents, maintenances, now: this.context.clock.now() }));
   }
 
   @Get('admin/login')
@@ -43,14 +43,16 @@ export class AdminController {
 
   @Post('admin/logout')
   logout(@Req() req: FastifyRequest, @Body() form: Form | undefined, @Res() reply: FastifyReply): void {
-    const session = this.context.auth.requireAdmin(req.headers.cookie);
+    // Signing out needs the session and its CSRF token, not Login's word: it works while Login is down.
+    const session = this.context.auth.session(req.headers.cookie);
+    if (!session) throw new NotSignedInError();
     this.context.auth.checkCsrf(session, field(form, 'csrf'));
     void reply.header('set-cookie', this.context.auth.signOutCookie()).redirect('/', 303);
   }
 
   @Post('admin/incidents')
   async createIncident(@Req() req: FastifyRequest, @Body() form: Form | undefined, @Res() reply: FastifyReply): Promise<void> {
-    this.authorize(req, form);
+    await this.authorize(req, form);
     await this.context.incidents.create(
       { name: field(form, 'name'), status: field(form, 'status') || 'investigating', impact: field(form, 'impact') || 'minor', body: field(form, 'body'), componentIds: list(form, 'component_ids') },
       new Date(this.context.clock.now()),
@@ -60,14 +62,14 @@ export class AdminController {
 
   @Post('admin/incidents/:id/updates')
   async addUpdate(@Param('id') id: string, @Req() req: FastifyRequest, @Body() form: Form | undefined, @Res() reply: FastifyReply): Promise<void> {
-    this.authorize(req, form);
+    await this.authorize(req, form);
     await this.context.incidents.addUpdate(id, { status: field(form, 'status'), body: field(form, 'body') }, new Date(this.context.clock.now()));
     this.done(reply);
   }
 
   @Post('admin/maintenances')
   async createMaintenance(@Req() req: FastifyRequest, @Body() form: Form | undefined, @Res() reply: FastifyReply): Promise<void> {
-    this.authorize(req, form);
+    await this.authorize(req, form);
     await this.context.incidents.createMaintenance(
       { name: field(form, 'name'), body: field(form, 'body'), componentIds: list(form, 'component_ids'), scheduledFor: utcDate(field(form, 'scheduled_for'), 'scheduled_for'), scheduledUntil: utcDate(field(form, 'scheduled_until'), 'scheduled_until') },
       new Date(this.context.clock.now()),
@@ -77,13 +79,13 @@ export class AdminController {
 
   @Post('admin/maintenances/:id/complete')
   async completeMaintenance(@Param('id') id: string, @Req() req: FastifyRequest, @Body() form: Form | undefined, @Res() reply: FastifyReply): Promise<void> {
-    this.authorize(req, form);
+    await this.authorize(req, form);
     await this.context.incidents.completeMaintenance(id, new Date(this.context.clock.now()));
     this.done(reply);
   }
 
-  private authorize(req: FastifyRequest, form: Form | undefined): void {
-    const session = this.context.auth.requireAdmin(req.headers.cookie);
+  private async authorize(req: FastifyRequest, form: Form | undefined): Promise<void> {
+    const session = await this.context.auth.requireAdmin(req.headers.cookie);
     this.context.auth.checkCsrf(session, field(form, 'csrf'));
   }
 

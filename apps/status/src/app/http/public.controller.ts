@@ -1,13 +1,16 @@
-/** The public, unauthenticated side: dashboard, badges, Atom feed, liveness. */
+/** The public, unauthenticated side: dashboard, badges, Atom feed, favicon, liveness. */
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { UPTIME_WINDOWS, type UptimeWindow } from '@orcest/monitoring';
 import type { FastifyReply } from 'fastify';
 import { InvalidInputError, NotFoundError } from '../errors';
 import { renderAtomFeed } from '../pages/atom-feed';
 import { statusBadge, uptimeBadge } from '../pages/badge';
+import { drawFaviconIco, FAVICON_SVG } from '../pages/favicon';
 import { renderDashboard, renderIncidentPage } from '../pages/dashboard-page';
 import { StatusContext } from '../status-context';
 import type { StatusSnapshot } from '../summary/status-snapshot';
+
+const FAVICON_ICO = drawFaviconIco();
 
 @Controller()
 export class PublicController {
@@ -50,6 +53,16 @@ export class PublicController {
   async incident(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
     const [incident, snapshot] = await Promise.all([this.context.incidents.find(id), this.context.summary.snapshot()]);
     void reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=5').send(renderIncidentPage(incident, snapshot));
+  }
+
+  @Get('favicon.svg')
+  faviconSvg(@Res() reply: FastifyReply): void {
+    void reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=86400').send(FAVICON_SVG);
+  }
+
+  @Get('favicon.ico')
+  faviconIco(@Res() reply: FastifyReply): void {
+    void reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(FAVICON_ICO);
   }
 
   @Get('health')

@@ -43,11 +43,12 @@ main{max-width:860px;margin:0 auto;padding:24px 16px 48px}a{color:inherit}h1{fon
 footer{margin-top:32px;text-align:center}footer a{margin:0 6px}
 .d30{display:none}@media (max-width:600px){.bar:nth-child(-n+60){display:none}.d90{display:none}.d30{display:inline}h1{font-size:1.25rem}}
 form.admin label{display:block;margin:8px 0 2px;font-weight:600}form.admin input,form.admin select,form.admin textarea{width:100%;padding:6px;border:1px solid var(--line);border-radius:4px;background:var(--bg);color:var(--fg);font:inherit}
+table.checks{width:100%;border-collapse:collapse;font-size:.85rem}table.checks td,table.checks th{text-align:left;padding:4px 6px;border-top:1px solid var(--line);vertical-align:top}code.raw-error{word-break:break-all}
 button{margin-top:10px;padding:8px 14px;border:0;border-radius:6px;background:var(--maint);color:#fff;font:inherit;cursor:pointer}
 `;
 
 export function layout(title: string, body: string, options: { refreshSeconds?: number; head?: string } = {}): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="color-scheme" content="light dark"><title>${escapeHtml(title)}</title>${options.refreshSeconds ? `<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ''}
+<meta name="color-scheme" content="light dark"><link rel="icon" href="/favicon.svg" type="image/svg+xml"><title>${escapeHtml(title)}</title>${options.refreshSeconds ? `<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ''}
 ${options.head ?? ''}<style>${CSS}</style></head><body><main>${body}</main></body></html>`;
 }

@@ -51,3 +51,38 @@ it('prunes raw checks, hourly and daily roll-ups past their retention', async ()
   const left = await prisma.statusRollup.findMany({ where: { componentId: 'b' }, orderBy: { bucket: 'asc' } });
   expect(left.map((r) => `${r.period}:${Math.floor((NOW - r.bucket.getTime()) / DAY_MS)}`)).toEqual(['day:10', 'day:2', 'hour:2']);
 });
+
+describe('what a target sends never stops the writer for the others', () => {
+  it('a NUL byte in an error, a name or a group is stored as U+FFFD, in the same flush as everything else', async () => {
+    const writer = new HistoryWriter(prisma);
+    const poison = 'HTTP 500: {"status":"\u0000"}';
+    writer.record({ componentId: 'nul', at: NOW, ok: false, maintenance: false, responseMs: 5, httpStatus: 500, error: poison }, { ...state(NOW), componentId: 'nul', name: 'gw · dep\u0000', groupName: 'G\u0000', lastError: poison });
+    writer.record({ componentId: 'fine', at: NOW, ok: true, maintenance: false, responseMs: 5, httpStatus: 200, error: null }, { ...state(NOW), componentId: 'fine' });
+    await writer.flush();
+    const nul = await prisma.statusComponentState.findUniqueOrThrow({ where: { componentId: 'nul' } });
+    expect(nul).toMatchObject({ name: 'gw · dep\uFFFD', groupName: 'G\uFFFD', lastError: 'HTTP 500: {"status":"\uFFFD"}' });
+    expect((await prisma.statusCheck.findFirstOrThrow({ where: { componentId: 'nul' } })).error).toBe('HTTP 500: {"status":"\uFFFD"}');
+    expect(await prisma.statusComponentState.count({ where: { componentId: 'fine' } })).toBe(1);
+    expect(writer.stats().refused).toEqual({ status_checks: 0, status_rollups: 0, status_component_states: 0 });
+  });
+
+  it('a row PostgreSQL refuses all the same is dropped with a counted reason; the rest of the flush lands, and the next flush works', async () => {
+    const writer = new HistoryWriter(prisma, 50_000, () => NOW);
+    const at = NOW + 7 * DAY_MS;
+    // Out of the int range of response_ms: refused by PostgreSQL whatever pgText does.
+    writer.record({ componentId: 'huge', at, ok: true, maintenance: false, responseMs: 3_000_000_000, httpStatus: 200, error: null }, { ...state(at), componentId: 'huge', lastResponseMs: 3_000_000_000 });
+    for (const id of ['c1', 'c2', 'c3']) writer.record({ componentId: id, at, ok: true, maintenance: false, responseMs: 7, httpStatus: 200, error: null }, { ...state(at), componentId: id });
+    await writer.flush();
+    expect(await prisma.statusCheck.count({ where: { componentId: { in: ['c1', 'c2', 'c3'] } } })).toBe(3);
+    expect(await prisma.statusComponentState.count({ where: { componentId: { in: ['c1', 'c2', 'c3'] } } })).toBe(3);
+    expect(await prisma.statusRollup.count({ where: { componentId: { in: ['c1', 'c2', 'c3'] } } })).toBe(6);
+    expect(await prisma.statusCheck.count({ where: { componentId: 'huge' } })).toBe(0);
+    const stats = writer.stats();
+    expect(stats.refused).toEqual({ status_checks: 1, status_rollups: 2, status_component_states: 1 });
+    expect(stats.lastRefusal).toMatchObject({ at: NOW, table: 'status_component_states', componentId: 'huge', reason: expect.stringMatching(/^22003 /) });
+
+    writer.record({ componentId: 'c1', at: at + 1000, ok: true, maintenance: false, responseMs: 9, httpStatus: 200, error: null }, { ...state(at + 1000), componentId: 'c1' });
+    await writer.flush();
+    expect(await prisma.statusCheck.count({ where: { componentId: 'c1' } })).toBe(2);
+  });
+});

@@ -1,30 +1,41 @@
 /**
  * The checker's write path: results wait in memory and are written once per flush interval
- * as three statements (raw checks, roll-up upserts, component states), whatever the number of
- * monitors — 1,000 monitors at 30 s cost one small transaction a second, not 100 statements.
- * Memory is bounded: at most one pending state per component and one roll-up delta per
- * (component, period, bucket); raw rows beyond `maxPendingChecks` are dropped (counted).
+ * in one transaction of three statements (raw checks, roll-up upserts, component states,
+ * `history-statements.ts`), whatever the number of monitors — 1,000 monitors at 30 s cost one
+ * small transaction a second, not 100 statements. Memory is bounded: at most one pending
+ * state per component and one roll-up delta per (component, period, bucket); raw rows beyond
+ * `maxPendingChecks` are dropped (counted).
+ *
+ * A target chooses what its answers say, so nothing it sends may stop the writer for the
+ * others: every string from a target (errors, names, groups) goes through `pgText` (NUL →
+ * U+FFFD, a length cap), and each statement runs inside a savepoint through
+ * `writeIsolatingRefusedRows`, so a row PostgreSQL still refuses is found by halving, dropped
+ * with a counted and logged reason, and every other row of the flush lands in the same
+ * transaction. An error that is not about rows (the database is away) rolls the whole flush
+ * back and keeps the roll-ups and states for the next one, so nothing is counted twice.
  */
-import type { PrismaClient } from '@orcest/db';
-import { RollupBatch, type CheckSample, type HealthStatus } from '@orcest/monitoring';
+import { Logger } from '@nestjs/common';
+import { pgTextOrNull, pgText, writeIsolatingRefusedRows, type PrismaClient, type RefusedRow } from '@orcest/db';
+import { RollupBatch } from '@orcest/monitoring';
+import { insertChecks, upsertRollups, upsertStates, type ComponentStateRow, type RecordedCheck, type SqlRunner } from './history-statements';
 
-export interface RecordedCheck extends CheckSample {
-  readonly httpStatus: number | null;
-  readonly error: string | null;
-}
+export type { ComponentStateRow, RecordedCheck } from './history-statements';
 
-export interface ComponentStateRow {
-  readonly componentId: string;
-  readonly name: string;
-  readonly groupName: string | null;
-  readonly discovered: boolean;
-  readonly status: HealthStatus;
-  readonly candidate: HealthStatus | null;
-  readonly streak: number;
-  readonly lastCheckedAt: number;
-  readonly lastChangedAt: number;
-  readonly lastResponseMs: number | null;
-  readonly lastError: string | null;
+/** Longest failure detail kept (the body of a condition's message is capped earlier too). */
+const MAX_ERROR = 2_000;
+const MAX_NAME = 200;
+const FLUSH_TIMEOUT_MS = 60_000;
+const logger = new Logger('StatusHistory');
+
+export type HistoryTable = 'status_checks' | 'status_rollups' | 'status_component_states';
+
+/** What the admin view shows of the write path. */
+export interface HistoryWriterStats {
+  /** Raw check rows dropped: over the pending bound, or lost with a failed flush. */
+  readonly dropped: number;
+  /** Rows PostgreSQL refused and the writer dropped, by table. */
+  readonly refused: Readonly<Record<HistoryTable, number>>;
+  readonly lastRefusal: { readonly at: number; readonly table: HistoryTable; readonly componentId: string; readonly reason: string } | null;
 }
 
 export class HistoryWriter {
@@ -33,17 +44,24 @@ export class HistoryWriter {
   private states = new Map<string, ComponentStateRow>();
   private flushing: Promise<void> | undefined;
   dropped = 0;
+  private readonly refused: Record<HistoryTable, number> = { status_checks: 0, status_rollups: 0, status_component_states: 0 };
+  private lastRefusal: HistoryWriterStats['lastRefusal'] = null;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly maxPendingChecks = 50_000,
+    private readonly now: () => number = Date.now,
   ) {}
 
   record(check: RecordedCheck, state: ComponentStateRow): void {
-    if (this.checks.length < this.maxPendingChecks) this.checks.push(check);
+    if (this.checks.length < this.maxPendingChecks) this.checks.push({ ...check, error: pgTextOrNull(check.error, MAX_ERROR) });
     else this.dropped++;
     this.rollups.add(check);
-    this.states.set(state.componentId, state);
+    this.states.set(state.componentId, { ...state, name: pgText(state.name, MAX_NAME), groupName: pgTextOrNull(state.groupName, MAX_NAME), lastError: pgTextOrNull(state.lastError, MAX_ERROR) });
+  }
+
+  stats(): HistoryWriterStats {
+    return { dropped: this.dropped, refused: { ...this.refused }, lastRefusal: this.lastRefusal };
   }
 
   /** Writes what is pending; concurrent calls share one flush. */
@@ -59,60 +77,16 @@ export class HistoryWriter {
     const states = [...this.states.values()];
     this.checks = [];
     this.states = new Map();
+    let refusals: Refusal[];
     try {
-      await this.prisma.$transaction([
-        this.prisma.$executeRawUnsafe(
-          `INSERT INTO status_checks (component_id, at, ok, maintenance, response_ms, http_status, error)
-           SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::boolean[], $4::boolean[], $5::int[], $6::int[], $7::text[])`,
-          checks.map((c) => c.componentId),
-          checks.map((c) => new Date(c.at)),
-          checks.map((c) => c.ok),
-          checks.map((c) => c.maintenance),
-          checks.map((c) => c.responseMs),
-          checks.map((c) => c.httpStatus),
-          checks.map((c) => c.error),
-        ),
-        this.prisma.$executeRawUnsafe(
-          `INSERT INTO status_rollups AS r (component_id, period, bucket, count, successes, maintenance, response_sum_ms, response_min_ms, response_max_ms)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::int[], $6::int[], $7::bigint[], $8::int[], $9::int[])
-           ON CONFLICT (component_id, period, bucket) DO UPDATE SET
-             count = r.count + EXCLUDED.count,
-             successes = r.successes + EXCLUDED.successes,
-             maintenance = r.maintenance + EXCLUDED.maintenance,
-             response_sum_ms = r.response_sum_ms + EXCLUDED.response_sum_ms,
-             response_min_ms = LEAST(r.response_min_ms, EXCLUDED.response_min_ms),
-             response_max_ms = GREATEST(r.response_max_ms, EXCLUDED.response_max_ms)`,
-          rollups.map((r) => r.componentId),
-          rollups.map((r) => r.period),
-          rollups.map((r) => new Date(r.bucket)),
-          rollups.map((r) => r.count),
-          rollups.map((r) => r.successes),
-          rollups.map((r) => r.maintenance),
-          rollups.map((r) => r.responseSumMs),
-          rollups.map((r) => r.responseMinMs),
-          rollups.map((r) => r.responseMaxMs),
-        ),
-        this.prisma.$executeRawUnsafe(
-          `INSERT INTO status_component_states AS s (component_id, name, group_name, discovered, status, candidate, streak, last_checked_at, last_changed_at, last_response_ms, last_error)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::int[], $8::timestamptz[], $9::timestamptz[], $10::int[], $11::text[])
-           ON CONFLICT (component_id) DO UPDATE SET
-             name = EXCLUDED.name, group_name = EXCLUDED.group_name, discovered = EXCLUDED.discovered,
-             status = EXCLUDED.status, candidate = EXCLUDED.candidate, streak = EXCLUDED.streak,
-             last_checked_at = EXCLUDED.last_checked_at, last_changed_at = EXCLUDED.last_changed_at,
-             last_response_ms = EXCLUDED.last_response_ms, last_error = EXCLUDED.last_error`,
-          states.map((s) => s.componentId),
-          states.map((s) => s.name),
-          states.map((s) => s.groupName),
-          states.map((s) => s.discovered),
-          states.map((s) => s.status),
-          states.map((s) => s.candidate),
-          states.map((s) => s.streak),
-          states.map((s) => new Date(s.lastCheckedAt)),
-          states.map((s) => new Date(s.lastChangedAt)),
-          states.map((s) => s.lastResponseMs),
-          states.map((s) => s.lastError),
-        ),
-      ]);
+      refusals = await this.prisma.$transaction(
+        async (tx) => [
+          ...(await isolated(tx, checks, insertChecks)).map((r) => ({ table: 'status_checks' as const, componentId: r.row.componentId, reason: r.reason })),
+          ...(await isolated(tx, rollups, upsertRollups)).map((r) => ({ table: 'status_rollups' as const, componentId: r.row.componentId, reason: r.reason })),
+          ...(await isolated(tx, states, upsertStates)).map((r) => ({ table: 'status_component_states' as const, componentId: r.row.componentId, reason: r.reason })),
+        ],
+        { timeout: FLUSH_TIMEOUT_MS, maxWait: FLUSH_TIMEOUT_MS },
+      );
     } catch (error) {
       // The database is away: keep the roll-ups (small, bounded by components × buckets) for
       // the next flush, drop the raw rows (they are only kept for a day anyway).
@@ -121,6 +95,13 @@ export class HistoryWriter {
       this.dropped += checks.length;
       throw error;
     }
+    for (const refusal of refusals) this.countRefusal(refusal);
+  }
+
+  private countRefusal(refusal: Refusal): void {
+    this.refused[refusal.table]++;
+    this.lastRefusal = { at: this.now(), ...refusal };
+    logger.warn(`dropped a ${refusal.table} row of ${refusal.componentId} that PostgreSQL refused (${refusal.reason}); the other rows were written`);
   }
 
   /** Drops history older than each table's retention. */
@@ -136,4 +117,28 @@ export class HistoryWriter {
     for (const id of ids) this.states.delete(id);
     await this.prisma.$executeRawUnsafe(`DELETE FROM status_component_states WHERE discovered AND component_id = ANY($1::text[])`, [...ids]);
   }
+}
+
+interface Refusal {
+  readonly table: HistoryTable;
+  readonly componentId: string;
+  readonly reason: string;
+}
+
+/**
+ * One statement over `rows` inside the flush's transaction. A refused statement aborts a
+ * PostgreSQL transaction, so each attempt runs in a savepoint and a refusal rolls back to it:
+ * the halving retries of `writeIsolatingRefusedRows` then continue in the same transaction.
+ */
+function isolated<T>(tx: SqlRunner, rows: readonly T[], statement: (sql: SqlRunner, rows: readonly T[]) => Promise<number>): Promise<RefusedRow<T>[]> {
+  return writeIsolatingRefusedRows(rows, async (part) => {
+    await tx.$executeRawUnsafe('SAVEPOINT history_rows');
+    try {
+      await statement(tx, part);
+    } catch (error) {
+      await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT history_rows');
+      throw error;
+    }
+    await tx.$executeRawUnsafe('RELEASE SAVEPOINT history_rows');
+  });
 }

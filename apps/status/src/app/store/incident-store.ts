@@ -3,7 +3,7 @@
  * its own, and what the operator writes from /admin. Input is validated here (domain errors),
  * so every caller gets the same 4xx for the same mistake.
  */
-import { Prisma, type PrismaClient, type StatusIncident, type StatusIncidentUpdate, type StatusMaintenance } from '@orcest/db';
+import { pgText, Prisma, type PrismaClient, type StatusIncident, type StatusIncidentUpdate, type StatusMaintenance } from '@orcest/db';
 import { INCIDENT_IMPACTS, INCIDENT_STATUSES, type IncidentImpact, type IncidentStatus } from '@orcest/monitoring';
 import { InvalidInputError, NotFoundError } from '../errors';
 
@@ -35,25 +35,29 @@ export class IncidentStore {
     private readonly knownComponent: (id: string) => boolean,
   ) {}
 
-  /** Opened by the checker when a component goes down; one open auto incident per component. */
-  async openAuto(componentId: string, componentName: string, detail: string, at: Date): Promise<StatusIncident> {
+  /**
+   * Opened by the checker when a component goes down; one open auto incident per component.
+   * `summary` is the check's public wording; names of discovered components come from a
+   * gateway, so both go through pgText (a NUL byte would make PostgreSQL refuse the incident).
+   */
+  async openAuto(componentId: string, componentName: string, summary: string, at: Date): Promise<StatusIncident> {
     return this.prisma.statusIncident.create({
       data: {
-        name: `${componentName} is down`,
+        name: `${pgText(componentName, MAX_NAME - 8)} is down`,
         status: 'investigating',
         impact: 'major',
         componentIds: [componentId],
         auto: true,
         createdAt: at,
         updatedAt: at,
-        updates: { create: { status: 'investigating', body: `Automatic check failed: ${detail}`, createdAt: at } },
+        updates: { create: { status: 'investigating', body: `Automatic check failed: ${pgText(summary, MAX_TEXT)}.`, createdAt: at } },
       },
     });
   }
 
   async resolveAuto(incidentId: string, componentName: string, at: Date): Promise<void> {
     await this.prisma.$transaction([
-      this.prisma.statusIncidentUpdate.create({ data: { incidentId, status: 'resolved', body: `${componentName} is operational again.`, createdAt: at } }),
+      this.prisma.statusIncidentUpdate.create({ data: { incidentId, status: 'resolved', body: `${pgText(componentName, MAX_NAME)} is operational again.`, createdAt: at } }),
       this.prisma.statusIncident.update({ where: { id: incidentId }, data: { status: 'resolved', resolvedAt: at, updatedAt: at } }),
     ]);
   }
@@ -126,7 +130,7 @@ export class IncidentStore {
 
   async createMaintenance(input: NewMaintenance, now: Date): Promise<StatusMaintenance> {
     const name = requireText('name', input.name, MAX_NAME);
-    const body = input.body.length > MAX_TEXT ? tooLong('body') : input.body.trim();
+    const body = optionalText('body', input.body, MAX_TEXT);
     const componentIds = this.requireComponents(input.componentIds);
     if (Number.isNaN(input.scheduledFor.getTime())) throw new InvalidInputError('scheduled_for is not a date and time.', 'scheduled_for');
     if (Number.isNaN(input.scheduledUntil.getTime())) throw new InvalidInputError('scheduled_until is not a date and time.', 'scheduled_until');
@@ -163,9 +167,16 @@ export class IncidentStore {
 }
 
 function requireText(field: string, value: string, max: number): string {
-  const text = value.trim();
+  const text = optionalText(field, value, max);
   if (!text) throw new InvalidInputError(`${field} is required.`, field);
+  return text;
+}
+
+/** PostgreSQL refuses U+0000 in text: a form that sends one gets a 400 naming the field, not a 500. */
+function optionalText(field: string, value: string, max: number): string {
+  const text = value.trim();
   if (text.length > max) tooLong(field);
+  if (text.includes('\u0000')) throw new InvalidInputError(`${field} contains a NUL character.`, field);
   return text;
 }
 

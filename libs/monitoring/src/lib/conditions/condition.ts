@@ -181,11 +181,17 @@ function shorten(value: string | number): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** A condition that did not hold, and what was seen (`[STATUS] (503) == 200`). */
+export interface FailedCondition {
+  readonly condition: Condition;
+  readonly seen: string;
+}
+
 /**
- * Evaluates conditions in order; returns the first failure's description, or undefined when
- * all hold. The body is parsed as JSON at most once, and only when a condition needs it.
+ * Evaluates conditions in order; returns the first that fails, or undefined when all hold.
+ * The body is parsed as JSON at most once, and only when a condition needs it.
  */
-export function firstFailedCondition(conditions: readonly Condition[], observation: CheckObservation): string | undefined {
+export function findFailedCondition(conditions: readonly Condition[], observation: CheckObservation): FailedCondition | undefined {
   let parsed: unknown = undefined;
   let parsedOnce = false;
   const parsedBody = () => {
@@ -200,8 +206,13 @@ export function firstFailedCondition(conditions: readonly Condition[], observati
     return parsed;
   };
   for (const condition of conditions) {
-    const failure = condition.check(observation, parsedBody);
-    if (failure !== undefined) return failure;
+    const seen = condition.check(observation, parsedBody);
+    if (seen !== undefined) return { condition, seen };
   }
   return undefined;
+}
+
+/** The first failure's description (what was seen), or undefined when all hold. */
+export function firstFailedCondition(conditions: readonly Condition[], observation: CheckObservation): string | undefined {
+  return findFailedCondition(conditions, observation)?.seen;
 }
