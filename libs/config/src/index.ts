@@ -1,4 +1,5 @@
 export { bindHost, DEFAULT_BIND_HOST } from './lib/bind-host';
+export { trustProxy, type TrustProxy } from './lib/trust-proxy';
 export { ConfigError } from './lib/config-error';
 export { expandEnv, expandEnvDeep, placeholderNames, type Env } from './lib/expand-env';
 export { withSeedNames } from './lib/seed-names';
@@ -6,6 +7,7 @@ export { parseYamlSource, readYamlSource, type YamlSource, type ConfigPath } fro
 export { configErrorFromIssues } from './lib/zod-issues';
 export {
   loadGatewayConfig,
+  gatewayEnvSchema,
   parseModelConfig,
   type GatewayConfig,
   type DeploymentSpec,
@@ -13,5 +15,17 @@ export {
   type RouterSettings,
   type TierName,
 } from './lib/gateway/gateway-config';
-export { loadLoginConfig, LOGIN_CLIENTS, type LoginConfig, type LoginClientConfig } from './lib/login/login-config';
+export { loadLoginConfig, loginEnvSchema, LOGIN_CLIENTS, type LoginConfig, type LoginClientConfig } from './lib/login/login-config';
 export { setEnvVars } from './lib/set-env-vars';
+export {
+  DATABASE_SETTING_DOCS,
+  GATEWAY_SETTING_DOCS,
+  LOGGING_SETTING_DOCS,
+  LOGIN_CLIENT_SETTING_DOCS,
+  LOGIN_SETTING_DOCS,
+  START_SETTING_DOCS,
+  STATUS_SETTING_DOCS,
+  YAML_SETTING_DOCS,
+  type SettingDoc,
+  type SettingDocs,
+} from './lib/reference/setting-docs';

@@ -7,7 +7,7 @@ import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GatewayConfig } from '@orcest/config';
-import { boundedServerFactory, type ClientLimits } from '@orcest/http';
+import { boundedServerFactory, fastifyTrustProxy, type ClientLimits } from '@orcest/http';
 import type { ReadyBlock } from '@orcest/logging';
 import { registerChatCompletionsRoute } from './completions/chat-completions.route';
 import { GatewayContext } from './gateway-context';
@@ -34,7 +34,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   await context.start();
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.maxBodyBytes,
-    trustProxy: config.server.trustProxy,
+    trustProxy: fastifyTrustProxy(config.server.trustProxy),
     genReqId: requestIdFor,
     // Headers and body within their times however trickled, a cap on bodies in flight; a
     // response may still stream for minutes.

@@ -111,7 +111,7 @@ describe('render.yaml (issue 13)', () => {
 
   it("passes each app's own config loader, listening on Render's PORT", () => {
     const gateway = loadGatewayConfig(appEnv('rainymodel'), root);
-    expect(gateway.server).toMatchObject({ host: '0.0.0.0', port: Number(RENDER_PORT), production: true, trustProxy: true });
+    expect(gateway.server).toMatchObject({ host: '0.0.0.0', port: Number(RENDER_PORT), production: true, trustProxy: 1 });
     expect(gateway.data?.databaseUrl).toContain('orcest-db');
     expect(gateway.redisUrl).toBe('redis://orcest-kv.render.internal:6379');
     const login = loadLoginConfig(appEnv('login'));

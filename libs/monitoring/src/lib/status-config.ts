@@ -5,7 +5,7 @@
  * and the text. Nothing else in the status app reads `process.env`.
  */
 import { createHash } from 'node:crypto';
-import { bindHost, ConfigError, configErrorFromIssues, readYamlSource, setEnvVars, withSeedNames, type Env, type YamlSource } from '@orcest/config';
+import { bindHost, ConfigError, configErrorFromIssues, readYamlSource, setEnvVars, trustProxy, withSeedNames, type Env, type TrustProxy, type YamlSource } from '@orcest/config';
 import { z } from 'zod';
 import { ConditionSyntaxError, parseCondition, type Condition } from './conditions/condition';
 import { parseDuration } from './duration';
@@ -70,7 +70,7 @@ export interface OidcSettings {
 }
 
 export interface StatusConfig {
-  readonly server: { readonly host: string; readonly port: number; readonly baseUrl: string; readonly trustProxy: boolean; readonly production: boolean };
+  readonly server: { readonly host: string; readonly port: number; readonly baseUrl: string; readonly trustProxy: TrustProxy; readonly production: boolean };
   readonly configFile: string;
   readonly page: { readonly id: string; readonly name: string; readonly url: string; readonly cacheMs: number };
   /** Group names in YAML order (gateway groups last). */
@@ -169,17 +169,13 @@ const fileSchema = z
   })
   .strict();
 
-const booleanFlag = z
-  .string()
-  .optional()
-  .transform((v) => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()));
-
-const envSchema = z.object({
+/** The status app's environment (exported for the generated reference, docs/configuration.md). */
+export const statusEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8070),
   HOST: bindHost,
   STATUS_CONFIG: z.string().default('config/status.yaml'),
   STATUS_BASE_URL: z.string().optional(),
-  STATUS_TRUST_PROXY: booleanFlag,
+  STATUS_TRUST_PROXY: trustProxy,
   STATUS_OIDC_ISSUER: z.string().default('http://localhost:8090'),
   STATUS_OIDC_INTERNAL_URL: z.string().optional(),
   STATUS_OIDC_CLIENT_ID: z.string().default('status'),
@@ -191,7 +187,7 @@ const envSchema = z.object({
 
 export function loadStatusConfig(given: Env, cwd = process.cwd()): StatusConfig {
   const env = withSeedNames(given);
-  const parsedEnv = envSchema.safeParse(setEnvVars(env));
+  const parsedEnv = statusEnvSchema.safeParse(setEnvVars(env));
   if (!parsedEnv.success) throw configErrorFromIssues(parsedEnv.error.issues, () => 'environment');
   const vars = parsedEnv.data;
   const baseUrl = stripSlash(vars.STATUS_BASE_URL ?? `http://localhost:${vars.PORT}`);

@@ -107,4 +107,12 @@ describe('loadGatewayConfig', () => {
       new Set(['http://gpu.internal:11434', 'http://small.internal:11434']),
     );
   });
+  it('reads RAINYMODEL_TRUST_PROXY as every app does: true is one hop, never every hop', () => {
+    const trust = (value?: string) => withConfig(entry(), { KEY: 'k', ...(value === undefined ? {} : { RAINYMODEL_TRUST_PROXY: value }) })().server.trustProxy;
+    expect(trust()).toBe(false);
+    expect(trust('true')).toBe(1);
+    expect(trust('3')).toBe(3);
+    expect(trust('10.0.0.1, 10.0.0.2')).toBe('10.0.0.1, 10.0.0.2');
+    expect(() => trust('everyone')).toThrow('RAINYMODEL_TRUST_PROXY');
+  });
 });

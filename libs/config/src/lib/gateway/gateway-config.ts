@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { bindHost } from '../bind-host';
+import { trustProxy, type TrustProxy } from '../trust-proxy';
 import { ConfigError } from '../config-error';
 import type { Env } from '../expand-env';
 import { readYamlSource, type YamlSource } from '../yaml-source';
@@ -73,7 +74,8 @@ export interface GatewayConfig {
     readonly maxJsonDepth: number;
     readonly production: boolean;
     readonly debug: boolean;
-    readonly trustProxy: boolean;
+    /** Proxies trusted for X-Forwarded-* (libs/config trust-proxy.ts: `true` is one hop). */
+    readonly trustProxy: TrustProxy;
   };
   readonly auth: {
     /** Empty = no master key: requests without credentials are let in ("open"). */
@@ -103,7 +105,8 @@ const booleanFlag = z
   .optional()
   .transform((v) => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()));
 
-const gatewayEnvSchema = z.object({
+/** The gateway's environment (exported for the generated reference, docs/configuration.md). */
+export const gatewayEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: bindHost,
   RAINYMODEL_MASTER_KEY: z.string().default(''),
@@ -113,7 +116,7 @@ const gatewayEnvSchema = z.object({
   LITELLM_CONFIG_PATH: z.string().optional(),
   RAINYMODEL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   RAINYMODEL_MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(1000).default(64),
-  RAINYMODEL_TRUST_PROXY: booleanFlag,
+  RAINYMODEL_TRUST_PROXY: trustProxy,
   RAINYMODEL_DEBUG: booleanFlag,
   RAINYMODEL_SSO_ISSUER: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
   RAINYMODEL_SSO_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
