@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   Logger.overrideLogger(appLogger);
   const logger = new Logger('Status');
   const config = loadStatusConfig(process.env);
-  const database = await resolveDatabase(process.env, { log: (m) => logger.log(m) });
+  const database = await resolveDatabase(config.database, { log: (m) => logger.log(m) });
   await applyMigrations(database.url);
   const { app } = await createStatusApp(config, database.url, { logger: appLogger });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

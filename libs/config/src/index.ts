@@ -1,5 +1,6 @@
 export { bindHost, DEFAULT_BIND_HOST } from './lib/bind-host';
 export { trustProxy, type TrustProxy } from './lib/trust-proxy';
+export { parseDatabaseConfig, checkPostgresUrl, DEFAULT_EMBEDDED_POSTGRES_DIR, DEFAULT_EMBEDDED_POSTGRES_PORT, type DatabaseConfig } from './lib/database-settings';
 export { ConfigError } from './lib/config-error';
 export { expandEnv, expandEnvDeep, placeholderNames, type Env } from './lib/expand-env';
 export { withSeedNames } from './lib/seed-names';

@@ -139,7 +139,7 @@ describe('docker-compose.yml (issue 13)', () => {
     const login = loadLoginConfig(appEnv('login'));
     const status = loadStatusConfig(appEnv('status'), root);
     // Server to server.
-    expect(host(gateway.data?.databaseUrl ?? '')).toBe('postgres');
+    for (const url of [gateway.data?.databaseUrl, login.database.url, status.database.url]) expect(host(url ?? '')).toBe('postgres');
     expect(host(gateway.auth.sso?.jwksUrl ?? '')).toBe('login');
     for (const d of gateway.deployments.filter((x) => x.model.startsWith('ollama/') && !x.apiBase?.includes('11435'))) expect(host(d.apiBase ?? '')).toBe('ollama');
     expect(host(status.oidc.internalUrl ?? '')).toBe('login');

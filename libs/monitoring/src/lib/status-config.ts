@@ -5,7 +5,7 @@
  * and the text. Nothing else in the status app reads `process.env`.
  */
 import { createHash } from 'node:crypto';
-import { bindHost, ConfigError, configErrorFromIssues, readYamlSource, setEnvVars, trustProxy, withSeedNames, type Env, type TrustProxy, type YamlSource } from '@orcest/config';
+import { bindHost, ConfigError, configErrorFromIssues, readYamlSource, parseDatabaseConfig, setEnvVars, trustProxy, withSeedNames, type DatabaseConfig, type Env, type TrustProxy, type YamlSource } from '@orcest/config';
 import { z } from 'zod';
 import { ConditionSyntaxError, parseCondition, type Condition } from './conditions/condition';
 import { parseDuration } from './duration';
@@ -70,6 +70,8 @@ export interface OidcSettings {
 }
 
 export interface StatusConfig {
+  /** DATABASE_URL, or the embedded server's folder and port (libs/db resolves it). */
+  readonly database: DatabaseConfig;
   readonly server: { readonly host: string; readonly port: number; readonly baseUrl: string; readonly trustProxy: TrustProxy; readonly production: boolean };
   readonly configFile: string;
   readonly page: { readonly id: string; readonly name: string; readonly url: string; readonly cacheMs: number };
@@ -199,6 +201,7 @@ export function loadStatusConfig(given: Env, cwd = process.cwd()): StatusConfig 
   const file = parseStatusFile(source);
   const secret = vars.OIDC_STATUS_SECRET;
   return Object.freeze({
+    database: parseDatabaseConfig(env),
     server: Object.freeze({ host: vars.HOST, port: vars.PORT, baseUrl, trustProxy: vars.STATUS_TRUST_PROXY, production: vars.NODE_ENV === 'production' }),
     configFile,
     ...file,
@@ -215,7 +218,7 @@ export function loadStatusConfig(given: Env, cwd = process.cwd()): StatusConfig 
   });
 }
 
-type ParsedFile = Omit<StatusConfig, 'server' | 'configFile' | 'oidc' | 'sessionSecret'>;
+type ParsedFile = Omit<StatusConfig, 'database' | 'server' | 'configFile' | 'oidc' | 'sessionSecret'>;
 
 export function parseStatusFile(source: YamlSource): ParsedFile {
   const parsed = fileSchema.safeParse(source.data ?? {});

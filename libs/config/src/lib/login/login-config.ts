@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { bindHost } from '../bind-host';
+import { parseDatabaseConfig, type DatabaseConfig } from '../database-settings';
 import { trustProxy } from '../trust-proxy';
 import { ConfigError } from '../config-error';
 import type { Env } from '../expand-env';
@@ -44,6 +45,8 @@ export interface LoginConfig {
   };
   /** The OIDC issuer: every URL the provider prints starts here. */
   readonly issuer: string;
+  /** DATABASE_URL, or the embedded server's folder and port (libs/db resolves it). */
+  readonly database: DatabaseConfig;
   /** The audience of JWT access tokens for the gateway (its resource indicator). */
   readonly gatewayAudience: string;
   readonly admin: { readonly email?: string; readonly password?: string };
@@ -141,6 +144,7 @@ export function loadLoginConfig(env: Env): LoginConfig {
     throw new ConfigError('invalid configuration:\n  environment: RSA_PUBLIC_KEY is set but RSA_PRIVATE_KEY is not');
   }
   return Object.freeze({
+    database: parseDatabaseConfig(env),
     server: Object.freeze({
       host: v.HOST,
       port: v.PORT,
