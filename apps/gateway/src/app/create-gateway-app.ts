@@ -26,11 +26,13 @@ export interface GatewayAppOptions {
   readonly clientLimits?: Partial<ClientLimits>;
   /** The rate limiter's clock (tests pin it inside a window instead of sleeping past a boundary). */
   readonly limiterClock?: () => number;
+  /** Routing's clock: the reliability window and latency staleness (tests move it instead of sleeping). */
+  readonly routingClock?: () => number;
 }
 
 
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
-  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock);
+  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock);
   await context.start();
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.maxBodyBytes,

@@ -104,3 +104,17 @@ export class RateLimitedError extends Error {
     this.name = 'RateLimitedError';
   }
 }
+
+/** No deployment's context window can hold the prompt plus `max_tokens` (OpenAI's `context_length_exceeded`). */
+export class ContextLengthExceededError extends Error {
+  constructor(
+    readonly alias: string,
+    readonly neededTokens: number,
+    readonly largestWindow: number,
+  ) {
+    super(
+      `This request needs about ${neededTokens} tokens (the prompt plus max_tokens), more than the largest context window available for ${alias}: ${largestWindow} tokens. Shorten the messages or lower max_tokens.`,
+    );
+    this.name = 'ContextLengthExceededError';
+  }
+}

@@ -19,6 +19,10 @@ import { RedisLimitStore } from './limits/redis-limit-store';
 import { RequestMetrics } from './metrics/request-metrics';
 import { UpstreamSetup } from './setup/upstream-setup';
 import { UsageRecorder } from './usage/usage-recorder';
+import { CatalogueService } from './catalogue/catalogue-service';
+import { PrismaCatalogueStore } from './catalogue/catalogue-store';
+import { RoutePlanner } from './routing/route-planner';
+import { RoutingState } from './routing/routing-state';
 
 const logger = new Logger('RainyModel');
 
@@ -36,6 +40,10 @@ export class GatewayContext {
   /** With a database only (DATABASE_URL): API keys and usage records. */
   readonly apiKeys: ApiKeyStore | undefined;
   readonly usage: UsageRecorder | undefined;
+  /** Model metadata (windows, prices, quality), refreshed from the configured URLs. */
+  readonly catalogue: CatalogueService;
+  readonly routing: RoutingState;
+  readonly planner: RoutePlanner;
   private readonly prisma: PrismaClient | undefined;
 
   constructor(
@@ -43,6 +51,7 @@ export class GatewayContext {
     /** On shutdown, how long open client connections may finish before they are cut. */
     readonly shutdownGraceMs = 10_000,
     limiterClock: () => number = Date.now,
+    routingClock: () => number = Date.now,
   ) {
     const warn = (message: string): void => logger.warn(message);
     if (config.data) {
@@ -55,19 +64,25 @@ export class GatewayContext {
     this.operatorAuth = new OperatorAuth(config.auth.metricsKey, this.auth);
     this.registry = new DeploymentRegistry(config);
     this.setup = new UpstreamSetup(config, this.registry);
+    this.catalogue = new CatalogueService(config.catalogue, this.prisma ? new PrismaCatalogueStore(this.prisma) : undefined, warn);
+    this.routing = new RoutingState(this.registry, config.deployments, config.routing, this.catalogue.catalogue, config.catalogue?.names ?? {}, routingClock);
+    this.catalogue.onChange((catalogue) => this.routing.useCatalogue(catalogue));
+    this.planner = new RoutePlanner(this.registry, this.routing, config.routing, routingClock);
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
-    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router);
+    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router, this.planner);
   }
 
   /** Loads what must be in memory before the first request (the API keys). */
   async start(): Promise<void> {
     await this.apiKeys?.start();
+    await this.catalogue.start();
   }
 
   /** After the server stopped taking requests: flush usage, release connections. */
   async stop(): Promise<void> {
     this.apiKeys?.stop();
+    this.catalogue.stop();
     await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
     await this.limiter.close();
     await this.prisma?.$disconnect();

@@ -34,6 +34,7 @@ describe('schema.prisma and prisma/migrations', () => {
     expect(Object.keys(migrated.tables).sort()).toEqual([
       'api_keys',
       'audit_log',
+      'catalogue_sources',
       'leases',
       'login_throttle',
       'oidc_clients',

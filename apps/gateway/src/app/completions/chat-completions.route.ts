@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { RateLimitedError } from '../errors';
 import type { GatewayContext } from '../gateway-context';
-import { estimatePromptTokens } from '../limits/prompt-estimate';
+import { estimatePromptTokens } from '@orcest/routing';
 import { afterChatResponse, noteAdmission, noteCaller, noteServed, registerChatSlots } from '../usage/usage-hook';
 
 export function registerChatCompletionsRoute(fastify: FastifyInstance, context: GatewayContext): void {

@@ -7,11 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
 import { InsufficientRoleError, InvalidAccessTokenError, TokenVerificationUnavailableError } from '@orcest/auth';
 import { UntranslatableRequestError } from '@orcest/providers';
-import { UnknownPolicyError } from '@orcest/routing';
+import { UnknownPolicyError, UnknownProfileError } from '@orcest/routing';
 import { attemptHeaders } from '../completions/route-headers';
 import {
   AllUpstreamsFailedError,
   AuthenticationError,
+  ContextLengthExceededError,
   DeadlineExceededError,
   InvalidRequestError,
   ModelNotFoundError,
@@ -48,6 +49,8 @@ interface FastifyLikeError {
 export function mapError(error: unknown): MappedError {
   if (error instanceof InvalidRequestError) return mapped(400, error.message, 'invalid_request_error', error.code, error.param);
   if (error instanceof UnknownPolicyError) return mapped(400, error.message, 'invalid_request_error', 'invalid_policy', 'x-rainymodel-policy');
+  if (error instanceof UnknownProfileError) return mapped(400, error.message, 'invalid_request_error', 'invalid_profile', 'x-rainymodel-profile');
+  if (error instanceof ContextLengthExceededError) return mapped(400, error.message, 'invalid_request_error', 'context_length_exceeded', 'messages');
   if (error instanceof AuthenticationError) {
     return mapped(401, error.message, 'invalid_request_error', 'invalid_api_key', null, { 'www-authenticate': 'Bearer' });
   }

@@ -70,6 +70,7 @@ export function afterChatResponse(metrics: RequestMetrics, recorder: UsageRecord
         promptTokens: served?.usage?.prompt_tokens,
         completionTokens: served?.usage?.completion_tokens,
         latencyMs: reply.elapsedTime,
+        complexity: served?.complexity,
         // A stream that broke after it began went out as 200; its record says it failed.
         status,
         at: new Date(),

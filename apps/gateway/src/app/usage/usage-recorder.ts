@@ -26,6 +26,8 @@ export interface UsageEntry {
   readonly completionTokens?: number;
   readonly latencyMs: number;
   readonly status: number;
+  /** The complexity classifier's label (requests that never reached routing have none). */
+  readonly complexity?: string;
   readonly at: Date;
 }
 
@@ -114,5 +116,6 @@ function toRow(e: UsageEntry) {
     completionTokens: e.completionTokens ?? null,
     latencyMs: Math.round(e.latencyMs),
     status: e.status,
+    complexity: e.complexity ?? null,
   };
 }

@@ -12,7 +12,10 @@ import { configErrorFromIssues } from '../zod-issues';
 import { placeholderNames } from '../expand-env';
 import { setEnvVars } from '../set-env-vars';
 import { withSeedNames } from '../seed-names';
-import { litellmConfigSchema } from './litellm-schema';
+import { dirname, isAbsolute, join } from 'node:path';
+import { litellmConfigSchema, PROFILE_NAMES, type LitellmConfigFile, type ProfileName } from './litellm-schema';
+
+export { PROFILE_NAMES, type ProfileName };
 
 export type TierName = 'free' | 'internal' | 'direct' | 'premium';
 
@@ -35,6 +38,9 @@ export interface DeploymentSpec {
   readonly inputCostPerToken?: number;
   readonly outputCostPerToken?: number;
   readonly quality?: number;
+  /** Context window (prompt + completion), LiteLLM's `max_input_tokens`. */
+  readonly maxInputTokens?: number;
+  readonly maxOutputTokens?: number;
 }
 
 export interface SkippedDeployment {
@@ -63,6 +69,33 @@ export interface RouterSettings {
   readonly maxResponseBytes: number;
   /** Largest upstream stream event (SSE event, NDJSON line) held while incomplete; past it, `upstream_too_large`. */
   readonly maxStreamEventBytes: number;
+}
+
+export type ComponentWeights = Readonly<Partial<Record<'quality' | 'latency' | 'cost' | 'reliability' | 'context', number>>>;
+
+/** Routing intelligence settings (`router_settings.profiles`, `alias_profiles`, `reliability_window`). */
+export interface RoutingSettings {
+  readonly profiles: Readonly<Partial<Record<ProfileName, ComponentWeights>>>;
+  readonly aliasProfiles: Readonly<Record<string, ProfileName>>;
+  readonly reliabilityWindowMs: number;
+}
+
+export const CATALOGUE_SOURCE_NAMES = ['openrouter', 'huggingface', 'arena'] as const;
+export type CatalogueSourceKey = (typeof CATALOGUE_SOURCE_NAMES)[number];
+
+export interface CatalogueSourceSettings {
+  readonly name: CatalogueSourceKey;
+  /** Absolute path of the shipped copy. */
+  readonly file?: string;
+  readonly url?: string;
+}
+
+/** The model catalogue (top-level `catalogue:`); absent = no catalogue. */
+export interface CatalogueSettings {
+  readonly sources: readonly CatalogueSourceSettings[];
+  readonly refreshMs: number;
+  /** `litellm_params.model` as written → catalogue id. */
+  readonly names: Readonly<Record<string, string>>;
 }
 
 export interface GatewayConfig {
@@ -98,6 +131,8 @@ export interface GatewayConfig {
   readonly deployments: readonly DeploymentSpec[];
   readonly skipped: readonly SkippedDeployment[];
   readonly router: RouterSettings;
+  readonly routing: RoutingSettings;
+  readonly catalogue: CatalogueSettings | undefined;
 }
 
 const booleanFlag = z
@@ -175,7 +210,7 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
 
 export function parseModelConfig(
   source: YamlSource,
-): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router'> {
+): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue'> {
   const parsed = litellmConfigSchema.safeParse(source.data ?? {});
   if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, source.locate);
   const file = parsed.data;
@@ -234,10 +269,36 @@ export function parseModelConfig(
         inputCostPerToken: info.input_cost_per_token,
         outputCostPerToken: info.output_cost_per_token,
         quality: info.quality,
+        maxInputTokens: info.max_input_tokens,
+        maxOutputTokens: info.max_output_tokens,
       }),
     );
   });
-  return { aliases: Object.freeze(aliases), deployments: Object.freeze(deployments), skipped: Object.freeze(skipped), router };
+  for (const alias of Object.keys(rs.alias_profiles)) {
+    if (!aliases.includes(alias)) {
+      throw new ConfigError(`${source.locate(['router_settings', 'alias_profiles', alias])}: router_settings.alias_profiles: "${alias}" is not a model_name in model_list`);
+    }
+  }
+  const routing: RoutingSettings = Object.freeze({
+    profiles: Object.freeze(rs.profiles),
+    aliasProfiles: Object.freeze(rs.alias_profiles),
+    reliabilityWindowMs: rs.reliability_window * 1000,
+  });
+  return { aliases: Object.freeze(aliases), deployments: Object.freeze(deployments), skipped: Object.freeze(skipped), router, routing, catalogue: catalogueSettings(file.catalogue, source.file) };
+}
+
+function catalogueSettings(section: LitellmConfigFile['catalogue'], configFile: string): CatalogueSettings | undefined {
+  if (section === undefined) return undefined;
+  const base = dirname(configFile);
+  const sources: CatalogueSourceSettings[] = [];
+  for (const name of CATALOGUE_SOURCE_NAMES) {
+    const entry = section[name];
+    if (entry === undefined) continue;
+    const file = entry.file === undefined ? undefined : isAbsolute(entry.file) ? entry.file : join(base, entry.file);
+    const url = entry.url === '' ? undefined : entry.url;
+    if (file !== undefined || url !== undefined) sources.push(Object.freeze({ name, file, url }));
+  }
+  return Object.freeze({ sources: Object.freeze(sources), refreshMs: section.refresh_interval * 1000, names: Object.freeze(section.names) });
 }
 
 function rawApiKey(raw: unknown, index: number): unknown {
