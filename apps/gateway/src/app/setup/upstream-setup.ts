@@ -47,7 +47,7 @@ export class UpstreamSetup {
     const lines = [`${active.length} of ${total} deployments active${where.length ? ` (${where.join(', ')})` : ''}`];
     const ollama = active.filter((d) => d.upstream === 'ollama');
     if (ollama.length > 0) lines.push(`Ollama serves only the models pulled into it: ${distinct(ollama.map((d) => d.model)).join(', ')} (\`ollama pull <model>\`)`);
-    if (this.missingVariables.length > 0) lines.push(`next: set ${this.missingVariables.join(', ')} to add upstreams (README: Configuration)`);
+    if (this.missingVariables.length > 0) lines.push(`next: set ${this.missingVariables.join(', ')} to add upstreams (\`npm run upstreams\` lists them)`);
     return lines;
   }
 
