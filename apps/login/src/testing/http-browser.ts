@@ -14,9 +14,12 @@ export interface BrowserResponse {
 export class HttpBrowser {
   private readonly cookies = new Map<string, string>();
 
+  /** `headers` go with every request (e.g. a user agent, to tell browsers apart). */
+  constructor(private readonly headers: Record<string, string> = {}) {}
+
   /** `body` is sent as given (with a content-type header of the caller's), `form` urlencoded. */
   async request(url: string, init: { method?: string; form?: Record<string, string>; body?: string; headers?: Record<string, string> } = {}): Promise<BrowserResponse> {
-    const headers: Record<string, string> = { ...init.headers };
+    const headers: Record<string, string> = { ...this.headers, ...init.headers };
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (cookie) headers['cookie'] = cookie;
     let body = init.body;

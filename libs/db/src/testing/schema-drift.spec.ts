@@ -39,6 +39,8 @@ describe('schema.prisma and prisma/migrations', () => {
       'login_throttle',
       'oidc_clients',
       'oidc_model',
+      'recovery_codes',
+      'role_settings',
       'shared_secrets',
       'signing_keys',
       'status_checks',
@@ -48,6 +50,7 @@ describe('schema.prisma and prisma/migrations', () => {
       'status_maintenances',
       'status_rollups',
       'usage_records',
+      'user_sessions',
       'users',
     ]);
     expect(migrated.tables['oidc_model']?.indexes).toEqual({

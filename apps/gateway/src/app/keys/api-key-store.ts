@@ -3,6 +3,8 @@
  * seconds, so a request never waits on the database: a key created in the login panel works,
  * and a revoked key (or its user deactivated, or moved to a role without `rm`) stops working,
  * within one reload interval. Lookup is by the key's SHA-256 (hex, as `hashApiKey` stores it).
+ * A key with an expiry stops at that instant: the lookup compares it with the clock, so an
+ * expiry never waits for the next reload.
  */
 import { isRole, roleGrantsService } from '@orcest/auth';
 import type { PrismaClient } from '@orcest/db';
@@ -10,6 +12,8 @@ import type { LimitedKey } from '../limits/rate-limiter';
 
 export interface ApiKeyPrincipal extends LimitedKey {
   readonly userId: string;
+  /** Epoch milliseconds after which the key is refused; Infinity = never. */
+  readonly expiresAtMs: number;
 }
 
 export class ApiKeyStore {
@@ -21,6 +25,7 @@ export class ApiKeyStore {
     private readonly prisma: PrismaClient,
     private readonly refreshMs: number,
     private readonly warn: (message: string) => void,
+    private readonly now: () => number = Date.now,
   ) {}
 
   get ready(): boolean {
@@ -41,18 +46,19 @@ export class ApiKeyStore {
 
   /** By the key's SHA-256 (computed once per request by the caller, see http/bearer.ts). */
   findByDigest(digest: Buffer): ApiKeyPrincipal | undefined {
-    return this.byHash.get(digest.toString('hex'));
+    const key = this.byHash.get(digest.toString('hex'));
+    return key && key.expiresAtMs > this.now() ? key : undefined;
   }
 
   async reload(): Promise<void> {
     const rows = await this.prisma.apiKey.findMany({
-      where: { revokedAt: null, user: { active: true } },
-      select: { id: true, keyHash: true, rpmLimit: true, tpmLimit: true, user: { select: { id: true, role: true } } },
+      where: { revokedAt: null, user: { active: true }, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(this.now()) } }] },
+      select: { id: true, keyHash: true, rpmLimit: true, tpmLimit: true, expiresAt: true, user: { select: { id: true, role: true } } },
     });
     const next = new Map<string, ApiKeyPrincipal>();
     for (const row of rows) {
       if (!isRole(row.user.role) || !roleGrantsService(row.user.role, 'rm')) continue;
-      next.set(row.keyHash, { id: row.id, userId: row.user.id, rpmLimit: row.rpmLimit, tpmLimit: row.tpmLimit });
+      next.set(row.keyHash, { id: row.id, userId: row.user.id, rpmLimit: row.rpmLimit, tpmLimit: row.tpmLimit, expiresAtMs: row.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY });
     }
     this.byHash = next;
     this.loaded = true;

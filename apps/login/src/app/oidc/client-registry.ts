@@ -11,6 +11,20 @@ import type { OidcClient, PrismaClient } from '@orcest/db';
 import type { AuditLog } from '../audit/audit-log';
 
 export const ADMIN_PANEL_CLIENT_ID = 'login-admin';
+export const ACCOUNT_PAGES_CLIENT_ID = 'login-account';
+/** The service of a client every active user may sign in to, whatever their role. */
+export const ANY_USER_SERVICE = 'account';
+
+/** Login's own browser sections, each signing in through its own internal client. */
+const INTERNAL_CLIENTS = [
+  { clientId: ADMIN_PANEL_CLIENT_ID, name: 'Orcest Login admin', service: 'admin', path: '/admin' },
+  { clientId: ACCOUNT_PAGES_CLIENT_ID, name: 'Your Orcest account', service: ANY_USER_SERVICE, path: '/account' },
+] as const;
+
+/** Internal clients: their secrets are never shown or rotated (they redeem codes in-process). */
+export function isInternalClient(clientId: string): boolean {
+  return INTERNAL_CLIENTS.some((c) => c.clientId === clientId);
+}
 
 export function newClientSecret(): string {
   return randomBytes(32).toString('base64url');
@@ -34,17 +48,19 @@ export async function registerClients(prisma: PrismaClient, config: LoginConfig,
       update: { ...fields, ...(secret ?? {}) },
     });
   }
-  const adminPanel = {
-    name: 'Orcest Login admin',
-    service: 'admin',
-    redirectUris: [`${config.issuer}/admin/callback`],
-    postLogoutRedirectUris: [`${config.issuer}/admin/signed-out`],
-  };
-  await prisma.oidcClient.upsert({
-    where: { clientId: ADMIN_PANEL_CLIENT_ID },
-    create: { clientId: ADMIN_PANEL_CLIENT_ID, ...adminPanel, secret: newClientSecret(), secretSource: 'internal' },
-    update: adminPanel,
-  });
+  for (const internal of INTERNAL_CLIENTS) {
+    const fields = {
+      name: internal.name,
+      service: internal.service,
+      redirectUris: [`${config.issuer}${internal.path}/callback`],
+      postLogoutRedirectUris: [`${config.issuer}${internal.path}/signed-out`],
+    };
+    await prisma.oidcClient.upsert({
+      where: { clientId: internal.clientId },
+      create: { clientId: internal.clientId, ...fields, secret: newClientSecret(), secretSource: 'internal' },
+      update: fields,
+    });
+  }
 }
 
 export class ClientAdmin {
@@ -69,7 +85,8 @@ export class ClientAdmin {
     // From the URL: text PostgreSQL would refuse (a NUL) or no client id could be is no client.
     if (!/^[\w.-]{1,128}$/.test(clientId)) return undefined;
     const secret = newClientSecret();
-    const { count } = await this.prisma.oidcClient.updateMany({ where: { clientId, NOT: { clientId: ADMIN_PANEL_CLIENT_ID } }, data: { secret, secretSource: 'panel' } });
+    if (isInternalClient(clientId)) return undefined;
+    const { count } = await this.prisma.oidcClient.updateMany({ where: { clientId, secretSource: { not: 'internal' } }, data: { secret, secretSource: 'panel' } });
     if (count === 0) return undefined;
     await this.audit.record({ action: 'client.secret_rotated', actor, subject: clientId });
     return secret;

@@ -6,12 +6,14 @@
 import type { LoginConfig } from '@orcest/config';
 import type { PrismaClient } from '@orcest/db';
 import type { Configuration, KoaContextWithOIDC, errors as OidcErrors } from 'oidc-provider';
+import { accountApiAudience } from '../api/account-api-audience';
 import { html } from '../http/html';
 import { logoutPage, messagePage, signedOutPage } from '../pages/interaction-pages';
 import { accountFinder, FIRST_PARTY_METADATA, SERVICE_METADATA, userClaims } from './accounts';
 import { originMatcher } from './cors';
 import { prismaOidcAdapterFactory } from './prisma-oidc-adapter';
 import type { PrivateJwk } from './signing-keys';
+import type { SessionSighting } from '../users/user-sessions';
 
 export const OIDC_ROUTES = {
   authorization: '/oauth2/authorize',
@@ -35,6 +37,8 @@ export interface ProviderConfigInput {
   readonly keys: readonly PrivateJwk[];
   readonly cookieKeys: readonly string[];
   readonly errors: typeof OidcErrors;
+  /** Each authorization a signed-in browser makes: who, from which device and address. */
+  readonly onSessionSeen?: (seen: SessionSighting) => void;
 }
 
 function setHtml(ctx: KoaContextWithOIDC, body: string): void {
@@ -44,9 +48,10 @@ function setHtml(ctx: KoaContextWithOIDC, body: string): void {
   ctx.body = body;
 }
 
-export function providerConfiguration({ config, prisma, keys, cookieKeys, errors }: ProviderConfigInput): Configuration {
+export function providerConfiguration({ config, prisma, keys, cookieKeys, errors, onSessionSeen }: ProviderConfigInput): Configuration {
   const allowedOrigin = originMatcher(config.corsOrigins);
   const gateway = config.gatewayAudience;
+  const accountApi = accountApiAudience(config.issuer);
   return {
     adapter: prismaOidcAdapterFactory(prisma, () => new errors.InvalidGrant('grant request is invalid')),
     findAccount: accountFinder(prisma),
@@ -78,14 +83,15 @@ export function providerConfiguration({ config, prisma, keys, cookieKeys, errors
       },
       resourceIndicators: {
         enabled: true,
-        // Every grant includes the gateway; a client asks for a gateway token with resource=.
+        // Every grant includes the gateway unless the client names resources (the gateway and/or
+        // Login's account API); a client asks for a JWT for one of them with resource=.
         defaultResource: async () => gateway,
         useGrantedResource: async () => false,
         getResourceServerInfo: async (_ctx, indicator) => {
-          if (indicator !== gateway) throw new errors.InvalidTarget(`unknown resource; this server issues tokens for ${gateway} only`);
+          if (indicator !== gateway && indicator !== accountApi) throw new errors.InvalidTarget(`unknown resource; this server issues tokens for ${gateway} and ${accountApi} only`);
           return {
             scope: 'openid email profile offline_access',
-            audience: gateway,
+            audience: indicator,
             accessTokenTTL: config.ttl.accessTokenSeconds,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: 'RS256' } },
@@ -94,6 +100,15 @@ export function providerConfiguration({ config, prisma, keys, cookieKeys, errors
       },
     },
     interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // The provider's default, plus a sighting of the session for the account page's list of
+    // signed-in browsers (this runs on every authorization a signed-in browser makes).
+    loadExistingGrant: async (ctx) => {
+      const session = ctx.oidc.session;
+      if (session?.accountId && session.uid) onSessionSeen?.({ sessionUid: session.uid, userId: session.accountId, userAgent: ctx.get('user-agent') || undefined, ip: ctx.ip });
+      const clientId = ctx.oidc.client?.clientId;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? (clientId ? session?.grantIdFor(clientId) : undefined);
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
     extraTokenClaims: async (_ctx, token) => {
       if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
       const user = await prisma.user.findUnique({ where: { id: token.accountId } });

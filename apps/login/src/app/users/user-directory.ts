@@ -13,6 +13,7 @@ import { isRole } from '@orcest/auth';
 import type { AuditLog, Page } from '../audit/audit-log';
 import type { LoginThrottle } from './login-throttle';
 import { generatePassword, hashPassword, passwordProblem } from './passwords';
+import { revokeEverythingOf } from './revoke-sessions';
 import { UserInputError, UserNotFoundError } from './user-errors';
 
 export interface NewUser {
@@ -99,16 +100,9 @@ export class UserDirectory {
     return password;
   }
 
-  /**
-   * Deletes every session, grant, code and token of the user, and every sign-in in progress
-   * (interactions keep the account under result.login / session), on every replica at once.
-   * JWT access tokens can't be deleted: they live at most SSO_ACCESS_TOKEN_TTL.
-   */
-  private async revokeEverything(id: string): Promise<void> {
-    await this.prisma.$executeRaw`DELETE FROM oidc_model WHERE payload->>'accountId' = ${id}
-      OR payload->'result'->'login'->>'accountId' = ${id}
-      OR payload->'session'->>'accountId' = ${id}
-      OR grant_id IN (SELECT id FROM oidc_model WHERE model = 'Grant' AND payload->>'accountId' = ${id})`;
+  /** Every session, grant, code and token of the user, on every replica at once (see revoke-sessions.ts). */
+  private revokeEverything(id: string): Promise<void> {
+    return revokeEverythingOf(this.prisma, id);
   }
 
   private async require(id: string): Promise<User> {
