@@ -3,9 +3,9 @@
  * apps (`dist/apps/*\/main.js`) as separate processes on loopback, one real PostgreSQL, fake
  * upstream servers, headless Chromium and the `openai` SDK:
  *
- *   the admin signs in to Login's panel and creates a developer, and the developer's API key
- *   (keys are made by an admin: Login has no self-service key page); the developer signs in
- *   through an OIDC client (code + PKCE, in the browser) and gets a gateway access token; the
+ *   the admin signs in to Login's panel and creates a developer; the developer signs in
+ *   through an OIDC client (code + PKCE, in the browser), gets a gateway access token and, in
+ *   the same browser, creates an API key on Login's account page; the
  *   SDK chats and streams with the key and with the token; the FREE-tier upstream goes away and
  *   the next call falls back (headers say so); the status dashboard shows that upstream down
  *   with an incident open; the upstream comes back and the incident resolves; the usage records
@@ -178,7 +178,7 @@ describeWithChromium('the journey across the platform (issue 13)', () => {
     await page.click('button[type=submit]:has-text("Sign in")');
   }
 
-  it('the admin signs in to the panel, creates a developer and the developer\'s API key', async () => {
+  it('the admin signs in to the panel and creates a developer', async () => {
     const page = await newPage();
     await page.goto(`${url.login}/admin`);
     await signInOnLogin(page, ADMIN.email, ADMIN.password);
@@ -189,18 +189,11 @@ describeWithChromium('the journey across the platform (issue 13)', () => {
     await page.fill('#new-password', DEV.password);
     await page.click('button:has-text("Create user")');
     await page.waitForSelector('text=User created.');
-
-    await page.locator(`tr[data-email="${DEV.email}"] a:has-text("API keys")`).click();
-    await page.waitForURL(/\/admin\/users\/[0-9a-f-]{36}\/keys$/);
-    developerId = /users\/([0-9a-f-]{36})\/keys/.exec(page.url())?.[1] as string;
-    await page.fill('#key-name', 'journey laptop');
-    await page.click('button:has-text("Create key")');
-    apiKey = (await page.textContent('[data-testid=secret]')) as string;
-    expect(apiKey).toMatch(/^rm-[A-Za-z0-9_-]{43}$/);
+    expect(await page.locator(`tr[data-email="${DEV.email}"] select[name=role]`).inputValue()).toBe('developer');
     await page.context().close();
   });
 
-  it('the developer signs in through an OIDC client (code + PKCE) and gets an access token for the gateway', async () => {
+  it('the developer signs in through an OIDC client (code + PKCE), gets a gateway token, and creates an API key on the account page', async () => {
     const client = await oidc.discovery(new URL(url.login), 'lamino', SECRETS.lamino, undefined, { execute: [oidc.allowInsecureRequests], [oidc.customFetch]: viaInternal });
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
@@ -221,12 +214,21 @@ describeWithChromium('the journey across the platform (issue 13)', () => {
     await page.goto(authorize.toString());
     await signInOnLogin(page, DEV.email, DEV.password);
     await page.waitForURL(`${appRedirect}**`);
-    await page.context().close();
     const tokens = await oidc.authorizationCodeGrant(client, new URL(callback as string), { pkceCodeVerifier: verifier, expectedState: state }, { resource: url.gateway });
-    expect(tokens.claims()).toMatchObject({ email: DEV.email, role: 'developer', sub: developerId });
+    expect(tokens.claims()).toMatchObject({ email: DEV.email, role: 'developer' });
+    developerId = tokens.claims()?.sub as string;
     accessToken = tokens.access_token;
     // A JWT for the gateway (typ at+jwt), not an opaque userinfo token.
     expect(JSON.parse(Buffer.from(accessToken.split('.')[0], 'base64url').toString())).toMatchObject({ typ: 'at+jwt' });
+
+    // Signed in at Login already (single sign-on): the account page needs no password again.
+    await page.goto(`${url.login}/account/keys`);
+    await page.waitForSelector('#key-name');
+    await page.fill('#key-name', 'journey laptop');
+    await page.click('button:has-text("Create key")');
+    apiKey = (await page.textContent('[data-testid=secret]')) as string;
+    expect(apiKey).toMatch(/^rm-[A-Za-z0-9_-]{43}$/);
+    await page.context().close();
   });
 
   function sdk(key: string): OpenAI {
