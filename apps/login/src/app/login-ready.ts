@@ -4,7 +4,6 @@
  * sign users in — one line for all of them rather than a warning per client without a secret.
  */
 import type { ReadyBlock } from '@orcest/logging';
-import { ADMIN_PANEL_CLIENT_ID } from './oidc/client-registry';
 import type { LoginContext } from './login-context';
 
 export async function loginReadyBlock(context: LoginContext, url: string): Promise<ReadyBlock> {
@@ -12,7 +11,9 @@ export async function loginReadyBlock(context: LoginContext, url: string): Promi
   const admin = context.bootstrappedAdmin;
   if (admin?.generatedPassword) lines.push(`first admin ${admin.email}, generated password: ${admin.generatedPassword} (shown this once: sign in and change it)`);
   else if (admin) lines.push(`first admin ${admin.email} created (password from SSO_ADMIN_PASSWORD)`);
-  const clients = (await context.clients.list()).filter((c) => c.clientId !== ADMIN_PANEL_CLIENT_ID);
+  // The relying parties of the config; Login's own internal clients (admin panel, account pages) are not news.
+  const configured = new Set(context.config.clients.map((c) => c.clientId));
+  const clients = (await context.clients.list()).filter((c) => configured.has(c.clientId));
   const ready = clients.filter((c) => c.enabled && c.secret).map((c) => c.clientId);
   const waiting = clients.filter((c) => !(c.enabled && c.secret)).map((c) => c.clientId);
   lines.push(`clients signing users in: ${ready.length ? ready.join(', ') : 'none yet'}`);
