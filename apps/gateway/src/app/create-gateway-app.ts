@@ -28,11 +28,13 @@ export interface GatewayAppOptions {
   readonly limiterClock?: () => number;
   /** Routing's clock: the reliability window and latency staleness (tests move it instead of sleeping). */
   readonly routingClock?: () => number;
+  /** The budgets' clock: which calendar month spend counts in (tests pin it near a month's end). */
+  readonly budgetClock?: () => number;
 }
 
 
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
-  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock);
+  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock, options.budgetClock);
   await context.start();
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.maxBodyBytes,

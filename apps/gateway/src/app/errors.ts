@@ -118,3 +118,15 @@ export class ContextLengthExceededError extends Error {
     this.name = 'ContextLengthExceededError';
   }
 }
+
+/** An API key or its user over the monthly budget, with RAINYMODEL_BUDGET_MODE=enforce. */
+export class BudgetExceededError extends Error {
+  constructor(
+    message: string,
+    /** Seconds until the budget's month ends (the 1st of next month, 00:00 UTC). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'BudgetExceededError';
+  }
+}

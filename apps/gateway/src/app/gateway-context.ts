@@ -19,6 +19,8 @@ import { RedisLimitStore } from './limits/redis-limit-store';
 import { RequestMetrics } from './metrics/request-metrics';
 import { UpstreamSetup } from './setup/upstream-setup';
 import { UsageRecorder } from './usage/usage-recorder';
+import { Budgets, spendLoader } from './budgets/budgets';
+import { MemorySpendStore, RedisSpendStore } from './budgets/spend-store';
 import { CatalogueService } from './catalogue/catalogue-service';
 import { PrismaCatalogueStore } from './catalogue/catalogue-store';
 import { RoutePlanner } from './routing/route-planner';
@@ -40,6 +42,8 @@ export class GatewayContext {
   /** With a database only (DATABASE_URL): API keys and usage records. */
   readonly apiKeys: ApiKeyStore | undefined;
   readonly usage: UsageRecorder | undefined;
+  /** Monthly budgets per key and per user (with a database). */
+  readonly budgets: Budgets | undefined;
   /** Model metadata (windows, prices, quality), refreshed from the configured URLs. */
   readonly catalogue: CatalogueService;
   readonly routing: RoutingState;
@@ -52,12 +56,16 @@ export class GatewayContext {
     readonly shutdownGraceMs = 10_000,
     limiterClock: () => number = Date.now,
     routingClock: () => number = Date.now,
+    budgetClock: () => number = Date.now,
   ) {
     const warn = (message: string): void => logger.warn(message);
     if (config.data) {
       this.prisma = createPrismaClient(config.data.databaseUrl, { poolSize: 4 });
-      this.apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
+      const apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
+      this.apiKeys = apiKeys;
       this.usage = new UsageRecorder(this.prisma, warn);
+      const spend = config.redisUrl ? new RedisSpendStore(config.redisUrl, warn) : new MemorySpendStore();
+      this.budgets = new Budgets(spend, spendLoader(this.prisma), apiKeys, config.data.budgetMode, warn, budgetClock);
     }
     this.limiter = new RateLimiter(config.redisUrl ? new RedisLimitStore(config.redisUrl, warn) : new MemoryLimitStore(), limiterClock);
     this.auth = new ApiAuth(config.auth, this.apiKeys);
@@ -76,15 +84,18 @@ export class GatewayContext {
   /** Loads what must be in memory before the first request (the API keys). */
   async start(): Promise<void> {
     await this.apiKeys?.start();
+    await this.budgets?.start();
     await this.catalogue.start();
   }
 
   /** After the server stopped taking requests: flush usage, release connections. */
   async stop(): Promise<void> {
     this.apiKeys?.stop();
+    this.budgets?.stop();
     this.catalogue.stop();
     await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
     await this.limiter.close();
+    await this.budgets?.close();
     await this.prisma?.$disconnect();
   }
 }

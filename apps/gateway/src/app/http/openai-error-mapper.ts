@@ -11,6 +11,7 @@ import { UnknownPolicyError, UnknownProfileError } from '@orcest/routing';
 import { attemptHeaders } from '../completions/route-headers';
 import {
   AllUpstreamsFailedError,
+  BudgetExceededError,
   AuthenticationError,
   ContextLengthExceededError,
   DeadlineExceededError,
@@ -68,6 +69,9 @@ export function mapError(error: unknown): MappedError {
     const headers: Record<string, string> = { 'retry-after': String(error.retryAfterSeconds) };
     for (let i = 0; i < error.headers.length; i += 2) headers[error.headers[i]] = error.headers[i + 1];
     return mapped(429, error.message, 'rate_limit_error', 'rate_limit_exceeded', null, headers);
+  }
+  if (error instanceof BudgetExceededError) {
+    return mapped(429, error.message, 'rate_limit_error', 'budget_exceeded', null, { 'retry-after': String(error.retryAfterSeconds) });
   }
   if (error instanceof ModelNotFoundError) return mapped(404, error.message, 'invalid_request_error', 'model_not_found', 'model');
   if (error instanceof NoDeploymentError) return mapped(503, error.message, 'service_unavailable', 'no_deployment_available');

@@ -27,6 +27,7 @@ const NOTICES: Record<string, string> = {
   key: 'New signing key added.',
   retired: 'Key no longer published.',
   revoked: 'API key revoked. The gateway stops accepting it within seconds.',
+  budget: 'Monthly budget saved. The gateway applies it within seconds.',
 };
 
 function pageNumber(value: unknown): number {
@@ -138,6 +139,14 @@ export class AdminController {
       const { key } = await this.context.apiKeys.create(user.id, { name: field(body, 'name', 200) ?? '', rpmLimit: field(body, 'rpm', 20), tpmLimit: field(body, 'tpm', 20) }, frame.admin.id);
       const secret = { label: `New API key of ${user.email}`, value: key };
       return sendPage(reply, 200, apiKeysPage({ ...frame, secret }, user, await this.context.apiKeys.listFor(user.id)));
+    });
+  }
+
+  @Post('users/:id/budget')
+  setBudget(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.asAdminPost(req, reply, async (frame, body) => {
+      await this.context.users.setMonthlyBudget(id, field(body, 'budget', 20), frame.admin.id);
+      return reply.redirect(`/admin/users/${encodeURIComponent(id)}/keys?done=budget`, 303);
     });
   }
 

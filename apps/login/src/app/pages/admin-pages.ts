@@ -127,6 +127,10 @@ export function apiKeysPage(f: AdminFrame, user: User, keys: readonly ApiKey[]):
     `API keys of ${user.email}`,
     f,
     html`<p class="muted">Keys call the RainyModel gateway as this user (<code>Authorization: Bearer rm-…</code>) while the user is active and their role (${user.role}) includes RainyModel. Limits apply per key; empty means unlimited.</p>
+<h2>Monthly budget</h2>
+<form method="post" action="/admin/users/${user.id}/budget" class="card">${hidden(f.csrf)}
+<label for="user-budget">USD per calendar month (UTC), over all this user's keys</label><input id="user-budget" name="budget" inputmode="decimal" placeholder="none" value="${user.monthlyBudgetUsd === null ? '' : user.monthlyBudgetUsd.toFixed(2)}">
+<button type="submit" class="secondary">Save budget</button></form>
 <div class="table-wrap"><table><thead><tr><th>Name</th><th>Key</th><th>Requests/min</th><th>Tokens/min</th><th>Created (UTC)</th><th>State</th><th></th></tr></thead><tbody>${rows}</tbody></table></div>
 <h2>Create a key</h2>
 <form method="post" action="/admin/users/${user.id}/keys" class="card">${hidden(f.csrf)}

@@ -12,6 +12,7 @@ import { normalizeEmail, type Prisma, type PrismaClient, type Role, type User } 
 import { isRole } from '@orcest/auth';
 import type { AuditLog, Page } from '../audit/audit-log';
 import type { LoginThrottle } from './login-throttle';
+import { parseBudget } from './api-keys';
 import { generatePassword, hashPassword, passwordProblem } from './passwords';
 import { revokeEverythingOf } from './revoke-sessions';
 import { UserInputError, UserNotFoundError } from './user-errors';
@@ -73,6 +74,15 @@ export class UserDirectory {
       return tx.user.update({ where: { id }, data: { role: role as Role } });
     });
     await this.audit.record({ action: 'user.role_changed', actor, subject: id, detail: { email: user.email, from: before.role, to: role } });
+    return user;
+  }
+
+  /** The user's monthly budget in USD over all their keys (empty: none); the gateway applies it within one key reload. */
+  async setMonthlyBudget(id: string, value: string | undefined, actor: string): Promise<User> {
+    const monthlyBudgetUsd = parseBudget(value);
+    if (!(await this.findById(id))) throw new UserNotFoundError(id);
+    const user = await this.prisma.user.update({ where: { id }, data: { monthlyBudgetUsd } });
+    await this.audit.record({ action: 'user.budget_changed', actor, subject: id, detail: { email: user.email, monthlyBudgetUsd } });
     return user;
   }
 

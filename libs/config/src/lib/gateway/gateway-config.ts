@@ -122,7 +122,15 @@ export interface GatewayConfig {
     readonly sso?: { readonly issuer: string; readonly jwksUrl: string; readonly audience: string };
   };
   /** With a database: per-user API keys (reloaded every keyRefreshMs) and usage records. */
-  readonly data?: { readonly databaseUrl: string; readonly keyRefreshMs: number };
+  readonly data?: {
+    readonly databaseUrl: string;
+    readonly keyRefreshMs: number;
+    /**
+     * Over a key's or user's monthly budget: `enforce` refuses (429 budget_exceeded), `warn`
+     * serves and adds `x-rainymodel-budget-warning`.
+     */
+    readonly budgetMode: 'enforce' | 'warn';
+  };
   /** Shares the API keys' rate-limit counters between replicas. */
   readonly redisUrl?: string;
   readonly configFile: string;
@@ -158,6 +166,7 @@ export const gatewayEnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   RAINYMODEL_KEY_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(5),
+  RAINYMODEL_BUDGET_MODE: z.enum(['enforce', 'warn']).default('enforce'),
   RAINYMODEL_AUDIENCE: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
 });
@@ -201,7 +210,7 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
           })
         : undefined,
     }),
-    data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000 }) : undefined,
+    data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000, budgetMode: vars.RAINYMODEL_BUDGET_MODE }) : undefined,
     redisUrl: vars.REDIS_URL,
     configFile,
     ...parseModelConfig(source),
