@@ -28,6 +28,7 @@ export {
 } from './lib/rollup';
 export {
   loadStatusConfig,
+  statusEnvSchema,
   parseStatusFile,
   slug,
   type StatusConfig,
