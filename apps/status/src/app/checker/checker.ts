@@ -13,10 +13,10 @@ import {
   isOutage,
   statusLabel,
   track,
-  type ComponentStatus,
   type GatewaySpec,
   type HealthStatus,
   type HttpMonitorSpec,
+  type ShownStatus,
   type StatusConfig,
   type Thresholds,
   type TrackerState,
@@ -46,8 +46,8 @@ interface ComponentMemory {
   discovered: boolean;
   state: TrackerState;
   lastChangedAt: number;
-  /** What was last shown (maintenance included), to notify on every change. */
-  displayed: ComponentStatus;
+  /** What was last shown (maintenance and no data included), to notify on every change. */
+  displayed: ShownStatus;
 }
 
 export interface CheckerDeps {
@@ -145,7 +145,7 @@ export class Checker {
     this.memory.clear();
     const now = this.deps.clock.now();
     for (const s of states) {
-      const status = isHealthStatus(s.status) ? s.status : 'operational';
+      const status = s.status !== null && isHealthStatus(s.status) ? s.status : null;
       const candidate = s.candidate !== null && isHealthStatus(s.candidate) ? s.candidate : null;
       this.memory.set(s.componentId, {
         name: s.name,
@@ -153,7 +153,7 @@ export class Checker {
         discovered: s.discovered,
         state: { status, candidate, streak: s.streak },
         lastChangedAt: s.lastChangedAt.getTime(),
-        displayed: inMaintenance(maintenances, s.componentId, now) ? 'under_maintenance' : status,
+        displayed: inMaintenance(maintenances, s.componentId, now) ? 'under_maintenance' : (status ?? 'no_data'),
       });
     }
     const jobs: Job[] = [...config.monitors, ...config.gateways].map((monitor) => ({ id: monitor.id, intervalMs: monitor.intervalMs, monitor }));
@@ -221,7 +221,7 @@ export class Checker {
     const now = this.deps.clock.now();
     let mem = this.memory.get(componentId);
     if (!mem) {
-      mem = { ...identity, state: INITIAL_STATE, lastChangedAt: now, displayed: 'operational' };
+      mem = { ...identity, state: INITIAL_STATE, lastChangedAt: now, displayed: 'no_data' };
       this.memory.set(componentId, mem);
     }
     mem.name = identity.name;
@@ -229,10 +229,12 @@ export class Checker {
     const maintenance = inMaintenance(this.maintenances, componentId, now);
     const transition = track(mem.state, result.health, thresholds);
     mem.state = transition.state;
-    if (transition.changedFrom) mem.lastChangedAt = now;
-    const displayed: ComponentStatus = maintenance ? 'under_maintenance' : mem.state.status;
+    if (transition.changedFrom !== undefined) mem.lastChangedAt = now;
+    const displayed: ShownStatus = maintenance ? 'under_maintenance' : (mem.state.status ?? 'no_data');
     if (displayed !== mem.displayed) {
-      this.deps.notifier.notify({ componentId, componentName: mem.name, oldStatus: mem.displayed, newStatus: displayed, at: now, summary: result.summary });
+      // Leaving "no data" for operational is a first answer, not news: no webhook for it.
+      const news = !(mem.displayed === 'no_data' && displayed === 'operational') && displayed !== 'no_data';
+      if (news) this.deps.notifier.notify({ componentId, componentName: mem.name, oldStatus: mem.displayed === 'no_data' ? null : mem.displayed, newStatus: displayed as Exclude<ShownStatus, 'no_data'>, at: now, summary: result.summary });
       mem.displayed = displayed;
     }
     this.deps.writer.record(
@@ -261,12 +263,12 @@ export class Checker {
    * maintenance has exactly one open automatic incident, a recovered component none. The
    * incident is public: it gets the check's plain-words summary, never its raw error.
    */
-  private async reconcileIncident(componentId: string, name: string, status: HealthStatus, maintenance: boolean, summary: string | null, now: number): Promise<void> {
+  private async reconcileIncident(componentId: string, name: string, status: HealthStatus | null, maintenance: boolean, summary: string | null, now: number): Promise<void> {
     const open = this.openIncidents.get(componentId);
-    if (isOutage(status) && !maintenance && open === undefined) {
+    if (status !== null && isOutage(status) && !maintenance && open === undefined) {
       const incident = await this.deps.incidents.openAuto(componentId, name, summary ?? statusLabel(status).toLowerCase(), new Date(now));
       this.openIncidents.set(componentId, incident.id);
-    } else if (!isOutage(status) && open !== undefined) {
+    } else if ((status === null || !isOutage(status)) && open !== undefined) {
       this.openIncidents.delete(componentId);
       await this.deps.incidents.resolveAuto(open, name, new Date(now));
     }

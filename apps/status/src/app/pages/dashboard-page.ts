@@ -3,7 +3,7 @@
  * a `<meta refresh>` to stay live. Tooltips on the 90-day bars are CSS (`:hover`/`:focus`, so a
  * tap shows them on a phone), phones see the last 30 days, dark mode follows the system.
  */
-import { statusLabel, type DayBar, type ResponsePoint } from '@orcest/monitoring';
+import { formatSpan, statusLabel, type DayBar, type ResponsePoint, type ShownStatus } from '@orcest/monitoring';
 import type { IncidentWithUpdates } from '../store/incident-store';
 import { maintenanceStatus, type ComponentView, type StatusSnapshot } from '../summary/status-snapshot';
 import { escapeHtml, formatTime, layout, percent } from './html';
@@ -12,13 +12,12 @@ export function renderDashboard(s: StatusSnapshot, refreshSeconds = 60): string 
   const now = s.generatedAt.getTime();
   const open = s.incidents.filter((i) => i.resolvedAt === null);
   const past = s.incidents.filter((i) => i.resolvedAt !== null).slice(0, 10);
-  const bannerClass = s.status.indicator === 'none' ? 'operational' : s.status.indicator === 'maintenance' ? 'under_maintenance' : s.status.indicator === 'minor' ? 'degraded_performance' : s.status.indicator === 'major' ? 'partial_outage' : 'major_outage';
   const body = `
 <h1>${escapeHtml(s.page.name)}</h1>
-<div class="card banner s-${bannerClass}" role="status" id="overall">${escapeHtml(s.status.description)}</div>
+${banner(s)}
 ${open.length ? `<h2>Active incidents</h2>${open.map((i) => incidentCard(i, s)).join('')}` : ''}
 ${s.maintenances.length ? `<h2>Maintenance</h2>${s.maintenances.map((m) => `<div class="card s-under_maintenance" id="maintenance-${escapeHtml(m.id)}"><div class="row"><strong>${escapeHtml(m.name)}</strong><span class="label">${maintenanceStatus(m, now) === 'in_progress' ? 'In progress' : 'Scheduled'}</span></div><div class="muted">${formatTime(m.scheduledFor)} → ${formatTime(m.scheduledUntil)} · ${escapeHtml(componentNames(m.componentIds, s))}</div>${m.body ? `<p class="update">${escapeHtml(m.body)}</p>` : ''}</div>`).join('')}` : ''}
-${s.groups.map((g) => `<h2 class="s-${g.status}"><span class="dot"></span>${escapeHtml(g.name)}</h2><div class="card">${g.components.map((c) => componentRow(c)).join('')}</div>`).join('')}
+${s.groups.map((g) => `<h2 class="s-${g.status}"><span class="dot"></span>${escapeHtml(g.name)}</h2><div class="card">${g.components.map((c) => componentRow(c, now)).join('')}</div>`).join('')}
 <h2>Past incidents</h2>
 ${past.length ? past.map((i) => incidentCard(i, s)).join('') : '<p class="muted">No incidents reported.</p>'}
 <footer class="muted">Updated ${formatTime(s.generatedAt)} ·
@@ -26,10 +25,39 @@ ${past.length ? past.map((i) => incidentCard(i, s)).join('') : '<p class="muted"
   return layout(s.page.name, body, { refreshSeconds, head: '<link rel="alternate" type="application/atom+xml" title="Incidents" href="/history.atom">' });
 }
 
-function componentRow(c: ComponentView): string {
+/**
+ * The overall banner: the page status over the components with data, since when, and how many
+ * components it leaves out for having no data yet (grey "No data yet" when none has any).
+ */
+function banner(s: StatusSnapshot): string {
+  const now = s.generatedAt.getTime();
+  const counted = s.components.length - s.withoutData;
+  const cls: ShownStatus = counted === 0 ? 'no_data' : s.status.indicator === 'none' ? 'operational' : s.status.indicator === 'maintenance' ? 'under_maintenance' : s.status.indicator === 'minor' ? 'degraded_performance' : s.status.indicator === 'major' ? 'partial_outage' : 'major_outage';
+  const since = s.statusSince ? ` <span class="since">${sinceText(s.statusSince, now)}</span>` : '';
+  const note =
+    s.withoutData === 0
+      ? ''
+      : counted === 0
+        ? `<div class="note">No component has been checked yet.</div>`
+        : `<div class="note" id="no-data-note">${s.withoutData} of ${s.components.length} components have no data yet and are not counted.</div>`;
+  return `<div class="card banner s-${cls}" role="status" id="overall"><span id="overall-text">${escapeHtml(s.status.description)}</span>${since}${note}</div>`;
+}
+
+/** "for 12 min", with the exact time as a tooltip and machine-readable datetime. */
+export function sinceText(since: Date, now: number): string {
+  return `<time datetime="${since.toISOString()}" title="since ${formatTime(since)}">for ${formatSpan(now - since.getTime())}</time>`;
+}
+
+/** A status word and since when: "Major outage for 12 min"; no data says since when it was added. */
+export function statusWithSince(status: ShownStatus, since: Date | null, now: number): string {
+  if (status === 'no_data' || since === null) return `<span class="label">${statusLabel(status)}</span>`;
+  return `<span class="label">${statusLabel(status)}</span> <span class="since">${sinceText(since, now)}</span>`;
+}
+
+function componentRow(c: ComponentView, now: number): string {
   const u = c.uptime;
   return `<section class="comp s-${c.status}" id="c-${escapeHtml(c.id)}" data-status="${c.status}">
-<div class="row"><span><strong>${escapeHtml(c.name)}</strong>${c.description ? ` <span class="muted">${escapeHtml(c.description)}</span>` : ''}</span><span class="label">${statusLabel(c.status)}</span></div>
+<div class="row"><span><strong>${escapeHtml(c.name)}</strong>${c.description ? ` <span class="muted">${escapeHtml(c.description)}</span>` : ''}</span><span>${statusWithSince(c.status, c.since, now)}</span></div>
 <div class="bars" aria-label="Daily uptime, last 90 days">${c.bars.map(bar).join('')}</div>
 <div class="axis muted"><span><span class="d90">90 days ago</span><span class="d30">30 days ago</span></span><span>${percent(u['90d'].ratio)} over 90 days</span><span>Today</span></div>
 <div class="muted">Uptime 24 h ${percent(u['24h'].ratio)} · 7 d ${percent(u['7d'].ratio)} · 30 d ${percent(u['30d'].ratio)}${c.lastResponseMs !== null ? ` · last response ${c.lastResponseMs} ms` : ''}${c.lastCheckedAt ? ` · checked ${formatTime(c.lastCheckedAt)}` : ' · not checked yet'}</div>

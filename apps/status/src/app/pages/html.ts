@@ -1,16 +1,17 @@
 /** Safe HTML building: every interpolated value goes through `escapeHtml`, and a shared page frame. */
-import type { ComponentStatus } from '@orcest/monitoring';
+import type { ShownStatus } from '@orcest/monitoring';
 
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
-export const STATUS_COLORS: Record<ComponentStatus | 'nodata', string> = {
+export const STATUS_COLORS: Record<ShownStatus | 'nodata', string> = {
   operational: '#2fa44f',
   degraded_performance: '#e3b341',
   partial_outage: '#e8833a',
   major_outage: '#d73a49',
   under_maintenance: '#3b82f6',
+  no_data: '#8b949e',
   nodata: '#8b949e',
 };
 
@@ -31,8 +32,8 @@ const CSS = `
 *{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 main{max-width:860px;margin:0 auto;padding:24px 16px 48px}a{color:inherit}h1{font-size:1.5rem;margin:0 0 16px}h2{font-size:1.1rem;margin:28px 0 10px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px;margin:0 0 12px}
-.banner{color:#fff;font-weight:600;font-size:1.1rem;border:0}.muted{color:var(--muted);font-size:.85rem}
-.s-operational{--c:var(--ok)}.s-degraded_performance{--c:var(--deg)}.s-partial_outage{--c:var(--part)}.s-major_outage{--c:var(--major)}.s-under_maintenance{--c:var(--maint)}.s-nodata{--c:var(--none)}
+.banner{color:#fff;font-weight:600;font-size:1.1rem;border:0}.banner .since{font-weight:400;opacity:.9}.banner .note{font-weight:400;font-size:.85rem;opacity:.95}.since{color:var(--muted);font-size:.85rem}.muted{color:var(--muted);font-size:.85rem}
+.s-operational{--c:var(--ok)}.s-degraded_performance{--c:var(--deg)}.s-partial_outage{--c:var(--part)}.s-major_outage{--c:var(--major)}.s-under_maintenance{--c:var(--maint)}.s-nodata{--c:var(--none)}.s-no_data{--c:#8b949e}
 .banner{background:var(--c)}.dot{display:inline-block;width:10px;height:10px;border-radius:50%;background:var(--c);margin-right:6px}
 .comp{padding:12px 0;border-top:1px solid var(--line)}.comp:first-of-type{border-top:0}
 .row{display:flex;justify-content:space-between;align-items:baseline;gap:8px;flex-wrap:wrap}.label{color:var(--c);font-weight:600;font-size:.9rem}

@@ -22,7 +22,8 @@ export interface ComponentStateRow {
   readonly name: string;
   readonly groupName: string | null;
   readonly discovered: boolean;
-  readonly status: HealthStatus;
+  /** Null: no status settled yet ("no data"). */
+  readonly status: HealthStatus | null;
   readonly candidate: HealthStatus | null;
   readonly streak: number;
   readonly lastCheckedAt: number;

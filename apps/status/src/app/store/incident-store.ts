@@ -203,3 +203,11 @@ function requireUuid(value: string, what: string): string {
 export function inMaintenance(maintenances: readonly StatusMaintenance[], componentId: string, now: number): boolean {
   return maintenances.some((m) => m.completedAt === null && m.scheduledFor.getTime() <= now && m.scheduledUntil.getTime() > now && m.componentIds.includes(componentId));
 }
+
+/** When the window covering `componentId` at `now` began (the earliest, if several); undefined outside maintenance. */
+export function maintenanceStart(maintenances: readonly StatusMaintenance[], componentId: string, now: number): number | undefined {
+  const starts = maintenances
+    .filter((m) => m.completedAt === null && m.scheduledFor.getTime() <= now && m.scheduledUntil.getTime() > now && m.componentIds.includes(componentId))
+    .map((m) => m.scheduledFor.getTime());
+  return starts.length > 0 ? Math.min(...starts) : undefined;
+}
