@@ -4,6 +4,7 @@
  */
 export * from './lib/status-vocabulary';
 export { parseDuration } from './lib/duration';
+export { HISTOGRAM_BOUNDS_MS, HISTOGRAM_BUCKETS, histogramBucket, histogramQuantile, emptyHistogram, addHistogram } from './lib/response-histogram';
 export { parseCondition, firstFailedCondition, findFailedCondition, ConditionSyntaxError, type Condition, type CheckObservation, type FailedCondition, type Operator } from './lib/conditions/condition';
 export { connectionFailureSummary, conditionFailureSummary, namesAnAddress, safeReason } from './lib/failure-summary';
 export { track, INITIAL_STATE, type TrackerState, type Thresholds, type Transition } from './lib/health-tracker';

@@ -12,6 +12,7 @@ import { WebhookNotifier, type WebhookOptions } from './checker/webhook-notifier
 import type { Clock } from './clock';
 import { HistoryWriter } from './store/history-writer';
 import { IncidentStore } from './store/incident-store';
+import { ComponentDetailsService } from './summary/component-details';
 import { SummaryService } from './summary/summary-service';
 
 export interface StatusContextOptions {
@@ -29,6 +30,7 @@ export class StatusContext {
   readonly notifier: WebhookNotifier;
   readonly checker: Checker;
   readonly summary: SummaryService;
+  readonly componentDetails: ComponentDetailsService;
   readonly auth: AdminAuth;
   private readonly configIds: Set<string>;
   private knownDiscovered = new Set<string>();
@@ -52,6 +54,7 @@ export class StatusContext {
       holder: options.replicaName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     });
     this.summary = new SummaryService(config, prisma, this.incidents, options.clock);
+    this.componentDetails = new ComponentDetailsService(prisma, options.clock, config.page.cacheMs);
     this.auth = new AdminAuth(config.oidc, config.server.baseUrl, config.sessionSecret, options.clock);
   }
 

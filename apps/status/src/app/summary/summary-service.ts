@@ -36,6 +36,7 @@ interface RollupQueryRow {
   response_sum_ms: bigint | number;
   response_min_ms: number;
   response_max_ms: number;
+  response_histogram: number[] | null;
 }
 
 interface SumRow {
@@ -80,7 +81,7 @@ export class SummaryService {
     const [states, rollups, week, incidents, maintenances, recentMaintenances] = await Promise.all([
       this.prisma.statusComponentState.findMany(),
       this.prisma.$queryRawUnsafe<RollupQueryRow[]>(
-        `SELECT component_id, period, bucket, count, successes, maintenance, response_sum_ms, response_min_ms, response_max_ms
+        `SELECT component_id, period, bucket, count, successes, maintenance, response_sum_ms, response_min_ms, response_max_ms, response_histogram
          FROM status_rollups WHERE (period = 'day' AND bucket >= $1) OR (period = 'hour' AND bucket >= $2)`,
         dayFrom,
         hourFrom,
@@ -106,6 +107,7 @@ export class SummaryService {
         responseSumMs: Number(r.response_sum_ms),
         responseMinMs: r.response_min_ms,
         responseMaxMs: r.response_max_ms,
+        histogram: r.response_histogram ?? [],
       });
       rowsByComponent.set(r.component_id, list);
     }
