@@ -13,6 +13,8 @@ export type { AnswerContent } from './behavior';
 export { FakeTokenIssuer, type TokenClaims } from './fake-token-issuer';
 export { FakeTarget, type TargetMode } from './fake-target';
 export { FakeWebhookReceiver, type ReceivedWebhook } from './fake-webhook-receiver';
+export { FakeDnsServer, type FakeDnsMode, type FakeDnsType } from './fake-dns-server';
+export { FakeTlsTarget, type Certificate } from './fake-tls-target';
 export { startTestOidcIssuer, type TestOidcIssuer, type TestUser } from './test-oidc-issuer';
 export { freePort } from './free-port';
 export { trickleBody, type TrickleOutcome } from './slow-client';

@@ -15,7 +15,7 @@ import {
   track,
   type GatewaySpec,
   type HealthStatus,
-  type HttpMonitorSpec,
+  type CheckMonitorSpec,
   type ShownStatus,
   type StatusConfig,
   type Thresholds,
@@ -27,7 +27,8 @@ import { inMaintenance, type IncidentStore } from '../store/incident-store';
 import type { HistoryWriter } from '../store/history-writer';
 import { CheckScheduler } from './check-scheduler';
 import { probeGateway } from './gateway-probe';
-import { HttpProbe, type ProbeResult } from './http-probe';
+import { MonitorProbes } from './monitor-probes';
+import type { ProbeResult } from './probe-result';
 import { Lease } from './lease';
 import type { WebhookNotifier } from './webhook-notifier';
 
@@ -37,7 +38,7 @@ export const CHECKER_LEASE = 'status-checker';
 interface Job {
   readonly id: string;
   readonly intervalMs: number;
-  readonly monitor: HttpMonitorSpec | GatewaySpec;
+  readonly monitor: CheckMonitorSpec | GatewaySpec;
 }
 
 interface ComponentMemory {
@@ -63,7 +64,7 @@ export interface CheckerDeps {
 
 export class Checker {
   private readonly lease: Lease;
-  private readonly probe: HttpProbe;
+  private readonly probes: MonitorProbes;
   private readonly gatewayAgent = new Agent({ keepAliveTimeout: 60_000, connections: 2 });
   private scheduler: CheckScheduler<Job> | undefined;
   private readonly memory = new Map<string, ComponentMemory>();
@@ -78,7 +79,7 @@ export class Checker {
 
   constructor(private readonly deps: CheckerDeps) {
     this.lease = new Lease(deps.prisma, CHECKER_LEASE, deps.holder, deps.config.checker.leaseTtlMs);
-    this.probe = new HttpProbe(deps.config.checker.maxBodyBytes, deps.config.checker.concurrency);
+    this.probes = new MonitorProbes(deps.config.checker.maxBodyBytes, deps.config.checker.concurrency, deps.clock);
   }
 
   get isLeader(): boolean {
@@ -111,7 +112,7 @@ export class Checker {
       await this.stepDown();
       await this.lease.release().catch(() => undefined);
     }
-    await this.probe.close();
+    await this.probes.close();
     await this.gatewayAgent.close();
   }
 
@@ -186,9 +187,9 @@ export class Checker {
   }
 
   private async runJob(job: Job): Promise<void> {
-    if (job.monitor.kind === 'http') {
+    if (job.monitor.kind !== 'gateway') {
       const monitor = job.monitor;
-      const result = await this.probe.check(monitor);
+      const result = await this.probes.check(monitor);
       if (!this.leading) return;
       await this.record(monitor.id, { name: monitor.name, group: monitor.group, discovered: false }, result, monitor);
       return;
