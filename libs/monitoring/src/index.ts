@@ -43,4 +43,5 @@ export {
   type MonitorSpec,
   type WebhookSpec,
   type OidcSettings,
+  type SubscriptionSettings,
 } from './lib/status-config';

@@ -15,6 +15,7 @@ export { FakeTarget, type TargetMode } from './fake-target';
 export { FakeWebhookReceiver, type ReceivedWebhook } from './fake-webhook-receiver';
 export { FakeDnsServer, type FakeDnsMode, type FakeDnsType } from './fake-dns-server';
 export { FakeTlsTarget, type Certificate } from './fake-tls-target';
+export { FakeSmtpServer, type ReceivedMail } from './fake-smtp-server';
 export { startTestOidcIssuer, type TestOidcIssuer, type TestUser } from './test-oidc-issuer';
 export { freePort } from './free-port';
 export { trickleBody, type TrickleOutcome } from './slow-client';

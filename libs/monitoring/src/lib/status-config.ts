@@ -94,6 +94,14 @@ export interface OidcSettings {
   readonly adminRole: string;
 }
 
+export interface SubscriptionSettings {
+  /** `smtp://[user:pass@]host[:port]` or `smtps://…`; undefined: email subscriptions are off. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  /** Accept webhook URLs in private, loopback and link-local ranges (tests, private deployments). */
+  readonly allowPrivateWebhooks: boolean;
+}
+
 export interface StatusConfig {
   readonly server: { readonly host: string; readonly port: number; readonly baseUrl: string; readonly trustProxy: boolean; readonly production: boolean };
   readonly configFile: string;
@@ -114,6 +122,7 @@ export interface StatusConfig {
   readonly history: { readonly rawRetentionMs: number; readonly hourlyRetentionMs: number; readonly dailyRetentionMs: number };
   readonly webhooks: readonly WebhookSpec[];
   readonly oidc: OidcSettings;
+  readonly subscriptions: SubscriptionSettings;
   /** HMAC key of the session cookie. */
   readonly sessionSecret: string;
 }
@@ -213,6 +222,9 @@ const envSchema = z.object({
   STATUS_ADMIN_ROLE: z.string().default('admin'),
   STATUS_SESSION_SECRET: z.string().min(16).optional(),
   NODE_ENV: z.string().default('development'),
+  STATUS_SMTP_URL: z.string().optional(),
+  STATUS_MAIL_FROM: z.string().optional(),
+  STATUS_ALLOW_PRIVATE_WEBHOOKS: booleanFlag,
 });
 
 export function loadStatusConfig(env: Env, cwd = process.cwd()): StatusConfig {
@@ -232,12 +244,36 @@ export function loadStatusConfig(env: Env, cwd = process.cwd()): StatusConfig {
     ...file,
     page: Object.freeze({ ...file.page, url: file.page.url || baseUrl }),
     oidc: Object.freeze({ issuer: stripSlash(vars.STATUS_OIDC_ISSUER), clientId: vars.STATUS_OIDC_CLIENT_ID, clientSecret: secret, adminRole: vars.STATUS_ADMIN_ROLE }),
+    subscriptions: Object.freeze({
+      smtpUrl: smtpUrl(vars.STATUS_SMTP_URL),
+      mailFrom: mailFrom(vars.STATUS_MAIL_FROM ?? `status@${new URL(baseUrl).hostname}`),
+      allowPrivateWebhooks: vars.STATUS_ALLOW_PRIVATE_WEBHOOKS,
+    }),
     // Every replica must sign sessions alike: derived from the client secret unless given.
     sessionSecret: vars.STATUS_SESSION_SECRET ?? createHash('sha256').update(`orcest-status-session:${secret ?? ''}`).digest('hex'),
   });
 }
 
-type ParsedFile = Omit<StatusConfig, 'server' | 'configFile' | 'oidc' | 'sessionSecret'>;
+type ParsedFile = Omit<StatusConfig, 'server' | 'configFile' | 'oidc' | 'subscriptions' | 'sessionSecret'>;
+
+function smtpUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  let ok = false;
+  try {
+    const url = new URL(value);
+    ok = (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new ConfigError('environment: STATUS_SMTP_URL: expected smtp://[user:password@]host[:port] or smtps://…');
+  return value;
+}
+
+/** A bare address: it goes into MAIL FROM and a header, so nothing that could break either. */
+function mailFrom(value: string): string {
+  if (!/^[^\s<>@",;]+@[^\s<>@",;]+$/.test(value)) throw new ConfigError(`environment: STATUS_MAIL_FROM: "${value}" is not a plain email address`);
+  return value;
+}
 
 export function parseStatusFile(source: YamlSource): ParsedFile {
   const parsed = fileSchema.safeParse(source.data ?? {});

@@ -60,6 +60,14 @@ export interface CheckerDeps {
   readonly clock: Clock;
   /** This replica's name in the lease table. */
   readonly holder: string;
+  /** Other loops that run only on the leader (the subscribers' delivery loop). */
+  readonly leaderTasks?: readonly LeaderTask[];
+}
+
+/** A loop that runs while this replica holds the checker lease. */
+export interface LeaderTask {
+  start(): void;
+  stop(): Promise<void>;
 }
 
 export class Checker {
@@ -164,6 +172,7 @@ export class Checker {
     const prune = () => void writer.prune(this.deps.clock.now(), { rawMs: config.history.rawRetentionMs, hourlyMs: config.history.hourlyRetentionMs, dailyMs: config.history.dailyRetentionMs }).catch(() => undefined);
     prune();
     this.pruneTimer = setInterval(prune, 3_600_000);
+    for (const task of this.deps.leaderTasks ?? []) task.start();
   }
 
   private async stepDown(): Promise<void> {
@@ -173,6 +182,7 @@ export class Checker {
     clearInterval(this.pruneTimer);
     await this.scheduler?.stop();
     this.scheduler = undefined;
+    await Promise.all((this.deps.leaderTasks ?? []).map((task) => task.stop().catch(() => undefined)));
     await this.deps.writer.flush().catch(() => undefined);
     logger.log(`${this.deps.holder} stopped checking`);
   }

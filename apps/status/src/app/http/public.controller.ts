@@ -25,7 +25,7 @@ export class PublicController {
   async dashboard(@Res() reply: FastifyReply): Promise<void> {
     const snapshot = await this.context.summary.snapshot();
     if (this.rendered?.snapshot !== snapshot) {
-      this.rendered = { snapshot, html: renderDashboard(snapshot) };
+      this.rendered = { snapshot, html: renderDashboard(snapshot, { emailEnabled: this.context.config.subscriptions.smtpUrl !== undefined }) };
       this.context.rememberComponents(snapshot.components.map((c) => c.id));
     }
     void reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=5').send(this.rendered.html);
@@ -57,7 +57,7 @@ export class PublicController {
     const component = snapshot.components.find((c) => c.id === id);
     if (!component) throw new NotFoundError(`No component "${id.slice(0, 100)}". See /api/v2/components.json for the ids.`);
     const details = await this.context.componentDetails.details(component.id);
-    void reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=5').send(renderComponentPage(component, details, snapshot));
+    void reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=5').send(renderComponentPage(component, details, snapshot, { emailEnabled: this.context.config.subscriptions.smtpUrl !== undefined }));
   }
 
   @Get('incidents/:id')

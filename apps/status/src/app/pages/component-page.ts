@@ -9,10 +9,11 @@ import type { ComponentView, StatusSnapshot } from '../summary/status-snapshot';
 import { escapeHtml, formatTime, layout, percent } from './html';
 import { dayBar, incidentCard, statusWithSince } from './page-parts';
 import { renderResponseChart } from './response-chart';
+import { subscribeForm } from './subscribe-pages';
 
 const WINDOW_NAMES = { '24h': '24 h', '7d': '7 days', '30d': '30 days', '90d': '90 days' } as const;
 
-export function renderComponentPage(c: ComponentView, details: ComponentDetails, s: StatusSnapshot, refreshSeconds = 60): string {
+export function renderComponentPage(c: ComponentView, details: ComponentDetails, s: StatusSnapshot, options: { emailEnabled?: boolean; refreshSeconds?: number } = {}): string {
   const now = s.generatedAt.getTime();
   const group = s.groups.find((g) => g.id === c.groupId);
   const uptimeRows = UPTIME_WINDOWS.map((w) => {
@@ -39,6 +40,7 @@ export function renderComponentPage(c: ComponentView, details: ComponentDetails,
 <div class="card">${checks}</div>
 <h2>Incidents</h2>
 ${details.incidents.length ? details.incidents.map((i) => incidentCard(i, s)).join('') : '<p class="muted">No incidents reported for this component.</p>'}
+${subscribeForm({ emailEnabled: options.emailEnabled ?? false, components: [], only: { id: c.id, name: c.name } })}
 <footer class="muted"><a href="/">${escapeHtml(s.page.name)}</a><a href="/badge/${encodeURIComponent(c.id)}/status.svg">Status badge</a><a href="/badge/${encodeURIComponent(c.id)}/uptime.svg">Uptime badge</a></footer>`;
-  return layout(`${c.name} — ${s.page.name}`, body, { refreshSeconds });
+  return layout(`${c.name} — ${s.page.name}`, body, { refreshSeconds: options.refreshSeconds ?? 60 });
 }

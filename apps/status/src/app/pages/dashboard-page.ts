@@ -12,8 +12,9 @@ import { maintenanceStatus, type ComponentView, type GroupView, type StatusSnaps
 import { escapeHtml, formatTime, layout, percent } from './html';
 import { banner, componentNames, dayBar, incidentCard, sinceText, statusWithSince } from './page-parts';
 import { renderResponseChart } from './response-chart';
+import { subscribeForm } from './subscribe-pages';
 
-export function renderDashboard(s: StatusSnapshot, refreshSeconds = 60): string {
+export function renderDashboard(s: StatusSnapshot, options: { emailEnabled?: boolean; refreshSeconds?: number } = {}): string {
   const now = s.generatedAt.getTime();
   const open = s.incidents.filter((i) => i.resolvedAt === null);
   const past = s.incidents.filter((i) => i.resolvedAt !== null).slice(0, 10);
@@ -26,9 +27,10 @@ ${s.maintenances.length ? `<h2>Maintenance</h2>${s.maintenances.map((m) => `<div
 ${s.groups.map((g) => groupBlock(g, now)).join('\n')}
 <h2>Past incidents</h2>
 ${past.length ? past.map((i) => incidentCard(i, s)).join('') : '<p class="muted">No incidents reported.</p>'}
+${subscribeForm({ emailEnabled: options.emailEnabled ?? false, components: s.components })}
 <footer class="muted">Updated ${formatTime(s.generatedAt)} ·
 <a href="/api/v2/summary.json">JSON API</a><a href="/history.atom">Atom feed</a><a href="/admin">Admin</a></footer>`;
-  return layout(s.page.name, body, { refreshSeconds, head: '<link rel="alternate" type="application/atom+xml" title="Incidents" href="/history.atom">' });
+  return layout(s.page.name, body, { refreshSeconds: options.refreshSeconds ?? 60, head: '<link rel="alternate" type="application/atom+xml" title="Incidents" href="/history.atom">' });
 }
 
 /** Trouble or maintenance is news: such a group opens; any other stays one line. */

@@ -55,6 +55,8 @@ footer{margin-top:32px;text-align:center}footer a{margin:0 6px}
 @media (max-width:600px){.bar:nth-child(-n+60){display:none}.d90{display:none}.d30{display:inline}h1{font-size:1.25rem}main{padding:16px 10px 40px}}
 form.admin label{display:block;margin:8px 0 2px;font-weight:600}form.admin input,form.admin select,form.admin textarea{width:100%;padding:6px;border:1px solid var(--line);border-radius:4px;background:var(--bg);color:var(--fg);font:inherit}
 table.checks{width:100%;border-collapse:collapse;font-size:.85rem}table.checks td,table.checks th{text-align:left;padding:4px 6px;border-top:1px solid var(--line);vertical-align:top}code.raw-error{word-break:break-all}
+.subscribe label{display:block;margin:10px 0 2px;font-weight:600;font-size:.9rem}.sub .line{display:flex;gap:8px}.sub .line input{flex:1;min-width:0;padding:7px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg);font:inherit}.sub .line button{margin-top:0}
+.pick{margin-top:6px}.pick summary{cursor:pointer}.picks{display:flex;flex-wrap:wrap;gap:2px 14px;margin-top:4px;font-size:.9rem}.picks label{display:inline;font-weight:400;margin:0}
 button{margin-top:10px;padding:8px 14px;border:0;border-radius:6px;background:var(--maint);color:#fff;font:inherit;cursor:pointer}
 `;
 

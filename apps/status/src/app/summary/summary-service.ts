@@ -69,9 +69,14 @@ export class SummaryService {
     return this.building;
   }
 
+  /** The last snapshot built, however old (names and page status for notifications); none before the first. */
+  lastKnown(): StatusSnapshot | undefined {
+    return this.cached?.snapshot;
+  }
+
   /** Drops the cache (after an admin change, so the operator sees it at once). */
   invalidate(): void {
-    this.cached = undefined;
+    if (this.cached) this.cached = { at: -Infinity, snapshot: this.cached.snapshot };
   }
 
   private async build(now: number): Promise<StatusSnapshot> {
