@@ -42,10 +42,12 @@ describe('schema.prisma and prisma/migrations', () => {
       'signing_keys',
       'status_checks',
       'status_component_states',
+      'status_deliveries',
       'status_incident_updates',
       'status_incidents',
       'status_maintenances',
       'status_rollups',
+      'status_subscribers',
       'usage_records',
       'users',
     ]);
