@@ -35,7 +35,7 @@ main{max-width:1100px;margin:0 auto;padding:24px 16px 48px}a{color:inherit}h1{fo
 .banner{color:#fff;font-weight:600;font-size:1.1rem;border:0}.banner .since{font-weight:400;color:inherit;opacity:.9}.banner .note{font-weight:400;font-size:.85rem;opacity:.95}.since{color:var(--muted);font-size:.85rem}.muted{color:var(--muted);font-size:.85rem}
 .s-operational{--c:var(--ok)}.s-degraded_performance{--c:var(--deg)}.s-partial_outage{--c:var(--part)}.s-major_outage{--c:var(--major)}.s-under_maintenance{--c:var(--maint)}.s-nodata{--c:var(--none)}.s-no_data{--c:#8b949e}
 .banner{background:var(--c)}.dot{display:inline-block;width:10px;height:10px;border-radius:50%;background:var(--c);margin-right:6px}
-.comp{padding:8px 0;border-top:1px solid var(--line);display:grid;grid-template-columns:190px minmax(0,1fr) 220px;gap:14px;align-items:center}
+.comp{padding:8px 0;border-top:1px solid var(--line);display:grid;grid-template-columns:180px minmax(0,1fr) 210px;gap:14px;align-items:center}.comp .axis{font-size:.78rem}
 .who{display:flex;flex-direction:column;min-width:0}.who .state{font-size:.85rem}.who .label{font-size:.85rem}.comp:first-of-type{border-top:0}
 .row{display:flex;justify-content:space-between;align-items:baseline;gap:8px;flex-wrap:wrap}.label{color:var(--c);font-weight:600;font-size:.9rem}
 .bars{display:flex;gap:2px;height:24px;margin:0 0 2px}.bar{flex:1;border-radius:2px;background:var(--c);position:relative;min-width:2px}
