@@ -2,7 +2,8 @@
 /**
  * `npm run bench`: gateway vs direct, in the same run, against a fake OpenAI upstream on
  * loopback. Scenarios: 1 and 50 connections, non-streaming and streaming. Prints req/s, p50,
- * p99 and the ratios; then runs the status app's benchmark (bench/status.mjs). Needs the built gateway (`npm run build`; this script builds when missing).
+ * p99 and the ratios; then the routing replay and decision cost (bench/replay.mjs,
+ * bench/routing-decision.mjs) and the status app's benchmark (bench/status.mjs). Needs the built gateway (`npm run build`; this script builds when missing).
  *
  * BENCH_SECONDS (default 8) sets each measured run's length; BENCH_CHUNKS (default 20) the
  * number of content chunks per streamed answer.
@@ -71,7 +72,14 @@ for (const r of rows) {
 gateway.kill('SIGTERM');
 upstream.kill('SIGTERM');
 
-// Second part: the status app checking 1,000 monitors (bench/status.mjs, its own processes).
+// Second part: routing — the replay of a mixed workload in plain order and per profile, and
+// the routing decision's own cost (bench/replay.mjs, bench/routing-decision.mjs).
+for (const script of ['bench/replay.mjs', 'bench/routing-decision.mjs']) {
+  const part = spawnSync(process.execPath, [join(root, script)], { cwd: root, stdio: 'inherit' });
+  if (part.status !== 0) process.exitCode = part.status ?? 1;
+}
+
+// Third part: the status app checking 1,000 monitors (bench/status.mjs, its own processes).
 console.log('');
 const statusBench = spawnSync(process.execPath, [join(root, 'bench/status.mjs')], { cwd: root, stdio: 'inherit' });
 if (statusBench.status !== 0) process.exitCode = statusBench.status ?? 1;

@@ -11,6 +11,14 @@ export {
   type SkippedDeployment,
   type RouterSettings,
   type TierName,
+  type RoutingSettings,
+  type CatalogueSettings,
+  type CatalogueSourceSettings,
+  type CatalogueSourceKey,
+  type ComponentWeights,
+  type ProfileName,
+  PROFILE_NAMES,
+  CATALOGUE_SOURCE_NAMES,
 } from './lib/gateway/gateway-config';
 export { loadLoginConfig, LOGIN_CLIENTS, type LoginConfig, type LoginClientConfig } from './lib/login/login-config';
 export { setEnvVars } from './lib/set-env-vars';

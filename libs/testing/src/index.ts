@@ -19,3 +19,5 @@ export { FakeSmtpServer, type ReceivedMail } from './fake-smtp-server';
 export { startTestOidcIssuer, type TestOidcIssuer, type TestUser } from './test-oidc-issuer';
 export { freePort } from './free-port';
 export { trickleBody, type TrickleOutcome } from './slow-client';
+export { csrfToken, formAction, HttpBrowser, type BrowserResponse } from './http-browser';
+export { approveDevice, enterDeviceCode } from './device-approval';

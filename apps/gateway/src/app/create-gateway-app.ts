@@ -24,11 +24,15 @@ export interface GatewayAppOptions {
   readonly clientLimits?: Partial<ClientLimits>;
   /** The rate limiter's clock (tests pin it inside a window instead of sleeping past a boundary). */
   readonly limiterClock?: () => number;
+  /** Routing's clock: the reliability window and latency staleness (tests move it instead of sleeping). */
+  readonly routingClock?: () => number;
+  /** The budgets' clock: which calendar month spend counts in (tests pin it near a month's end). */
+  readonly budgetClock?: () => number;
 }
 
 
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
-  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock);
+  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock, options.budgetClock);
   await context.start();
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.maxBodyBytes,

@@ -104,3 +104,29 @@ export class RateLimitedError extends Error {
     this.name = 'RateLimitedError';
   }
 }
+
+/** No deployment's context window can hold the prompt plus `max_tokens` (OpenAI's `context_length_exceeded`). */
+export class ContextLengthExceededError extends Error {
+  constructor(
+    readonly alias: string,
+    readonly neededTokens: number,
+    readonly largestWindow: number,
+  ) {
+    super(
+      `This request needs about ${neededTokens} tokens (the prompt plus max_tokens), more than the largest context window available for ${alias}: ${largestWindow} tokens. Shorten the messages or lower max_tokens.`,
+    );
+    this.name = 'ContextLengthExceededError';
+  }
+}
+
+/** An API key or its user over the monthly budget, with RAINYMODEL_BUDGET_MODE=enforce. */
+export class BudgetExceededError extends Error {
+  constructor(
+    message: string,
+    /** Seconds until the budget's month ends (the 1st of next month, 00:00 UTC). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'BudgetExceededError';
+  }
+}

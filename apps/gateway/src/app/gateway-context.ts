@@ -18,6 +18,12 @@ import { MemoryLimitStore, RateLimiter } from './limits/rate-limiter';
 import { RedisLimitStore } from './limits/redis-limit-store';
 import { RequestMetrics } from './metrics/request-metrics';
 import { UsageRecorder } from './usage/usage-recorder';
+import { Budgets, spendLoader } from './budgets/budgets';
+import { MemorySpendStore, RedisSpendStore } from './budgets/spend-store';
+import { CatalogueService } from './catalogue/catalogue-service';
+import { PrismaCatalogueStore } from './catalogue/catalogue-store';
+import { RoutePlanner } from './routing/route-planner';
+import { RoutingState } from './routing/routing-state';
 
 const logger = new Logger('RainyModel');
 
@@ -33,6 +39,12 @@ export class GatewayContext {
   /** With a database only (DATABASE_URL): API keys and usage records. */
   readonly apiKeys: ApiKeyStore | undefined;
   readonly usage: UsageRecorder | undefined;
+  /** Monthly budgets per key and per user (with a database). */
+  readonly budgets: Budgets | undefined;
+  /** Model metadata (windows, prices, quality), refreshed from the configured URLs. */
+  readonly catalogue: CatalogueService;
+  readonly routing: RoutingState;
+  readonly planner: RoutePlanner;
   private readonly prisma: PrismaClient | undefined;
 
   constructor(
@@ -40,32 +52,46 @@ export class GatewayContext {
     /** On shutdown, how long open client connections may finish before they are cut. */
     readonly shutdownGraceMs = 10_000,
     limiterClock: () => number = Date.now,
+    routingClock: () => number = Date.now,
+    budgetClock: () => number = Date.now,
   ) {
     const warn = (message: string): void => logger.warn(message);
     if (config.data) {
       this.prisma = createPrismaClient(config.data.databaseUrl, { poolSize: 4 });
-      this.apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
+      const apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
+      this.apiKeys = apiKeys;
       this.usage = new UsageRecorder(this.prisma, warn);
+      const spend = config.redisUrl ? new RedisSpendStore(config.redisUrl, warn) : new MemorySpendStore();
+      this.budgets = new Budgets(spend, spendLoader(this.prisma), apiKeys, config.data.budgetMode, warn, budgetClock);
     }
     this.limiter = new RateLimiter(config.redisUrl ? new RedisLimitStore(config.redisUrl, warn) : new MemoryLimitStore(), limiterClock);
     this.auth = new ApiAuth(config.auth, this.apiKeys);
     this.operatorAuth = new OperatorAuth(config.auth.metricsKey, this.auth);
     this.registry = new DeploymentRegistry(config);
+    this.catalogue = new CatalogueService(config.catalogue, this.prisma ? new PrismaCatalogueStore(this.prisma) : undefined, warn);
+    this.routing = new RoutingState(this.registry, config.deployments, config.routing, this.catalogue.catalogue, config.catalogue?.names ?? {}, routingClock);
+    this.catalogue.onChange((catalogue) => this.routing.useCatalogue(catalogue));
+    this.planner = new RoutePlanner(this.registry, this.routing, config.routing, routingClock);
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
-    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router);
+    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router, this.planner);
   }
 
   /** Loads what must be in memory before the first request (the API keys). */
   async start(): Promise<void> {
     await this.apiKeys?.start();
+    await this.budgets?.start();
+    await this.catalogue.start();
   }
 
   /** After the server stopped taking requests: flush usage, release connections. */
   async stop(): Promise<void> {
     this.apiKeys?.stop();
+    this.budgets?.stop();
+    this.catalogue.stop();
     await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
     await this.limiter.close();
+    await this.budgets?.close();
     await this.prisma?.$disconnect();
   }
 }

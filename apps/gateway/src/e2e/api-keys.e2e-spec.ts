@@ -121,9 +121,9 @@ describe('API keys at the gateway', () => {
     for await (const _ of stream) void _;
     const rows = await waitForRows(3, { OR: [{ apiKeyId: id }, { authKind: 'master', stream: true }] });
     const [served, limited, master] = rows;
-    expect(served).toMatchObject({ authKind: 'api_key', userId, apiKeyId: id, alias: 'rainymodel/auto', policy: 'premium', tiersTried: ['internal'], upstream: expect.any(String), stream: false, promptTokens: 11, completionTokens: 4, status: 200 });
-    expect(limited).toMatchObject({ apiKeyId: id, status: 429, tiersTried: [], upstream: null });
-    expect(master).toMatchObject({ authKind: 'master', userId: null, stream: true, status: 200, tiersTried: ['internal'], upstream: served.upstream });
+    expect(served).toMatchObject({ authKind: 'api_key', userId, apiKeyId: id, alias: 'rainymodel/auto', policy: 'premium', tiersTried: ['internal'], upstream: expect.any(String), stream: false, promptTokens: 11, completionTokens: 4, status: 200, complexity: 'simple' });
+    expect(limited).toMatchObject({ apiKeyId: id, status: 429, tiersTried: [], upstream: null, complexity: null });
+    expect(master).toMatchObject({ authKind: 'master', userId: null, stream: true, status: 200, tiersTried: ['internal'], upstream: served.upstream, complexity: 'simple' });
     expect(served.latencyMs).toBeGreaterThanOrEqual(0);
   });
 

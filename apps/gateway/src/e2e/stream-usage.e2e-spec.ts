@@ -78,11 +78,11 @@ describe('stream usage', () => {
     expect(await tokens(alias)).toEqual({ prompt: 10, completion: 4 });
   });
 
-  it('an upstream that reports no usage: an estimate (prompt chars / 4, one token per upstream event)', async () => {
+  it('an upstream that reports no usage: an estimate (prompt chars / 4 + 4 per message, one token per upstream event)', async () => {
     silent.enqueue({ kind: 'stream', chunks: 5 });
     await stream('a/silent', {}, 'x'.repeat(400));
-    // 400 characters → 100 prompt tokens; role chunk + 5 content chunks + finish chunk + [DONE] = 8 events.
-    expect(await tokens('a/silent')).toEqual({ prompt: 100, completion: 8 });
+    // 400 characters → 100 prompt tokens + 4 for the one message; role chunk + 5 content chunks + finish chunk + [DONE] = 8 events.
+    expect(await tokens('a/silent')).toEqual({ prompt: 104, completion: 8 });
   });
 
   it('a stream cut after it began is counted too', async () => {
@@ -90,6 +90,6 @@ describe('stream usage', () => {
     const before = await tokens('a/silent');
     await stream('a/silent', {}, 'y'.repeat(40));
     const after = await tokens('a/silent');
-    expect({ prompt: after.prompt - before.prompt, completion: after.completion - before.completion }).toEqual({ prompt: 10, completion: 3 });
+    expect({ prompt: after.prompt - before.prompt, completion: after.completion - before.completion }).toEqual({ prompt: 14, completion: 3 });
   });
 });

@@ -19,6 +19,15 @@ import { bootstrapAdmin, type BootstrappedAdmin } from './users/bootstrap-admin'
 import { LoginThrottle } from './users/login-throttle';
 import { SignIn } from './users/sign-in';
 import { UserDirectory } from './users/user-directory';
+import { OwnPassword } from './users/own-password';
+import { UserSessions } from './users/user-sessions';
+import { UsageReport } from './usage/usage-report';
+import { TwoFactor } from './totp/two-factor';
+
+export interface LoginContextOptions {
+  /** The time as the account features see it (key expiry, sessions, TOTP); tests move it. */
+  readonly clock?: () => Date;
+}
 
 const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -39,11 +48,17 @@ export class LoginContext {
     readonly oidc: OidcProviderHolder,
     readonly csrf: Csrf,
     readonly apiKeys: ApiKeys,
+    readonly sessions: UserSessions,
+    readonly ownPassword: OwnPassword,
+    readonly usage: UsageReport,
+    readonly twoFactor: TwoFactor,
+    readonly clock: () => Date,
     /** The admin created at this start, if any (main prints it). */
     readonly bootstrappedAdmin: BootstrappedAdmin | undefined,
   ) {}
 
-  static async create(config: LoginConfig, prisma: PrismaClient): Promise<LoginContext> {
+  static async create(config: LoginConfig, prisma: PrismaClient, options: LoginContextOptions = {}): Promise<LoginContext> {
+    const clock = options.clock ?? (() => new Date());
     const audit = new AuditLog(prisma, config.audit.retentionDays);
     const keys = new SigningKeyStore(prisma, config.keyRefreshSeconds * 1000 * 2);
     const logger = new Logger('LoginSSO');
@@ -55,9 +70,17 @@ export class LoginContext {
       await keys.ensureKey();
       keySet = await keys.load();
     }
-    const holder = new OidcProviderHolder(config, prisma, await cookieKeys(prisma), (grantId, clientId, ip) => {
-      void audit.record({ action: 'token.revoked', subject: grantId, ip, detail: { clientId } }).catch(() => undefined);
-    });
+    const sessions = new UserSessions(prisma, audit, clock);
+    const holder = new OidcProviderHolder(
+      config,
+      prisma,
+      await cookieKeys(prisma),
+      (grantId, clientId, ip) => {
+        void audit.record({ action: 'token.revoked', subject: grantId, ip, detail: { clientId } }).catch(() => undefined);
+      },
+      // A sighting must never fail or delay the authorization it comes from.
+      (seen) => void sessions.record(seen).catch((error: unknown) => logger.warn(`session sighting not recorded: ${error instanceof Error ? error.message : String(error)}`)),
+    );
     await holder.init(keySet);
     const throttle = new LoginThrottle(prisma, config.lockout);
     const signIn = new SignIn(prisma, throttle, audit);
@@ -72,7 +95,12 @@ export class LoginContext {
       new ClientAdmin(prisma, config, audit),
       holder,
       new Csrf(config.issuer.startsWith('https://')),
-      new ApiKeys(prisma, audit),
+      new ApiKeys(prisma, audit, clock),
+      sessions,
+      new OwnPassword(prisma, throttle, audit, clock),
+      new UsageReport(prisma),
+      new TwoFactor(prisma, throttle, audit, clock),
+      clock,
       admin,
     );
     context.startBackgroundJobs();

@@ -53,13 +53,15 @@ export interface StartLoginOptions {
   /** Reuse an issuer (a second replica behind the "same" URL): its port is taken from here. */
   readonly port?: number;
   readonly clientLimits?: Partial<ClientLimits>;
+  /** The clock of the account features (key expiry, TOTP, sessions). */
+  readonly clock?: () => Date;
 }
 
 export async function startLogin(options: StartLoginOptions): Promise<RunningLogin> {
   const port = options.port ?? (await freePort());
   const config = loadLoginConfig(testEnv(port, options.env));
   const prisma = createPrismaClient(options.databaseUrl, { poolSize: 4 });
-  const context = await LoginContext.create(config, prisma);
+  const context = await LoginContext.create(config, prisma, { clock: options.clock });
   const app = await createLoginApp(context, { logger: false, clientLimits: options.clientLimits });
   await app.listen(port, '127.0.0.1');
   return {

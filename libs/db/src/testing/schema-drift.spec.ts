@@ -34,10 +34,13 @@ describe('schema.prisma and prisma/migrations', () => {
     expect(Object.keys(migrated.tables).sort()).toEqual([
       'api_keys',
       'audit_log',
+      'catalogue_sources',
       'leases',
       'login_throttle',
       'oidc_clients',
       'oidc_model',
+      'recovery_codes',
+      'role_settings',
       'shared_secrets',
       'signing_keys',
       'status_checks',
@@ -49,6 +52,7 @@ describe('schema.prisma and prisma/migrations', () => {
       'status_rollups',
       'status_subscribers',
       'usage_records',
+      'user_sessions',
       'users',
     ]);
     expect(migrated.tables['oidc_model']?.indexes).toEqual({

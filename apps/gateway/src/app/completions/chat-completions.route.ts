@@ -5,18 +5,34 @@
  * one mapping (`sendError` via Fastify's error handler).
  */
 import type { FastifyInstance } from 'fastify';
-import { RateLimitedError } from '../errors';
+import { describeOverrun } from '../budgets/budgets';
+import { BudgetExceededError, RateLimitedError } from '../errors';
 import type { GatewayContext } from '../gateway-context';
-import { estimatePromptTokens } from '../limits/prompt-estimate';
+import { estimatePromptTokens } from '@orcest/routing';
 import { afterChatResponse, noteAdmission, noteCaller, noteServed, registerChatSlots } from '../usage/usage-hook';
 
 export function registerChatCompletionsRoute(fastify: FastifyInstance, context: GatewayContext): void {
   registerChatSlots(fastify);
-  const onResponse = afterChatResponse(context.metrics, context.usage, context.limiter);
+  const onResponse = afterChatResponse({
+    metrics: context.metrics,
+    recorder: context.usage,
+    limiter: context.limiter,
+    pricesOf: (deployment) => context.routing.of(deployment).facts,
+    budgets: context.budgets,
+  });
+  const budgets = context.budgets;
   fastify.post('/v1/chat/completions', { onResponse }, async (req, reply) => {
     const authenticated = context.auth.authenticate(req.headers.authorization);
     const caller = authenticated instanceof Promise ? await authenticated : authenticated;
     noteCaller(req, caller);
+    // Before the rate limits: a request refused for its budget is not one of the minute's requests.
+    if (budgets && (caller.kind === 'api_key' || caller.kind === 'sso')) {
+      const overrun = budgets.check(caller.kind === 'api_key' ? caller.apiKey : undefined, caller.userId);
+      if (overrun) {
+        if (budgets.mode === 'enforce') throw new BudgetExceededError(describeOverrun(overrun), overrun.retryAfterSeconds);
+        reply.header('x-rainymodel-budget-warning', describeOverrun(overrun));
+      }
+    }
     if (caller.kind === 'api_key') {
       // The estimate reserves tokens at once, so parallel requests see each other (limits/).
       const admission = await context.limiter.admit(caller.apiKey, caller.apiKey.tpmLimit === null ? 0 : estimatePromptTokens(req.body));

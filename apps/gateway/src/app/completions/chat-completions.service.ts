@@ -4,7 +4,7 @@
  */
 import type { RouterSettings } from '@orcest/config';
 import type { ChatRequest, UpstreamClient, Usage, WireStream } from '@orcest/providers';
-import { parsePolicy, type Policy } from '@orcest/routing';
+import { measureRequest, parsePolicy, type Complexity, type Policy } from '@orcest/routing';
 import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
@@ -17,6 +17,8 @@ import { routeHeaders } from './route-headers';
 import { writeStream } from './sse-writer';
 import { UpstreamCall, type ResponseLimits } from './upstream-call';
 import { estimateCompletionUsage, estimateStreamUsage } from '../usage/usage-estimate';
+import type { RoutePlanner } from '../routing/route-planner';
+import { requestedProfile, setRoutingHeaders } from '../routing/routing-headers';
 
 /**
  * What a served request did, for its usage record. Handed to the observer before the answer
@@ -39,6 +41,8 @@ export interface ServedCompletion {
   readonly usageEstimated: boolean;
   /** A stream that failed after it began (the answer was 200, but incomplete). */
   readonly streamFailure: string | undefined;
+  /** The complexity classifier's label for the request. */
+  readonly complexity: Complexity;
 }
 
 /**
@@ -56,11 +60,13 @@ class StreamServed implements ServedCompletion {
     readonly deployment: Deployment,
     readonly failed: readonly AttemptRecord[],
     private readonly wire: WireStream,
-    private readonly request: ChatRequest,
+    /** The request's estimated prompt (`measureRequest`), used only when the upstream reports no usage. */
+    private readonly promptTokens: number,
+    readonly complexity: Complexity,
   ) {}
 
   get usage(): Usage {
-    return this.finalUsage ?? this.wire.usage ?? estimateStreamUsage(this.request, this.wire.events);
+    return this.finalUsage ?? this.wire.usage ?? estimateStreamUsage(this.promptTokens, this.wire.events);
   }
 
   get usageEstimated(): boolean {
@@ -83,6 +89,7 @@ export class ChatCompletionsService {
     private readonly walk: FallbackWalk,
     private readonly client: UpstreamClient,
     private readonly router: RouterSettings,
+    private readonly planner: RoutePlanner,
   ) {
     this.limits = { maxResponseBytes: router.maxResponseBytes, maxEventBytes: router.maxStreamEventBytes };
   }
@@ -91,7 +98,12 @@ export class ChatCompletionsService {
     const startedAt = Date.now();
     const request = validateChatRequest(req.body);
     const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
-    const deployments = this.deploymentsFor(request.model, policy);
+    const ordered = this.deploymentsFor(request.model, policy);
+    // Window filter, then the profile's order (if any); the policy's order otherwise.
+    const shape = measureRequest(request);
+    const plan = this.planner.plan(request.model, ordered, requestedProfile(req), shape, request.stream === true);
+    setRoutingHeaders(reply, plan);
+    const { deployments, complexity } = plan;
     const clientSignal = clientGone(reply);
     const walkRequest = { alias: request.model, deployments, startedAt, clientSignal };
 
@@ -103,7 +115,7 @@ export class ChatCompletionsService {
       });
       const { attempt } = result;
       try {
-        const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream, request) : undefined;
+        const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream, shape.promptTokens, complexity) : undefined;
         if (served) observe?.(req, served);
         const res = commit(reply, routeHeaders(result.deployment, result.failed, Date.now() - startedAt), policy, STREAM_HEADERS);
         const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
@@ -125,8 +137,8 @@ export class ChatCompletionsService {
     const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
     headers.push('content-length', String(Buffer.byteLength(json)));
     if (observe) {
-      const usage = reported ?? estimateCompletionUsage(request, json);
-      observe(req, { alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, usageEstimated: reported === undefined, streamFailure: undefined });
+      const usage = reported ?? estimateCompletionUsage(shape.promptTokens, json);
+      observe(req, { alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, usageEstimated: reported === undefined, streamFailure: undefined, complexity });
     }
     commit(reply, headers, policy, JSON_HEADERS).end(json);
   }

@@ -24,6 +24,12 @@ export interface Deployment {
   readonly health: DeploymentHealth;
 }
 
+/** Hears each verdict and latency sample as it is recorded (routing's sliding windows, routing/routing-state.ts). */
+export interface HealthListener {
+  verdict(ok: boolean): void;
+  latencySampled(): void;
+}
+
 export interface LastError {
   readonly reason: string;
   readonly message: string;
@@ -48,6 +54,8 @@ export class DeploymentHealth {
   lastError: LastError | null = null;
   successes = 0;
   failures = 0;
+  /** Set once at start by routing; told about what is recorded here, in the same call. */
+  listener: HealthListener | undefined = undefined;
 
   constructor(settings: { allowedFails: number; cooldownMs: number }) {
     this.breaker = new CircuitBreaker(settings);
@@ -57,24 +65,28 @@ export class DeploymentHealth {
   recordFirstToken(ms: number): void {
     this.firstTokenEwmaMs = ewma(this.firstTokenEwmaMs, ms);
     this.latencyEwmaMs = ewma(this.latencyEwmaMs, ms);
+    this.listener?.latencySampled();
   }
 
   /** A whole answer arrived: its total time is its latency. */
   recordTotal(ms: number): void {
     this.totalEwmaMs = ewma(this.totalEwmaMs, ms);
     this.latencyEwmaMs = ewma(this.latencyEwmaMs, ms);
+    this.listener?.latencySampled();
   }
 
   /** The attempt's answer was complete: closes the circuit (or keeps it closed). */
   recordSuccess(admission: Admission): void {
     this.breaker.recordSuccess(admission);
     this.successes++;
+    this.listener?.verdict(true);
   }
 
   /** A failure the upstream is to blame for: counts against its circuit and becomes its last error. */
   recordFailure(reason: string, message: string, now: number, admission: Admission): void {
     this.breaker.recordFailure(now, admission);
     this.failures++;
+    this.listener?.verdict(false);
     this.lastError = { reason, message, at: new Date(now).toISOString() };
   }
 }

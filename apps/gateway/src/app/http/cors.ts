@@ -15,13 +15,16 @@ const EXPOSED_HEADERS = [
   'x-rainymodel-fallback-reason',
   'x-rainymodel-tried',
   'x-rainymodel-policy',
+  'x-rainymodel-profile',
+  'x-rainymodel-ranking',
+  'x-rainymodel-complexity',
   'x-ratelimit-limit-requests',
   'x-ratelimit-remaining-requests',
   'x-ratelimit-reset-requests',
   'retry-after',
 ].join(', ');
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
-const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, x-rainymodel-policy, x-request-id';
+const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, x-rainymodel-policy, x-rainymodel-profile, x-request-id';
 
 export function registerOpenCors(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (req, reply, done) => {

@@ -7,11 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
 import { InsufficientRoleError, InvalidAccessTokenError, TokenVerificationUnavailableError } from '@orcest/auth';
 import { UntranslatableRequestError } from '@orcest/providers';
-import { UnknownPolicyError } from '@orcest/routing';
+import { UnknownPolicyError, UnknownProfileError } from '@orcest/routing';
 import { attemptHeaders } from '../completions/route-headers';
 import {
   AllUpstreamsFailedError,
+  BudgetExceededError,
   AuthenticationError,
+  ContextLengthExceededError,
   DeadlineExceededError,
   InvalidRequestError,
   ModelNotFoundError,
@@ -48,6 +50,8 @@ interface FastifyLikeError {
 export function mapError(error: unknown): MappedError {
   if (error instanceof InvalidRequestError) return mapped(400, error.message, 'invalid_request_error', error.code, error.param);
   if (error instanceof UnknownPolicyError) return mapped(400, error.message, 'invalid_request_error', 'invalid_policy', 'x-rainymodel-policy');
+  if (error instanceof UnknownProfileError) return mapped(400, error.message, 'invalid_request_error', 'invalid_profile', 'x-rainymodel-profile');
+  if (error instanceof ContextLengthExceededError) return mapped(400, error.message, 'invalid_request_error', 'context_length_exceeded', 'messages');
   if (error instanceof AuthenticationError) {
     return mapped(401, error.message, 'invalid_request_error', 'invalid_api_key', null, { 'www-authenticate': 'Bearer' });
   }
@@ -65,6 +69,9 @@ export function mapError(error: unknown): MappedError {
     const headers: Record<string, string> = { 'retry-after': String(error.retryAfterSeconds) };
     for (let i = 0; i < error.headers.length; i += 2) headers[error.headers[i]] = error.headers[i + 1];
     return mapped(429, error.message, 'rate_limit_error', 'rate_limit_exceeded', null, headers);
+  }
+  if (error instanceof BudgetExceededError) {
+    return mapped(429, error.message, 'rate_limit_error', 'budget_exceeded', null, { 'retry-after': String(error.retryAfterSeconds) });
   }
   if (error instanceof ModelNotFoundError) return mapped(404, error.message, 'invalid_request_error', 'model_not_found', 'model');
   if (error instanceof NoDeploymentError) return mapped(503, error.message, 'service_unavailable', 'no_deployment_available');

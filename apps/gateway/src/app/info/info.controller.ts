@@ -1,6 +1,6 @@
 /** Unauthenticated service info and liveness. Never shows keys or upstream URLs. */
 import { Controller, Get, Inject } from '@nestjs/common';
-import { POLICIES } from '@orcest/routing';
+import { POLICIES, PROFILES } from '@orcest/routing';
 import { GatewayContext } from '../gateway-context';
 
 @Controller()
@@ -14,11 +14,13 @@ export class InfoController {
       description: 'OpenAI-compatible LLM routing gateway of the Orcest AI platform',
       models: this.context.registry.aliases,
       policies: POLICIES,
+      profiles: PROFILES,
       endpoints: [
         { method: 'GET', path: '/', auth: false, description: 'this document' },
         { method: 'GET', path: '/health', auth: false, description: 'liveness and config summary' },
         { method: 'GET', path: '/health/upstreams', auth: 'operator', description: 'per-deployment circuit state, latency and last error (master or metrics key)' },
-        { method: 'GET', path: '/v1/models', auth: true, description: 'model aliases (?all=true adds deployments)' },
+        { method: 'GET', path: '/v1/models', auth: true, description: 'model aliases (?all=true adds deployments with windows and prices)' },
+        { method: 'GET', path: '/v1/models/rankings', auth: true, description: 'how a routing profile orders an alias right now (?alias=&profile=&policy=&complexity=)' },
         { method: 'POST', path: '/v1/chat/completions', auth: true, description: 'chat completions, streaming and tools' },
         { method: 'GET', path: '/metrics', auth: 'operator', description: 'Prometheus metrics (master or metrics key)' },
       ],

@@ -1,7 +1,8 @@
 /**
  * What happens once a chat answer is out: its metrics, its tokens counted against the API key's
  * tokens-per-minute limit (replacing the estimate reserved at admission, whether or not the
- * client asked for a stream's usage), and its usage record. The route handler leaves a draft — who
+ * client asked for a stream's usage), its cost (priced once, counted against the monthly budgets
+ * and stored in its usage record), and its usage record. The route handler leaves a draft — who
  * called, what was served — and Fastify's onResponse hook, which runs after the last byte,
  * completes it with the final status and time: nothing here delays a response.
  */
@@ -10,7 +11,21 @@ import type { ServedCompletion } from '../completions/chat-completions.service';
 import type { Principal } from '../http/api-auth';
 import type { Admission, RateLimiter } from '../limits/rate-limiter';
 import type { RequestMetrics } from '../metrics/request-metrics';
+import type { Budgets } from '../budgets/budgets';
+import type { Deployment } from '../deployments/deployment';
+import { costOf, type Prices } from './cost';
 import type { UsageRecorder } from './usage-recorder';
+
+/** What the hook reports to. */
+export interface ChatAftermath {
+  readonly metrics: RequestMetrics;
+  readonly recorder: UsageRecorder | undefined;
+  readonly limiter: RateLimiter;
+  /** The serving deployment's current prices (routing's facts: `model_info`, else the catalogue). */
+  readonly pricesOf: (deployment: Deployment) => Prices;
+  /** Month-to-date spend per key and user, grown by each record's cost. */
+  readonly budgets: Budgets | undefined;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -45,7 +60,7 @@ export function noteServed(req: FastifyRequest, served: ServedCompletion): void 
   req.chatServed = served;
 }
 
-export function afterChatResponse(metrics: RequestMetrics, recorder: UsageRecorder | undefined, limiter: RateLimiter) {
+export function afterChatResponse({ metrics, recorder, limiter, pricesOf, budgets }: ChatAftermath) {
   return (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     const served = req.chatServed ?? undefined;
     const caller = req.chatCaller ?? undefined;
@@ -54,6 +69,11 @@ export function afterChatResponse(metrics: RequestMetrics, recorder: UsageRecord
     metrics.record(served?.alias ?? (typeof requested === 'string' ? requested : undefined), status, reply.elapsedTime / 1000, served?.usage?.prompt_tokens, served?.usage?.completion_tokens);
     // Served: the usage the answer reported (undefined keeps the reserved estimate); not served: nothing used.
     if (caller?.kind === 'api_key' && req.chatAdmission) limiter.settle(caller.apiKey, req.chatAdmission, served ? served.usage?.total_tokens : 0);
+    // Priced once, here, at the prices in force when it was served.
+    const costUsd = served ? costOf(pricesOf(served.deployment), served.usage) : undefined;
+    if (budgets && costUsd !== undefined && (caller?.kind === 'api_key' || caller?.kind === 'sso')) {
+      budgets.add(caller.kind === 'api_key' ? caller.apiKey.id : undefined, caller.userId, costUsd);
+    }
     if (recorder && caller) {
       const body = req.body as { model?: unknown } | undefined;
       const policyHeader = req.headers['x-rainymodel-policy'];
@@ -66,10 +86,14 @@ export function afterChatResponse(metrics: RequestMetrics, recorder: UsageRecord
         policy: served?.policy ?? (typeof policyHeader === 'string' ? policyHeader.slice(0, 50) : 'auto'),
         tiersTried: served ? [...served.failed.map((f) => f.tier), served.deployment.tier] : [],
         upstream: served?.deployment.name,
+        servedModel: served?.deployment.model,
         stream: served?.stream ?? false,
         promptTokens: served?.usage?.prompt_tokens,
         completionTokens: served?.usage?.completion_tokens,
+        usageEstimated: served?.usageEstimated,
+        costUsd,
         latencyMs: reply.elapsedTime,
+        complexity: served?.complexity,
         // A stream that broke after it began went out as 200; its record says it failed.
         status,
         at: new Date(),

@@ -1,7 +1,8 @@
 /**
- * Usage records (who, alias, policy, tiers tried, upstream, tokens, latency, status), written
- * to PostgreSQL in batches off the hot path: `record` only appends to a buffer; a timer flushes
- * it every second (or sooner when it fills) with one multi-row INSERT. The buffer is bounded:
+ * Usage records (who, alias, policy, tiers tried, deployment and model served, tokens, cost,
+ * latency, status), written to PostgreSQL in batches off the hot path: `record` only appends
+ * to a buffer; a timer flushes it every second (or sooner when it fills) with one multi-row
+ * INSERT. The buffer is bounded:
  * if the database stays away, the oldest records are dropped and counted in a warning, so
  * memory never grows without limit and no response ever waits.
  *
@@ -20,12 +21,21 @@ export interface UsageEntry {
   readonly alias: string;
   readonly policy: string;
   readonly tiersTried: readonly string[];
+  /** The serving deployment's name. */
   readonly upstream?: string;
+  /** The upstream model it called. */
+  readonly servedModel?: string;
   readonly stream: boolean;
   readonly promptTokens?: number;
   readonly completionTokens?: number;
+  /** Whether the tokens are the gateway's estimate (served requests only). */
+  readonly usageEstimated?: boolean;
+  /** USD, from the serving deployment's prices (`usage/cost.ts`); undefined: unpriced or not served. */
+  readonly costUsd?: number;
   readonly latencyMs: number;
   readonly status: number;
+  /** The complexity classifier's label (requests that never reached routing have none). */
+  readonly complexity?: string;
   readonly at: Date;
 }
 
@@ -109,10 +119,14 @@ function toRow(e: UsageEntry) {
     policy: pgText(e.policy, 50),
     tiersTried: e.tiersTried.map((tier) => pgText(tier, 50)),
     upstream: pgTextOrNull(e.upstream, 200),
+    servedModel: pgTextOrNull(e.servedModel, 200),
     stream: e.stream,
     promptTokens: e.promptTokens ?? null,
     completionTokens: e.completionTokens ?? null,
+    usageEstimated: e.usageEstimated ?? null,
+    costUsd: e.costUsd ?? null,
     latencyMs: Math.round(e.latencyMs),
     status: e.status,
+    complexity: e.complexity ?? null,
   };
 }

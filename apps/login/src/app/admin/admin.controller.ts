@@ -6,14 +6,15 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '@orcest/db';
-import { field, formBody } from '../http/form-body';
+import { field } from '../http/form-body';
 import { html } from '../http/html';
 import { sendPage } from '../http/security-headers';
 import { LoginContext } from '../login-context';
 import { apiKeysPage, auditPage, clientsPage, keysPage, usersPage, type AdminFrame } from '../pages/admin-pages';
 import { messagePage } from '../pages/interaction-pages';
 import { UserInputError, UserNotFoundError } from '../users/user-errors';
-import { AdminSession } from './admin-session';
+import { AdminGate } from './admin-gate';
+import type { AdminSession } from './admin-session';
 
 const PAGE_SIZE = 25;
 
@@ -26,6 +27,7 @@ const NOTICES: Record<string, string> = {
   key: 'New signing key added.',
   retired: 'Key no longer published.',
   revoked: 'API key revoked. The gateway stops accepting it within seconds.',
+  budget: 'Monthly budget saved. The gateway applies it within seconds.',
 };
 
 function pageNumber(value: unknown): number {
@@ -39,10 +41,14 @@ function text(value: unknown, max = 200): string {
 
 @Controller('admin')
 export class AdminController {
-  private readonly session: AdminSession;
+  private readonly gate: AdminGate;
 
   constructor(@Inject(LoginContext) private readonly context: LoginContext) {
-    this.session = new AdminSession(context);
+    this.gate = new AdminGate(context);
+  }
+
+  private get session(): AdminSession {
+    return this.gate.session;
   }
 
   @Get()
@@ -136,6 +142,14 @@ export class AdminController {
     });
   }
 
+  @Post('users/:id/budget')
+  setBudget(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.asAdminPost(req, reply, async (frame, body) => {
+      await this.context.users.setMonthlyBudget(id, field(body, 'budget', 20), frame.admin.id);
+      return reply.redirect(`/admin/users/${encodeURIComponent(id)}/keys?done=budget`, 303);
+    });
+  }
+
   @Post('users/:id/keys/:keyId/revoke')
   revokeApiKey(@Param('id') id: string, @Param('keyId') keyId: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.asAdminPost(req, reply, async (frame) => {
@@ -152,7 +166,7 @@ export class AdminController {
   @Post('clients/:id/rotate')
   rotateClientSecret(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.asAdminPost(req, reply, async (frame) => {
-      const secret = id === 'login-admin' ? undefined : await this.context.clients.rotateSecret(id, frame.admin.id);
+      const secret = await this.context.clients.rotateSecret(id, frame.admin.id);
       const list = await this.context.clients.list();
       if (!secret) return sendPage(reply, 404, clientsPage({ ...frame, error: `No client ${id} to rotate.` }, list, (c) => this.context.clients.envOverride(c)));
       return sendPage(reply, 200, clientsPage({ ...frame, secret: { label: `New secret of ${id}`, value: secret } }, list, (c) => this.context.clients.envOverride(c)));
@@ -201,33 +215,11 @@ export class AdminController {
     return notice ? { ...frame, notice } : frame;
   }
 
-  private async asAdmin(req: FastifyRequest, reply: FastifyReply, render: (frame: AdminFrame) => Promise<FastifyReply>): Promise<FastifyReply> {
-    const who = await this.session.check(req, reply);
-    if (who.kind === 'signed-out') {
-      if (req.method !== 'GET') return sendPage(reply, 401, messagePage({ title: 'Signed out', message: 'Your session ended. Open /admin to sign in again.' }));
-      return reply.redirect(this.session.startSignIn(reply, req.url), 303);
-    }
-    if (who.kind === 'forbidden') {
-      return sendPage(reply, 403, messagePage({ title: 'Admins only', message: `Signed in as ${who.user.email} (${who.user.role}); the admin panel needs the admin role.`, action: html`<p><a href="${this.session.signOutUrl()}">Sign out</a></p>` }));
-    }
-    const frame: AdminFrame = { csrf: this.context.csrf.tokenFor(req, reply), admin: who.user, signOutUrl: this.session.signOutUrl() };
-    return render(frame);
+  private asAdmin(req: FastifyRequest, reply: FastifyReply, render: (frame: AdminFrame) => Promise<FastifyReply>): Promise<FastifyReply> {
+    return this.gate.asAdmin(req, reply, render);
   }
 
   private asAdminPost(req: FastifyRequest, reply: FastifyReply, act: (frame: AdminFrame, body: Record<string, unknown>) => Promise<FastifyReply>): Promise<FastifyReply> {
-    return this.asAdmin(req, reply, async (frame) => {
-      const body = formBody(req.body);
-      if (!this.context.csrf.isValid(req, body['_csrf'])) {
-        return sendPage(reply, 403, messagePage({ title: 'Form expired', message: 'This form could not be verified (missing or stale security token). Reload the page and try again.' }));
-      }
-      try {
-        return await act(frame, body);
-      } catch (error) {
-        if (error instanceof UserInputError || error instanceof UserNotFoundError) {
-          return sendPage(reply, error instanceof UserNotFoundError ? 404 : 400, messagePage({ title: 'Not done', message: error instanceof UserNotFoundError ? 'No such user.' : error.message, action: html`<p><a href="/admin/users">Back</a></p>` }));
-        }
-        throw error;
-      }
-    });
+    return this.gate.asAdminPost(req, reply, act);
   }
 }

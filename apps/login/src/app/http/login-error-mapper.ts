@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
-import { InvalidApiRequestError, InvalidClientError } from '../errors';
+import { InvalidApiRequestError, InvalidClientError, InvalidTokenError, NotFoundError } from '../errors';
 import { UserInputError, UserNotFoundError } from '../users/user-errors';
 
 export interface MappedLoginError {
@@ -40,6 +40,8 @@ function fromFastify(e: FastifyLikeError): MappedLoginError {
 
 export function mapLoginError(error: unknown): MappedLoginError {
   if (error instanceof InvalidClientError) return mapped(401, 'invalid_client', error.message, { 'www-authenticate': 'Basic realm="orcest-login"' });
+  if (error instanceof InvalidTokenError) return mapped(401, 'invalid_token', error.message, { 'www-authenticate': `Bearer realm="orcest-account", error="invalid_token", error_description="${error.message.replace(/["\\]/g, '')}"` });
+  if (error instanceof NotFoundError) return mapped(404, 'not_found', error.message);
   if (error instanceof InvalidApiRequestError || error instanceof UserInputError) return mapped(400, 'invalid_request', error.message);
   if (error instanceof UserNotFoundError) return mapped(404, 'not_found', 'no such user');
   if (error instanceof HttpException) {

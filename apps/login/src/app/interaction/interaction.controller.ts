@@ -11,6 +11,8 @@ import { field, formBody } from '../http/form-body';
 import { sendPage } from '../http/security-headers';
 import { isFirstParty, serviceOfClient, userMayUse } from '../oidc/accounts';
 import { consentPage, messagePage, refusedPage, signInPage } from '../pages/interaction-pages';
+import { enrolAtSignInPage, secondFactorPage } from '../pages/two-factor-pages';
+import { finishSignIn, setPending, stepAfterPassword } from './sign-in-steps';
 
 type InteractionDetails = Awaited<ReturnType<LoginContext['oidc']['current']['interactionDetails']>>;
 
@@ -59,8 +61,11 @@ export class InteractionController {
     }
     const service = serviceOfClient(client);
     if (!userMayUse(result.user, service)) return this.refuse(uid, csrf, clientName, result.user, service ?? '', req, reply);
-    const returnTo = await this.context.oidc.current.interactionResult(req.raw, reply.raw, { login: { accountId: result.user.id } }, { mergeWithLastSubmission: false });
-    return reply.redirect(returnTo, 303);
+    const next = await stepAfterPassword(this.context, result.user);
+    if (!next) return finishSignIn(this.context, req, reply, result.user, ['pwd']);
+    await setPending(details, { userId: result.user.id, step: next });
+    if (next === 'second-factor') return sendPage(reply, 200, secondFactorPage({ uid, csrf, clientName }));
+    return sendPage(reply, 200, enrolAtSignInPage(uid, csrf, await this.context.twoFactor.startEnrolment(result.user)));
   }
 
   @Post(':uid/confirm')

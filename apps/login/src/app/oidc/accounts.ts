@@ -6,6 +6,7 @@
 import type { PrismaClient, User } from '@orcest/db';
 import { isRole, roleGrantsService, servicesOfRole } from '@orcest/auth';
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
+import { ANY_USER_SERVICE } from './client-registry';
 
 export const SERVICE_METADATA = 'urn:orcest:service';
 export const FIRST_PARTY_METADATA = 'urn:orcest:first_party';
@@ -21,10 +22,13 @@ export function userClaims(user: User): Record<string, unknown> {
   };
 }
 
-/** The service a client belongs to (its users' roles must grant it). */
+/**
+ * The service a client belongs to (its users' roles must grant it); undefined for Login's own
+ * account pages (`ANY_USER_SERVICE`), which every active user may sign in to.
+ */
 export function serviceOfClient(client: ClientMetadataHolder | undefined): string | undefined {
   const service = client?.[SERVICE_METADATA];
-  return typeof service === 'string' ? service : undefined;
+  return typeof service === 'string' && service !== ANY_USER_SERVICE ? service : undefined;
 }
 
 export function isFirstParty(client: ClientMetadataHolder | undefined): boolean {

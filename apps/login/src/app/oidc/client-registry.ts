@@ -1,6 +1,6 @@
 /**
  * Registered clients: the six of the configuration, upserted at every start, plus the login
- * app's own admin panel. A secret set in the environment wins at start. Without one, a secret
+ * app's own admin panel and account pages, and the public `rainymodel-cli`. A secret set in the environment wins at start. Without one, a secret
  * rotated in the admin panel stands; a secret that came from the environment is removed when
  * the variable is (so unsetting a leaked secret really disables the client); a client with no
  * secret is disabled (refused), never open.
@@ -11,6 +11,22 @@ import type { OidcClient, PrismaClient } from '@orcest/db';
 import type { AuditLog } from '../audit/audit-log';
 
 export const ADMIN_PANEL_CLIENT_ID = 'login-admin';
+export const ACCOUNT_PAGES_CLIENT_ID = 'login-account';
+/** The `rainymodel` command: a public client (no secret) signing in with the device flow. */
+export const CLI_CLIENT_ID = 'rainymodel-cli';
+/** The service of a client every active user may sign in to, whatever their role. */
+export const ANY_USER_SERVICE = 'account';
+
+/** Login's own browser sections, each signing in through its own internal client. */
+const INTERNAL_CLIENTS = [
+  { clientId: ADMIN_PANEL_CLIENT_ID, name: 'Orcest Login admin', service: 'admin', path: '/admin' },
+  { clientId: ACCOUNT_PAGES_CLIENT_ID, name: 'Your Orcest account', service: ANY_USER_SERVICE, path: '/account' },
+] as const;
+
+/** Internal clients: their secrets are never shown or rotated (they redeem codes in-process). */
+export function isInternalClient(clientId: string): boolean {
+  return INTERNAL_CLIENTS.some((c) => c.clientId === clientId);
+}
 
 export function newClientSecret(): string {
   return randomBytes(32).toString('base64url');
@@ -34,17 +50,27 @@ export async function registerClients(prisma: PrismaClient, config: LoginConfig,
       update: { ...fields, ...(secret ?? {}) },
     });
   }
-  const adminPanel = {
-    name: 'Orcest Login admin',
-    service: 'admin',
-    redirectUris: [`${config.issuer}/admin/callback`],
-    postLogoutRedirectUris: [`${config.issuer}/admin/signed-out`],
-  };
-  await prisma.oidcClient.upsert({
-    where: { clientId: ADMIN_PANEL_CLIENT_ID },
-    create: { clientId: ADMIN_PANEL_CLIENT_ID, ...adminPanel, secret: newClientSecret(), secretSource: 'internal' },
-    update: adminPanel,
-  });
+  for (const internal of INTERNAL_CLIENTS) {
+    const fields = {
+      name: internal.name,
+      service: internal.service,
+      redirectUris: [`${config.issuer}${internal.path}/callback`],
+      postLogoutRedirectUris: [`${config.issuer}${internal.path}/signed-out`],
+    };
+    await prisma.oidcClient.upsert({
+      where: { clientId: internal.clientId },
+      create: { clientId: internal.clientId, ...fields, secret: newClientSecret(), secretSource: 'internal' },
+      update: fields,
+    });
+  }
+  await registerCliClient(prisma);
+}
+
+/** The CLI is upserted like the others; public, so it has no secret to set, rotate or lose. */
+async function registerCliClient(prisma: PrismaClient): Promise<void> {
+  // RBAC: its users need the RainyModel service, as at the `rainymodel` web client.
+  const fields = { name: 'RainyModel CLI', service: 'rm', redirectUris: [], postLogoutRedirectUris: [], publicClient: true, firstParty: true, secret: null, secretSource: null };
+  await prisma.oidcClient.upsert({ where: { clientId: CLI_CLIENT_ID }, create: { clientId: CLI_CLIENT_ID, ...fields }, update: fields });
 }
 
 export class ClientAdmin {
@@ -69,7 +95,8 @@ export class ClientAdmin {
     // From the URL: text PostgreSQL would refuse (a NUL) or no client id could be is no client.
     if (!/^[\w.-]{1,128}$/.test(clientId)) return undefined;
     const secret = newClientSecret();
-    const { count } = await this.prisma.oidcClient.updateMany({ where: { clientId, NOT: { clientId: ADMIN_PANEL_CLIENT_ID } }, data: { secret, secretSource: 'panel' } });
+    if (isInternalClient(clientId)) return undefined;
+    const { count } = await this.prisma.oidcClient.updateMany({ where: { clientId, publicClient: false, secretSource: { not: 'internal' } }, data: { secret, secretSource: 'panel' } });
     if (count === 0) return undefined;
     await this.audit.record({ action: 'client.secret_rotated', actor, subject: clientId });
     return secret;

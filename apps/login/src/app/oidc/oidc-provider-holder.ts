@@ -12,6 +12,7 @@ import type Provider from 'oidc-provider';
 import { providerConfiguration } from './provider-config';
 import { createLocalJWKSet, type JWK } from 'jose';
 import type { KeySet } from './signing-keys';
+import type { SessionSighting } from '../users/user-sessions';
 
 type OidcModule = typeof import('oidc-provider');
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -32,6 +33,7 @@ export class OidcProviderHolder {
     private readonly prisma: PrismaClient,
     private readonly cookieKeys: readonly string[],
     private readonly onGrantRevoked: (grantId: string, clientId: string | undefined, ip: string) => void,
+    private readonly onSessionSeen?: (seen: SessionSighting) => void,
   ) {}
 
   async init(keys: KeySet): Promise<void> {
@@ -69,7 +71,7 @@ export class OidcProviderHolder {
     const Provider = this.oidc.default;
     const provider = new Provider(
       this.config.issuer,
-      providerConfiguration({ config: this.config, prisma: this.prisma, keys: keys.keys, cookieKeys: this.cookieKeys, errors: this.oidc.errors }),
+      providerConfiguration({ config: this.config, prisma: this.prisma, keys: keys.keys, cookieKeys: this.cookieKeys, errors: this.oidc.errors, onSessionSeen: this.onSessionSeen }),
     );
     // Koa reads X-Forwarded-Proto (https cookies) and X-Forwarded-For (the audit's IP) only behind a trusted proxy.
     const trust = this.config.server.trustProxy;

@@ -15,11 +15,11 @@ export interface AdminFrame {
   readonly secret?: { readonly label: string; readonly value: string };
 }
 
-function frame(title: string, f: AdminFrame, body: SafeHtml): string {
+export function adminFrame(title: string, f: AdminFrame, body: SafeHtml): string {
   return layout(
     title,
     html`<nav aria-label="Admin"><strong>Orcest Login admin</strong>
-<a href="/admin/users">Users</a><a href="/admin/clients">Clients</a><a href="/admin/keys">Signing keys</a><a href="/admin/audit">Audit log</a>
+<a href="/admin/users">Users</a><a href="/admin/clients">Clients</a><a href="/admin/keys">Signing keys</a><a href="/admin/two-factor">Two-factor</a><a href="/admin/audit">Audit log</a>
 <span class="muted">${f.admin.email}</span><a href="${f.signOutUrl}">Sign out</a></nav>
 <h1>${title}</h1>
 ${f.notice ? html`<p class="notice" role="status">${f.notice}</p>` : ''}
@@ -53,10 +53,11 @@ export function usersPage(f: AdminFrame, users: Page<User>, query: string): stri
 <td><form class="inline" method="post" action="/admin/users/${u.id}/active">${hidden(f.csrf)}<input type="hidden" name="active" value="${u.active ? 'false' : 'true'}">
 <button type="submit" class="secondary">${u.active ? 'Deactivate' : 'Activate'}</button></form>
 <form class="inline" method="post" action="/admin/users/${u.id}/password">${hidden(f.csrf)}<button type="submit" class="secondary">Reset password</button></form>
+${u.totpEnabledAt ? html`<form class="inline" method="post" action="/admin/users/${u.id}/totp-reset">${hidden(f.csrf)}<button type="submit" class="secondary">Reset 2FA</button></form>` : ''}
 <a href="/admin/users/${u.id}/keys">API keys</a></td>
 </tr>`,
   );
-  return frame(
+  return adminFrame(
     'Users',
     f,
     html`<form method="get" action="/admin/users"><label for="q">Search</label><input id="q" name="q" value="${query}"></form>
@@ -76,11 +77,11 @@ export function clientsPage(f: AdminFrame, clients: readonly OidcClient[], envOv
   const rows = clients.map(
     (c) => html`<tr><td><code>${c.clientId}</code><br><span class="muted">${c.name}</span></td><td>${c.service}</td>
 <td>${c.redirectUris.map((u) => html`<code>${u}</code><br>`)}</td>
-<td>${!c.enabled ? 'disabled' : c.secret ? 'enabled' : 'disabled (no secret configured)'}</td>
-<td>${c.clientId === 'login-admin' ? html`<span class="muted">internal</span>` : html`<form class="inline" method="post" action="/admin/clients/${c.clientId}/rotate">${hidden(f.csrf)}<button type="submit" class="secondary">Rotate secret</button></form>
+<td>${!c.enabled ? 'disabled' : c.publicClient ? 'enabled (public: device flow, no secret)' : c.secret ? 'enabled' : 'disabled (no secret configured)'}</td>
+<td>${c.secretSource === 'internal' || c.publicClient ? html`<span class="muted">${c.publicClient ? 'no secret' : 'internal'}</span>` : html`<form class="inline" method="post" action="/admin/clients/${c.clientId}/rotate">${hidden(f.csrf)}<button type="submit" class="secondary">Rotate secret</button></form>
 ${envOverride(c.clientId) ? html`<br><span class="muted">${envOverride(c.clientId)} is set: it replaces the secret at the next start</span>` : ''}`}</td></tr>`,
   );
-  return frame(
+  return adminFrame(
     'Clients',
     f,
     html`<div class="table-wrap"><table><thead><tr><th>Client</th><th>Service</th><th>Redirect URIs</th><th>Status</th><th>Secret</th></tr></thead><tbody>${rows}</tbody></table></div>`,
@@ -93,7 +94,7 @@ export function keysPage(f: AdminFrame, keys: readonly SigningKey[], signingKid:
 <td>${k.kid === signingKid ? 'signing' : k.active ? 'published' : `retired ${when(k.retiredAt)}`}</td>
 <td>${k.active && k.kid !== signingKid ? html`<form class="inline" method="post" action="/admin/keys/${k.kid}/retire">${hidden(f.csrf)}<button type="submit" class="secondary">Stop publishing</button></form>` : ''}</td></tr>`,
   );
-  return frame(
+  return adminFrame(
     'Signing keys',
     f,
     html`${fromEnv ? html`<p class="notice">RSA_PRIVATE_KEY is set: that key signs, and the keys below are not used.</p>` : ''}
@@ -107,7 +108,7 @@ export function auditPage(f: AdminFrame, entries: Page<AuditEntry>, action: stri
   const rows = entries.items.map(
     (e) => html`<tr><td>${when(e.at)}</td><td><code>${e.action}</code></td><td>${e.actor ?? ''}</td><td>${e.subject ?? ''}</td><td>${e.ip ?? ''}</td><td><code>${JSON.stringify(e.detail)}</code></td></tr>`,
   );
-  return frame(
+  return adminFrame(
     'Audit log',
     f,
     html`<form method="get" action="/admin/audit"><label for="action">Action starts with</label><input id="action" name="action" value="${action}" placeholder="login."></form>
@@ -122,10 +123,14 @@ export function apiKeysPage(f: AdminFrame, user: User, keys: readonly ApiKey[]):
 <td>${when(k.createdAt)}</td><td>${k.revokedAt ? `revoked ${when(k.revokedAt)}` : 'active'}</td>
 <td>${k.revokedAt ? '' : html`<form class="inline" method="post" action="/admin/users/${user.id}/keys/${k.id}/revoke">${hidden(f.csrf)}<button type="submit" class="secondary">Revoke</button></form>`}</td></tr>`,
   );
-  return frame(
+  return adminFrame(
     `API keys of ${user.email}`,
     f,
     html`<p class="muted">Keys call the RainyModel gateway as this user (<code>Authorization: Bearer rm-…</code>) while the user is active and their role (${user.role}) includes RainyModel. Limits apply per key; empty means unlimited.</p>
+<h2>Monthly budget</h2>
+<form method="post" action="/admin/users/${user.id}/budget" class="card">${hidden(f.csrf)}
+<label for="user-budget">USD per calendar month (UTC), over all this user's keys</label><input id="user-budget" name="budget" inputmode="decimal" placeholder="none" value="${user.monthlyBudgetUsd === null ? '' : user.monthlyBudgetUsd.toFixed(2)}">
+<button type="submit" class="secondary">Save budget</button></form>
 <div class="table-wrap"><table><thead><tr><th>Name</th><th>Key</th><th>Requests/min</th><th>Tokens/min</th><th>Created (UTC)</th><th>State</th><th></th></tr></thead><tbody>${rows}</tbody></table></div>
 <h2>Create a key</h2>
 <form method="post" action="/admin/users/${user.id}/keys" class="card">${hidden(f.csrf)}

@@ -18,7 +18,11 @@ button.secondary{background:transparent;color:var(--fg);border:1px solid var(--l
 .muted{color:var(--muted)}code,.secret{font-family:ui-monospace,monospace;word-break:break-all}
 nav{display:flex;gap:1rem;flex-wrap:wrap;margin-bottom:1rem}nav a{color:var(--accent)}
 table{width:100%;border-collapse:collapse;font-size:.95rem}th,td{text-align:left;padding:.45rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}
-.table-wrap{overflow-x:auto}.pager{display:flex;gap:1rem;margin-top:1rem}
+td.nowrap{white-space:nowrap}.table-wrap{overflow-x:auto}.pager{display:flex;gap:1rem;margin-top:1rem}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}dl.facts dt{font-weight:600}dl.facts dd{margin:0;word-break:break-word}
+figure{margin:0 0 1rem}svg.chart{display:block;width:100%;height:auto}
+.qr{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:center}.qr svg{width:min(100%,240px);height:auto;background:#fff;padding:8px;border-radius:8px}
+ol.codes{columns:2;font-family:ui-monospace,monospace}
 `;
 
 export function layout(title: string, body: SafeHtml, options: { wide?: boolean } = {}): string {

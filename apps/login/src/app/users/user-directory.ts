@@ -12,7 +12,9 @@ import { normalizeEmail, type Prisma, type PrismaClient, type Role, type User } 
 import { isRole } from '@orcest/auth';
 import type { AuditLog, Page } from '../audit/audit-log';
 import type { LoginThrottle } from './login-throttle';
+import { parseBudget } from './api-keys';
 import { generatePassword, hashPassword, passwordProblem } from './passwords';
+import { revokeEverythingOf } from './revoke-sessions';
 import { UserInputError, UserNotFoundError } from './user-errors';
 
 export interface NewUser {
@@ -75,6 +77,15 @@ export class UserDirectory {
     return user;
   }
 
+  /** The user's monthly budget in USD over all their keys (empty: none); the gateway applies it within one key reload. */
+  async setMonthlyBudget(id: string, value: string | undefined, actor: string): Promise<User> {
+    const monthlyBudgetUsd = parseBudget(value);
+    if (!(await this.findById(id))) throw new UserNotFoundError(id);
+    const user = await this.prisma.user.update({ where: { id }, data: { monthlyBudgetUsd } });
+    await this.audit.record({ action: 'user.budget_changed', actor, subject: id, detail: { email: user.email, monthlyBudgetUsd } });
+    return user;
+  }
+
   async setActive(id: string, active: boolean, actor: string): Promise<User> {
     const { user } = await this.changeAdmins(id, async (tx, before) => {
       if (!active && before.role === 'admin' && before.active) await this.assertAnotherActiveAdmin(tx, id);
@@ -99,16 +110,9 @@ export class UserDirectory {
     return password;
   }
 
-  /**
-   * Deletes every session, grant, code and token of the user, and every sign-in in progress
-   * (interactions keep the account under result.login / session), on every replica at once.
-   * JWT access tokens can't be deleted: they live at most SSO_ACCESS_TOKEN_TTL.
-   */
-  private async revokeEverything(id: string): Promise<void> {
-    await this.prisma.$executeRaw`DELETE FROM oidc_model WHERE payload->>'accountId' = ${id}
-      OR payload->'result'->'login'->>'accountId' = ${id}
-      OR payload->'session'->>'accountId' = ${id}
-      OR grant_id IN (SELECT id FROM oidc_model WHERE model = 'Grant' AND payload->>'accountId' = ${id})`;
+  /** Every session, grant, code and token of the user, on every replica at once (see revoke-sessions.ts). */
+  private revokeEverything(id: string): Promise<void> {
+    return revokeEverythingOf(this.prisma, id);
   }
 
   private async require(id: string): Promise<User> {

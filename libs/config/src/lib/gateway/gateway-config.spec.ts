@@ -79,6 +79,53 @@ describe('loadGatewayConfig', () => {
     expect(withConfig(yaml)).toThrow(/c\.yaml:7: model_list\.1\.model_info\.id: "dup" is used twice in a/);
   });
 
+  it('reads routing profiles, alias defaults, windows and the catalogue section', () => {
+    const yaml = `${entry()}
+    model_info: { max_input_tokens: 128000, max_output_tokens: "16384", quality: 7 }
+router_settings:
+  reliability_window: 30
+  profiles:
+    speed: { latency: 0.9 }
+    budget: { cost: 1, quality: 0 }
+  alias_profiles: { "rainymodel/auto": balanced }
+catalogue:
+  openrouter: { file: catalogue/or.json, url: "\${OR_URL:-}" }
+  arena: { file: /abs/arena.csv, url: "http://127.0.0.1:9/arena.csv" }
+  refresh_interval: 3600
+  names: { "openai/gpt-4o-mini": "openai/gpt-4o-mini-2024-07-18" }
+`;
+    const load = withConfig(yaml, { KEY: 'k' });
+    const config = load();
+    expect(config.deployments[0]).toMatchObject({ maxInputTokens: 128000, maxOutputTokens: 16384, quality: 7 });
+    expect(config.routing).toEqual({ profiles: { speed: { latency: 0.9 }, budget: { cost: 1, quality: 0 } }, aliasProfiles: { 'rainymodel/auto': 'balanced' }, reliabilityWindowMs: 30_000 });
+    expect(config.catalogue?.refreshMs).toBe(3_600_000);
+    expect(config.catalogue?.names).toEqual({ 'openai/gpt-4o-mini': 'openai/gpt-4o-mini-2024-07-18' });
+    expect(config.catalogue?.sources).toEqual([
+      { name: 'openrouter', file: expect.stringMatching(/^\/.+\/catalogue\/or\.json$/), url: undefined },
+      { name: 'arena', file: '/abs/arena.csv', url: 'http://127.0.0.1:9/arena.csv' },
+    ]);
+    expect(withConfig(yaml, { KEY: 'k', OR_URL: 'https://openrouter.example/api/v1/models' })().catalogue?.sources[0].url).toBe('https://openrouter.example/api/v1/models');
+  });
+
+  it('defaults: no catalogue, no alias profile, a two-minute reliability window', () => {
+    const config = withConfig(entry(), { KEY: 'k' })();
+    expect(config.catalogue).toBeUndefined();
+    expect(config.routing).toEqual({ profiles: {}, aliasProfiles: {}, reliabilityWindowMs: 120_000 });
+  });
+
+  it.each([
+    ['an unknown profile in profiles', 'router_settings:\n  profiles:\n    fastest: { latency: 1 }\n', /router_settings\.profiles/],
+    ['an unknown weight', 'router_settings:\n  profiles:\n    speed: { speed: 1 }\n', /router_settings\.profiles\.speed/],
+    ['a negative weight', 'router_settings:\n  profiles:\n    speed: { latency: -1 }\n', /router_settings\.profiles\.speed\.latency/],
+    ['an unknown default profile', 'router_settings:\n  alias_profiles: { "rainymodel/auto": fast }\n', /router_settings\.alias_profiles/],
+    ['a default profile for an unknown alias', 'router_settings:\n  alias_profiles: { "rainymodel/nope": speed }\n', /c\.yaml:\d+: router_settings\.alias_profiles: "rainymodel\/nope" is not a model_name/],
+    ['a non-http catalogue URL', 'catalogue:\n  openrouter: { url: "ftp://x/models" }\n', /catalogue\.openrouter\.url/],
+    ['an unknown catalogue source', 'catalogue:\n  lmsys: { file: x.csv }\n', /catalogue/],
+    ['a zero window', '', /max_input_tokens/, '\n    model_info: { max_input_tokens: 0 }'],
+  ])('rejects %s, naming the key', (_label, tail, message, info = '') => {
+    expect(withConfig(`${entry()}${info}\n${tail}`, { KEY: 'k' })).toThrow(message);
+  });
+
   it('binds to loopback unless HOST says otherwise (issue 8 item 6)', () => {
     expect(withConfig(entry(), { KEY: 'k' })().server.host).toBe('127.0.0.1');
     expect(withConfig(entry(), { KEY: 'k', HOST: '0.0.0.0' })().server.host).toBe('0.0.0.0');

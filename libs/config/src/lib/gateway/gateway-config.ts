@@ -9,7 +9,10 @@ import type { Env } from '../expand-env';
 import { readYamlSource, type YamlSource } from '../yaml-source';
 import { configErrorFromIssues } from '../zod-issues';
 import { setEnvVars } from '../set-env-vars';
-import { litellmConfigSchema } from './litellm-schema';
+import { dirname, isAbsolute, join } from 'node:path';
+import { litellmConfigSchema, PROFILE_NAMES, type LitellmConfigFile, type ProfileName } from './litellm-schema';
+
+export { PROFILE_NAMES, type ProfileName };
 
 export type TierName = 'free' | 'internal' | 'direct' | 'premium';
 
@@ -32,6 +35,9 @@ export interface DeploymentSpec {
   readonly inputCostPerToken?: number;
   readonly outputCostPerToken?: number;
   readonly quality?: number;
+  /** Context window (prompt + completion), LiteLLM's `max_input_tokens`. */
+  readonly maxInputTokens?: number;
+  readonly maxOutputTokens?: number;
 }
 
 export interface SkippedDeployment {
@@ -60,6 +66,33 @@ export interface RouterSettings {
   readonly maxStreamEventBytes: number;
 }
 
+export type ComponentWeights = Readonly<Partial<Record<'quality' | 'latency' | 'cost' | 'reliability' | 'context', number>>>;
+
+/** Routing intelligence settings (`router_settings.profiles`, `alias_profiles`, `reliability_window`). */
+export interface RoutingSettings {
+  readonly profiles: Readonly<Partial<Record<ProfileName, ComponentWeights>>>;
+  readonly aliasProfiles: Readonly<Record<string, ProfileName>>;
+  readonly reliabilityWindowMs: number;
+}
+
+export const CATALOGUE_SOURCE_NAMES = ['openrouter', 'huggingface', 'arena'] as const;
+export type CatalogueSourceKey = (typeof CATALOGUE_SOURCE_NAMES)[number];
+
+export interface CatalogueSourceSettings {
+  readonly name: CatalogueSourceKey;
+  /** Absolute path of the shipped copy. */
+  readonly file?: string;
+  readonly url?: string;
+}
+
+/** The model catalogue (top-level `catalogue:`); absent = no catalogue. */
+export interface CatalogueSettings {
+  readonly sources: readonly CatalogueSourceSettings[];
+  readonly refreshMs: number;
+  /** `litellm_params.model` as written → catalogue id. */
+  readonly names: Readonly<Record<string, string>>;
+}
+
 export interface GatewayConfig {
   readonly server: {
     readonly host: string;
@@ -83,7 +116,15 @@ export interface GatewayConfig {
     readonly sso?: { readonly issuer: string; readonly jwksUrl: string; readonly audience: string };
   };
   /** With a database: per-user API keys (reloaded every keyRefreshMs) and usage records. */
-  readonly data?: { readonly databaseUrl: string; readonly keyRefreshMs: number };
+  readonly data?: {
+    readonly databaseUrl: string;
+    readonly keyRefreshMs: number;
+    /**
+     * Over a key's or user's monthly budget: `enforce` refuses (429 budget_exceeded), `warn`
+     * serves and adds `x-rainymodel-budget-warning`.
+     */
+    readonly budgetMode: 'enforce' | 'warn';
+  };
   /** Shares the API keys' rate-limit counters between replicas. */
   readonly redisUrl?: string;
   readonly configFile: string;
@@ -92,6 +133,8 @@ export interface GatewayConfig {
   readonly deployments: readonly DeploymentSpec[];
   readonly skipped: readonly SkippedDeployment[];
   readonly router: RouterSettings;
+  readonly routing: RoutingSettings;
+  readonly catalogue: CatalogueSettings | undefined;
 }
 
 const booleanFlag = z
@@ -116,6 +159,7 @@ const gatewayEnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   RAINYMODEL_KEY_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(5),
+  RAINYMODEL_BUDGET_MODE: z.enum(['enforce', 'warn']).default('enforce'),
   RAINYMODEL_AUDIENCE: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
 });
@@ -158,7 +202,7 @@ export function loadGatewayConfig(env: Env, cwd = process.cwd()): GatewayConfig 
           })
         : undefined,
     }),
-    data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000 }) : undefined,
+    data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000, budgetMode: vars.RAINYMODEL_BUDGET_MODE }) : undefined,
     redisUrl: vars.REDIS_URL,
     configFile,
     ...parseModelConfig(source),
@@ -167,7 +211,7 @@ export function loadGatewayConfig(env: Env, cwd = process.cwd()): GatewayConfig 
 
 export function parseModelConfig(
   source: YamlSource,
-): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router'> {
+): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue'> {
   const parsed = litellmConfigSchema.safeParse(source.data ?? {});
   if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, source.locate);
   const file = parsed.data;
@@ -225,10 +269,36 @@ export function parseModelConfig(
         inputCostPerToken: info.input_cost_per_token,
         outputCostPerToken: info.output_cost_per_token,
         quality: info.quality,
+        maxInputTokens: info.max_input_tokens,
+        maxOutputTokens: info.max_output_tokens,
       }),
     );
   });
-  return { aliases: Object.freeze(aliases), deployments: Object.freeze(deployments), skipped: Object.freeze(skipped), router };
+  for (const alias of Object.keys(rs.alias_profiles)) {
+    if (!aliases.includes(alias)) {
+      throw new ConfigError(`${source.locate(['router_settings', 'alias_profiles', alias])}: router_settings.alias_profiles: "${alias}" is not a model_name in model_list`);
+    }
+  }
+  const routing: RoutingSettings = Object.freeze({
+    profiles: Object.freeze(rs.profiles),
+    aliasProfiles: Object.freeze(rs.alias_profiles),
+    reliabilityWindowMs: rs.reliability_window * 1000,
+  });
+  return { aliases: Object.freeze(aliases), deployments: Object.freeze(deployments), skipped: Object.freeze(skipped), router, routing, catalogue: catalogueSettings(file.catalogue, source.file) };
+}
+
+function catalogueSettings(section: LitellmConfigFile['catalogue'], configFile: string): CatalogueSettings | undefined {
+  if (section === undefined) return undefined;
+  const base = dirname(configFile);
+  const sources: CatalogueSourceSettings[] = [];
+  for (const name of CATALOGUE_SOURCE_NAMES) {
+    const entry = section[name];
+    if (entry === undefined) continue;
+    const file = entry.file === undefined ? undefined : isAbsolute(entry.file) ? entry.file : join(base, entry.file);
+    const url = entry.url === '' ? undefined : entry.url;
+    if (file !== undefined || url !== undefined) sources.push(Object.freeze({ name, file, url }));
+  }
+  return Object.freeze({ sources: Object.freeze(sources), refreshMs: section.refresh_interval * 1000, names: Object.freeze(section.names) });
 }
 
 function isHttpUrl(value: string): boolean {

@@ -30,6 +30,9 @@ export const modelInfoSchema = z
     input_cost_per_token: z.coerce.number().nonnegative().optional(),
     output_cost_per_token: z.coerce.number().nonnegative().optional(),
     quality: z.coerce.number().optional(),
+    // LiteLLM's keys: the context window (prompt + completion) and the longest completion.
+    max_input_tokens: z.coerce.number().int().positive().optional(),
+    max_output_tokens: z.coerce.number().int().positive().optional(),
   })
   .loose();
 
@@ -40,6 +43,16 @@ export const modelEntrySchema = z
     model_info: modelInfoSchema.optional(),
   })
   .loose();
+
+/** The routing profiles (`X-RainyModel-Profile`); libs/routing's PROFILES, checked equal by a gateway spec. */
+export const PROFILE_NAMES = ['quality', 'balanced', 'speed', 'budget', 'long-context'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+const weight = z.coerce.number().min(0).max(100);
+export const profileWeightsSchema = z
+  .object({ quality: weight, latency: weight, cost: weight, reliability: weight, context: weight })
+  .partial()
+  .strict();
 
 export const routerSettingsSchema = z
   .object({
@@ -53,14 +66,42 @@ export const routerSettingsSchema = z
     // Bytes. The floors keep a typo from failing every ordinary answer.
     max_response_bytes: z.coerce.number().int().min(65_536).default(8 * 1024 * 1024),
     max_stream_event_bytes: z.coerce.number().int().min(65_536).default(1024 * 1024),
+    /** Weights per profile, laid over the defaults (libs/routing profiles.ts). */
+    profiles: z.partialRecord(z.enum(PROFILE_NAMES), profileWeightsSchema).default({}),
+    /** A default profile per alias, used when a request names none. */
+    alias_profiles: z.record(z.string(), z.enum(PROFILE_NAMES)).default({}),
+    /** Seconds of outcomes the reliability score looks back over. */
+    reliability_window: seconds.default(120),
   })
   .loose();
+
+const catalogueSourceSchema = z
+  .object({
+    /** The shipped or last-known copy, relative to the config file's directory. */
+    file: z.string().min(1).optional(),
+    /** Where a refresh downloads it from; empty = never refreshed. */
+    url: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
+  })
+  .strict();
+
+export const catalogueSchema = z
+  .object({
+    openrouter: catalogueSourceSchema.optional(),
+    huggingface: catalogueSourceSchema.optional(),
+    arena: catalogueSourceSchema.optional(),
+    /** Seconds between refreshes of the sources that have a URL. */
+    refresh_interval: seconds.min(60).default(86_400),
+    /** `litellm_params.model` (as written) → a catalogue id, where name reconciliation falls short. */
+    names: z.record(z.string(), z.string().min(1)).default({}),
+  })
+  .strict();
 
 export const litellmConfigSchema = z
   .object({
     model_list: z.array(modelEntrySchema).min(1, 'needs at least one deployment'),
     router_settings: routerSettingsSchema.default(routerSettingsSchema.parse({})),
     general_settings: z.record(z.string(), z.unknown()).optional(),
+    catalogue: catalogueSchema.optional(),
   })
   .loose();
 

@@ -1,0 +1,1 @@
+module.exports = require('../../tools/app-webpack-config')(__dirname, 'cli');

@@ -1,0 +1,52 @@
+/** The shell of the account pages: navigation, the one-time secret box, notices, errors. */
+import type { User } from '@orcest/db';
+import { html, type SafeHtml } from '../../http/html';
+import { layout } from '../layout';
+
+export interface AccountFrame {
+  readonly csrf: string;
+  readonly user: User;
+  readonly signOutUrl: string;
+  readonly notice?: string;
+  readonly error?: string;
+  /** A secret shown exactly once (a new API key). */
+  readonly secret?: { readonly label: string; readonly value: string };
+}
+
+const SECTIONS = [
+  ['/account', 'Account'],
+  ['/account/keys', 'API keys'],
+  ['/account/usage', 'Usage'],
+  ['/account/security', 'Security'],
+] as const;
+
+export function accountPage(title: string, path: string, f: AccountFrame, body: SafeHtml): string {
+  return layout(
+    title,
+    html`<nav aria-label="Account"><strong>Orcest account</strong>
+${SECTIONS.map(([href, name]) => (href === path ? html`<a href="${href}" aria-current="page"><strong>${name}</strong></a>` : html`<a href="${href}">${name}</a>`))}
+<span class="muted">${f.user.email}</span><a href="${f.signOutUrl}">Sign out</a></nav>
+<h1>${title}</h1>
+${f.notice ? html`<p class="notice" role="status">${f.notice}</p>` : ''}
+${f.error ? html`<p class="error" role="alert">${f.error}</p>` : ''}
+${f.secret ? html`<p class="notice" role="status">${f.secret.label}: <span class="secret" data-testid="secret">${f.secret.value}</span><br><span class="muted">Copy it now: it is not shown again.</span></p>` : ''}
+${body}`,
+    { wide: true },
+  );
+}
+
+export const hiddenCsrf = (csrf: string): SafeHtml => html`<input type="hidden" name="_csrf" value="${csrf}">`;
+
+/** `2026-12-06 14:03` (UTC) or a dash. */
+export function when(d: Date | null | undefined): string {
+  return d ? d.toISOString().replace('T', ' ').slice(0, 16) : '—';
+}
+
+export function usd(value: number): string {
+  if (value === 0) return '$0';
+  return value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+export function count(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
