@@ -4,7 +4,9 @@
  */
 export * from './lib/status-vocabulary';
 export { parseDuration } from './lib/duration';
-export { parseCondition, firstFailedCondition, findFailedCondition, ConditionSyntaxError, type Condition, type CheckObservation, type FailedCondition, type Operator } from './lib/conditions/condition';
+export { HISTOGRAM_BOUNDS_MS, HISTOGRAM_BUCKETS, histogramBucket, histogramQuantile, emptyHistogram, addHistogram } from './lib/response-histogram';
+export { parseCondition, firstFailedCondition, findFailedCondition, ConditionSyntaxError, type Condition, type CheckObservation, type FailedCondition, type Operator, type PlaceholderName } from './lib/conditions/condition';
+export { encodeDnsQuery, decodeDnsAnswer, DnsFormatError, type DnsAnswer } from './lib/dns/dns-message';
 export { connectionFailureSummary, conditionFailureSummary, namesAnAddress, safeReason } from './lib/failure-summary';
 export { track, INITIAL_STATE, type TrackerState, type Thresholds, type Transition } from './lib/health-tracker';
 export {
@@ -33,8 +35,14 @@ export {
   slug,
   type StatusConfig,
   type HttpMonitorSpec,
+  type TcpMonitorSpec,
+  type DnsMonitorSpec,
+  type DnsQueryType,
+  type CheckMonitorSpec,
+  DNS_QUERY_TYPES,
   type GatewaySpec,
   type MonitorSpec,
   type WebhookSpec,
   type OidcSettings,
+  type SubscriptionSettings,
 } from './lib/status-config';

@@ -7,6 +7,8 @@ import { createServer, type Server } from 'node:http';
 export interface ReceivedWebhook {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: unknown;
+  /** The body exactly as received (what a signature covers). */
+  readonly raw: string;
 }
 
 export class FakeWebhookReceiver {
@@ -36,7 +38,7 @@ export class FakeWebhookReceiver {
         } catch {
           // kept as text
         }
-        this.received.push({ headers: req.headers, body });
+        this.received.push({ headers: req.headers, body, raw: text });
         res.writeHead(204).end();
       });
     });

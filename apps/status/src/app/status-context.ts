@@ -12,7 +12,14 @@ import { WebhookNotifier, type WebhookOptions } from './checker/webhook-notifier
 import type { Clock } from './clock';
 import { HistoryWriter } from './store/history-writer';
 import { IncidentStore } from './store/incident-store';
+import { ComponentDetailsService } from './summary/component-details';
 import { SummaryService } from './summary/summary-service';
+import { DeliveryDispatcher, type DispatcherOptions } from './subscriptions/delivery-dispatcher';
+import { DeliverySender } from './subscriptions/delivery-sender';
+import { NotificationOutbox } from './subscriptions/notification-outbox';
+import { SmtpClient } from './subscriptions/smtp-client';
+import { SubscriptionLinks } from './subscriptions/subscription-links';
+import { SubscriptionStore } from './subscriptions/subscription-store';
 
 export interface StatusContextOptions {
   readonly clock: Clock;
@@ -21,6 +28,8 @@ export interface StatusContextOptions {
   readonly webhook?: WebhookOptions;
   /** Start the checker (default true); tests of the read side may leave it off. */
   readonly check?: boolean;
+  /** The subscribers' delivery loop (tests shorten its tick and backoff). */
+  readonly deliveries?: DispatcherOptions;
 }
 
 export class StatusContext {
@@ -29,7 +38,12 @@ export class StatusContext {
   readonly notifier: WebhookNotifier;
   readonly checker: Checker;
   readonly summary: SummaryService;
+  readonly componentDetails: ComponentDetailsService;
   readonly auth: AdminAuth;
+  readonly subscriptions: SubscriptionStore;
+  readonly links: SubscriptionLinks;
+  readonly deliveries: DeliveryDispatcher;
+  private readonly sender: DeliverySender;
   private readonly configIds: Set<string>;
   private knownDiscovered = new Set<string>();
 
@@ -40,7 +54,21 @@ export class StatusContext {
   ) {
     this.configIds = new Set(config.monitors.map((m) => m.id));
     this.writer = new HistoryWriter(prisma);
-    this.incidents = new IncidentStore(prisma, (id) => this.configIds.has(id) || this.knownDiscovered.has(id));
+    const known = (id: string) => this.configIds.has(id) || this.knownDiscovered.has(id);
+    const page = { id: config.page.id, name: config.page.name, url: config.page.url };
+    this.links = new SubscriptionLinks(config.sessionSecret, config.server.baseUrl);
+    const outbox = new NotificationOutbox({
+      page,
+      links: this.links,
+      componentName: (id) => this.summary.lastKnown()?.components.find((c) => c.id === id)?.name ?? config.monitors.find((m) => m.id === id)?.name ?? id,
+      pageStatus: () => this.summary.lastKnown()?.status ?? { indicator: 'none', description: 'All Systems Operational' },
+      now: () => options.clock.now(),
+    });
+    this.incidents = new IncidentStore(prisma, known, outbox);
+    const subs = config.subscriptions;
+    this.subscriptions = new SubscriptionStore(prisma, outbox, { emailEnabled: subs.smtpUrl !== undefined, allowPrivateWebhooks: subs.allowPrivateWebhooks, knownComponent: known, now: () => options.clock.now() });
+    this.sender = new DeliverySender({ smtp: subs.smtpUrl ? new SmtpClient(subs.smtpUrl) : undefined, mailFrom: subs.mailFrom, allowPrivateWebhooks: subs.allowPrivateWebhooks }, options.clock);
+    this.deliveries = new DeliveryDispatcher(prisma, this.incidents, this.sender, this.links, options.clock, options.deliveries);
     this.notifier = new WebhookNotifier(config.webhooks, { id: config.page.id, name: config.page.name, url: config.page.url }, options.webhook);
     this.checker = new Checker({
       config,
@@ -50,8 +78,10 @@ export class StatusContext {
       notifier: this.notifier,
       clock: options.clock,
       holder: options.replicaName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+      leaderTasks: [this.deliveries],
     });
     this.summary = new SummaryService(config, prisma, this.incidents, options.clock);
+    this.componentDetails = new ComponentDetailsService(prisma, options.clock, config.page.cacheMs);
     this.auth = new AdminAuth(config.oidc, config.server.baseUrl, config.sessionSecret, options.clock);
   }
 
@@ -67,6 +97,7 @@ export class StatusContext {
   async close(): Promise<void> {
     await this.checker.stop();
     await this.notifier.close();
+    await this.sender.close();
     await this.auth.close();
     await this.prisma.$disconnect();
   }

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AdminController } from './http/admin.controller';
 import { PublicController } from './http/public.controller';
 import { StatuspageApiController } from './http/statuspage-api.controller';
+import { SubscribeController } from './http/subscribe.controller';
 import { StatusContext } from './status-context';
 import { StatusShutdown } from './status-shutdown';
 
@@ -10,7 +11,7 @@ export class StatusModule {
   static register(context: StatusContext): DynamicModule {
     return {
       module: StatusModule,
-      controllers: [PublicController, StatuspageApiController, AdminController],
+      controllers: [PublicController, StatuspageApiController, AdminController, SubscribeController],
       providers: [{ provide: StatusContext, useValue: context }, StatusShutdown],
     };
   }

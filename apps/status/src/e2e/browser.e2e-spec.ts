@@ -78,8 +78,12 @@ groups:
     await expect(page.locator('#c-login .label').textContent()).resolves.toBe('Major outage');
     await expect(page.locator('#c-rainymodel .label').textContent()).resolves.toBe('Operational');
     await expect(page.locator('.incident h3').first().textContent()).resolves.toBe('Login is down');
-    // Phones get the last 30 days; desktops all 90.
-    const visibleBars = await page.locator('#c-lamino .bar:visible').count();
+    // Phones get the last 30 days; desktops all 90. (Login's group is open: it has an outage;
+    // Apps, all operational, is one closed line.)
+    const visibleBars = await page.locator('#c-login .bar:visible').count();
+    expect(visibleBars).toBe(width < 600 ? 30 : 90);
+    await expect(page.locator('#group-apps').getAttribute('open')).resolves.toBeNull();
+    await expect(page.locator('#c-lamino .bar:visible').count()).resolves.toBe(0);
     expect(visibleBars).toBe(width < 600 ? 30 : 90);
     const png = await page.screenshot({ fullPage: true });
     writeFileSync(join(SCREENSHOTS, `status-dashboard-${name}.png`), png);

@@ -3,7 +3,9 @@
  * (`dist/apps/gateway/main.js`) in front of a fake LLM upstream, and two replicas of the status
  * app (`dist/apps/status/main.js`) on one database with the shipped config/status.yaml.
  * Stopping the gateway turns its component red within the configured failures and opens an
- * incident; starting it resolves it. Killing the checking replica hands the lease over.
+ * incident; starting it resolves it. Killing the checking replica hands the lease over. A
+ * subscriber's mail and webhook whose first attempts failed still arrive when the leader is
+ * SIGKILLed between retries: the next leader sends them from the queue in PostgreSQL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
-import { freePort, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
+import { FakeSmtpServer, FakeWebhookReceiver, freePort, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
 import { componentStatus, eventually, getJson } from '../testing/status-harness';
 
 const gatewayMain = join(process.cwd(), 'dist/apps/gateway/main.js');
@@ -38,7 +40,35 @@ let fake: FakeUpstream;
 let gatewayPort: number;
 let gatewayConfig: string;
 let gateway: Proc | undefined;
+let smtp: FakeSmtpServer;
+let hooks: FakeWebhookReceiver;
 const replicas: { port: number; proc: Proc }[] = [];
+
+function startReplica(port: number): Proc {
+  return run(statusMain, {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: db.url,
+    GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
+    // The gateway's read-only key: status needs no more than that (config/status.yaml).
+    RAINYMODEL_METRICS_KEY: METRICS_KEY,
+    STATUS_INTERVAL: '300ms',
+    STATUS_TIMEOUT: '250ms',
+    STATUS_PAGE_CACHE: '0s',
+    // The other Orcest apps are not part of this test: a closed port each.
+    LOGIN_URL: CLOSED,
+    LANDING_URL: CLOSED,
+    LAMINO_URL: CLOSED,
+    ORCIDE_URL: CLOSED,
+    MAESTRIST_URL: CLOSED,
+    OLLAMAFREE_API_BASE: CLOSED,
+    OLLAMA_PRIMARY_URL: CLOSED,
+    OLLAMA_SECONDARY_URL: CLOSED,
+    // Subscribers: the fakes are on loopback.
+    STATUS_SMTP_URL: smtp.url,
+    STATUS_ALLOW_PRIVATE_WEBHOOKS: 'true',
+  });
+}
 
 function startGateway(): Proc {
   return run(gatewayMain, { PORT: String(gatewayPort), HOST: '127.0.0.1', RAINYMODEL_CONFIG: gatewayConfig, RAINYMODEL_MASTER_KEY: 'mk', RAINYMODEL_METRICS_KEY: METRICS_KEY });
@@ -67,30 +97,11 @@ beforeAll(async () => {
   gatewayPort = await freePort();
   gatewayConfig = join(mkdtempSync(join(tmpdir(), 'platform-')), 'litellm.yaml');
   writeFileSync(gatewayConfig, `model_list:\n  - model_name: rainymodel/auto\n    litellm_params:\n      model: openai/m\n      api_base: ${fake.baseUrl}\n      api_key: k\n    model_info: { id: fake }\n`);
+  [smtp, hooks] = await Promise.all([FakeSmtpServer.start(), FakeWebhookReceiver.start()]);
   gateway = startGateway();
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
-    const proc = run(statusMain, {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: db.url,
-      GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
-      // The gateway's read-only key: status needs no more than that (config/status.yaml).
-      RAINYMODEL_METRICS_KEY: METRICS_KEY,
-      STATUS_INTERVAL: '300ms',
-      STATUS_TIMEOUT: '250ms',
-      STATUS_PAGE_CACHE: '0s',
-      // The other Orcest apps are not part of this test: a closed port each.
-      LOGIN_URL: CLOSED,
-      LANDING_URL: CLOSED,
-      LAMINO_URL: CLOSED,
-      ORCIDE_URL: CLOSED,
-      MAESTRIST_URL: CLOSED,
-      OLLAMAFREE_API_BASE: CLOSED,
-      OLLAMA_PRIMARY_URL: CLOSED,
-      OLLAMA_SECONDARY_URL: CLOSED,
-    });
-    replicas.push({ port, proc });
+    replicas.push({ port, proc: startReplica(port) });
   }
   for (const r of replicas) await eventually(() => health(r.port), 40_000, `status replica on ${r.port}: ${r.proc.output()}`);
 }, 60_000);
@@ -103,6 +114,8 @@ afterAll(async () => {
     }
   }
   await fake?.close();
+  await smtp?.close();
+  await hooks?.close();
   await db?.drop();
 });
 
@@ -112,7 +125,8 @@ const UPSTREAM = 'rm-upstreams.rainymodel-auto.fake';
 it('shows the gateway and its LLM upstream (from /health/upstreams, no tokens spent) as operational', async () => {
   await eventually(async () => (await componentStatus(base(), UPSTREAM)) === 'operational', 15_000, 'the upstream component');
   expect(await componentStatus(base(), 'rainymodel')).toBe('operational');
-  expect(await componentStatus(base(), 'landing')).toBeDefined();
+  // A closed port has no data until failure-threshold failures in a row settle its outage.
+  await eventually(async () => (await componentStatus(base(), 'landing')) === 'major_outage', 15_000, 'landing (a closed port) to settle as down');
   expect(fake.hits).toBe(0);
 });
 
@@ -147,6 +161,46 @@ it('exactly one replica checks; when it dies, the other takes over', async () =>
   await eventually(async () => (await health(standby.port))?.checker === 'leader', 10_000, 'the standby to take the lease');
   await eventually(async () => (await lastCheckAt()) > killedAt, 10_000, 'checks to resume');
 }, 30_000);
+
+async function postForm(url: string, form: Record<string, string>): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+}
+
+it('a subscriber gets the incident mail and webhook even when the leader is SIGKILLed between retries', async () => {
+  // A fresh standby beside the replica that leads since the previous test.
+  const port = await freePort();
+  const third = { port, proc: startReplica(port) };
+  replicas.push(third);
+  await eventually(() => health(port), 40_000, `the third replica: ${third.proc.output()}`);
+  const live = replicas.filter((r) => r.proc.child.exitCode === null && r.proc.child.signalCode === null);
+  const roles = await Promise.all(live.map((r) => health(r.port)));
+  const leader = live[roles.findIndex((r) => r?.checker === 'leader')];
+  const next = live.find((r) => r !== leader) as (typeof live)[number];
+  const at = (r: { port: number }) => `http://127.0.0.1:${r.port}`;
+
+  // Subscribe by email (confirming through the links) and by webhook.
+  expect((await postForm(`${at(next)}/subscribe`, { email: 'ops@example.test' })).status).toBe(202);
+  const confirmation = await eventually(() => smtp.received.find((m) => m.to.includes('ops@example.test')), 15_000, 'the confirmation mail');
+  const link = new URL(/Confirm: (\S+)/.exec(confirmation.text)?.[1] ?? '');
+  expect((await postForm(`${at(next)}/subscribe/confirm`, { token: link.searchParams.get('token') ?? '' })).status).toBe(200);
+  expect((await postForm(`${at(next)}/subscribe`, { webhook_url: hooks.url, components: 'rainymodel' })).status).toBe(201);
+
+  // The first attempt of each fails; the retry is due 30 s later (the default backoff).
+  smtp.failNext = 1;
+  hooks.failNext = 1;
+  const [mailAttempts, hookAttempts] = [smtp.attempts, hooks.attempts];
+  (gateway as Proc).child.kill('SIGTERM');
+  await (gateway as Proc).exited;
+  await eventually(() => smtp.attempts > mailAttempts && hooks.attempts > hookAttempts, 20_000, 'the first, refused attempts');
+  leader.proc.child.kill('SIGKILL');
+  await leader.proc.exited;
+  await eventually(async () => (await health(next.port))?.checker === 'leader', 15_000, 'the other replica to lead');
+  const mail = await eventually(() => smtp.received.find((m) => /RainyModel is down: Investigating/.test(m.headers.subject ?? '')), 60_000, 'the incident mail from the new leader');
+  expect(mail.to).toEqual(['ops@example.test']);
+  const hook = await eventually(() => hooks.received.find((r) => (r.body as { incident?: { name: string } }).incident?.name === 'RainyModel is down'), 60_000, 'the incident webhook from the new leader');
+  expect(String(hook.headers['x-status-signature'])).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+  gateway = startGateway();
+}, 150_000);
 
 it('the built app refuses a bad condition at start, naming the component and the text', async () => {
   const config = join(mkdtempSync(join(tmpdir(), 'platform-bad-')), 'status.yaml');

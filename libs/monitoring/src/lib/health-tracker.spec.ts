@@ -2,13 +2,14 @@ import { INITIAL_STATE, track, type TrackerState } from './health-tracker';
 import type { HealthStatus } from './status-vocabulary';
 
 const thresholds = { failureThreshold: 3, successThreshold: 2 };
+const UP: TrackerState = { status: 'operational', candidate: null, streak: 0 };
 
-function run(results: HealthStatus[], start: TrackerState = INITIAL_STATE) {
+function run(results: HealthStatus[], start: TrackerState = UP) {
   let state = start;
   const changes: string[] = [];
   for (const r of results) {
     const t = track(state, r, thresholds);
-    if (t.changedFrom) changes.push(`${t.changedFrom}->${t.state.status}`);
+    if (t.changedFrom !== undefined) changes.push(`${t.changedFrom ?? 'no_data'}->${t.state.status ?? 'no_data'}`);
     state = t.state;
   }
   return { state, changes };
@@ -39,10 +40,33 @@ describe('debouncing', () => {
   });
 
   it('thresholds of 1 follow every result', () => {
+    expect(track(INITIAL_STATE, 'major_outage', { failureThreshold: 1, successThreshold: 1 }).state.status).toBe('major_outage');
     let state = INITIAL_STATE;
     state = track(state, 'major_outage', { failureThreshold: 1, successThreshold: 1 }).state;
     expect(state.status).toBe('major_outage');
     state = track(state, 'operational', { failureThreshold: 1, successThreshold: 1 }).state;
     expect(state.status).toBe('operational');
+  });
+});
+
+describe('before the first settled status ("no data")', () => {
+  it('starts with no status, never operational', () => {
+    expect(INITIAL_STATE.status).toBeNull();
+  });
+
+  it('a good first result settles the status at once', () => {
+    expect(run(['operational'], INITIAL_STATE).changes).toEqual(['no_data->operational']);
+    expect(run(['degraded_performance'], INITIAL_STATE).changes).toEqual(['no_data->degraded_performance']);
+  });
+
+  it('failures stay "no data" until failure-threshold in a row, then the outage is settled', () => {
+    const two = run(['major_outage', 'major_outage'], INITIAL_STATE);
+    expect(two.state).toEqual({ status: null, candidate: 'major_outage', streak: 2 });
+    expect(two.changes).toEqual([]);
+    expect(run(['major_outage', 'partial_outage', 'major_outage'], INITIAL_STATE).changes).toEqual(['no_data->partial_outage']);
+  });
+
+  it('a success after early failures settles operational (nothing to recover from)', () => {
+    expect(run(['major_outage', 'major_outage', 'operational'], INITIAL_STATE).changes).toEqual(['no_data->operational']);
   });
 });

@@ -3,11 +3,18 @@
  * after N consecutive results worse than its current status, or M consecutive better ones,
  * so one slow answer or one lost packet is not an outage, and one lucky answer is not a
  * recovery. Pure: the caller persists `TrackerState` so a new leader carries on.
+ *
+ * A component starts with no status (`null`, shown "no data"): calling it operational before
+ * anything was checked is what made the page lie for the first ~90 s. From no data a good
+ * result (operational or degraded) settles the status at once — there is nothing to debounce
+ * against — while failures still need `failure-threshold` in a row, so one lost packet at
+ * start is no outage either; until then the component stays "no data".
  */
-import { severity, type HealthStatus } from './status-vocabulary';
+import { isOutage, severity, type HealthStatus } from './status-vocabulary';
 
 export interface TrackerState {
-  readonly status: HealthStatus;
+  /** The debounced status; null until the checks have settled one ("no data"). */
+  readonly status: HealthStatus | null;
   /** While results disagree with `status`: the level they point to (the mildest seen). */
   readonly candidate: HealthStatus | null;
   readonly streak: number;
@@ -20,15 +27,16 @@ export interface Thresholds {
   readonly successThreshold: number;
 }
 
-export const INITIAL_STATE: TrackerState = Object.freeze({ status: 'operational', candidate: null, streak: 0 });
+export const INITIAL_STATE: TrackerState = Object.freeze({ status: null, candidate: null, streak: 0 });
 
 export interface Transition {
   readonly state: TrackerState;
-  /** Set when this result changed the status. */
-  readonly changedFrom?: HealthStatus;
+  /** Set when this result changed the status: the status before (null: it had no data). */
+  readonly changedFrom?: HealthStatus | null;
 }
 
 export function track(state: TrackerState, observed: HealthStatus, thresholds: Thresholds): Transition {
+  if (state.status === null) return fromNoData(state, observed, thresholds);
   if (observed === state.status) return { state: state.candidate === null ? state : { status: state.status, candidate: null, streak: 0 } };
   const worse = severity(observed) > severity(state.status);
   const sameDirection = state.candidate !== null && severity(state.candidate) > severity(state.status) === worse;
@@ -39,6 +47,14 @@ export function track(state: TrackerState, observed: HealthStatus, thresholds: T
   const needed = worse ? thresholds.failureThreshold : thresholds.successThreshold;
   if (streak >= needed) return { state: { status: candidate, candidate: null, streak: 0 }, changedFrom: state.status };
   return { state: { status: state.status, candidate, streak } };
+}
+
+function fromNoData(state: TrackerState, observed: HealthStatus, thresholds: Thresholds): Transition {
+  if (!isOutage(observed)) return { state: { status: observed, candidate: null, streak: 0 }, changedFrom: null };
+  const candidate = state.candidate === null ? observed : mildest(state.candidate, observed);
+  const streak = state.streak + 1;
+  if (streak >= thresholds.failureThreshold) return { state: { status: candidate, candidate: null, streak: 0 }, changedFrom: null };
+  return { state: { status: null, candidate, streak } };
 }
 
 function mildest(a: HealthStatus, b: HealthStatus): HealthStatus {

@@ -25,6 +25,9 @@ describe('roll-ups', () => {
     const day = rows.find((r) => r.period === 'day');
     expect(day).toMatchObject({ count: 3, successes: 2, maintenance: 1, responseSumMs: 650, responseMinMs: 50, responseMaxMs: 300 });
     expect(rows).toHaveLength(3);
+    // 50 ms, 100 ms, 300 ms and 200 ms in the buckets ending at 50, 100, 300 and 200 ms.
+    expect(day?.histogram.slice(0, 8)).toEqual([0, 0, 1, 0, 1, 0, 1, 1]);
+    expect(hour?.histogram.reduce((a, b) => a + b, 0)).toBe(3);
   });
 
   it('keep 90 days of a 30-second monitor in a few hundred roll-up rows (259,200 checks)', () => {
@@ -40,7 +43,7 @@ describe('roll-ups', () => {
 });
 
 describe('uptime windows', () => {
-  const hourRow = (bucket: number, count: number, successes: number, maintenance = 0): RollupRow => ({ period: 'hour', bucket, count, successes, maintenance, responseSumMs: 0, responseMinMs: 0, responseMaxMs: 0 });
+  const hourRow = (bucket: number, count: number, successes: number, maintenance = 0): RollupRow => ({ period: 'hour', bucket, count, successes, maintenance, responseSumMs: 0, responseMinMs: 0, responseMaxMs: 0, histogram: [] });
   const dayRow = (bucket: number, count: number, successes: number, maintenance = 0): RollupRow => ({ ...hourRow(bucket, count, successes, maintenance), period: 'day' });
   const thisHour = bucketStart('hour', NOW);
   const today = bucketStart('day', NOW);
@@ -70,10 +73,28 @@ describe('uptime windows', () => {
     expect(bars[89].uptime.ratio).toBe(0.75);
   });
 
-  it('the response series averages each hour over every sample', () => {
-    const series = responseSeries([{ ...hourRow(thisHour, 3, 3, 1), responseSumMs: 400, responseMinMs: 50, responseMaxMs: 200 }], NOW);
+  it('the response series averages each hour over every sample, with p50/p95 from the histogram', () => {
+    const histogram = [0, 0, 1, 0, 2, 0, 1]; // 50, 100, 100, 200
+    const series = responseSeries([{ ...hourRow(thisHour, 3, 3, 1), responseSumMs: 400, responseMinMs: 50, responseMaxMs: 200, histogram }], NOW);
     expect(series).toHaveLength(24);
-    expect(series[23]).toEqual({ hour: thisHour, avgMs: 100, minMs: 50, maxMs: 200 });
-    expect(series[0].avgMs).toBeNull();
+    expect(series[23]).toMatchObject({ from: thisHour, hours: 1, samples: 4, avgMs: 100, minMs: 50, maxMs: 200 });
+    expect(series[23].p50Ms).toBeGreaterThan(75);
+    expect(series[23].p50Ms).toBeLessThanOrEqual(100);
+    expect(series[23].p95Ms).toBeGreaterThan(150);
+    expect(series[23].p95Ms).toBeLessThanOrEqual(200);
+    expect(series[0]).toMatchObject({ avgMs: null, p50Ms: null, p95Ms: null });
+  });
+
+  it('over 7 days the series has one point per 6 hours, each summing its hours', () => {
+    const rows = [hourRow(thisHour, 2, 2), hourRow(thisHour - HOUR_MS, 2, 2)].map((r) => ({ ...r, responseSumMs: 200, responseMinMs: 100, responseMaxMs: 100, histogram: [0, 0, 0, 0, 2] }));
+    const series = responseSeries(rows, NOW, 168, 6);
+    expect(series).toHaveLength(28);
+    expect(series[27]).toMatchObject({ samples: 4, avgMs: 100, p50Ms: 100, p95Ms: 100, hours: 6 });
+    expect(series[27].from).toBe(thisHour - 5 * HOUR_MS);
+  });
+
+  it('rows from before histograms (empty) still give a mean but no percentiles', () => {
+    const series = responseSeries([{ ...hourRow(thisHour, 1, 1), responseSumMs: 80, responseMinMs: 80, responseMaxMs: 80 }], NOW);
+    expect(series[23]).toMatchObject({ avgMs: 80, p50Ms: null, p95Ms: null });
   });
 });

@@ -3,6 +3,8 @@
  * bucket, and uptime over a window from the buckets — with maintenance kept out of both the
  * numerator and the denominator. Pure; the store upserts what `RollupBatch` accumulates.
  */
+import { addHistogram, emptyHistogram, histogramBucket, histogramQuantile } from './response-histogram';
+
 export type Period = 'hour' | 'day';
 
 const HOUR = 3_600_000;
@@ -31,6 +33,8 @@ export interface RollupDelta {
   responseSumMs: number;
   responseMinMs: number;
   responseMaxMs: number;
+  /** Samples per response-time bucket (`response-histogram.ts`), for p50/p95. */
+  histogram: number[];
 }
 
 /** Adds results up per (component, period, bucket) between two flushes, so each key is one upsert. */
@@ -43,7 +47,7 @@ export class RollupBatch {
       const key = `${sample.componentId}\u0000${period}\u0000${bucket}`;
       let delta = this.deltas.get(key);
       if (!delta) {
-        delta = { componentId: sample.componentId, period, bucket, count: 0, successes: 0, maintenance: 0, responseSumMs: 0, responseMinMs: sample.responseMs, responseMaxMs: sample.responseMs };
+        delta = { componentId: sample.componentId, period, bucket, count: 0, successes: 0, maintenance: 0, responseSumMs: 0, responseMinMs: sample.responseMs, responseMaxMs: sample.responseMs, histogram: emptyHistogram() };
         this.deltas.set(key, delta);
       }
       if (sample.maintenance) delta.maintenance++;
@@ -54,6 +58,7 @@ export class RollupBatch {
       delta.responseSumMs += sample.responseMs;
       delta.responseMinMs = Math.min(delta.responseMinMs, sample.responseMs);
       delta.responseMaxMs = Math.max(delta.responseMaxMs, sample.responseMs);
+      delta.histogram[histogramBucket(sample.responseMs)]++;
     }
   }
 
@@ -62,7 +67,7 @@ export class RollupBatch {
     const key = `${other.componentId}\u0000${other.period}\u0000${other.bucket}`;
     const delta = this.deltas.get(key);
     if (!delta) {
-      this.deltas.set(key, { ...other });
+      this.deltas.set(key, { ...other, histogram: [...other.histogram] });
       return;
     }
     delta.count += other.count;
@@ -71,6 +76,7 @@ export class RollupBatch {
     delta.responseSumMs += other.responseSumMs;
     delta.responseMinMs = Math.min(delta.responseMinMs, other.responseMinMs);
     delta.responseMaxMs = Math.max(delta.responseMaxMs, other.responseMaxMs);
+    addHistogram(delta.histogram, other.histogram);
   }
 
   get size(): number {
@@ -95,6 +101,8 @@ export interface RollupRow {
   readonly responseSumMs: number;
   readonly responseMinMs: number;
   readonly responseMaxMs: number;
+  /** Empty for rows written before histograms existed: no percentiles for those. */
+  readonly histogram: readonly number[];
 }
 
 export type UptimeWindow = '24h' | '7d' | '30d' | '90d';
@@ -166,27 +174,50 @@ export function dailyBars(rows: readonly RollupRow[], now: number, days = 90): D
 }
 
 export interface ResponsePoint {
-  readonly hour: number;
-  /** Mean over every sample of the hour; null without samples. */
+  /** Start of the point's span (an hour, or `stepHours` hours). */
+  readonly from: number;
+  readonly hours: number;
+  /** Checks behind the point (maintenance included: a response time is a response time). */
+  readonly samples: number;
+  /** Mean over every sample; null without samples. */
   readonly avgMs: number | null;
   readonly minMs: number | null;
   readonly maxMs: number | null;
+  /** From the histograms; null without samples or for rows older than histograms. */
+  readonly p50Ms: number | null;
+  readonly p95Ms: number | null;
 }
 
-/** Hourly response times over the last `hours` hours (current included), oldest first. */
-export function responseSeries(rows: readonly RollupRow[], now: number, hours = 24): ResponsePoint[] {
+/**
+ * Response times over the last `hours` hours (current included), oldest first, one point per
+ * `stepHours` hours (24 h: hourly; 7 d: 6-hour points keep the chart readable).
+ */
+export function responseSeries(rows: readonly RollupRow[], now: number, hours = 24, stepHours = 1): ResponsePoint[] {
   const byHour = new Map<number, RollupRow>();
   for (const row of rows) if (row.period === 'hour') byHour.set(row.bucket, row);
   const current = bucketStart('hour', now);
   const points: ResponsePoint[] = [];
-  for (let i = hours - 1; i >= 0; i--) {
-    const hour = current - i * HOUR;
-    const row = byHour.get(hour);
-    const samples = row ? row.count + row.maintenance : 0;
+  for (let start = hours - 1; start >= 0; start -= stepHours) {
+    const from = current - start * HOUR;
+    let samples = 0;
+    let sum = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    const histogram: number[] = [];
+    for (let h = 0; h < stepHours && start - h >= 0; h++) {
+      const row = byHour.get(from + h * HOUR);
+      const n = row ? row.count + row.maintenance : 0;
+      if (!row || n === 0) continue;
+      samples += n;
+      sum += row.responseSumMs;
+      min = Math.min(min, row.responseMinMs);
+      max = Math.max(max, row.responseMaxMs);
+      addHistogram(histogram, row.histogram);
+    }
     points.push(
-      row && samples > 0
-        ? { hour, avgMs: row.responseSumMs / samples, minMs: row.responseMinMs, maxMs: row.responseMaxMs }
-        : { hour, avgMs: null, minMs: null, maxMs: null },
+      samples === 0
+        ? { from, hours: stepHours, samples: 0, avgMs: null, minMs: null, maxMs: null, p50Ms: null, p95Ms: null }
+        : { from, hours: stepHours, samples, avgMs: sum / samples, minMs: min, maxMs: max, p50Ms: histogramQuantile(histogram, 0.5, min, max), p95Ms: histogramQuantile(histogram, 0.95, min, max) },
     );
   }
   return points;

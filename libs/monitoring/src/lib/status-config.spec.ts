@@ -54,10 +54,37 @@ describe('loadStatusConfig', () => {
   it.each([
     ['an unknown key', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: http://x\n        intervall: 5s\n', /status\.yaml:4: groups\.0\.components\.0: Unrecognized key: "intervall"/],
     ['a bad duration', 'defaults:\n  interval: soon\n', /status\.yaml:2: defaults\.interval: "soon" is not a duration/],
-    ['a bad URL', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: localhost:80\n', /status\.yaml:5: groups\.0\.components\.0\.url: "localhost:80" is not an http\(s\) URL/],
+    ['a bad URL', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: localhost:80\n', /status\.yaml:5: groups\.0\.components\.0\.url: "localhost:80": the scheme must be http, https, tcp or dns/],
+    ['not a URL at all', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: "no url"\n', /status\.yaml:5: groups\.0\.components\.0\.url: "no url" is not a URL/],
+    ['a TCP check without a port', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: tcp://db.internal\n', /url: "tcp:\/\/db\.internal": a TCP check needs tcp:\/\/host:port/],
+    ['a DNS check without its query', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: dns://127.0.0.1\n', /a dns:\/\/ check needs "dns: \{query-name, query-type\}"/],
+    ['a DNS query type it cannot ask', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: dns://127.0.0.1\n        dns: { query-name: x.test, query-type: SRV }\n', /status\.yaml:6: groups\.0\.components\.0\.dns\.query-type/],
+    ['a placeholder the check cannot observe', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: tcp://127.0.0.1:5432\n        conditions: ["[STATUS] == 200"]\n', /component "W": \[STATUS\] == 200: a tcp check cannot observe \[STATUS\]/],
+    ['a certificate condition on plain http', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: http://x\n        conditions: ["[CERTIFICATE_EXPIRATION] > 48h"]\n', /a http check cannot observe \[CERTIFICATE_EXPIRATION\]/],
+    ['an HTTP setting on a DNS check', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: dns://127.0.0.1\n        dns: { query-name: x.test }\n        method: POST\n', /only an http\(s\):\/\/ check takes "method"/],
     ['a duplicate id', 'groups:\n  - name: G\n    components:\n      - name: W\n        url: http://x\n      - name: w\n        url: http://y\n', /id "w" is used twice/],
   ])('refuses %s with file:line', (_label, text, message) => {
     expect(() => loadStatusConfig({ STATUS_CONFIG: configFile(text) })).toThrow(message);
+  });
+
+  it('reads TCP, DNS and HTTPS checks in Gatus notation, with each kind\'s default conditions', () => {
+    const file = configFile(`groups:
+  - name: G
+    components:
+      - { id: pg, name: PG, url: "tcp://127.0.0.1:5432" }
+      - { id: ns, name: NS, url: "dns://127.0.0.1:5353", dns: { query-name: example.test, query-type: AAAA }, conditions: ["[DNS_RCODE] == NOERROR", "[BODY] == 2001:db8::1"] }
+      - { id: ns53, name: NS53, url: "dns://127.0.0.1", dns: { query-name: example.test } }
+      - { id: web, name: Web, url: "https://localhost:8443/", client: { insecure: true }, conditions: ["[CERTIFICATE_EXPIRATION] > 240h"] }
+      - { id: plain, name: Plain, url: "https://localhost/" }
+`);
+    const byId = Object.fromEntries(loadStatusConfig({ STATUS_CONFIG: file }).monitors.map((m) => [m.id, m]));
+    expect(byId.pg).toMatchObject({ kind: 'tcp', host: '127.0.0.1', port: 5432 });
+    expect(byId.pg.conditions.map((c) => c.text)).toEqual(['[CONNECTED] == true']);
+    expect(byId.ns).toMatchObject({ kind: 'dns', resolver: '127.0.0.1', port: 5353, queryName: 'example.test', queryType: 'AAAA' });
+    expect(byId.ns53).toMatchObject({ port: 53, queryType: 'A' });
+    expect(byId.ns53.conditions.map((c) => c.text)).toEqual(['[DNS_RCODE] == NOERROR']);
+    expect(byId.web).toMatchObject({ kind: 'http', insecure: true, checksCertificate: true });
+    expect(byId.plain).toMatchObject({ kind: 'http', insecure: false, checksCertificate: false });
   });
 
   it('takes secrets and the base URL from the environment', () => {

@@ -5,21 +5,18 @@
  * and the text. Nothing else in the status app reads `process.env`.
  */
 import { createHash } from 'node:crypto';
-import { bindHost, ConfigError, configErrorFromIssues, readYamlSource, parseDatabaseConfig, setEnvVars, trustProxy, withSeedNames, type DatabaseConfig, type Env, type TrustProxy, type YamlSource } from '@orcest/config';
+import { bindHost, booleanFlag, ConfigError, configErrorFromIssues, readYamlSource, parseDatabaseConfig, setEnvVars, trustProxy, withSeedNames, type DatabaseConfig, type Env, type TrustProxy, type YamlSource } from '@orcest/config';
 import { z } from 'zod';
-import { ConditionSyntaxError, parseCondition, type Condition } from './conditions/condition';
+import { ConditionSyntaxError, parseCondition, type Condition, type PlaceholderName } from './conditions/condition';
 import { parseDuration } from './duration';
 
-export interface HttpMonitorSpec {
-  readonly kind: 'http';
+/** What every kind of check shares: identity, conditions, debounce thresholds and timing. */
+interface CheckSpecBase {
   readonly id: string;
   readonly name: string;
   readonly description: string | null;
   readonly group: string | null;
   readonly url: string;
-  readonly method: 'GET' | 'HEAD' | 'POST';
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string | undefined;
   readonly conditions: readonly Condition[];
   /** When every `conditions` holds but one of these fails, the component is degraded. */
   readonly degradedConditions: readonly Condition[];
@@ -32,6 +29,39 @@ export interface HttpMonitorSpec {
   /** `file:line` of its YAML entry. */
   readonly location: string;
 }
+
+export interface HttpMonitorSpec extends CheckSpecBase {
+  readonly kind: 'http';
+  readonly method: 'GET' | 'HEAD' | 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | undefined;
+  /** `client: {insecure: true}`: accept a self-signed or otherwise untrusted certificate. */
+  readonly insecure: boolean;
+  /** A condition reads `[CERTIFICATE_EXPIRATION]`: the probe looks at the certificate. */
+  readonly checksCertificate: boolean;
+}
+
+/** `url: tcp://host:port`: a TCP connect, judged by `[CONNECTED]` and `[RESPONSE_TIME]`. */
+export interface TcpMonitorSpec extends CheckSpecBase {
+  readonly kind: 'tcp';
+  readonly host: string;
+  readonly port: number;
+}
+
+export const DNS_QUERY_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT'] as const;
+export type DnsQueryType = (typeof DNS_QUERY_TYPES)[number];
+
+/** `url: dns://resolver:port` with `dns: {query-name, query-type}`: one query over UDP. */
+export interface DnsMonitorSpec extends CheckSpecBase {
+  readonly kind: 'dns';
+  readonly resolver: string;
+  readonly port: number;
+  readonly queryName: string;
+  readonly queryType: DnsQueryType;
+}
+
+/** A monitor that is one component: HTTP(S), TCP or DNS, each with the same debounce and history. */
+export type CheckMonitorSpec = HttpMonitorSpec | TcpMonitorSpec | DnsMonitorSpec;
 
 /** A gateway whose `/health/upstreams` becomes one component per deployment. */
 export interface GatewaySpec {
@@ -49,7 +79,7 @@ export interface GatewaySpec {
   readonly location: string;
 }
 
-export type MonitorSpec = HttpMonitorSpec | GatewaySpec;
+export type MonitorSpec = CheckMonitorSpec | GatewaySpec;
 
 export interface WebhookSpec {
   readonly url: string;
@@ -69,6 +99,14 @@ export interface OidcSettings {
   readonly internalUrl?: string;
 }
 
+export interface SubscriptionSettings {
+  /** `smtp://[user:pass@]host[:port]` or `smtps://…`; undefined: email subscriptions are off. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  /** Accept webhook URLs in private, loopback and link-local ranges (tests, private deployments). */
+  readonly allowPrivateWebhooks: boolean;
+}
+
 export interface StatusConfig {
   /** DATABASE_URL, or the embedded server's folder and port (libs/db resolves it). */
   readonly database: DatabaseConfig;
@@ -77,7 +115,7 @@ export interface StatusConfig {
   readonly page: { readonly id: string; readonly name: string; readonly url: string; readonly cacheMs: number };
   /** Group names in YAML order (gateway groups last). */
   readonly groups: readonly string[];
-  readonly monitors: readonly HttpMonitorSpec[];
+  readonly monitors: readonly CheckMonitorSpec[];
   readonly gateways: readonly GatewaySpec[];
   readonly checker: {
     readonly concurrency: number;
@@ -91,6 +129,7 @@ export interface StatusConfig {
   readonly history: { readonly rawRetentionMs: number; readonly hourlyRetentionMs: number; readonly dailyRetentionMs: number };
   readonly webhooks: readonly WebhookSpec[];
   readonly oidc: OidcSettings;
+  readonly subscriptions: SubscriptionSettings;
   /** HMAC key of the session cookie. */
   readonly sessionSecret: string;
 }
@@ -121,10 +160,12 @@ const componentSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     url: z.string().min(1),
-    method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
-    headers: z.record(z.string(), z.string()).default({}),
+    method: z.enum(['GET', 'HEAD', 'POST']).optional(),
+    headers: z.record(z.string(), z.string()).optional(),
     body: z.string().optional(),
-    conditions: z.array(z.string()).default(['[STATUS] < 400']),
+    conditions: z.array(z.string()).optional(),
+    dns: z.object({ 'query-name': z.string().min(1), 'query-type': z.enum(DNS_QUERY_TYPES).default('A') }).strict().optional(),
+    client: z.object({ insecure: z.boolean().default(false) }).strict().optional(),
     'degraded-conditions': z.array(z.string()).default([]),
     keyword: z.string().optional(),
     'down-status': z.enum(['major_outage', 'partial_outage']).default('major_outage'),
@@ -185,6 +226,9 @@ export const statusEnvSchema = z.object({
   STATUS_ADMIN_ROLE: z.string().default('admin'),
   STATUS_SESSION_SECRET: z.string().min(16).optional(),
   NODE_ENV: z.string().default('development'),
+  STATUS_SMTP_URL: z.string().optional(),
+  STATUS_MAIL_FROM: z.string().optional(),
+  STATUS_ALLOW_PRIVATE_WEBHOOKS: booleanFlag,
 });
 
 export function loadStatusConfig(given: Env, cwd = process.cwd()): StatusConfig {
@@ -213,12 +257,36 @@ export function loadStatusConfig(given: Env, cwd = process.cwd()): StatusConfig 
       adminRole: vars.STATUS_ADMIN_ROLE,
       internalUrl: vars.STATUS_OIDC_INTERNAL_URL ? stripSlash(vars.STATUS_OIDC_INTERNAL_URL) : undefined,
     }),
+    subscriptions: Object.freeze({
+      smtpUrl: smtpUrl(vars.STATUS_SMTP_URL),
+      mailFrom: mailFrom(vars.STATUS_MAIL_FROM ?? `status@${new URL(baseUrl).hostname}`),
+      allowPrivateWebhooks: vars.STATUS_ALLOW_PRIVATE_WEBHOOKS,
+    }),
     // Every replica must sign sessions alike: derived from the client secret unless given.
     sessionSecret: vars.STATUS_SESSION_SECRET ?? createHash('sha256').update(`orcest-status-session:${secret ?? ''}`).digest('hex'),
   });
 }
 
-type ParsedFile = Omit<StatusConfig, 'database' | 'server' | 'configFile' | 'oidc' | 'sessionSecret'>;
+type ParsedFile = Omit<StatusConfig, 'database' | 'server' | 'configFile' | 'oidc' | 'subscriptions' | 'sessionSecret'>;
+
+function smtpUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  let ok = false;
+  try {
+    const url = new URL(value);
+    ok = (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new ConfigError('environment: STATUS_SMTP_URL: expected smtp://[user:password@]host[:port] or smtps://…');
+  return value;
+}
+
+/** A bare address: it goes into MAIL FROM and a header, so nothing that could break either. */
+function mailFrom(value: string): string {
+  if (!/^[^\s<>@",;]+@[^\s<>@",;]+$/.test(value)) throw new ConfigError(`environment: STATUS_MAIL_FROM: "${value}" is not a plain email address`);
+  return value;
+}
 
 export function parseStatusFile(source: YamlSource): ParsedFile {
   const parsed = fileSchema.safeParse(source.data ?? {});
@@ -230,7 +298,7 @@ export function parseStatusFile(source: YamlSource): ParsedFile {
     if (ids.has(id)) throw new ConfigError(`${source.locate(path)}: ${path.join('.')}: id "${id}" is used twice`);
     ids.add(id);
   };
-  const monitors: HttpMonitorSpec[] = [];
+  const monitors: CheckMonitorSpec[] = [];
   file.groups.forEach((group, g) => {
     group.components.forEach((c, i) => {
       const path = ['groups', g, 'components', i];
@@ -238,26 +306,28 @@ export function parseStatusFile(source: YamlSource): ParsedFile {
       claim(id, [...path, 'id']);
       const at = (key: string) => `${source.locate([...path, key])}: ${path.join('.')}.${key}`;
       const item = (key: string) => (index: number) => `${source.locate([...path, key, index])}: ${path.join('.')}.${key}.${index}`;
-      requireHttpUrl(at('url'), c.url);
-      const conditions = parseConditions(c.name, c.conditions, item('conditions'));
+      const target = parseTarget(c, at);
+      const conditions = parseConditions(c.name, c.conditions ?? DEFAULT_CONDITIONS[target.kind], item('conditions'));
       if (c.keyword !== undefined) conditions.push(parseConditions(c.name, [`[BODY] == pat(*${c.keyword}*)`], () => at('keyword'))[0]);
+      const degradedConditions = parseConditions(c.name, c['degraded-conditions'], item('degraded-conditions'));
+      [...conditions, ...degradedConditions].forEach((condition) => {
+        if (!observes(target, c.url, condition.placeholder)) throw new ConfigError(`${at('conditions')}: component "${c.name}": ${condition.text}: a ${target.kind === 'http' ? c.url.split(':')[0] : target.kind} check cannot observe [${condition.placeholder}]`);
+      });
       monitors.push(
         Object.freeze({
-          kind: 'http' as const,
+          ...target,
+          ...(target.kind === 'http' ? { checksCertificate: conditions.some((k) => k.placeholder === 'CERTIFICATE_EXPIRATION') || degradedConditions.some((k) => k.placeholder === 'CERTIFICATE_EXPIRATION') } : {}),
           id,
           name: c.name,
           description: c.description ?? null,
           group: group.name,
           url: c.url,
-          method: c.method,
-          headers: Object.freeze({ ...c.headers }),
-          body: c.body,
           conditions: Object.freeze(conditions),
-          degradedConditions: Object.freeze(parseConditions(c.name, c['degraded-conditions'], item('degraded-conditions'))),
+          degradedConditions: Object.freeze(degradedConditions),
           downStatus: c['down-status'],
           ...checkTiming(c, d, at),
           location: source.locate(path),
-        }),
+        }) as CheckMonitorSpec,
       );
     });
   });
@@ -287,6 +357,64 @@ export function parseStatusFile(source: YamlSource): ParsedFile {
     history: Object.freeze({ rawRetentionMs: file.history.raw, hourlyRetentionMs: file.history.hourly, dailyRetentionMs: file.history.daily }),
     webhooks: Object.freeze(webhooks),
   };
+}
+
+type ComponentEntry = z.infer<typeof componentSchema>;
+type Target =
+  | Pick<HttpMonitorSpec, 'kind' | 'method' | 'headers' | 'body' | 'insecure'>
+  | Pick<TcpMonitorSpec, 'kind' | 'host' | 'port'>
+  | Pick<DnsMonitorSpec, 'kind' | 'resolver' | 'port' | 'queryName' | 'queryType'>;
+
+const DEFAULT_CONDITIONS: Record<CheckMonitorSpec['kind'], string[]> = {
+  http: ['[STATUS] < 400'],
+  tcp: ['[CONNECTED] == true'],
+  dns: ['[DNS_RCODE] == NOERROR'],
+};
+
+/** The check a component's URL scheme asks for, with the settings only that kind takes. */
+function parseTarget(c: ComponentEntry, at: (key: string) => string): Target {
+  let url: URL;
+  try {
+    url = new URL(c.url);
+  } catch {
+    throw new ConfigError(`${at('url')}: "${c.url}" is not a URL (http://, https://, tcp://host:port or dns://resolver:port)`);
+  }
+  const scheme = url.protocol.slice(0, -1);
+  const onlyHttp = (['method', 'headers', 'body', 'keyword', 'client'] as const).filter((k) => c[k] !== undefined);
+  if (scheme !== 'dns' && c.dns !== undefined) throw new ConfigError(`${at('dns')}: only a dns:// check takes "dns"`);
+  if (scheme === 'http' || scheme === 'https') {
+    if (scheme === 'http' && c.client?.insecure) throw new ConfigError(`${at('client')}: "insecure" is about certificates: only an https:// check takes it`);
+    return { kind: 'http', method: c.method ?? 'GET', headers: Object.freeze({ ...(c.headers ?? {}) }), body: c.body, insecure: c.client?.insecure ?? false };
+  }
+  if (onlyHttp.length > 0) throw new ConfigError(`${at(onlyHttp[0])}: only an http(s):// check takes "${onlyHttp[0]}"`);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (scheme === 'tcp') {
+    if (!host || !url.port) throw new ConfigError(`${at('url')}: "${c.url}": a TCP check needs tcp://host:port`);
+    return { kind: 'tcp', host, port: Number(url.port) };
+  }
+  if (scheme === 'dns') {
+    if (!host) throw new ConfigError(`${at('url')}: "${c.url}": a DNS check needs dns://resolver[:port]`);
+    if (c.dns === undefined) throw new ConfigError(`${at('url')}: a dns:// check needs "dns: {query-name, query-type}"`);
+    return { kind: 'dns', resolver: host, port: url.port ? Number(url.port) : 53, queryName: c.dns['query-name'], queryType: c.dns['query-type'] };
+  }
+  throw new ConfigError(`${at('url')}: "${c.url}": the scheme must be http, https, tcp or dns`);
+}
+
+/** Which placeholders each kind of check can fill in. */
+function observes(target: Target, url: string, placeholder: PlaceholderName): boolean {
+  switch (placeholder) {
+    case 'CONNECTED':
+    case 'RESPONSE_TIME':
+      return true;
+    case 'STATUS':
+      return target.kind === 'http';
+    case 'BODY':
+      return target.kind !== 'tcp';
+    case 'DNS_RCODE':
+      return target.kind === 'dns';
+    case 'CERTIFICATE_EXPIRATION':
+      return target.kind === 'http' && url.startsWith('https:');
+  }
 }
 
 interface Timing {

@@ -13,10 +13,10 @@ import {
   isOutage,
   statusLabel,
   track,
-  type ComponentStatus,
   type GatewaySpec,
   type HealthStatus,
-  type HttpMonitorSpec,
+  type CheckMonitorSpec,
+  type ShownStatus,
   type StatusConfig,
   type Thresholds,
   type TrackerState,
@@ -27,7 +27,8 @@ import { inMaintenance, type IncidentStore } from '../store/incident-store';
 import type { HistoryWriter } from '../store/history-writer';
 import { CheckScheduler } from './check-scheduler';
 import { probeGateway } from './gateway-probe';
-import { HttpProbe, type ProbeResult } from './http-probe';
+import { MonitorProbes } from './monitor-probes';
+import type { ProbeResult } from './probe-result';
 import { Lease } from './lease';
 import type { WebhookNotifier } from './webhook-notifier';
 
@@ -37,7 +38,7 @@ export const CHECKER_LEASE = 'status-checker';
 interface Job {
   readonly id: string;
   readonly intervalMs: number;
-  readonly monitor: HttpMonitorSpec | GatewaySpec;
+  readonly monitor: CheckMonitorSpec | GatewaySpec;
 }
 
 interface ComponentMemory {
@@ -46,8 +47,8 @@ interface ComponentMemory {
   discovered: boolean;
   state: TrackerState;
   lastChangedAt: number;
-  /** What was last shown (maintenance included), to notify on every change. */
-  displayed: ComponentStatus;
+  /** What was last shown (maintenance and no data included), to notify on every change. */
+  displayed: ShownStatus;
 }
 
 export interface CheckerDeps {
@@ -59,11 +60,19 @@ export interface CheckerDeps {
   readonly clock: Clock;
   /** This replica's name in the lease table. */
   readonly holder: string;
+  /** Other loops that run only on the leader (the subscribers' delivery loop). */
+  readonly leaderTasks?: readonly LeaderTask[];
+}
+
+/** A loop that runs while this replica holds the checker lease. */
+export interface LeaderTask {
+  start(): void;
+  stop(): Promise<void>;
 }
 
 export class Checker {
   private readonly lease: Lease;
-  private readonly probe: HttpProbe;
+  private readonly probes: MonitorProbes;
   private readonly gatewayAgent = new Agent({ keepAliveTimeout: 60_000, connections: 2 });
   private scheduler: CheckScheduler<Job> | undefined;
   private readonly memory = new Map<string, ComponentMemory>();
@@ -78,7 +87,7 @@ export class Checker {
 
   constructor(private readonly deps: CheckerDeps) {
     this.lease = new Lease(deps.prisma, CHECKER_LEASE, deps.holder, deps.config.checker.leaseTtlMs);
-    this.probe = new HttpProbe(deps.config.checker.maxBodyBytes, deps.config.checker.concurrency);
+    this.probes = new MonitorProbes(deps.config.checker.maxBodyBytes, deps.config.checker.concurrency, deps.clock);
   }
 
   get isLeader(): boolean {
@@ -111,7 +120,7 @@ export class Checker {
       await this.stepDown();
       await this.lease.release().catch(() => undefined);
     }
-    await this.probe.close();
+    await this.probes.close();
     await this.gatewayAgent.close();
   }
 
@@ -145,7 +154,7 @@ export class Checker {
     this.memory.clear();
     const now = this.deps.clock.now();
     for (const s of states) {
-      const status = isHealthStatus(s.status) ? s.status : 'operational';
+      const status = s.status !== null && isHealthStatus(s.status) ? s.status : null;
       const candidate = s.candidate !== null && isHealthStatus(s.candidate) ? s.candidate : null;
       this.memory.set(s.componentId, {
         name: s.name,
@@ -153,7 +162,7 @@ export class Checker {
         discovered: s.discovered,
         state: { status, candidate, streak: s.streak },
         lastChangedAt: s.lastChangedAt.getTime(),
-        displayed: inMaintenance(maintenances, s.componentId, now) ? 'under_maintenance' : status,
+        displayed: inMaintenance(maintenances, s.componentId, now) ? 'under_maintenance' : (status ?? 'no_data'),
       });
     }
     const jobs: Job[] = [...config.monitors, ...config.gateways].map((monitor) => ({ id: monitor.id, intervalMs: monitor.intervalMs, monitor }));
@@ -163,6 +172,7 @@ export class Checker {
     const prune = () => void writer.prune(this.deps.clock.now(), { rawMs: config.history.rawRetentionMs, hourlyMs: config.history.hourlyRetentionMs, dailyMs: config.history.dailyRetentionMs }).catch(() => undefined);
     prune();
     this.pruneTimer = setInterval(prune, 3_600_000);
+    for (const task of this.deps.leaderTasks ?? []) task.start();
   }
 
   private async stepDown(): Promise<void> {
@@ -172,6 +182,7 @@ export class Checker {
     clearInterval(this.pruneTimer);
     await this.scheduler?.stop();
     this.scheduler = undefined;
+    await Promise.all((this.deps.leaderTasks ?? []).map((task) => task.stop().catch(() => undefined)));
     await this.deps.writer.flush().catch(() => undefined);
     logger.log(`${this.deps.holder} stopped checking`);
   }
@@ -186,9 +197,9 @@ export class Checker {
   }
 
   private async runJob(job: Job): Promise<void> {
-    if (job.monitor.kind === 'http') {
+    if (job.monitor.kind !== 'gateway') {
       const monitor = job.monitor;
-      const result = await this.probe.check(monitor);
+      const result = await this.probes.check(monitor);
       if (!this.leading) return;
       await this.record(monitor.id, { name: monitor.name, group: monitor.group, discovered: false }, result, monitor);
       return;
@@ -221,7 +232,7 @@ export class Checker {
     const now = this.deps.clock.now();
     let mem = this.memory.get(componentId);
     if (!mem) {
-      mem = { ...identity, state: INITIAL_STATE, lastChangedAt: now, displayed: 'operational' };
+      mem = { ...identity, state: INITIAL_STATE, lastChangedAt: now, displayed: 'no_data' };
       this.memory.set(componentId, mem);
     }
     mem.name = identity.name;
@@ -229,10 +240,12 @@ export class Checker {
     const maintenance = inMaintenance(this.maintenances, componentId, now);
     const transition = track(mem.state, result.health, thresholds);
     mem.state = transition.state;
-    if (transition.changedFrom) mem.lastChangedAt = now;
-    const displayed: ComponentStatus = maintenance ? 'under_maintenance' : mem.state.status;
+    if (transition.changedFrom !== undefined) mem.lastChangedAt = now;
+    const displayed: ShownStatus = maintenance ? 'under_maintenance' : (mem.state.status ?? 'no_data');
     if (displayed !== mem.displayed) {
-      this.deps.notifier.notify({ componentId, componentName: mem.name, oldStatus: mem.displayed, newStatus: displayed, at: now, summary: result.summary });
+      // Leaving "no data" for operational is a first answer, not news: no webhook for it.
+      const news = !(mem.displayed === 'no_data' && displayed === 'operational') && displayed !== 'no_data';
+      if (news) this.deps.notifier.notify({ componentId, componentName: mem.name, oldStatus: mem.displayed === 'no_data' ? null : mem.displayed, newStatus: displayed as Exclude<ShownStatus, 'no_data'>, at: now, summary: result.summary });
       mem.displayed = displayed;
     }
     this.deps.writer.record(
@@ -261,12 +274,12 @@ export class Checker {
    * maintenance has exactly one open automatic incident, a recovered component none. The
    * incident is public: it gets the check's plain-words summary, never its raw error.
    */
-  private async reconcileIncident(componentId: string, name: string, status: HealthStatus, maintenance: boolean, summary: string | null, now: number): Promise<void> {
+  private async reconcileIncident(componentId: string, name: string, status: HealthStatus | null, maintenance: boolean, summary: string | null, now: number): Promise<void> {
     const open = this.openIncidents.get(componentId);
-    if (isOutage(status) && !maintenance && open === undefined) {
+    if (status !== null && isOutage(status) && !maintenance && open === undefined) {
       const incident = await this.deps.incidents.openAuto(componentId, name, summary ?? statusLabel(status).toLowerCase(), new Date(now));
       this.openIncidents.set(componentId, incident.id);
-    } else if (!isOutage(status) && open !== undefined) {
+    } else if ((status === null || !isOutage(status)) && open !== undefined) {
       this.openIncidents.delete(componentId);
       await this.deps.incidents.resolveAuto(open, name, new Date(now));
     }

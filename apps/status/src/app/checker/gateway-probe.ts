@@ -12,7 +12,7 @@
 import { connectionFailureSummary, safeReason, slug, type GatewaySpec, type HealthStatus } from '@orcest/monitoring';
 import { request, type Dispatcher } from 'undici';
 import { readBounded } from './bounded-body';
-import { errorCode, type ProbeResult } from './http-probe';
+import { errorCode, type ProbeResult } from './probe-result';
 
 export interface DeploymentResult extends ProbeResult {
   readonly componentId: string;

@@ -10,7 +10,7 @@ import { probeGateway } from './gateway-probe';
 import { HttpProbe } from './http-probe';
 
 const monitor = (url: string, conditions: string[], timeoutMs = 3000): HttpMonitorSpec => ({
-  kind: 'http', id: 'm', name: 'M', description: null, group: null, url, method: 'GET', headers: {}, body: undefined,
+  kind: 'http', id: 'm', name: 'M', description: null, group: null, url, method: 'GET', headers: {}, body: undefined, insecure: false, checksCertificate: false,
   conditions: conditions.map(parseCondition), degradedConditions: [], downStatus: 'major_outage', intervalMs: 10_000, timeoutMs, failureThreshold: 1, successThreshold: 1, location: 'test',
 });
 

@@ -12,7 +12,8 @@ import { Agent, request } from 'undici';
 export interface ComponentChange {
   readonly componentId: string;
   readonly componentName: string;
-  readonly oldStatus: ComponentStatus;
+  /** Null when the component had no data before (its first settled status is an outage). */
+  readonly oldStatus: ComponentStatus | null;
   readonly newStatus: ComponentStatus;
   readonly at: number;
   /** What failed in plain words (public: never the raw error). */

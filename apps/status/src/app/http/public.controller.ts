@@ -6,7 +6,9 @@ import { InvalidInputError, NotFoundError } from '../errors';
 import { renderAtomFeed } from '../pages/atom-feed';
 import { statusBadge, uptimeBadge } from '../pages/badge';
 import { drawFaviconIco, FAVICON_SVG } from '../pages/favicon';
-import { renderDashboard, renderIncidentPage } from '../pages/dashboard-page';
+import { renderComponentPage } from '../pages/component-page';
+import { renderDashboard } from '../pages/dashboard-page';
+import { renderIncidentPage } from '../pages/incident-page';
 import { StatusContext } from '../status-context';
 import type { StatusSnapshot } from '../summary/status-snapshot';
 
@@ -23,7 +25,7 @@ export class PublicController {
   async dashboard(@Res() reply: FastifyReply): Promise<void> {
     const snapshot = await this.context.summary.snapshot();
     if (this.rendered?.snapshot !== snapshot) {
-      this.rendered = { snapshot, html: renderDashboard(snapshot) };
+      this.rendered = { snapshot, html: renderDashboard(snapshot, { emailEnabled: this.context.config.subscriptions.smtpUrl !== undefined }) };
       this.context.rememberComponents(snapshot.components.map((c) => c.id));
     }
     void reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=5').send(this.rendered.html);
@@ -47,6 +49,15 @@ export class PublicController {
     if (!UPTIME_WINDOWS.includes(w)) throw new InvalidInputError(`window must be one of ${UPTIME_WINDOWS.join(', ')}.`, 'window');
     const component = await this.component(id);
     void svg(reply, uptimeBadge(component.name, w, component.uptime[w].ratio));
+  }
+
+  @Get('components/:id')
+  async componentPage(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    const snapshot = await this.context.summary.snapshot();
+    const component = snapshot.components.find((c) => c.id === id);
+    if (!component) throw new NotFoundError(`No component "${id.slice(0, 100)}". See /api/v2/components.json for the ids.`);
+    const details = await this.context.componentDetails.details(component.id);
+    void reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=5').send(renderComponentPage(component, details, snapshot, { emailEnabled: this.context.config.subscriptions.smtpUrl !== undefined }));
   }
 
   @Get('incidents/:id')

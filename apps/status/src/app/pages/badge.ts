@@ -1,5 +1,5 @@
 /** Shields-style SVG badges: a component's status, or its uptime over a window. */
-import { statusLabel, type ComponentStatus } from '@orcest/monitoring';
+import { statusLabel, type ShownStatus } from '@orcest/monitoring';
 import { escapeHtml, STATUS_COLORS } from './html';
 
 /** Rough Verdana 11px advance, enough to size the two halves of a badge. */
@@ -16,7 +16,7 @@ export function badgeSvg(label: string, message: string, color: string): string 
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="20" role="img" aria-label="${l}: ${m}"><title>${l}: ${m}</title><linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient><clipPath id="r"><rect width="${w}" height="20" rx="3" fill="#fff"/></clipPath><g clip-path="url(#r)"><rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${mw}" height="20" fill="${color}"/><rect width="${w}" height="20" fill="url(#s)"/></g><g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11"><text x="${lw / 2}" y="14">${l}</text><text x="${lw + mw / 2}" y="14">${m}</text></g></svg>`;
 }
 
-export function statusBadge(name: string, status: ComponentStatus): string {
+export function statusBadge(name: string, status: ShownStatus): string {
   return badgeSvg(name, statusLabel(status).toLowerCase(), STATUS_COLORS[status]);
 }
 

@@ -22,7 +22,8 @@ export interface ComponentStateRow {
   readonly name: string;
   readonly groupName: string | null;
   readonly discovered: boolean;
-  readonly status: HealthStatus;
+  /** Null: no status settled yet ("no data"). */
+  readonly status: HealthStatus | null;
   readonly candidate: HealthStatus | null;
   readonly streak: number;
   readonly lastCheckedAt: number;
@@ -49,17 +50,25 @@ export function insertChecks(sql: SqlRunner, checks: readonly RecordedCheck[]): 
   );
 }
 
+/**
+ * Histograms travel as `{1,2,3}` text: `unnest` of a two-dimensional array would flatten it.
+ * The element-wise sum pads the shorter array (a row from before histograms) with zeros.
+ */
 export function upsertRollups(sql: SqlRunner, rollups: readonly RollupDelta[]): Promise<number> {
   return sql.$executeRawUnsafe(
-    `INSERT INTO status_rollups AS r (component_id, period, bucket, count, successes, maintenance, response_sum_ms, response_min_ms, response_max_ms)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::int[], $6::int[], $7::bigint[], $8::int[], $9::int[])
+    `INSERT INTO status_rollups AS r (component_id, period, bucket, count, successes, maintenance, response_sum_ms, response_min_ms, response_max_ms, response_histogram)
+     SELECT c, p, b, n, s, m, sm, mn, mx, h::int[]
+     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::int[], $6::int[], $7::bigint[], $8::int[], $9::int[], $10::text[]) AS u(c, p, b, n, s, m, sm, mn, mx, h)
      ON CONFLICT (component_id, period, bucket) DO UPDATE SET
        count = r.count + EXCLUDED.count,
        successes = r.successes + EXCLUDED.successes,
        maintenance = r.maintenance + EXCLUDED.maintenance,
        response_sum_ms = r.response_sum_ms + EXCLUDED.response_sum_ms,
        response_min_ms = LEAST(r.response_min_ms, EXCLUDED.response_min_ms),
-       response_max_ms = GREATEST(r.response_max_ms, EXCLUDED.response_max_ms)`,
+       response_max_ms = GREATEST(r.response_max_ms, EXCLUDED.response_max_ms),
+       response_histogram = ARRAY(
+         SELECT coalesce(a, 0) + coalesce(x, 0)
+         FROM unnest(coalesce(r.response_histogram, '{}'), EXCLUDED.response_histogram) WITH ORDINALITY AS t(a, x, i) ORDER BY i)`,
     rollups.map((r) => r.componentId),
     rollups.map((r) => r.period),
     rollups.map((r) => new Date(r.bucket)),
@@ -69,6 +78,7 @@ export function upsertRollups(sql: SqlRunner, rollups: readonly RollupDelta[]): 
     rollups.map((r) => r.responseSumMs),
     rollups.map((r) => r.responseMinMs),
     rollups.map((r) => r.responseMaxMs),
+    rollups.map((r) => `{${r.histogram.join(',')}}`),
   );
 }
 

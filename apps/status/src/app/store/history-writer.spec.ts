@@ -35,6 +35,10 @@ it('adds each flush into the hourly and daily buckets: count, successes, mainten
     { period: 'hour', bucket: bucketStart('hour', NOW), count: 3, successes: 2, maintenance: 1, sum: 950, min: 50, max: 500 },
     { period: 'hour', bucket: bucketStart('hour', NOW) + HOUR_MS, count: 1, successes: 1, maintenance: 0, sum: 10, min: 10, max: 10 },
   ]);
+  // The histograms add up element-wise across flushes: 10, 50, 100, 300, 500 ms in the day.
+  const day = rows.find((r) => r.period === 'day');
+  expect(day?.responseHistogram.slice(0, 9)).toEqual([1, 0, 1, 0, 1, 0, 0, 1, 1]);
+  expect(day?.responseHistogram).toHaveLength(17);
   expect(await prisma.statusCheck.count()).toBe(5);
   const s = await prisma.statusComponentState.findUniqueOrThrow({ where: { componentId: 'a' } });
   expect(s.lastCheckedAt?.getTime()).toBe(NOW + HOUR_MS);
@@ -85,4 +89,15 @@ describe('what a target sends never stops the writer for the others', () => {
     await writer.flush();
     expect(await prisma.statusCheck.count({ where: { componentId: 'c1' } })).toBe(2);
   });
+});
+
+it('a roll-up row from before histograms (empty array) takes the new counts as they come', async () => {
+  const bucket = new Date(bucketStart('hour', NOW) - 5 * HOUR_MS);
+  await prisma.statusRollup.create({ data: { componentId: 'old', period: 'hour', bucket, count: 1, successes: 1, responseSumMs: 5, responseMinMs: 5, responseMaxMs: 5 } });
+  const writer = new HistoryWriter(prisma);
+  writer.record({ componentId: 'old', at: bucket.getTime() + 1, ok: true, maintenance: false, responseMs: 20, httpStatus: 200, error: null }, { ...state(NOW), componentId: 'old' });
+  await writer.flush();
+  const row = await prisma.statusRollup.findUniqueOrThrow({ where: { componentId_period_bucket: { componentId: 'old', period: 'hour', bucket } } });
+  expect(row.count).toBe(2);
+  expect(row.responseHistogram.slice(0, 3)).toEqual([0, 1, 0]);
 });

@@ -9,6 +9,17 @@ import { InvalidInputError, NotFoundError } from '../errors';
 
 export type IncidentWithUpdates = StatusIncident & { updates: StatusIncidentUpdate[] };
 
+/**
+ * Who hears about incidents and maintenance (the subscribers' outbox): called inside the
+ * transaction that writes the event, so an event and its notifications land together.
+ */
+export interface IncidentNotifications {
+  incident(tx: Prisma.TransactionClient, incident: StatusIncident, updatesNewestFirst: readonly StatusIncidentUpdate[]): Promise<unknown>;
+  maintenance(tx: Prisma.TransactionClient, maintenance: StatusMaintenance, phase: 'scheduled' | 'started'): Promise<unknown>;
+}
+
+const NOBODY: IncidentNotifications = { incident: async () => 0, maintenance: async () => 0 };
+
 export interface NewIncident {
   readonly name: string;
   readonly status: string;
@@ -33,7 +44,18 @@ export class IncidentStore {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly knownComponent: (id: string) => boolean,
+    private readonly notifications: IncidentNotifications = NOBODY,
   ) {}
+
+  /** Writes an incident change and queues its notifications in one transaction. */
+  private async notifying<T extends StatusIncident>(write: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(async (tx) => {
+      const incident = await write(tx);
+      const updates = await tx.statusIncidentUpdate.findMany({ where: { incidentId: incident.id }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] });
+      await this.notifications.incident(tx, incident, updates);
+      return incident;
+    });
+  }
 
   /**
    * Opened by the checker when a component goes down; one open auto incident per component.
@@ -41,7 +63,7 @@ export class IncidentStore {
    * gateway, so both go through pgText (a NUL byte would make PostgreSQL refuse the incident).
    */
   async openAuto(componentId: string, componentName: string, summary: string, at: Date): Promise<StatusIncident> {
-    return this.prisma.statusIncident.create({
+    return this.notifying((tx) => tx.statusIncident.create({
       data: {
         name: `${pgText(componentName, MAX_NAME - 8)} is down`,
         status: 'investigating',
@@ -52,14 +74,14 @@ export class IncidentStore {
         updatedAt: at,
         updates: { create: { status: 'investigating', body: `Automatic check failed: ${pgText(summary, MAX_TEXT)}.`, createdAt: at } },
       },
-    });
+    }));
   }
 
   async resolveAuto(incidentId: string, componentName: string, at: Date): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.statusIncidentUpdate.create({ data: { incidentId, status: 'resolved', body: `${pgText(componentName, MAX_NAME)} is operational again.`, createdAt: at } }),
-      this.prisma.statusIncident.update({ where: { id: incidentId }, data: { status: 'resolved', resolvedAt: at, updatedAt: at } }),
-    ]);
+    await this.notifying(async (tx) => {
+      await tx.statusIncidentUpdate.create({ data: { incidentId, status: 'resolved', body: `${pgText(componentName, MAX_NAME)} is operational again.`, createdAt: at } });
+      return tx.statusIncident.update({ where: { id: incidentId }, data: { status: 'resolved', resolvedAt: at, updatedAt: at } });
+    });
   }
 
   /** Open automatic incidents by component, for a checker that just became leader. */
@@ -76,19 +98,21 @@ export class IncidentStore {
     const status = requireIncidentStatus(input.status);
     const impact = requireImpact(input.impact);
     const componentIds = this.requireComponents(input.componentIds);
-    return this.prisma.statusIncident.create({
-      data: {
-        name,
-        status,
-        impact,
-        componentIds,
-        createdAt: at,
-        updatedAt: at,
-        resolvedAt: status === 'resolved' ? at : null,
-        monitoringAt: status === 'monitoring' ? at : null,
-        updates: { create: { status, body, createdAt: at } },
-      },
-    });
+    return this.notifying((tx) =>
+      tx.statusIncident.create({
+        data: {
+          name,
+          status,
+          impact,
+          componentIds,
+          createdAt: at,
+          updatedAt: at,
+          resolvedAt: status === 'resolved' ? at : null,
+          monitoringAt: status === 'monitoring' ? at : null,
+          updates: { create: { status, body, createdAt: at } },
+        },
+      }),
+    );
   }
 
   async addUpdate(incidentId: string, input: { status: string; body: string }, at: Date): Promise<void> {
@@ -97,9 +121,9 @@ export class IncidentStore {
     const body = requireText('body', input.body, MAX_TEXT);
     const incident = await this.prisma.statusIncident.findUnique({ where: { id } });
     if (!incident) throw new NotFoundError(`No incident ${id}.`);
-    await this.prisma.$transaction([
-      this.prisma.statusIncidentUpdate.create({ data: { incidentId: id, status, body, createdAt: at } }),
-      this.prisma.statusIncident.update({
+    await this.notifying(async (tx) => {
+      await tx.statusIncidentUpdate.create({ data: { incidentId: id, status, body, createdAt: at } });
+      return tx.statusIncident.update({
         where: { id },
         data: {
           status,
@@ -107,8 +131,8 @@ export class IncidentStore {
           resolvedAt: status === 'resolved' || status === 'postmortem' ? (incident.resolvedAt ?? at) : null,
           monitoringAt: status === 'monitoring' ? (incident.monitoringAt ?? at) : incident.monitoringAt,
         },
-      }),
-    ]);
+      });
+    });
   }
 
   async find(incidentId: string): Promise<IncidentWithUpdates> {
@@ -136,7 +160,31 @@ export class IncidentStore {
     if (Number.isNaN(input.scheduledUntil.getTime())) throw new InvalidInputError('scheduled_until is not a date and time.', 'scheduled_until');
     if (input.scheduledUntil <= input.scheduledFor) throw new InvalidInputError('scheduled_until must be after scheduled_for.', 'scheduled_until');
     if (input.scheduledUntil <= now) throw new InvalidInputError('The maintenance window is already over.', 'scheduled_until');
-    return this.prisma.statusMaintenance.create({ data: { name, body, componentIds, scheduledFor: input.scheduledFor, scheduledUntil: input.scheduledUntil, createdAt: now, updatedAt: now } });
+    // A window that has already begun is announced once, as started.
+    const started = input.scheduledFor <= now;
+    return this.prisma.$transaction(async (tx) => {
+      const m = await tx.statusMaintenance.create({ data: { name, body, componentIds, scheduledFor: input.scheduledFor, scheduledUntil: input.scheduledUntil, createdAt: now, updatedAt: now, startNotifiedAt: started ? now : null } });
+      await this.notifications.maintenance(tx, m, started ? 'started' : 'scheduled');
+      return m;
+    });
+  }
+
+  /**
+   * Windows that have begun and whose start was not announced yet: each is marked and
+   * announced in one transaction (the leader calls this every tick; the conditional update
+   * makes two callers announce a window once). Windows that ended unannounced are skipped.
+   */
+  async announceStartedMaintenances(now: Date): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      const due = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `UPDATE status_maintenances SET start_notified_at = $1
+         WHERE start_notified_at IS NULL AND completed_at IS NULL AND scheduled_for <= $1 AND scheduled_until > $1
+         RETURNING id`,
+        now,
+      );
+      for (const { id } of due) await this.notifications.maintenance(tx, await tx.statusMaintenance.findUniqueOrThrow({ where: { id } }), 'started');
+      return due.length;
+    });
   }
 
   async completeMaintenance(maintenanceId: string, at: Date): Promise<void> {
@@ -202,4 +250,12 @@ function requireUuid(value: string, what: string): string {
 /** A maintenance window covers `componentId` at `now`. */
 export function inMaintenance(maintenances: readonly StatusMaintenance[], componentId: string, now: number): boolean {
   return maintenances.some((m) => m.completedAt === null && m.scheduledFor.getTime() <= now && m.scheduledUntil.getTime() > now && m.componentIds.includes(componentId));
+}
+
+/** When the window covering `componentId` at `now` began (the earliest, if several); undefined outside maintenance. */
+export function maintenanceStart(maintenances: readonly StatusMaintenance[], componentId: string, now: number): number | undefined {
+  const starts = maintenances
+    .filter((m) => m.completedAt === null && m.scheduledFor.getTime() <= now && m.scheduledUntil.getTime() > now && m.componentIds.includes(componentId))
+    .map((m) => m.scheduledFor.getTime());
+  return starts.length > 0 ? Math.min(...starts) : undefined;
 }

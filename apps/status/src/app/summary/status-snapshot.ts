@@ -3,7 +3,7 @@
  * consistent snapshot of components, uptime, history, incidents and maintenance.
  */
 import type { StatusMaintenance } from '@orcest/db';
-import type { ComponentStatus, DayBar, HealthStatus, PageIndicator, ResponsePoint, Uptime, UptimeWindow } from '@orcest/monitoring';
+import type { DayBar, HealthStatus, PageIndicator, ResponsePoint, ShownStatus, Uptime, UptimeWindow } from '@orcest/monitoring';
 import type { IncidentWithUpdates } from '../store/incident-store';
 
 export interface ComponentView {
@@ -12,9 +12,12 @@ export interface ComponentView {
   readonly description: string | null;
   readonly groupId: string | null;
   readonly position: number;
-  /** As shown: maintenance applied. */
-  readonly status: ComponentStatus;
-  readonly health: HealthStatus;
+  /** As shown: maintenance applied; `no_data` until the checks have settled a status. */
+  readonly status: ShownStatus;
+  /** The debounced health; null while there is no data. */
+  readonly health: HealthStatus | null;
+  /** Since when it shows `status`: the last change, the maintenance window's start, or when it was first seen. */
+  readonly since: Date;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly lastCheckedAt: Date | null;
@@ -29,14 +32,21 @@ export interface GroupView {
   readonly id: string;
   readonly name: string;
   readonly position: number;
-  readonly status: ComponentStatus;
+  readonly status: ShownStatus;
+  /** See `statusSince`: null when no member has data. */
+  readonly since: Date | null;
   readonly components: readonly ComponentView[];
 }
 
 export interface StatusSnapshot {
   readonly generatedAt: Date;
   readonly page: { readonly id: string; readonly name: string; readonly url: string };
+  /** Computed over the components with data only. */
   readonly status: { readonly indicator: PageIndicator; readonly description: string };
+  /** Since when the page shows what its banner says (see `statusSince`); null without data. */
+  readonly statusSince: Date | null;
+  /** How many components have no data yet and are left out of `status`. */
+  readonly withoutData: number;
   readonly groups: readonly GroupView[];
   readonly components: readonly ComponentView[];
   /** The latest incidents, unresolved first. */

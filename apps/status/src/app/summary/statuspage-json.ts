@@ -2,6 +2,11 @@
  * The snapshot in Atlassian Statuspage's public API shape (`/api/v2/*.json`), field for field,
  * so any Statuspage client or widget reads it: components (groups are components with
  * `group: true`), incidents with their updates, scheduled maintenances, and the page status.
+ *
+ * Statuspage has no word for "no data": a component whose checks have not settled a status
+ * yet is left out (as are groups with only such members), rather than called operational. A
+ * client asking for it finds nothing, which is the truth; it appears with its first status.
+ * The page `status` is computed over the components with data only.
  */
 import type { StatusMaintenance } from '@orcest/db';
 import type { IncidentWithUpdates } from '../store/incident-store';
@@ -14,9 +19,14 @@ export function pageJson(s: StatusSnapshot) {
   return { id: s.page.id, name: s.page.name, url: s.page.url, time_zone: 'Etc/UTC', updated_at: updated.toISOString() };
 }
 
+/** The components that have a status Statuspage can name. */
+function withData(components: readonly ComponentView[]): ComponentView[] {
+  return components.filter((c) => c.status !== 'no_data');
+}
+
 export function componentsJson(s: StatusSnapshot) {
-  const components = s.components.map((c) => componentJson(s, c));
-  const groups = s.groups.map((g) => ({
+  const components = withData(s.components).map((c) => componentJson(s, c));
+  const groups = s.groups.filter((g) => g.status !== 'no_data').map((g) => ({
     id: g.id,
     name: g.name,
     status: g.status,
@@ -30,7 +40,7 @@ export function componentsJson(s: StatusSnapshot) {
     page_id: s.page.id,
     group: true,
     only_show_if_degraded: false,
-    components: g.components.map((c) => c.id),
+    components: withData(g.components).map((c) => c.id),
   }));
   return [...groups, ...components];
 }
@@ -54,7 +64,7 @@ function componentJson(s: StatusSnapshot, c: ComponentView) {
 }
 
 export function incidentJson(s: StatusSnapshot, i: IncidentWithUpdates) {
-  const byId = new Map(s.components.map((c) => [c.id, c]));
+  const byId = new Map(withData(s.components).map((c) => [c.id, c]));
   const affected = i.componentIds.flatMap((id) => {
     const c = byId.get(id);
     return c ? [componentJson(s, c)] : [];
@@ -90,7 +100,7 @@ export function incidentJson(s: StatusSnapshot, i: IncidentWithUpdates) {
 
 export function maintenanceJson(s: StatusSnapshot, m: StatusMaintenance) {
   const now = s.generatedAt.getTime();
-  const byId = new Map(s.components.map((c) => [c.id, c]));
+  const byId = new Map(withData(s.components).map((c) => [c.id, c]));
   const components = m.componentIds.flatMap((id) => {
     const c = byId.get(id);
     return c ? [componentJson(s, c)] : [];

@@ -15,6 +15,7 @@ import {
   pageStatus,
   responseSeries,
   slug,
+  statusSince,
   uptime,
   windowBuckets,
   type HealthStatus,
@@ -22,7 +23,7 @@ import {
   type StatusConfig,
 } from '@orcest/monitoring';
 import type { Clock } from '../clock';
-import { inMaintenance, type IncidentStore } from '../store/incident-store';
+import { maintenanceStart, type IncidentStore } from '../store/incident-store';
 import type { ComponentView, GroupView, StatusSnapshot } from './status-snapshot';
 
 interface RollupQueryRow {
@@ -35,6 +36,7 @@ interface RollupQueryRow {
   response_sum_ms: bigint | number;
   response_min_ms: number;
   response_max_ms: number;
+  response_histogram: number[] | null;
 }
 
 interface SumRow {
@@ -67,9 +69,14 @@ export class SummaryService {
     return this.building;
   }
 
+  /** The last snapshot built, however old (names and page status for notifications); none before the first. */
+  lastKnown(): StatusSnapshot | undefined {
+    return this.cached?.snapshot;
+  }
+
   /** Drops the cache (after an admin change, so the operator sees it at once). */
   invalidate(): void {
-    this.cached = undefined;
+    if (this.cached) this.cached = { at: -Infinity, snapshot: this.cached.snapshot };
   }
 
   private async build(now: number): Promise<StatusSnapshot> {
@@ -79,7 +86,7 @@ export class SummaryService {
     const [states, rollups, week, incidents, maintenances, recentMaintenances] = await Promise.all([
       this.prisma.statusComponentState.findMany(),
       this.prisma.$queryRawUnsafe<RollupQueryRow[]>(
-        `SELECT component_id, period, bucket, count, successes, maintenance, response_sum_ms, response_min_ms, response_max_ms
+        `SELECT component_id, period, bucket, count, successes, maintenance, response_sum_ms, response_min_ms, response_max_ms, response_histogram
          FROM status_rollups WHERE (period = 'day' AND bucket >= $1) OR (period = 'hour' AND bucket >= $2)`,
         dayFrom,
         hourFrom,
@@ -105,6 +112,7 @@ export class SummaryService {
         responseSumMs: Number(r.response_sum_ms),
         responseMinMs: r.response_min_ms,
         responseMaxMs: r.response_max_ms,
+        histogram: r.response_histogram ?? [],
       });
       rowsByComponent.set(r.component_id, list);
     }
@@ -122,7 +130,9 @@ export class SummaryService {
     ];
     const components: ComponentView[] = entries.map((entry, position) => {
       const state = stateBy.get(entry.id);
-      const health: HealthStatus = state && isHealthStatus(state.status) ? state.status : 'operational';
+      // No row, or a row whose checks have not settled a status: no data, never "operational".
+      const health: HealthStatus | null = state && state.status !== null && isHealthStatus(state.status) ? state.status : null;
+      const maintenanceFrom = maintenanceStart(maintenances, entry.id, now);
       const rows = rowsByComponent.get(entry.id) ?? [];
       const w = weekBy.get(entry.id);
       const weekCount = Number(w?.count ?? 0);
@@ -133,8 +143,9 @@ export class SummaryService {
         description: entry.description,
         groupId: groupId(entry.group),
         position: position + 1,
-        status: inMaintenance(maintenances, entry.id, now) ? 'under_maintenance' : health,
+        status: maintenanceFrom !== undefined ? 'under_maintenance' : (health ?? 'no_data'),
         health,
+        since: new Date(maintenanceFrom ?? (health === null ? (state?.createdAt.getTime() ?? now) : state?.lastChangedAt.getTime() ?? now)),
         createdAt: state?.createdAt ?? new Date(now),
         updatedAt: state?.lastChangedAt ?? new Date(now),
         lastCheckedAt: state?.lastCheckedAt ?? null,
@@ -152,12 +163,16 @@ export class SummaryService {
     });
     const groups: GroupView[] = this.config.groups.map((name, i) => {
       const members = components.filter((c) => c.groupId === groupId(name));
-      return { id: groupId(name), name, position: i + 1, status: groupStatus(members.map((c) => c.status)), components: members };
+      const since = statusSince(members.map((c) => ({ status: c.status, since: c.since.getTime() })));
+      return { id: groupId(name), name, position: i + 1, status: groupStatus(members.map((c) => c.status)), since: since === undefined ? null : new Date(since), components: members };
     });
+    const pageSince = statusSince(components.map((c) => ({ status: c.status, since: c.since.getTime() })));
     return {
       generatedAt: new Date(now),
       page: { id: this.config.page.id, name: this.config.page.name, url: this.config.page.url },
       status: pageStatus(components.map((c) => c.status)),
+      statusSince: pageSince === undefined ? null : new Date(pageSince),
+      withoutData: components.filter((c) => c.status === 'no_data').length,
       groups: groups.filter((g) => g.components.length > 0),
       components,
       incidents,

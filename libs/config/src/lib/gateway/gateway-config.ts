@@ -2,6 +2,7 @@
  * The gateway's whole configuration: environment + the LiteLLM-shaped YAML, validated once at
  * start into one frozen object. Nothing else in the gateway reads `process.env`.
  */
+import { booleanFlag } from '../boolean-flag';
 import { z } from 'zod';
 import { bindHost } from '../bind-host';
 import { trustProxy, type TrustProxy } from '../trust-proxy';
@@ -142,11 +143,6 @@ export interface GatewayConfig {
   readonly routing: RoutingSettings;
   readonly catalogue: CatalogueSettings | undefined;
 }
-
-const booleanFlag = z
-  .string()
-  .optional()
-  .transform((v) => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()));
 
 /** The gateway's environment (exported for the generated reference, docs/configuration.md). */
 export const gatewayEnvSchema = z.object({

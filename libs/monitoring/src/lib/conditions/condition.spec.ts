@@ -24,6 +24,8 @@ describe('Gatus conditions', () => {
     ['[BODY] == pat(*down*)', false],
     ['[BODY].status == any(up, ok)', true],
     ['[CONNECTED] == true', true],
+    ['[DNS_RCODE] == NOERROR', false], // not a DNS check: nothing observed
+    ['[CERTIFICATE_EXPIRATION] > 240h', false],
   ])('%s → %s', (text, expected) => {
     expect(holds(text)).toBe(expected);
   });
@@ -47,8 +49,32 @@ describe('Gatus conditions', () => {
     ['len([STATUS]) == 1', 'len() applies to [BODY] only'],
     ['[STATUS] == ', 'nothing right of the operator'],
     ['200 == [STATUS]', 'unknown placeholder "200"'],
+    ['[CERTIFICATE_EXPIRATION] > soon', 'compares with a duration'],
   ])('refuses %j at parse time', (text, reason) => {
     expect(() => parseCondition(text)).toThrow(ConditionSyntaxError);
     expect(() => parseCondition(text)).toThrow(reason);
+  });
+});
+
+describe('DNS and certificate placeholders', () => {
+  it('[DNS_RCODE] compares the response code by name, [BODY] the first answer', () => {
+    expect(holds('[DNS_RCODE] == NOERROR', { dnsRcode: 'NOERROR', body: '192.0.2.1' })).toBe(true);
+    expect(holds('[DNS_RCODE] == NOERROR', { dnsRcode: 'NXDOMAIN', body: '' })).toBe(false);
+    expect(holds('[BODY] == 192.0.2.1', { dnsRcode: 'NOERROR', body: '192.0.2.1' })).toBe(true);
+    expect(holds('[DNS_RCODE] == any(NOERROR, NXDOMAIN)', { dnsRcode: 'NXDOMAIN' })).toBe(true);
+  });
+
+  it('[CERTIFICATE_EXPIRATION] compares the time left with a duration, and says it in hours', () => {
+    const day = 86_400_000;
+    expect(holds('[CERTIFICATE_EXPIRATION] > 240h', { certificateExpirationMs: 30 * day })).toBe(true);
+    expect(holds('[CERTIFICATE_EXPIRATION] > 240h', { certificateExpirationMs: 5 * day })).toBe(false);
+    expect(holds('[CERTIFICATE_EXPIRATION] > 7d', { certificateExpirationMs: 8 * day })).toBe(true);
+    expect(firstFailedCondition([parseCondition('[CERTIFICATE_EXPIRATION] > 240h')], seen({ certificateExpirationMs: 5 * day }))).toBe('[CERTIFICATE_EXPIRATION] (120.0h) > 240h');
+  });
+
+  it('names the placeholder each condition needs', () => {
+    expect(parseCondition('[DNS_RCODE] == NOERROR').placeholder).toBe('DNS_RCODE');
+    expect(parseCondition('len([BODY].x) > 1').placeholder).toBe('BODY');
+    expect(parseCondition('[CERTIFICATE_EXPIRATION] > 1h').placeholder).toBe('CERTIFICATE_EXPIRATION');
   });
 });

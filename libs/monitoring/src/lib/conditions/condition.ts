@@ -4,11 +4,15 @@
  *   [STATUS] == 200          [RESPONSE_TIME] < 300       [BODY].status == ok
  *   [BODY] == pat(*ok*)      [BODY].state == any(up, ok) len([BODY].data) > 0
  *   has([BODY].errors) == false                          [CONNECTED] == true
+ *   [DNS_RCODE] == NOERROR   [CERTIFICATE_EXPIRATION] > 240h
  *
  * `<left> <op> <right>` with spaces around the operator; `<`, `<=`, `>`, `>=` compare numbers,
  * `==`/`!=` compare text (with `pat()` wildcards and `any()` alternatives on the right).
+ * `[CERTIFICATE_EXPIRATION]` is the time left on the server's certificate and compares with a
+ * duration (`240h`, `7d`) or milliseconds; `[DNS_RCODE]` is the answer's response code by name.
  * A condition that cannot be understood fails at start (ConditionSyntaxError), never at run time.
  */
+import { parseDuration } from '../duration';
 import { MISSING, parseJsonPath, resolveJsonPath, type PathSegment } from './json-path';
 
 export type Operator = '==' | '!=' | '<' | '<=' | '>' | '>=';
@@ -18,14 +22,23 @@ export interface CheckObservation {
   readonly connected: boolean;
   readonly status: number | undefined;
   readonly responseTimeMs: number;
-  /** The body as text (capped by the checker). */
+  /** The body as text (capped by the checker); for DNS checks, the first answer's data. */
   readonly body: string;
+  /** DNS checks: the answer's response code (NOERROR, NXDOMAIN, SERVFAIL, …). */
+  readonly dnsRcode?: string;
+  /** HTTPS checks that ask for it: milliseconds until the server's certificate expires. */
+  readonly certificateExpirationMs?: number;
 }
+
+/** Which check a placeholder needs; the config refuses a condition its check cannot observe. */
+export type PlaceholderName = 'STATUS' | 'RESPONSE_TIME' | 'CONNECTED' | 'BODY' | 'DNS_RCODE' | 'CERTIFICATE_EXPIRATION';
 
 type Placeholder =
   | { kind: 'status' }
   | { kind: 'response_time' }
   | { kind: 'connected' }
+  | { kind: 'dns_rcode' }
+  | { kind: 'certificate_expiration' }
   | { kind: 'body'; path: PathSegment[] };
 
 type Left = { fn: 'none' | 'len' | 'has'; placeholder: Placeholder };
@@ -39,6 +52,8 @@ export interface Condition {
   /** As written, for messages. */
   readonly text: string;
   readonly usesBody: boolean;
+  /** The placeholder on the left, e.g. `STATUS`. */
+  readonly placeholder: PlaceholderName;
   /** Undefined when the condition holds; otherwise what was seen, e.g. `[STATUS] (503) == 200`. */
   check(observation: CheckObservation, parsedBody: () => unknown): string | undefined;
 }
@@ -65,7 +80,13 @@ export function parseCondition(text: string): Condition {
   if (!rightText) throw new ConditionSyntaxError(text, 'nothing right of the operator');
   if (OPERATOR.test(` ${rightText} `) && !/^(pat|any)\(/.test(rightText)) throw new ConditionSyntaxError(text, 'more than one operator');
   const left = parseLeft(text, leftText);
-  const right = parseRight(text, rightText);
+  let right = parseRight(text, rightText);
+  if (left.placeholder.kind === 'certificate_expiration' && right.kind === 'literal' && right.number === undefined) {
+    // Gatus writes the time left as a duration: `> 240h`.
+    const ms = parseDuration(right.text);
+    if (ms === undefined) throw new ConditionSyntaxError(text, `[CERTIFICATE_EXPIRATION] compares with a duration such as 240h or 7d, not "${right.text}"`);
+    right = { kind: 'literal', text: right.text, number: ms };
+  }
   if (op !== '==' && op !== '!=') {
     if (right.kind !== 'literal' || right.number === undefined) throw new ConditionSyntaxError(text, `${op} needs a number on the right`);
   } else if (right.kind !== 'literal' && left.fn !== 'none') {
@@ -75,10 +96,12 @@ export function parseCondition(text: string): Condition {
   return {
     text,
     usesBody,
+    placeholder: left.placeholder.kind === 'body' ? 'BODY' : (left.placeholder.kind.toUpperCase() as PlaceholderName),
     check(observation, parsedBody) {
       const value = leftValue(left, observation, parsedBody);
       if (compare(value, op, right)) return undefined;
-      return `${leftText} (${value === undefined ? 'missing' : shorten(value)}) ${op} ${rightText}`;
+      const shown = value === undefined ? 'missing' : left.placeholder.kind === 'certificate_expiration' ? `${(Number(value) / 3_600_000).toFixed(1)}h` : shorten(value);
+      return `${leftText} (${shown}) ${op} ${rightText}`;
     },
   };
 }
@@ -95,12 +118,14 @@ function parsePlaceholder(text: string, value: string): Placeholder {
   if (value === '[STATUS]') return { kind: 'status' };
   if (value === '[RESPONSE_TIME]') return { kind: 'response_time' };
   if (value === '[CONNECTED]') return { kind: 'connected' };
+  if (value === '[DNS_RCODE]') return { kind: 'dns_rcode' };
+  if (value === '[CERTIFICATE_EXPIRATION]') return { kind: 'certificate_expiration' };
   if (value.startsWith('[BODY]')) {
     const path = parseJsonPath(value.slice('[BODY]'.length));
     if (!path) throw new ConditionSyntaxError(text, `"${value}" is not a JSON path (use [BODY].key, [BODY].list[0].key)`);
     return { kind: 'body', path };
   }
-  throw new ConditionSyntaxError(text, `unknown placeholder "${value}" (use [STATUS], [RESPONSE_TIME], [BODY], [CONNECTED])`);
+  throw new ConditionSyntaxError(text, `unknown placeholder "${value}" (use [STATUS], [RESPONSE_TIME], [BODY], [CONNECTED], [DNS_RCODE], [CERTIFICATE_EXPIRATION])`);
 }
 
 function parseRight(text: string, rightText: string): Right {
@@ -132,6 +157,10 @@ function leftValue(left: Left, observation: CheckObservation, parsedBody: () => 
       return observation.responseTimeMs;
     case 'connected':
       return String(observation.connected);
+    case 'dns_rcode':
+      return observation.dnsRcode;
+    case 'certificate_expiration':
+      return observation.certificateExpirationMs;
     case 'body': {
       if (p.path.length === 0 && left.fn === 'none') return observation.body;
       const value = p.path.length === 0 ? parsedBodyOrText(observation, parsedBody) : resolveJsonPath(parsedBody(), p.path);
