@@ -16,6 +16,7 @@ let db: TestDatabase;
 let smtp: FakeSmtpServer;
 let hooks: FakeWebhookReceiver;
 let otherHooks: FakeWebhookReceiver;
+let operatorHooks: FakeWebhookReceiver;
 let web: FakeTarget;
 let a: RunningStatus;
 let b: RunningStatus;
@@ -32,6 +33,8 @@ groups:
     components:
       - { id: web, name: Web, url: "${web.url}" }
       - { id: other, name: Other, url: "${web.url}" }
+webhooks:
+  - { url: "${operatorHooks.url}", headers: { x-token: abc } }
 `;
 }
 
@@ -58,7 +61,7 @@ function webhooksAbout(receiver: FakeWebhookReceiver, name: string, status?: str
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  [smtp, hooks, otherHooks, web] = await Promise.all([FakeSmtpServer.start(), FakeWebhookReceiver.start(), FakeWebhookReceiver.start(), FakeTarget.start()]);
+  [smtp, hooks, otherHooks, operatorHooks, web] = await Promise.all([FakeSmtpServer.start(), FakeWebhookReceiver.start(), FakeWebhookReceiver.start(), FakeWebhookReceiver.start(), FakeTarget.start()]);
   a = await startStatus(yaml(), db.url, env(), { clock, replicaName: 'replica-a', deliveries });
   await a.context.checker.settled();
   b = await startStatus(yaml(), db.url, env(), { clock, replicaName: 'replica-b', deliveries });
@@ -68,7 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await a?.close();
   await b?.close();
-  await Promise.all([smtp?.close(), hooks?.close(), otherHooks?.close(), web?.close()]);
+  await Promise.all([smtp?.close(), hooks?.close(), otherHooks?.close(), operatorHooks?.close(), web?.close()]);
   await db?.drop();
 });
 
@@ -140,6 +143,20 @@ describe('notifications', () => {
     await eventually(() => mailsTo('ada@example.test', /Web is down: Resolved/)[0], 10_000, 'the resolved mail');
     await eventually(() => webhooksAbout(hooks, 'Web is down', 'resolved')[0], 10_000, 'the resolved webhook');
     expect(webhooksAbout(otherHooks, 'Web is down')).toHaveLength(0);
+  });
+
+  it('the operator\'s configured webhook gets every status change through the same durable queue, with its headers', async () => {
+    const changes = await eventually(() => {
+      const list = operatorHooks.received.map((r) => r.body as { component_update: { component_id: string; old_status: string | null; new_status: string } }).filter((b) => b.component_update.component_id === 'web');
+      return list.length >= 2 ? list : undefined;
+    }, 10_000, 'the two component updates');
+    expect(changes.map((c) => `${c.component_update.old_status}->${c.component_update.new_status}`)).toEqual(['operational->major_outage', 'major_outage->operational']);
+    expect(operatorHooks.received[0].headers['x-token']).toBe('abc');
+    expect(operatorHooks.received[0].headers['x-status-signature']).toBeUndefined();
+    // Queued in PostgreSQL like the subscribers' deliveries; never sent incident notifications.
+    const rows = await a.context.prisma.statusDelivery.findMany({ where: { subscriber: { kind: 'operator' } } });
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows.every((r) => r.event === 'component' && r.deliveredAt !== null)).toBe(true);
   });
 
   it('maintenance notifies when scheduled and when it starts (clock moved, not waited for)', async () => {

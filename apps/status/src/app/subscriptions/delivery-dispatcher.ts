@@ -32,6 +32,7 @@ interface ClaimedRow {
   kind: string;
   target: string;
   secret: string | null;
+  headers: Record<string, string> | null;
 }
 
 const logger = new Logger('StatusDeliveries');
@@ -89,7 +90,7 @@ export class DeliveryDispatcher {
        UPDATE status_deliveries d SET claimed_until = $2, attempts = d.attempts + 1
        FROM due, status_subscribers s
        WHERE d.id = due.id AND s.id = d.subscriber_id
-       RETURNING d.id, d.subscriber_id, d.subject, d.body, d.attempts, s.kind, s.target, s.secret`,
+       RETURNING d.id, d.subscriber_id, d.subject, d.body, d.attempts, s.kind, s.target, s.secret, s.headers`,
       new Date(now),
       new Date(now + this.o.claimMs),
       this.o.batch,
@@ -98,7 +99,7 @@ export class DeliveryDispatcher {
 
   private async deliver(row: ClaimedRow): Promise<void> {
     try {
-      await this.sender.send({ kind: row.kind, target: row.target, secret: row.secret, subject: row.subject, body: row.body, unsubscribeUrl: this.links.unsubscribeUrl(row.subscriber_id, this.clock.now()) });
+      await this.sender.send({ kind: row.kind, target: row.target, secret: row.secret, headers: row.headers ?? {}, subject: row.subject, body: row.body, unsubscribeUrl: this.links.unsubscribeUrl(row.subscriber_id, this.clock.now()) });
       await this.prisma.statusDelivery.update({ where: { id: row.id }, data: { deliveredAt: new Date(this.clock.now()), claimedUntil: null, lastError: null } });
       this.delivered++;
     } catch (error) {
