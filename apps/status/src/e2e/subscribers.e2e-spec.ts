@@ -148,15 +148,18 @@ describe('notifications', () => {
   it('the operator\'s configured webhook gets every status change through the same durable queue, with its headers', async () => {
     const changes = await eventually(() => {
       const list = operatorHooks.received.map((r) => r.body as { component_update: { component_id: string; old_status: string | null; new_status: string } }).filter((b) => b.component_update.component_id === 'web');
-      return list.length >= 2 ? list : undefined;
-    }, 10_000, 'the two component updates');
-    expect(changes.map((c) => `${c.component_update.old_status}->${c.component_update.new_status}`)).toEqual(['operational->major_outage', 'major_outage->operational']);
+      return list.some((c) => c.component_update.new_status === 'operational') && list.some((c) => c.component_update.old_status === 'operational') ? list : undefined;
+    }, 10_000, 'the outage and recovery as component updates');
+    // Under load a first check may time out too: only the outage and recovery this file caused are certain.
+    expect(changes.map((c) => `${c.component_update.old_status}->${c.component_update.new_status}`)).toEqual(expect.arrayContaining(['operational->major_outage', 'major_outage->operational']));
     expect(operatorHooks.received[0].headers['x-token']).toBe('abc');
     expect(operatorHooks.received[0].headers['x-status-signature']).toBeUndefined();
     // Queued in PostgreSQL like the subscribers' deliveries; never sent incident notifications.
-    const rows = await a.context.prisma.statusDelivery.findMany({ where: { subscriber: { kind: 'operator' } } });
-    expect(rows.length).toBeGreaterThanOrEqual(2);
-    expect(rows.every((r) => r.event === 'component' && r.deliveredAt !== null)).toBe(true);
+    const rows = await eventually(async () => {
+      const found = await a.context.prisma.statusDelivery.findMany({ where: { subscriber: { kind: 'operator' } } });
+      return found.length >= 2 && found.every((r) => r.deliveredAt !== null) ? found : undefined;
+    }, 10_000, 'the operator deliveries to be recorded');
+    expect(rows.every((r) => r.event === 'component')).toBe(true);
   });
 
   it('maintenance notifies when scheduled and when it starts (clock moved, not waited for)', async () => {
@@ -192,9 +195,12 @@ describe('durable deliveries', () => {
     await leader.close(); // its retry was due in 1.5 s: only the database knows about it now
     await eventually(() => next.context.checker.isLeader, 10_000, 'the other replica to lead');
     await eventually(() => webhooksAbout(hooks, 'Handover')[0], 10_000, 'the webhook, from the new leader');
-    const row = await next.context.prisma.statusDelivery.findFirstOrThrow({ where: { subject: 'Handover', subscriber: { target: hooks.url } } });
+    // The receiver may see the POST a moment before the sender records it.
+    const row = await eventually(async () => {
+      const found = await next.context.prisma.statusDelivery.findFirstOrThrow({ where: { subject: 'Handover', subscriber: { target: hooks.url } } });
+      return found.deliveredAt !== null ? found : undefined;
+    }, 10_000, 'the delivery to be recorded as delivered');
     expect(row.attempts).toBe(2);
-    expect(row.deliveredAt).not.toBeNull();
     if (leader === a) a = await startStatus(yaml(), db.url, env(), { clock, replicaName: 'replica-a2', deliveries });
     else b = await startStatus(yaml(), db.url, env(), { clock, replicaName: 'replica-b2', deliveries });
   }, 30_000);
@@ -208,6 +214,25 @@ describe('durable deliveries', () => {
     expect(webhooksAbout(hooks, 'Orphan')).toHaveLength(0);
     clock.offsetMs += 61_000;
     await eventually(() => webhooksAbout(hooks, 'Orphan')[0], 10_000, 'the orphaned delivery');
+  });
+});
+
+describe('retention', () => {
+  it('settled deliveries older than 30 days are pruned; pending ones never', async () => {
+    const prisma = a.context.prisma;
+    const subscriber = await prisma.statusSubscriber.findFirstOrThrow({ where: { kind: 'email' } });
+    const old = new Date(clock.now() - 31 * 86_400_000);
+    const far = new Date(clock.now() + 86_400_000);
+    await prisma.statusDelivery.createMany({
+      data: [
+        { subscriberId: subscriber.id, event: 'incident', subject: 'old delivered', body: '', deliveredAt: old, createdAt: old },
+        { subscriberId: subscriber.id, event: 'incident', subject: 'old given up', body: '', failedAt: old, createdAt: old },
+        { subscriberId: subscriber.id, event: 'incident', subject: 'old pending', body: '', createdAt: old, nextAttemptAt: far },
+      ],
+    });
+    expect(await a.context.deliveries.prune(clock.now())).toBe(2);
+    expect((await prisma.statusDelivery.findMany({ where: { subject: { startsWith: 'old ' } } })).map((r) => r.subject)).toEqual(['old pending']);
+    await prisma.statusDelivery.deleteMany({ where: { subject: 'old pending' } });
   });
 });
 

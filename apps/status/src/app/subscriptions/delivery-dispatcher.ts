@@ -5,7 +5,8 @@
  * `backoff × 2^(attempts-1)` (capped), or given up after `maxAttempts`. A claim lasts
  * `claimMs`: if this process dies mid-send, the row becomes due again when the claim runs out
  * and the next leader sends it (at least once; a receiver may see a duplicate, never a loss).
- * Times come from the app's clock, so tests move them instead of sleeping.
+ * Times come from the app's clock, so tests move them instead of sleeping. Settled rows
+ * (delivered or given up) are kept 30 days for the admin's questions, then pruned hourly.
  */
 import { Logger } from '@nestjs/common';
 import { pgText, type PrismaClient } from '@orcest/db';
@@ -21,6 +22,8 @@ export interface DispatcherOptions {
   readonly maxAttempts?: number;
   readonly backoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** How long delivered and given-up rows are kept. */
+  readonly keepMs?: number;
 }
 
 interface ClaimedRow {
@@ -41,6 +44,7 @@ export class DeliveryDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private readonly o: Required<DispatcherOptions>;
+  private lastPrune = -Infinity;
   delivered = 0;
   failed = 0;
 
@@ -52,7 +56,7 @@ export class DeliveryDispatcher {
     private readonly clock: Clock,
     options: DispatcherOptions = {},
   ) {
-    this.o = { tickMs: 1000, batch: 20, claimMs: 60_000, maxAttempts: 8, backoffMs: 30_000, maxBackoffMs: 3_600_000, ...options };
+    this.o = { tickMs: 1000, batch: 20, claimMs: 60_000, maxAttempts: 8, backoffMs: 30_000, maxBackoffMs: 3_600_000, keepMs: 30 * 86_400_000, ...options };
   }
 
   /** Called when this replica becomes the leader. */
@@ -76,9 +80,20 @@ export class DeliveryDispatcher {
   async tick(): Promise<number> {
     const now = this.clock.now();
     await this.incidents.announceStartedMaintenances(new Date(now));
+    if (now - this.lastPrune >= 3_600_000) {
+      this.lastPrune = now;
+      await this.prune(now);
+    }
     const rows = await this.claim(now);
     await Promise.all(rows.map((row) => this.deliver(row)));
     return rows.length;
+  }
+
+  /** Drops settled rows older than `keepMs`; pending ones are never dropped. */
+  async prune(now: number): Promise<number> {
+    const cutoff = new Date(now - this.o.keepMs);
+    const { count } = await this.prisma.statusDelivery.deleteMany({ where: { OR: [{ deliveredAt: { lt: cutoff } }, { failedAt: { lt: cutoff } }] } });
+    return count;
   }
 
   private claim(now: number): Promise<ClaimedRow[]> {
