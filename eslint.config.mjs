@@ -3,8 +3,9 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Module boundaries: apps may use feature, data-access and util libs; data-access may use
- * util; util only util; testing helpers are reachable from tests only (see the override
- * below) and never from production code.
+ * util; util only util; testing helpers (type:testing) are reachable from tests only (see the
+ * override below) and never from production code. Tests keep their project's layering and
+ * scope too: the override adds the test helpers, it does not lift the rules.
  */
 export default [
   { ignores: ['**/dist', '**/node_modules', '**/.nx', 'tmp/**', '**/webpack.config.js', 'tools/app-webpack-config.js', 'jest.config.js', '.data/**', 'libs/db/src/generated/**'] },
@@ -37,14 +38,30 @@ export default [
     },
   },
   {
-    // Tests may reach the fakes in libs/testing; production code may not (rule above).
+    // Tests and their helpers follow the same layering as the code they test, plus the test
+    // helpers (type:testing); the platform's own tests (type:e2e) may reach every project.
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
         {
           enforceBuildableLibDependency: false,
-          depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }],
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:testing'] },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:testing'] },
+            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:testing'] },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:testing'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:testing'] },
+            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared', 'scope:testing'] },
+            { sourceTag: 'scope:login', onlyDependOnLibsWithTags: ['scope:login', 'scope:shared', 'scope:testing'] },
+            { sourceTag: 'scope:status', onlyDependOnLibsWithTags: ['scope:status', 'scope:shared', 'scope:testing'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
+            // The fakes speak every app's protocols; the platform tests span every app.
+            { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['*'] },
+          ],
         },
       ],
     },

@@ -1,14 +1,15 @@
 /**
  * `npm start`'s database: starts the embedded PostgreSQL once for every app of the platform
  * (each app would otherwise start its own on the same data folder), applies the migrations,
- * prints `DATABASE_URL=…` for tools/start.mjs, and stops the server on SIGTERM/SIGINT.
+ * prints `DATABASE_DESCRIPTION=…` and `DATABASE_URL=…` for tools/start.mjs, and stops the server on SIGTERM/SIGINT.
  */
 import { applyMigrations, resolveDatabase } from '@orcest/db';
 
 async function main(): Promise<void> {
   const database = await resolveDatabase(process.env, { log: (m) => console.error(`embedded-db: ${m}`) });
   await applyMigrations(database.url);
-  console.error(`embedded-db: ${database.description}`);
+  // For tools/start.mjs: the description first, then the URL, which it waits for.
+  console.log(`DATABASE_DESCRIPTION=${database.description}`);
   console.log(`DATABASE_URL=${database.url}`);
   let stopping = false;
   const stop = (): void => {

@@ -2,21 +2,27 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadGatewayConfig } from '@orcest/config';
 import { applyMigrations } from '@orcest/db';
-import { createGatewayApp } from './app/create-gateway-app';
+import { AppLogger, LogSettingsError, parseLogSettings } from '@orcest/logging';
+import { createGatewayApp, gatewayReadyBlock } from './app/create-gateway-app';
 
 async function main(): Promise<void> {
+  const logger = new AppLogger(parseLogSettings(process.env), 'gateway');
+  // Before anything logs: every `new Logger(context)` of the app then writes through it.
+  Logger.overrideLogger(logger);
   const config = loadGatewayConfig(process.env);
   // The gateway reads API keys and writes usage: it brings the schema up to date like every app.
   if (config.data) await applyMigrations(config.data.databaseUrl);
-  const app = await createGatewayApp(config);
+  const app = await createGatewayApp(config, { logger });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.server.port, config.server.host);
-  const shownHost = config.server.host === '0.0.0.0' ? 'localhost' : config.server.host;
-  new Logger('RainyModel').log(`gateway listening on http://${shownHost}:${config.server.port} (OpenAI base URL http://${shownHost}:${config.server.port}/v1), config ${config.configFile}`);
+  // The address to type in a browser or client: loopback and "every interface" are both localhost here.
+  const shownHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.server.host) ? 'localhost' : config.server.host;
+  logger.debug(`listening on ${config.server.host}:${config.server.port}, config ${config.configFile}`, 'RainyModel');
+  logger.ready(gatewayReadyBlock(app, `http://${shownHost}:${config.server.port}`));
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(`RainyModel: ${error.message}`);
+  if (error instanceof ConfigError || error instanceof LogSettingsError) console.error(`RainyModel: ${error.message}`);
   else console.error(error);
   process.exit(1);
 });

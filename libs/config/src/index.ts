@@ -1,10 +1,14 @@
 export { bindHost, DEFAULT_BIND_HOST } from './lib/bind-host';
+export { trustProxy, type TrustProxy } from './lib/trust-proxy';
+export { parseDatabaseConfig, checkPostgresUrl, DEFAULT_EMBEDDED_POSTGRES_DIR, DEFAULT_EMBEDDED_POSTGRES_PORT, type DatabaseConfig } from './lib/database-settings';
 export { ConfigError } from './lib/config-error';
-export { expandEnv, expandEnvDeep, type Env } from './lib/expand-env';
+export { expandEnv, expandEnvDeep, placeholderNames, type Env } from './lib/expand-env';
+export { withSeedNames } from './lib/seed-names';
 export { parseYamlSource, readYamlSource, type YamlSource, type ConfigPath } from './lib/yaml-source';
 export { configErrorFromIssues } from './lib/zod-issues';
 export {
   loadGatewayConfig,
+  gatewayEnvSchema,
   parseModelConfig,
   type GatewayConfig,
   type DeploymentSpec,
@@ -20,5 +24,17 @@ export {
   PROFILE_NAMES,
   CATALOGUE_SOURCE_NAMES,
 } from './lib/gateway/gateway-config';
-export { loadLoginConfig, LOGIN_CLIENTS, type LoginConfig, type LoginClientConfig } from './lib/login/login-config';
+export { loadLoginConfig, loginEnvSchema, LOGIN_CLIENTS, type LoginConfig, type LoginClientConfig } from './lib/login/login-config';
 export { setEnvVars } from './lib/set-env-vars';
+export {
+  DATABASE_SETTING_DOCS,
+  GATEWAY_SETTING_DOCS,
+  LOGGING_SETTING_DOCS,
+  LOGIN_CLIENT_SETTING_DOCS,
+  LOGIN_SETTING_DOCS,
+  START_SETTING_DOCS,
+  STATUS_SETTING_DOCS,
+  YAML_SETTING_DOCS,
+  type SettingDoc,
+  type SettingDocs,
+} from './lib/reference/setting-docs';

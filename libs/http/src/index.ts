@@ -5,3 +5,4 @@
 export { readCookie, serializeCookie, type CookieOptions } from './lib/cookies';
 export { SignedValues, hasStringFields, MAX_SIGNED_VALUE_LENGTH, type PayloadGuard } from './lib/signed-values';
 export { boundedServerFactory, DEFAULT_CLIENT_LIMITS, type ClientLimits } from './lib/client-limits';
+export { fastifyTrustProxy } from './lib/trust-proxy';

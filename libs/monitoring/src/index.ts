@@ -30,6 +30,7 @@ export {
 } from './lib/rollup';
 export {
   loadStatusConfig,
+  statusEnvSchema,
   parseStatusFile,
   slug,
   type StatusConfig,

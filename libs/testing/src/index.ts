@@ -21,3 +21,6 @@ export { freePort } from './free-port';
 export { trickleBody, type TrickleOutcome } from './slow-client';
 export { csrfToken, formAction, HttpBrowser, type BrowserResponse } from './http-browser';
 export { approveDevice, enterDeviceCode } from './device-approval';
+export { builtAppMain, startBuiltApp, type BuiltApp } from './built-app';
+export { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium';
+export { eventually } from './eventually';

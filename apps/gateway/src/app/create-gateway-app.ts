@@ -7,13 +7,15 @@ import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GatewayConfig } from '@orcest/config';
-import { boundedServerFactory, type ClientLimits } from '@orcest/http';
+import { boundedServerFactory, fastifyTrustProxy, type ClientLimits } from '@orcest/http';
+import type { ReadyBlock } from '@orcest/logging';
 import { registerChatCompletionsRoute } from './completions/chat-completions.route';
 import { GatewayContext } from './gateway-context';
 import { GatewayModule } from './gateway.module';
 import { registerOpenCors } from './http/cors';
 import { registerJsonBodyParser } from './http/json-body-parser';
 import { OpenAiExceptionFilter } from './http/openai-exception.filter';
+import { registerRoutingDebugLog } from './http/routing-debug-log';
 import { requestIdFor } from './http/request-id';
 
 export interface GatewayAppOptions {
@@ -36,7 +38,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   await context.start();
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.maxBodyBytes,
-    trustProxy: config.server.trustProxy,
+    trustProxy: fastifyTrustProxy(config.server.trustProxy),
     genReqId: requestIdFor,
     // Headers and body within their times however trickled, a cap on bodies in flight; a
     // response may still stream for minutes.
@@ -48,7 +50,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
     // Fastify's own JSON parser: Nest's wrapper adds an async scope per request and buys us nothing.
     bodyParser: false,
   });
-  app.useGlobalFilters(new OpenAiExceptionFilter());
+  app.useGlobalFilters(new OpenAiExceptionFilter(context.setup));
   const fastify = app.getHttpAdapter().getInstance();
   registerOpenCors(fastify);
   registerJsonBodyParser(fastify, config.server.maxJsonDepth);
@@ -59,19 +61,29 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   // Errors of the Fastify-level chat route and of body parsing reach the global filter through
   // Nest's own Fastify error handler.
   registerChatCompletionsRoute(fastify, context);
+  if (config.server.debug) registerRoutingDebugLog(fastify);
   logStartupWarnings(config);
   return app;
 }
 
+/** What `npm start` shows for the gateway once it listens: where, what runs, what to do next. */
+export function gatewayReadyBlock(app: NestFastifyApplication, baseUrl: string): ReadyBlock {
+  const context = app.get(GatewayContext);
+  const { auth, server } = context.config;
+  const lines = context.setup.readyLines();
+  if (!auth.masterKey && !server.production) lines.push('open: requests without a key are let in (set RAINYMODEL_MASTER_KEY to require one)');
+  return { title: 'RainyModel gateway', url: `${baseUrl}/v1`, lines };
+}
+
 function logStartupWarnings(config: GatewayConfig): void {
   const logger = new Logger('RainyModel');
-  for (const s of config.skipped) logger.warn(`skipping deployment ${s.model} of ${s.alias}: ${s.reason}`);
+  // One line each only at LOG_LEVEL=debug: the ready block sums them up with the variables to set.
+  for (const s of config.skipped) logger.debug(`skipping deployment ${s.model} of ${s.alias}: ${s.reason}`);
   const { masterKey, metricsKey, sso } = config.auth;
   if (!masterKey) {
-    // In production the config refused to load unless RAINYMODEL_ALLOW_OPEN=true.
+    // In production the config refused to load unless RAINYMODEL_ALLOW_OPEN=true. Elsewhere the ready block says it.
     const message = 'RAINYMODEL_MASTER_KEY is empty: requests without a key are let in (API keys and SSO tokens presented are still checked and limited)';
     if (config.server.production) logger.error(`!!! ${message} — RAINYMODEL_ALLOW_OPEN=true !!!`);
-    else logger.warn(message);
     if (!metricsKey && (config.data || sso)) logger.warn('/metrics and /health/upstreams need RAINYMODEL_METRICS_KEY (there is no master key, and users have credentials of their own)');
   }
 }

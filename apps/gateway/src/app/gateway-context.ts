@@ -17,6 +17,7 @@ import { ApiKeyStore } from './keys/api-key-store';
 import { MemoryLimitStore, RateLimiter } from './limits/rate-limiter';
 import { RedisLimitStore } from './limits/redis-limit-store';
 import { RequestMetrics } from './metrics/request-metrics';
+import { UpstreamSetup } from './setup/upstream-setup';
 import { UsageRecorder } from './usage/usage-recorder';
 import { Budgets, spendLoader } from './budgets/budgets';
 import { MemorySpendStore, RedisSpendStore } from './budgets/spend-store';
@@ -36,6 +37,8 @@ export class GatewayContext {
   readonly operatorAuth: OperatorAuth;
   readonly limiter: RateLimiter;
   readonly metrics: RequestMetrics;
+  /** The ready block's upstream lines and the "nothing answers" hint. */
+  readonly setup: UpstreamSetup;
   /** With a database only (DATABASE_URL): API keys and usage records. */
   readonly apiKeys: ApiKeyStore | undefined;
   readonly usage: UsageRecorder | undefined;
@@ -68,6 +71,7 @@ export class GatewayContext {
     this.auth = new ApiAuth(config.auth, this.apiKeys);
     this.operatorAuth = new OperatorAuth(config.auth.metricsKey, this.auth);
     this.registry = new DeploymentRegistry(config);
+    this.setup = new UpstreamSetup(config, this.registry);
     this.catalogue = new CatalogueService(config.catalogue, this.prisma ? new PrismaCatalogueStore(this.prisma) : undefined, warn);
     this.routing = new RoutingState(this.registry, config.deployments, config.routing, this.catalogue.catalogue, config.catalogue?.names ?? {}, routingClock);
     this.catalogue.onChange((catalogue) => this.routing.useCatalogue(catalogue));

@@ -51,7 +51,7 @@ describe('dist/apps/gateway/main.js', () => {
       });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0].message.content).toBe('Hello from bundle');
-      expect(app.output()).toContain(`listening on http://127.0.0.1:${port}`);
+      expect(app.output()).toContain(`RainyModel gateway   http://localhost:${port}/v1`);
     } finally {
       app.child.kill('SIGTERM');
       await app.exit;
@@ -65,7 +65,7 @@ describe('dist/apps/gateway/main.js', () => {
     );
     const app = run({ PORT: String(port), HOST: '127.0.0.1', RAINYMODEL_CONFIG: config, RAINYMODEL_DEBUG: 'true' });
     try {
-      for (let i = 0; i < 100 && !app.output().includes('listening on'); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && !app.output().includes('RainyModel gateway '); i++) await new Promise((r) => setTimeout(r, 100));
       const res = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -8,7 +8,7 @@ import 'reflect-metadata';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { boundedServerFactory, type ClientLimits } from '@orcest/http';
+import { boundedServerFactory, fastifyTrustProxy, type ClientLimits } from '@orcest/http';
 import { randomUUID } from 'node:crypto';
 import { LoginExceptionFilter } from './http/login-exception.filter';
 import { LoginContext } from './login-context';
@@ -21,12 +21,6 @@ export interface LoginAppOptions {
 }
 
 const PROVIDER_PREFIXES = ['/oauth2/', '/.well-known/'];
-
-/** A hop count becomes "trust the n nearest hops"; addresses/CIDRs pass through. */
-function fastifyTrustProxy(trust: false | number | string): boolean | string | ((address: string, hop: number) => boolean) {
-  if (typeof trust === 'number') return (_address, hop) => hop < trust;
-  return trust;
-}
 
 export async function createLoginApp(context: LoginContext, options: LoginAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({

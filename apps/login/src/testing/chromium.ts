@@ -1,19 +1,2 @@
-/**
- * Headless Debian Chromium through playwright-core, for the page tests. On a machine without
- * /usr/bin/chromium the suite is skipped at run time and says why (CI installs it).
- */
-import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-export function chromiumAvailable(suite: string): boolean {
-  if (existsSync(CHROMIUM_PATH)) return true;
-  console.warn(`SKIPPED ${suite}: ${CHROMIUM_PATH} is missing (apt-get install chromium); .ci/run installs it`);
-  return false;
-}
-
-export async function launchChromium(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-}
+/** Login's page tests use the shared Chromium launcher (libs/testing). */
+export { CHROMIUM_PATH, chromiumAvailable, launchChromium } from '@orcest/testing';

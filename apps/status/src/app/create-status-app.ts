@@ -8,7 +8,7 @@ import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPrismaClient } from '@orcest/db';
-import { boundedServerFactory, type ClientLimits } from '@orcest/http';
+import { boundedServerFactory, fastifyTrustProxy, type ClientLimits } from '@orcest/http';
 import type { StatusConfig } from '@orcest/monitoring';
 import { systemClock } from './clock';
 import { StatusExceptionFilter } from './http/status-exception.filter';
@@ -30,7 +30,7 @@ export interface StatusApp {
 export async function createStatusApp(config: StatusConfig, databaseUrl: string, options: StatusAppOptions = {}): Promise<StatusApp> {
   const prisma = createPrismaClient(databaseUrl, { poolSize: 5 });
   const context = new StatusContext(config, prisma, { clock: options.clock ?? systemClock, replicaName: options.replicaName, check: options.check, deliveries: options.deliveries });
-  const adapter = new FastifyAdapter({ trustProxy: config.server.trustProxy, bodyLimit: 64 * 1024, serverFactory: boundedServerFactory(options.clientLimits), return503OnClosing: true });
+  const adapter = new FastifyAdapter({ trustProxy: fastifyTrustProxy(config.server.trustProxy), bodyLimit: 64 * 1024, serverFactory: boundedServerFactory(options.clientLimits), return503OnClosing: true });
   const app = await NestFactory.create<NestFastifyApplication>(StatusModule.register(context), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],
     // Fastify parses JSON itself; forms get our parser (repeated keys as arrays, 64 KiB cap).
@@ -39,6 +39,7 @@ export async function createStatusApp(config: StatusConfig, databaseUrl: string,
   app.useGlobalFilters(new StatusExceptionFilter());
   registerFormParser(app.getHttpAdapter().getInstance());
   if (options.check ?? true) context.checker.start();
-  if (!config.oidc.clientSecret) new Logger('Status').warn('OIDC_STATUS_SECRET is not set: /admin answers "admin sign-in not configured"');
+  // The ready block says it too; this line is for logs read without it.
+  if (!config.oidc.clientSecret) new Logger('Status').debug('OIDC_STATUS_SECRET is not set: /admin answers "admin sign-in not configured"');
   return { app, context };
 }

@@ -61,7 +61,7 @@ describeBrowser('status admin through the real Login SSO', () => {
     });
     login.stdout?.on('data', (d) => (loginOutput += d));
     login.stderr?.on('data', (d) => (loginOutput += d));
-    await eventually(() => /listening on port/.test(loginOutput), 20_000, `login to start:\n${loginOutput}`);
+    await eventually(() => /Login SSO +http:/.test(loginOutput), 20_000, `login to start:\n${loginOutput}`);
     status = await startStatus(
       `defaults: { interval: 1s, timeout: 1s }\ngroups:\n  - name: Platform\n    components:\n      - { id: web, name: Web, url: "${target.url}" }\n`,
       db.url,

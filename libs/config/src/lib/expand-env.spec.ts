@@ -1,4 +1,4 @@
-import { expandEnv, expandEnvDeep } from './expand-env';
+import { expandEnv, expandEnvDeep, placeholderNames } from './expand-env';
 
 describe('expandEnv', () => {
   const env = { SET: 'value', EMPTY: '' };
@@ -22,5 +22,14 @@ describe('expandEnv', () => {
 
   it('expands strings nested in arrays and objects, not keys or numbers', () => {
     expect(expandEnvDeep({ '${SET}': ['${SET}', 3, { k: '${MISSING:-d}' }] }, env)).toEqual({ '${SET}': ['value', 3, { k: 'd' }] });
+  });
+});
+
+describe('placeholderNames', () => {
+  it('lists the variables a value is written with, once each, skipping $$', () => {
+    expect(placeholderNames('${HF_TOKEN}')).toEqual(['HF_TOKEN']);
+    expect(placeholderNames('$${NOT}${A}-${B:-x}-${A}')).toEqual(['A', 'B']);
+    expect(placeholderNames('plain')).toEqual([]);
+    expect(placeholderNames(42)).toEqual([]);
   });
 });

@@ -28,3 +28,11 @@ export function expandEnvDeep(value: unknown, env: Env): unknown {
   }
   return value;
 }
+
+/** The variables a value is written with, in order (`${A}-${B:-x}` → A, B); none for a non-string. */
+export function placeholderNames(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  const names: string[] = [];
+  for (const match of value.matchAll(PLACEHOLDER)) if (match[1] && !names.includes(match[1])) names.push(match[1]);
+  return names;
+}

@@ -12,6 +12,8 @@ export type ConfigPath = ReadonlyArray<string | number>;
 export interface YamlSource {
   readonly file: string;
   readonly data: unknown;
+  /** The same data before `${VAR}` expansion: which variable a value was meant to come from. */
+  readonly raw: unknown;
   /** `file:line` of the node at `path` (or of its nearest existing parent). */
   locate(path: ConfigPath): string;
 }
@@ -31,7 +33,8 @@ export function parseYamlSource(text: string, file: string, env: Env): YamlSourc
     }
     return file;
   };
-  return { file, data: expandEnvDeep(doc.toJS(), env), locate };
+  const raw: unknown = doc.toJS();
+  return { file, data: expandEnvDeep(raw, env), raw, locate };
 }
 
 export function readYamlSource(file: string, env: Env): YamlSource {

@@ -11,6 +11,20 @@ function configFile(text: string): string {
 }
 
 describe('loadStatusConfig', () => {
+  it('carries the database settings, so main reads the environment once', () => {
+    expect(loadStatusConfig({}).database).toEqual({ url: undefined, embedded: { dataDir: '.data/postgres', port: 54320 } });
+    expect(loadStatusConfig({ DATABASE_URL: 'postgresql://s:pw@db:5432/orcest' }).database.url).toBe('postgresql://s:pw@db:5432/orcest');
+    expect(() => loadStatusConfig({ DATABASE_URL: 'mysql://db/x' })).toThrow('DATABASE_URL: expected a postgresql:// URL');
+  });
+
+  it('reads STATUS_TRUST_PROXY as every app does: true is one hop, never every hop', () => {
+    expect(loadStatusConfig({}).server.trustProxy).toBe(false);
+    expect(loadStatusConfig({ STATUS_TRUST_PROXY: 'true' }).server.trustProxy).toBe(1);
+    expect(loadStatusConfig({ STATUS_TRUST_PROXY: '2' }).server.trustProxy).toBe(2);
+    expect(loadStatusConfig({ STATUS_TRUST_PROXY: '10.0.0.0/8' }).server.trustProxy).toBe('10.0.0.0/8');
+    expect(() => loadStatusConfig({ STATUS_TRUST_PROXY: 'everyone' })).toThrow('STATUS_TRUST_PROXY');
+  });
+
   it('loads the shipped config/status.yaml with local defaults for the whole inventory', () => {
     const config = loadStatusConfig({});
     expect(config.monitors.map((m) => m.id)).toEqual(['rainymodel', 'login', 'landing', 'lamino', 'orcide', 'maestrist', 'ollamafreeapi', 'ollama-primary', 'ollama-secondary']);

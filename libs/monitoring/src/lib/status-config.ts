@@ -5,7 +5,7 @@
  * and the text. Nothing else in the status app reads `process.env`.
  */
 import { createHash } from 'node:crypto';
-import { bindHost, ConfigError, configErrorFromIssues, readYamlSource, setEnvVars, type Env, type YamlSource } from '@orcest/config';
+import { bindHost, ConfigError, configErrorFromIssues, readYamlSource, parseDatabaseConfig, setEnvVars, trustProxy, withSeedNames, type DatabaseConfig, type Env, type TrustProxy, type YamlSource } from '@orcest/config';
 import { z } from 'zod';
 import { ConditionSyntaxError, parseCondition, type Condition, type PlaceholderName } from './conditions/condition';
 import { parseDuration } from './duration';
@@ -92,6 +92,11 @@ export interface OidcSettings {
   /** Undefined: admin sign-in is not configured and /admin says so. */
   readonly clientSecret: string | undefined;
   readonly adminRole: string;
+  /**
+   * Where this server reaches Login when the issuer is the browser's address only (docker
+   * compose: issuer http://localhost:8090, Login at http://login:8090). Undefined: the issuer.
+   */
+  readonly internalUrl?: string;
 }
 
 export interface SubscriptionSettings {
@@ -103,7 +108,9 @@ export interface SubscriptionSettings {
 }
 
 export interface StatusConfig {
-  readonly server: { readonly host: string; readonly port: number; readonly baseUrl: string; readonly trustProxy: boolean; readonly production: boolean };
+  /** DATABASE_URL, or the embedded server's folder and port (libs/db resolves it). */
+  readonly database: DatabaseConfig;
+  readonly server: { readonly host: string; readonly port: number; readonly baseUrl: string; readonly trustProxy: TrustProxy; readonly production: boolean };
   readonly configFile: string;
   readonly page: { readonly id: string; readonly name: string; readonly url: string; readonly cacheMs: number };
   /** Group names in YAML order (gateway groups last). */
@@ -205,18 +212,21 @@ const fileSchema = z
   })
   .strict();
 
+/** An on/off variable: 1, true, yes or on (any case) is on; anything else, or unset, is off. */
 const booleanFlag = z
   .string()
   .optional()
   .transform((v) => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()));
 
-const envSchema = z.object({
+/** The status app's environment (exported for the generated reference, docs/configuration.md). */
+export const statusEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8070),
   HOST: bindHost,
   STATUS_CONFIG: z.string().default('config/status.yaml'),
   STATUS_BASE_URL: z.string().optional(),
-  STATUS_TRUST_PROXY: booleanFlag,
+  STATUS_TRUST_PROXY: trustProxy,
   STATUS_OIDC_ISSUER: z.string().default('http://localhost:8090'),
+  STATUS_OIDC_INTERNAL_URL: z.string().optional(),
   STATUS_OIDC_CLIENT_ID: z.string().default('status'),
   OIDC_STATUS_SECRET: z.string().optional(),
   STATUS_ADMIN_ROLE: z.string().default('admin'),
@@ -227,23 +237,32 @@ const envSchema = z.object({
   STATUS_ALLOW_PRIVATE_WEBHOOKS: booleanFlag,
 });
 
-export function loadStatusConfig(env: Env, cwd = process.cwd()): StatusConfig {
-  const parsedEnv = envSchema.safeParse(setEnvVars(env));
+export function loadStatusConfig(given: Env, cwd = process.cwd()): StatusConfig {
+  const env = withSeedNames(given);
+  const parsedEnv = statusEnvSchema.safeParse(setEnvVars(env));
   if (!parsedEnv.success) throw configErrorFromIssues(parsedEnv.error.issues, () => 'environment');
   const vars = parsedEnv.data;
   const baseUrl = stripSlash(vars.STATUS_BASE_URL ?? `http://localhost:${vars.PORT}`);
   requireHttpUrl('STATUS_BASE_URL', baseUrl);
   requireHttpUrl('STATUS_OIDC_ISSUER', vars.STATUS_OIDC_ISSUER);
+  if (vars.STATUS_OIDC_INTERNAL_URL) requireHttpUrl('STATUS_OIDC_INTERNAL_URL', vars.STATUS_OIDC_INTERNAL_URL);
   const configFile = vars.STATUS_CONFIG.startsWith('/') ? vars.STATUS_CONFIG : `${cwd}/${vars.STATUS_CONFIG}`;
   const source = readYamlSource(configFile, { ...env, STATUS_BASE_URL: baseUrl });
   const file = parseStatusFile(source);
   const secret = vars.OIDC_STATUS_SECRET;
   return Object.freeze({
+    database: parseDatabaseConfig(env),
     server: Object.freeze({ host: vars.HOST, port: vars.PORT, baseUrl, trustProxy: vars.STATUS_TRUST_PROXY, production: vars.NODE_ENV === 'production' }),
     configFile,
     ...file,
     page: Object.freeze({ ...file.page, url: file.page.url || baseUrl }),
-    oidc: Object.freeze({ issuer: stripSlash(vars.STATUS_OIDC_ISSUER), clientId: vars.STATUS_OIDC_CLIENT_ID, clientSecret: secret, adminRole: vars.STATUS_ADMIN_ROLE }),
+    oidc: Object.freeze({
+      issuer: stripSlash(vars.STATUS_OIDC_ISSUER),
+      clientId: vars.STATUS_OIDC_CLIENT_ID,
+      clientSecret: secret,
+      adminRole: vars.STATUS_ADMIN_ROLE,
+      internalUrl: vars.STATUS_OIDC_INTERNAL_URL ? stripSlash(vars.STATUS_OIDC_INTERNAL_URL) : undefined,
+    }),
     subscriptions: Object.freeze({
       smtpUrl: smtpUrl(vars.STATUS_SMTP_URL),
       mailFrom: mailFrom(vars.STATUS_MAIL_FROM ?? `status@${new URL(baseUrl).hostname}`),
@@ -254,7 +273,7 @@ export function loadStatusConfig(env: Env, cwd = process.cwd()): StatusConfig {
   });
 }
 
-type ParsedFile = Omit<StatusConfig, 'server' | 'configFile' | 'oidc' | 'subscriptions' | 'sessionSecret'>;
+type ParsedFile = Omit<StatusConfig, 'database' | 'server' | 'configFile' | 'oidc' | 'subscriptions' | 'sessionSecret'>;
 
 function smtpUrl(value: string | undefined): string | undefined {
   if (value === undefined || value.trim() === '') return undefined;

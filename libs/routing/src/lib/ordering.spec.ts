@@ -49,6 +49,12 @@ describe('parsePolicy', () => {
     expect(parsePolicy(' Premium ')).toBe('premium');
   });
 
+  it("takes the original RainyModel's `default` as auto", () => {
+    expect(parsePolicy('default')).toBe('auto');
+    expect(parsePolicy(' DEFAULT ')).toBe('auto');
+    expect(() => parsePolicy('constructor')).toThrow(UnknownPolicyError);
+  });
+
   it('rejects an unknown policy with the list of valid ones', () => {
     expect(() => parsePolicy('cheapest')).toThrow(UnknownPolicyError);
     expect(() => parsePolicy('cheapest')).toThrow('auto, uncensored, premium, free');

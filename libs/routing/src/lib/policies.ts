@@ -15,11 +15,16 @@ export const TIER_ORDER: Readonly<Record<Policy, readonly Tier[]>> = {
   free: ['free'],
 };
 
+/** The original RainyModel's name for `auto`, still sent by its clients. */
+const POLICY_SYNONYMS: ReadonlyMap<string, Policy> = new Map([['default', 'auto']]);
+
 /** Header value → policy. Absent or blank means `auto`; matching ignores case and spaces. */
 export function parsePolicy(header: string | undefined): Policy {
   if (header === undefined) return 'auto';
   const value = header.trim().toLowerCase();
   if (value === '') return 'auto';
   if ((POLICIES as readonly string[]).includes(value)) return value as Policy;
+  const synonym = POLICY_SYNONYMS.get(value);
+  if (synonym) return synonym;
   throw new UnknownPolicyError(header);
 }

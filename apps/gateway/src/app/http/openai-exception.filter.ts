@@ -2,21 +2,27 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ClientClosedError } from '../errors';
+import type { UpstreamSetup } from '../setup/upstream-setup';
 import { mapError } from './openai-error-mapper';
 
 @Catch()
 export class OpenAiExceptionFilter implements ExceptionFilter {
+  /** `setup` adds the fix to an answer where no upstream was there at all (a first start without Ollama or keys). */
+  constructor(private readonly setup?: Pick<UpstreamSetup, 'hintFor'>) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    sendError(host.switchToHttp().getResponse<FastifyReply>(), exception);
+    sendError(host.switchToHttp().getResponse<FastifyReply>(), exception, this.setup);
   }
 }
 
-export function sendError(reply: FastifyReply, exception: unknown): void {
+export function sendError(reply: FastifyReply, exception: unknown, setup?: Pick<UpstreamSetup, 'hintFor'>): void {
   // The client is gone, or a stream was already committed (the SSE writer reports its own errors).
   if (exception instanceof ClientClosedError || reply.sent || reply.raw.headersSent) {
     if (!reply.raw.writableEnded) reply.raw.end();
     return;
   }
   const { status, body, headers } = mapError(exception);
+  const hint = setup?.hintFor(exception);
+  if (hint) body.error.message = `${hint} (${body.error.message})`;
   void reply.code(status).headers(headers).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
 }

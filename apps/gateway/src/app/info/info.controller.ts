@@ -37,6 +37,8 @@ export class InfoController {
       aliases: registry.aliases.map((alias) => ({ alias, deployments: registry.forAlias(alias).length })),
       deployments: registry.all.length,
       skipped_deployments: config.skipped.length,
+      // Whether anything answered so far, and when nothing did, how to fix it.
+      upstreams: this.context.setup.health(),
     };
   }
 }

@@ -33,7 +33,7 @@ export class UpstreamsController {
         last_error: lastError,
       };
     });
-    const skipped = this.context.config.skipped.map((s) => ({ alias: s.alias, model: s.model, reason: s.reason }));
+    const skipped = this.context.config.skipped.map((s) => ({ alias: s.alias, model: s.model, reason: s.reason, variables: s.variables }));
     return { object: 'list', data, skipped };
   }
 }

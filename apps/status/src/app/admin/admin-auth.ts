@@ -151,8 +151,9 @@ export class AdminAuth {
     this.discovered ??= oidc
       .discovery(new URL(this.settings.issuer), this.settings.clientId, this.settings.clientSecret, undefined, {
         // Local development runs Login SSO on plain http://localhost.
-        execute: this.settings.issuer.startsWith('http:') ? [oidc.allowInsecureRequests] : [],
+        execute: this.settings.issuer.startsWith('http:') || this.settings.internalUrl?.startsWith('http:') ? [oidc.allowInsecureRequests] : [],
         timeout: 10,
+        ...(this.settings.internalUrl ? { [oidc.customFetch]: viaInternalUrl(this.settings.issuer, this.settings.internalUrl) } : {}),
       })
       .catch((error: Error) => {
         this.discovered = undefined;
@@ -160,4 +161,16 @@ export class AdminAuth {
       });
     return this.discovered;
   }
+}
+
+/**
+ * Server-to-server calls (discovery, token, JWKS) go to `internalUrl` while every URL keeps the
+ * issuer's origin for the browser and for the ID token's `iss` check: inside docker compose the
+ * issuer http://localhost:8090 would be this container itself.
+ */
+function viaInternalUrl(issuer: string, internalUrl: string): oidc.CustomFetch {
+  const from = new URL(issuer).origin;
+  const to = new URL(internalUrl).origin;
+  const ours = (url: string): boolean => url === from || url.startsWith(`${from}/`);
+  return (url, options) => fetch(ours(url) ? to + url.slice(from.length) : url, options as RequestInit);
 }

@@ -64,7 +64,8 @@ export class LoginAccessCheck {
     const { issuer, clientId, clientSecret } = this.settings;
     if (clientSecret === undefined) throw new SignInUnavailableError('Admin sign-in is not configured: set OIDC_STATUS_SECRET.');
     this.asked++;
-    const url = `${issuer}/api/user/${encodeURIComponent(sub)}/access?service=${STATUS_SERVICE}`;
+    // A server-to-server call: Login's internal address when the issuer is the browser's only (compose).
+    const url = `${this.settings.internalUrl ?? issuer}/api/user/${encodeURIComponent(sub)}/access?service=${STATUS_SERVICE}`;
     // RFC 6749 §2.3.1: id and secret are form-encoded before Basic's base64.
     const basic = Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64');
     let status: number;

@@ -35,7 +35,7 @@ describe('loadGatewayConfig', () => {
     const config = withConfig(entry())();
     expect(config.deployments).toHaveLength(0);
     expect(config.aliases).toEqual(['rainymodel/auto']);
-    expect(config.skipped).toEqual([{ alias: 'rainymodel/auto', model: 'openai/gpt-4o-mini', reason: expect.stringContaining('api_key is empty') }]);
+    expect(config.skipped).toEqual([{ alias: 'rainymodel/auto', model: 'openai/gpt-4o-mini', reason: 'api_key is empty (KEY unset)', variables: ['KEY'] }]);
   });
 
   it('names the bad key and its line', () => {
@@ -144,5 +144,22 @@ catalogue:
 
   it('reads the metrics key beside the master key', () => {
     expect(withConfig(entry(), { KEY: 'k', RAINYMODEL_MASTER_KEY: 'mk', RAINYMODEL_METRICS_KEY: 'scrape' })().auth).toMatchObject({ masterKey: 'mk', metricsKey: 'scrape' });
+  });
+  it("takes the original RainyModel's OLLAMA_BASE_URL as the default of both Ollama URLs", () => {
+    const ollamaBases = (env: Record<string, string>) =>
+      new Set(loadGatewayConfig(env).deployments.filter((d) => d.model.startsWith('ollama/') && d.apiBase?.includes(':11434')).map((d) => d.apiBase));
+    expect(ollamaBases({})).toEqual(new Set(['http://localhost:11434']));
+    expect(ollamaBases({ OLLAMA_BASE_URL: 'http://gpu.internal:11434' })).toEqual(new Set(['http://gpu.internal:11434']));
+    expect(ollamaBases({ OLLAMA_BASE_URL: 'http://gpu.internal:11434', OLLAMA_SECONDARY_URL: 'http://small.internal:11434' })).toEqual(
+      new Set(['http://gpu.internal:11434', 'http://small.internal:11434']),
+    );
+  });
+  it('reads RAINYMODEL_TRUST_PROXY as every app does: true is one hop, never every hop', () => {
+    const trust = (value?: string) => withConfig(entry(), { KEY: 'k', ...(value === undefined ? {} : { RAINYMODEL_TRUST_PROXY: value }) })().server.trustProxy;
+    expect(trust()).toBe(false);
+    expect(trust('true')).toBe(1);
+    expect(trust('3')).toBe(3);
+    expect(trust('10.0.0.1, 10.0.0.2')).toBe('10.0.0.1, 10.0.0.2');
+    expect(() => trust('everyone')).toThrow('RAINYMODEL_TRUST_PROXY');
   });
 });

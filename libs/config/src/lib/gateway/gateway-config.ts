@@ -4,11 +4,14 @@
  */
 import { z } from 'zod';
 import { bindHost } from '../bind-host';
+import { trustProxy, type TrustProxy } from '../trust-proxy';
 import { ConfigError } from '../config-error';
 import type { Env } from '../expand-env';
 import { readYamlSource, type YamlSource } from '../yaml-source';
 import { configErrorFromIssues } from '../zod-issues';
+import { placeholderNames } from '../expand-env';
 import { setEnvVars } from '../set-env-vars';
+import { withSeedNames } from '../seed-names';
 import { dirname, isAbsolute, join } from 'node:path';
 import { litellmConfigSchema, PROFILE_NAMES, type LitellmConfigFile, type ProfileName } from './litellm-schema';
 
@@ -44,6 +47,8 @@ export interface SkippedDeployment {
   readonly alias: string;
   readonly model: string;
   readonly reason: string;
+  /** The environment variables its api_key is written with (`${HF_TOKEN}` → HF_TOKEN): what to set to enable it. */
+  readonly variables: readonly string[];
 }
 
 export interface RouterSettings {
@@ -102,7 +107,8 @@ export interface GatewayConfig {
     readonly maxJsonDepth: number;
     readonly production: boolean;
     readonly debug: boolean;
-    readonly trustProxy: boolean;
+    /** Proxies trusted for X-Forwarded-* (libs/config trust-proxy.ts: `true` is one hop). */
+    readonly trustProxy: TrustProxy;
   };
   readonly auth: {
     /** Empty = no master key: requests without credentials are let in ("open"). */
@@ -142,7 +148,8 @@ const booleanFlag = z
   .optional()
   .transform((v) => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()));
 
-const gatewayEnvSchema = z.object({
+/** The gateway's environment (exported for the generated reference, docs/configuration.md). */
+export const gatewayEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: bindHost,
   RAINYMODEL_MASTER_KEY: z.string().default(''),
@@ -152,7 +159,7 @@ const gatewayEnvSchema = z.object({
   LITELLM_CONFIG_PATH: z.string().optional(),
   RAINYMODEL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   RAINYMODEL_MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(1000).default(64),
-  RAINYMODEL_TRUST_PROXY: booleanFlag,
+  RAINYMODEL_TRUST_PROXY: trustProxy,
   RAINYMODEL_DEBUG: booleanFlag,
   RAINYMODEL_SSO_ISSUER: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
   RAINYMODEL_SSO_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -173,7 +180,8 @@ const OPEN_IN_PRODUCTION =
   'RAINYMODEL_MASTER_KEY is empty and NODE_ENV=production: refusing to start a gateway that anyone can use. ' +
   'Set RAINYMODEL_MASTER_KEY, or RAINYMODEL_ALLOW_OPEN=true to run it open on purpose.';
 
-export function loadGatewayConfig(env: Env, cwd = process.cwd()): GatewayConfig {
+export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfig {
+  const env = withSeedNames(given);
   const parsedEnv = gatewayEnvSchema.safeParse(setEnvVars(env));
   if (!parsedEnv.success) throw configErrorFromIssues(parsedEnv.error.issues, () => 'environment');
   const vars = parsedEnv.data;
@@ -238,7 +246,8 @@ export function parseModelConfig(
     const info = entry.model_info ?? {};
     const location = source.locate(['model_list', index]);
     if (params.api_key !== undefined && params.api_key.trim() === '') {
-      skipped.push({ alias: entry.model_name, model: params.model, reason: 'api_key is empty (its environment variable is unset)' });
+      const variables = placeholderNames(rawApiKey(source.raw, index));
+      skipped.push({ alias: entry.model_name, model: params.model, reason: `api_key is empty (${variables.length ? variables.join(', ') : 'its environment variable'} unset)`, variables });
       return;
     }
     if (params.api_base !== undefined && !isHttpUrl(params.api_base)) {
@@ -299,6 +308,12 @@ function catalogueSettings(section: LitellmConfigFile['catalogue'], configFile: 
     if (file !== undefined || url !== undefined) sources.push(Object.freeze({ name, file, url }));
   }
   return Object.freeze({ sources: Object.freeze(sources), refreshMs: section.refresh_interval * 1000, names: Object.freeze(section.names) });
+}
+
+function rawApiKey(raw: unknown, index: number): unknown {
+  const list = (raw as { model_list?: unknown } | null)?.model_list;
+  const entry = Array.isArray(list) ? (list[index] as { litellm_params?: { api_key?: unknown } } | null) : undefined;
+  return entry?.litellm_params?.api_key;
 }
 
 function isHttpUrl(value: string): boolean {

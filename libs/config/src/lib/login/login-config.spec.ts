@@ -50,4 +50,8 @@ describe('loadLoginConfig', () => {
     expect(loadLoginConfig({ SSO_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).server.trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
     expect(loadLoginConfig({ SSO_TRUST_PROXY: 'off' }).server.trustProxy).toBe(false);
   });
+  it('carries the database settings, so main reads the environment once', () => {
+    expect(loadLoginConfig({ EMBEDDED_POSTGRES_PORT: '6000' }).database).toEqual({ url: undefined, embedded: { dataDir: '.data/postgres', port: 6000 } });
+    expect(loadLoginConfig({ DATABASE_URL: 'postgresql://l:pw@db:5432/orcest' }).database.url).toBe('postgresql://l:pw@db:5432/orcest');
+  });
 });

@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { bindHost } from '../bind-host';
+import { parseDatabaseConfig, type DatabaseConfig } from '../database-settings';
+import { trustProxy } from '../trust-proxy';
 import { ConfigError } from '../config-error';
 import type { Env } from '../expand-env';
 import { configErrorFromIssues } from '../zod-issues';
@@ -43,6 +45,8 @@ export interface LoginConfig {
   };
   /** The OIDC issuer: every URL the provider prints starts here. */
   readonly issuer: string;
+  /** DATABASE_URL, or the embedded server's folder and port (libs/db resolves it). */
+  readonly database: DatabaseConfig;
   /** The audience of JWT access tokens for the gateway (its resource indicator). */
   readonly gatewayAudience: string;
   readonly admin: { readonly email?: string; readonly password?: string };
@@ -76,24 +80,13 @@ export interface LoginConfig {
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
 const positiveInt = z.coerce.number().int().min(1);
 
-const loginEnvSchema = z.object({
+/** Login's environment (exported for the generated reference, docs/configuration.md). */
+export const loginEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8090),
   HOST: bindHost,
   NODE_ENV: z.string().default('development'),
   SSO_BASE_URL: httpUrl.optional(),
-  // "true" means one proxy hop (a load balancer in front); trusting every hop would let a
-  // client pick its own address by sending X-Forwarded-For.
-  SSO_TRUST_PROXY: z
-    .string()
-    .optional()
-    .transform((v, ctx): false | number | string => {
-      if (v === undefined || ['0', 'false', 'no', 'off'].includes(v.toLowerCase())) return false;
-      if (['true', 'yes', 'on'].includes(v.toLowerCase())) return 1;
-      if (/^\d+$/.test(v)) return Number(v);
-      if (/^[0-9a-fA-F.:/, ]+$/.test(v)) return v;
-      ctx.addIssue({ code: 'custom', message: 'expected false, true (one hop), a hop count, or comma-separated proxy addresses/CIDRs' });
-      return false;
-    }),
+  SSO_TRUST_PROXY: trustProxy,
   SSO_ADMIN_EMAIL: z.email().optional(),
   SSO_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   RSA_PRIVATE_KEY: z.string().optional(),
@@ -151,6 +144,7 @@ export function loadLoginConfig(env: Env): LoginConfig {
     throw new ConfigError('invalid configuration:\n  environment: RSA_PUBLIC_KEY is set but RSA_PRIVATE_KEY is not');
   }
   return Object.freeze({
+    database: parseDatabaseConfig(env),
     server: Object.freeze({
       host: v.HOST,
       port: v.PORT,
