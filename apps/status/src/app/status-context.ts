@@ -8,7 +8,7 @@ import type { PrismaClient } from '@orcest/db';
 import type { StatusConfig } from '@orcest/monitoring';
 import { AdminAuth } from './admin/admin-auth';
 import { Checker } from './checker/checker';
-import { WebhookNotifier, type WebhookOptions } from './checker/webhook-notifier';
+import { WebhookNotifier } from './checker/webhook-notifier';
 import type { Clock } from './clock';
 import { HistoryWriter } from './store/history-writer';
 import { IncidentStore } from './store/incident-store';
@@ -25,7 +25,6 @@ export interface StatusContextOptions {
   readonly clock: Clock;
   /** This replica's name in the lease table (default: host, pid and a random suffix). */
   readonly replicaName?: string;
-  readonly webhook?: WebhookOptions;
   /** Start the checker (default true); tests of the read side may leave it off. */
   readonly check?: boolean;
   /** The subscribers' delivery loop (tests shorten its tick and backoff). */
@@ -69,7 +68,7 @@ export class StatusContext {
     this.subscriptions = new SubscriptionStore(prisma, outbox, { emailEnabled: subs.smtpUrl !== undefined, allowPrivateWebhooks: subs.allowPrivateWebhooks, knownComponent: known, now: () => options.clock.now() });
     this.sender = new DeliverySender({ smtp: subs.smtpUrl ? new SmtpClient(subs.smtpUrl) : undefined, mailFrom: subs.mailFrom, allowPrivateWebhooks: subs.allowPrivateWebhooks }, options.clock);
     this.deliveries = new DeliveryDispatcher(prisma, this.incidents, this.sender, this.links, options.clock, options.deliveries);
-    this.notifier = new WebhookNotifier(config.webhooks, { id: config.page.id, name: config.page.name, url: config.page.url }, options.webhook);
+    this.notifier = new WebhookNotifier(config.webhooks, page, prisma, options.clock);
     this.checker = new Checker({
       config,
       prisma,
@@ -78,7 +77,7 @@ export class StatusContext {
       notifier: this.notifier,
       clock: options.clock,
       holder: options.replicaName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-      leaderTasks: [this.deliveries],
+      leaderTasks: [this.notifier, this.deliveries],
     });
     this.summary = new SummaryService(config, prisma, this.incidents, options.clock);
     this.componentDetails = new ComponentDetailsService(prisma, options.clock, config.page.cacheMs);
@@ -96,7 +95,6 @@ export class StatusContext {
 
   async close(): Promise<void> {
     await this.checker.stop();
-    await this.notifier.close();
     await this.sender.close();
     await this.auth.close();
     await this.prisma.$disconnect();

@@ -23,7 +23,7 @@ export async function startStatus(yaml: string, databaseUrl: string, env: Env = 
   const file = join(dir, 'status.yaml');
   writeFileSync(file, yaml);
   const config = loadStatusConfig({ STATUS_CONFIG: file, ...env });
-  const { app, context } = await createStatusApp(config, databaseUrl, { logger: false, webhook: { backoffMs: 30, timeoutMs: 1000 }, ...options });
+  const { app, context } = await createStatusApp(config, databaseUrl, { logger: false, deliveries: { tickMs: 50, backoffMs: 30 }, ...options });
   try {
     await app.listen(options.port ?? 0, '127.0.0.1');
   } catch (error) {

@@ -1,13 +1,17 @@
 /**
- * Webhook notifications on every component status change, in Statuspage's component-update
- * shape. Deliveries run off the check path: `notify` only queues. Each delivery is retried
- * with exponential backoff; the queue is bounded (oldest dropped, counted) so an endpoint
- * that is down for days costs no memory growth. A receiver is a third party: `component.detail`
- * is the check's plain-words summary, never its raw error.
+ * The operator's webhooks (`webhooks:` in the YAML): a JSON POST on every change of a
+ * component's shown status, in Statuspage's component-update shape. `notify` runs on the check
+ * path and only queues: each change becomes a row in `status_deliveries` for each configured
+ * hook, sent by the leader's `DeliveryDispatcher` with the subscribers' retries and backoff — so
+ * a retry pending when the leader dies is sent by the next one, not lost with its memory. The
+ * hooks are kept as subscribers of kind `operator` (their headers included), synced from the
+ * config when this replica starts leading. A receiver is a third party: `component.detail` is
+ * the check's plain-words summary, never its raw error.
  */
 import { Logger } from '@nestjs/common';
+import { Prisma, type PrismaClient } from '@orcest/db';
 import type { ComponentStatus, WebhookSpec } from '@orcest/monitoring';
-import { Agent, request } from 'undici';
+import type { Clock } from '../clock';
 
 export interface ComponentChange {
   readonly componentId: string;
@@ -20,122 +24,68 @@ export interface ComponentChange {
   readonly summary: string | null;
 }
 
-export interface WebhookOptions {
-  readonly attempts?: number;
-  readonly backoffMs?: number;
-  readonly timeoutMs?: number;
-  readonly maxQueued?: number;
-}
-
-interface Delivery {
-  readonly hook: WebhookSpec;
-  readonly body: string;
-  attempt: number;
-}
-
 const logger = new Logger('StatusWebhooks');
 
 export class WebhookNotifier {
-  private readonly queue: Delivery[] = [];
-  private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 4 });
-  private readonly attempts: number;
-  private readonly backoffMs: number;
-  private readonly timeoutMs: number;
-  private readonly maxQueued: number;
-  private active = 0;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closed = false;
-  delivered = 0;
-  failed = 0;
-  dropped = 0;
+  private subscriberIds: string[] = [];
+  /** Queue writes in order, one after the other, off the check path. */
+  private pending: Promise<unknown> = Promise.resolve();
+  queued = 0;
 
   constructor(
     private readonly hooks: readonly WebhookSpec[],
     private readonly page: { id: string; name: string; url: string },
-    options: WebhookOptions = {},
-  ) {
-    this.attempts = options.attempts ?? 5;
-    this.backoffMs = options.backoffMs ?? 1000;
-    this.timeoutMs = options.timeoutMs ?? 5000;
-    this.maxQueued = options.maxQueued ?? 1000;
+    private readonly prisma: PrismaClient,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Leader task: make the `operator` subscribers match the config before the first change is queued. */
+  start(): void {
+    this.pending = this.pending.then(() => this.sync()).catch((error: Error) => logger.warn(`could not sync the configured webhooks: ${error.message}`));
+  }
+
+  async stop(): Promise<void> {
+    await this.pending;
   }
 
   notify(change: ComponentChange): void {
-    if (this.closed || this.hooks.length === 0) return;
+    if (this.hooks.length === 0) return;
+    const at = new Date(change.at).toISOString();
     const body = JSON.stringify({
-      meta: { generated_at: new Date(change.at).toISOString() },
+      meta: { generated_at: at },
       page: { id: this.page.id, name: this.page.name, url: this.page.url },
-      component_update: {
-        created_at: new Date(change.at).toISOString(),
-        new_status: change.newStatus,
-        old_status: change.oldStatus,
-        id: `${change.componentId}-${change.at}`,
-        component_id: change.componentId,
-      },
-      component: { id: change.componentId, name: change.componentName, status: change.newStatus, updated_at: new Date(change.at).toISOString(), detail: change.summary },
+      component_update: { created_at: at, new_status: change.newStatus, old_status: change.oldStatus, id: `${change.componentId}-${change.at}`, component_id: change.componentId },
+      component: { id: change.componentId, name: change.componentName, status: change.newStatus, updated_at: at, detail: change.summary },
     });
-    for (const hook of this.hooks) this.enqueue({ hook, body, attempt: 0 });
+    this.pending = this.pending
+      .then(() => {
+        if (this.subscriberIds.length === 0) return;
+        this.queued += this.subscriberIds.length;
+        const now = new Date(this.clock.now());
+        return this.prisma.statusDelivery.createMany({ data: this.subscriberIds.map((subscriberId) => ({ subscriberId, event: 'component', subject: `${change.componentName}: ${change.newStatus}`, body, nextAttemptAt: now })) });
+      })
+      .catch((error: Error) => logger.warn(`could not queue the webhook for ${change.componentId}: ${error.message}`));
   }
 
-  private enqueue(delivery: Delivery): void {
-    if (this.queue.length >= this.maxQueued) {
-      this.queue.shift();
-      this.dropped++;
+  /** Resolves once every change notified so far is queued (tests; shutdown). */
+  flushed(): Promise<unknown> {
+    return this.pending;
+  }
+
+  private async sync(): Promise<void> {
+    const now = new Date(this.clock.now());
+    const existing = await this.prisma.statusSubscriber.findMany({ where: { kind: 'operator' } });
+    const ids: string[] = [];
+    for (const hook of this.hooks) {
+      const found = existing.find((s) => s.target === hook.url);
+      const headers = { ...hook.headers } as Prisma.InputJsonObject;
+      const row = found
+        ? await this.prisma.statusSubscriber.update({ where: { id: found.id }, data: { headers } })
+        : await this.prisma.statusSubscriber.create({ data: { kind: 'operator', target: hook.url, headers, componentIds: [], confirmedAt: now, createdAt: now } });
+      ids.push(row.id);
     }
-    this.queue.push(delivery);
-    this.pump();
-  }
-
-  private pump(): void {
-    while (!this.closed && this.active < 4 && this.queue.length > 0) {
-      const delivery = this.queue.shift() as Delivery;
-      this.active++;
-      void this.send(delivery).finally(() => {
-        this.active--;
-        this.pump();
-      });
-    }
-  }
-
-  private async send(delivery: Delivery): Promise<void> {
-    delivery.attempt++;
-    try {
-      const res = await request(delivery.hook.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'orcest-status/1', ...delivery.hook.headers },
-        body: delivery.body,
-        dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      await res.body.dump();
-      if (res.statusCode >= 200 && res.statusCode < 300) {
-        this.delivered++;
-        return;
-      }
-      this.retry(delivery, `HTTP ${res.statusCode}`);
-    } catch (error) {
-      this.retry(delivery, (error as Error).message);
-    }
-  }
-
-  private retry(delivery: Delivery, reason: string): void {
-    if (this.closed) return;
-    if (delivery.attempt >= this.attempts) {
-      this.failed++;
-      logger.warn(`webhook ${new URL(delivery.hook.url).origin} failed ${delivery.attempt} times (${reason}); giving up on this event`);
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.enqueue(delivery);
-    }, this.backoffMs * 2 ** (delivery.attempt - 1));
-    this.timers.add(timer);
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    await this.agent.close();
+    // A hook removed from the config stops (its queued deliveries go with it).
+    await this.prisma.statusSubscriber.deleteMany({ where: { kind: 'operator', id: { notIn: ids } } });
+    this.subscriberIds = ids;
   }
 }

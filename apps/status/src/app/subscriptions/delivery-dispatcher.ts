@@ -5,7 +5,8 @@
  * `backoff × 2^(attempts-1)` (capped), or given up after `maxAttempts`. A claim lasts
  * `claimMs`: if this process dies mid-send, the row becomes due again when the claim runs out
  * and the next leader sends it (at least once; a receiver may see a duplicate, never a loss).
- * Times come from the app's clock, so tests move them instead of sleeping.
+ * Times come from the app's clock, so tests move them instead of sleeping. Settled rows
+ * (delivered or given up) are kept 30 days for the admin's questions, then pruned hourly.
  */
 import { Logger } from '@nestjs/common';
 import { pgText, type PrismaClient } from '@orcest/db';
@@ -21,6 +22,8 @@ export interface DispatcherOptions {
   readonly maxAttempts?: number;
   readonly backoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** How long delivered and given-up rows are kept. */
+  readonly keepMs?: number;
 }
 
 interface ClaimedRow {
@@ -32,6 +35,7 @@ interface ClaimedRow {
   kind: string;
   target: string;
   secret: string | null;
+  headers: Record<string, string> | null;
 }
 
 const logger = new Logger('StatusDeliveries');
@@ -40,6 +44,7 @@ export class DeliveryDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private readonly o: Required<DispatcherOptions>;
+  private lastPrune = -Infinity;
   delivered = 0;
   failed = 0;
 
@@ -51,7 +56,7 @@ export class DeliveryDispatcher {
     private readonly clock: Clock,
     options: DispatcherOptions = {},
   ) {
-    this.o = { tickMs: 1000, batch: 20, claimMs: 60_000, maxAttempts: 8, backoffMs: 30_000, maxBackoffMs: 3_600_000, ...options };
+    this.o = { tickMs: 1000, batch: 20, claimMs: 60_000, maxAttempts: 8, backoffMs: 30_000, maxBackoffMs: 3_600_000, keepMs: 30 * 86_400_000, ...options };
   }
 
   /** Called when this replica becomes the leader. */
@@ -75,9 +80,20 @@ export class DeliveryDispatcher {
   async tick(): Promise<number> {
     const now = this.clock.now();
     await this.incidents.announceStartedMaintenances(new Date(now));
+    if (now - this.lastPrune >= 3_600_000) {
+      this.lastPrune = now;
+      await this.prune(now);
+    }
     const rows = await this.claim(now);
     await Promise.all(rows.map((row) => this.deliver(row)));
     return rows.length;
+  }
+
+  /** Drops settled rows older than `keepMs`; pending ones are never dropped. */
+  async prune(now: number): Promise<number> {
+    const cutoff = new Date(now - this.o.keepMs);
+    const { count } = await this.prisma.statusDelivery.deleteMany({ where: { OR: [{ deliveredAt: { lt: cutoff } }, { failedAt: { lt: cutoff } }] } });
+    return count;
   }
 
   private claim(now: number): Promise<ClaimedRow[]> {
@@ -89,7 +105,7 @@ export class DeliveryDispatcher {
        UPDATE status_deliveries d SET claimed_until = $2, attempts = d.attempts + 1
        FROM due, status_subscribers s
        WHERE d.id = due.id AND s.id = d.subscriber_id
-       RETURNING d.id, d.subscriber_id, d.subject, d.body, d.attempts, s.kind, s.target, s.secret`,
+       RETURNING d.id, d.subscriber_id, d.subject, d.body, d.attempts, s.kind, s.target, s.secret, s.headers`,
       new Date(now),
       new Date(now + this.o.claimMs),
       this.o.batch,
@@ -98,7 +114,7 @@ export class DeliveryDispatcher {
 
   private async deliver(row: ClaimedRow): Promise<void> {
     try {
-      await this.sender.send({ kind: row.kind, target: row.target, secret: row.secret, subject: row.subject, body: row.body, unsubscribeUrl: this.links.unsubscribeUrl(row.subscriber_id, this.clock.now()) });
+      await this.sender.send({ kind: row.kind, target: row.target, secret: row.secret, headers: row.headers ?? {}, subject: row.subject, body: row.body, unsubscribeUrl: this.links.unsubscribeUrl(row.subscriber_id, this.clock.now()) });
       await this.prisma.statusDelivery.update({ where: { id: row.id }, data: { deliveredAt: new Date(this.clock.now()), claimedUntil: null, lastError: null } });
       this.delivered++;
     } catch (error) {

@@ -4,6 +4,8 @@
  * HMAC-SHA256 of "<t>.<body>">` with the subscriber's secret, so a receiver can check both the
  * sender and the freshness. Webhook sockets resolve names through the address policy's guarded
  * lookup (unless private webhooks are allowed): a name that now points inside is refused.
+ * Operator webhooks (the YAML's `webhooks:`) are trusted configuration: sent with their
+ * configured headers, unsigned, through a pool without the address policy.
  * Throws on any failure; the dispatcher decides about retries.
  */
 import { createHmac } from 'node:crypto';
@@ -16,6 +18,8 @@ export interface OutgoingDelivery {
   readonly kind: string;
   readonly target: string;
   readonly secret: string | null;
+  /** Operator webhooks: the configured headers. */
+  readonly headers: Readonly<Record<string, string>>;
   readonly subject: string;
   readonly body: string;
   readonly unsubscribeUrl: string;
@@ -34,6 +38,7 @@ export function signature(secret: string, body: string, unixSeconds: number): st
 
 export class DeliverySender {
   private readonly agent: Agent;
+  private readonly operatorAgent = new Agent({ keepAliveTimeout: 10_000, connections: 4 });
 
   constructor(
     private readonly options: SenderOptions,
@@ -48,19 +53,22 @@ export class DeliverySender {
       await this.options.smtp.send({ from: this.options.mailFrom, to: d.target, subject: d.subject, text: d.body, headers: { 'List-Unsubscribe': `<${d.unsubscribeUrl}>` } });
       return;
     }
+    const operator = d.kind === 'operator';
     const t = Math.floor(this.clock.now() / 1000);
     const res = await request(d.target, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'orcest-status/1', 'x-status-signature': signature(d.secret ?? '', d.body, t) },
+      headers: operator
+        ? { 'content-type': 'application/json', 'user-agent': 'orcest-status/1', ...d.headers }
+        : { 'content-type': 'application/json', 'user-agent': 'orcest-status/1', 'x-status-signature': signature(d.secret ?? '', d.body, t) },
       body: d.body,
-      dispatcher: this.agent,
+      dispatcher: operator ? this.operatorAgent : this.agent,
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
     });
     await res.body.dump();
     if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`HTTP ${res.statusCode}`);
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    await Promise.all([this.agent.close(), this.operatorAgent.close()]);
   }
 }

@@ -58,7 +58,7 @@ export class NotificationOutbox {
   private async fanOut(tx: Tx, componentIds: readonly string[], event: string, render: (s: Subscriber, scope: string, unsubscribeUrl: string) => Rendered): Promise<number> {
     // Everything-subscribers always; the others when they follow an affected component.
     const subscribers = await tx.statusSubscriber.findMany({
-      where: { confirmedAt: { not: null }, OR: [{ componentIds: { isEmpty: true } }, ...(componentIds.length ? [{ componentIds: { hasSome: [...componentIds] } }] : [])] },
+      where: { kind: { in: ['email', 'webhook'] }, confirmedAt: { not: null }, OR: [{ componentIds: { isEmpty: true } }, ...(componentIds.length ? [{ componentIds: { hasSome: [...componentIds] } }] : [])] },
       select: { id: true, kind: true, componentIds: true },
     });
     if (subscribers.length === 0) return 0;

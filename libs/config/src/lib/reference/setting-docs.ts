@@ -75,10 +75,10 @@ export const STATUS_SETTING_DOCS: SettingDocs = {
   STATUS_OIDC_CLIENT_ID: { meaning: "this app's client at Login" },
   OIDC_STATUS_SECRET: { meaning: "the status client's secret; unset = the admin is disabled", secret: true },
   STATUS_ADMIN_ROLE: { meaning: 'the role claim that may administer' },
-  STATUS_SESSION_SECRET: { meaning: 'session cookie key, the same on every replica', default: 'derived from OIDC_STATUS_SECRET', secret: true },
-  STATUS_SMTP_URL: { meaning: 'mail server for email subscriptions: smtp://[user:password@]host[:port] or smtps://…', default: 'unset: email subscriptions off', secret: true },
-  STATUS_MAIL_FROM: { meaning: 'sender address of subscription mails', default: 'status@<host of STATUS_BASE_URL>' },
-  STATUS_ALLOW_PRIVATE_WEBHOOKS: { meaning: 'accept subscriber webhook URLs in private, loopback and link-local ranges', default: 'false' },
+  STATUS_SESSION_SECRET: { meaning: 'session cookie and subscription-link key, the same on every replica', default: 'derived from OIDC_STATUS_SECRET', secret: true },
+  STATUS_SMTP_URL: { meaning: 'SMTP for subscriber mail: smtp://[user:password@]host[:port] or smtps://…; unset = email subscriptions off', secret: true },
+  STATUS_MAIL_FROM: { meaning: 'sender of subscriber mail (a plain address)', default: 'status@<host of STATUS_BASE_URL>' },
+  STATUS_ALLOW_PRIVATE_WEBHOOKS: { meaning: 'accept subscriber webhook URLs in private, loopback and link-local ranges (tests, private deployments)' },
 };
 
 /** libs/db: every app with a database reads these (the gateway only DATABASE_URL). */

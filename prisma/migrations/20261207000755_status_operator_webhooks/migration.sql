@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "status_subscribers" ADD COLUMN     "headers" JSONB;
