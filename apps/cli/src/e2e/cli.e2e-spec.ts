@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
-import { approveDevice, freePort, startFakeOpenAi, streamedText, type FakeUpstream } from '@orcest/testing';
-import { ROOT, runCli, startBundle, type RunningProcess } from '../testing/processes';
+import { approveDevice, freePort, startBuiltApp, startFakeOpenAi, streamedText, type BuiltApp, type FakeUpstream } from '@orcest/testing';
+import { ROOT, runCli } from '../testing/processes';
 
 const ADMIN = { email: 'cli-admin@test.local', password: 'cli-admin-password-1' };
 const AUDIENCE = 'http://gateway.audience.test';
@@ -19,8 +19,8 @@ const METRICS_KEY = 'metrics-key-for-cli-tests';
 describe('rainymodel CLI (child process, built apps, real PostgreSQL)', () => {
   let db: TestDatabase;
   let fake: FakeUpstream;
-  let login: RunningProcess;
-  let gateway: RunningProcess;
+  let login: BuiltApp;
+  let gateway: BuiltApp;
   let home = '';
   let env: Record<string, string> = {};
 
@@ -31,19 +31,19 @@ describe('rainymodel CLI (child process, built apps, real PostgreSQL)', () => {
     fake = await startFakeOpenAi({ name: 'fake' });
     const [loginPort, gatewayPort] = [await freePort(), await freePort()];
     const loginUrl = `http://127.0.0.1:${loginPort}`;
-    login = await startBundle(
+    login = startBuiltApp(
       join(ROOT, 'dist/apps/login/main.js'),
       { PORT: String(loginPort), HOST: '127.0.0.1', SSO_BASE_URL: loginUrl, DATABASE_URL: db.url, SSO_ADMIN_EMAIL: ADMIN.email, SSO_ADMIN_PASSWORD: ADMIN.password, RAINYMODEL_AUDIENCE: AUDIENCE },
-      /listening on port/,
     );
+    await login.waitForOutput(/Login SSO +http:/, 40_000);
     home = mkdtempSync(join(tmpdir(), 'rainymodel-cli-'));
     const config = join(home, 'gateway.yaml');
     writeFileSync(config, `model_list:\n  - model_name: rainymodel/auto\n    litellm_params:\n      model: openai/m\n      api_base: ${fake.baseUrl}\n      api_key: test-key\nrouter_settings:\n  num_retries: 0\n`);
-    gateway = await startBundle(
+    gateway = startBuiltApp(
       join(ROOT, 'dist/apps/gateway/main.js'),
       { PORT: String(gatewayPort), HOST: '127.0.0.1', RAINYMODEL_CONFIG: config, RAINYMODEL_MASTER_KEY: 'sk-master-cli', RAINYMODEL_METRICS_KEY: METRICS_KEY, RAINYMODEL_SSO_ISSUER: loginUrl, RAINYMODEL_AUDIENCE: AUDIENCE, DATABASE_URL: db.url, RAINYMODEL_KEY_REFRESH_SECONDS: '1' },
-      /gateway listening/,
     );
+    await gateway.waitForOutput(/RainyModel gateway +http:/, 40_000);
     env = { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), RAINYMODEL_URL: `http://127.0.0.1:${gatewayPort}`, RAINYMODEL_LOGIN_URL: loginUrl, RAINYMODEL_AUDIENCE: AUDIENCE, NO_COLOR: '1' };
   }, 90_000);
 
