@@ -24,3 +24,4 @@ export { approveDevice, enterDeviceCode } from './device-approval';
 export { builtAppMain, startBuiltApp, type BuiltApp } from './built-app';
 export { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium';
 export { eventually } from './eventually';
+export { redisAnswers, TEST_REDIS_URL } from './test-redis';

@@ -7,29 +7,18 @@
  * a gateway starts is loaded from usage_records. The budgets' clock is pinned an hour before a
  * month's end (a random far-future month, so Redis counters of earlier runs never meet this one).
  */
-import { createConnection } from 'node:net';
 import { generateApiKey } from '@orcest/auth';
 import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
-import { startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
+import { startFakeOpenAi, type FakeUpstream, redisAnswers, TEST_REDIS_URL } from '@orcest/testing';
 import { GatewayContext } from '../app/gateway-context';
 import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
 import { createUserKey, waitForUsageRows } from '../testing/user-keys';
 
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 /** $0.003 a call: 1000 prompt tokens × $0.000002 + 100 completion tokens × $0.00001. */
 const PRICES = 'input_cost_per_token: 0.000002, output_cost_per_token: 0.00001';
 const CALL = { kind: 'answer', usage: { prompt: 1000, completion: 100 } } as const;
-
-function redisAnswers(): Promise<boolean> {
-  const { hostname, port } = new URL(REDIS_URL);
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: hostname, port: Number(port || 6379) });
-    socket.setTimeout(500, () => (socket.destroy(), resolve(false)));
-    socket.once('connect', () => (socket.end(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** 23:00 UTC on the last day of June of a random year: one hour before the month ends. */
 function pinnedClock(): { now: () => number; year: number } {

@@ -9,28 +9,17 @@
  *   nothing was served.
  * The limiter's clock is pinned mid-window, so no sequence straddles a window boundary.
  */
-import { createConnection } from 'node:net';
 import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
-import { startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
+import { startFakeOpenAi, type FakeUpstream, redisAnswers, TEST_REDIS_URL } from '@orcest/testing';
 import { GatewayContext } from '../app/gateway-context';
 import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
 import { createUserKey } from '../testing/user-keys';
 
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const PINNED_CLOCK = () => 2_000 * 60_000 + 20_000;
 /** 160 characters: about 40 prompt tokens, plus the chat format. */
 const PROMPT = 'x'.repeat(160);
-
-function redisAnswers(): Promise<boolean> {
-  const { hostname, port } = new URL(REDIS_URL);
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: hostname, port: Number(port || 6379) });
-    socket.setTimeout(500, () => (socket.destroy(), resolve(false)));
-    socket.once('connect', () => (socket.end(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe.each([
   ['memory', false],

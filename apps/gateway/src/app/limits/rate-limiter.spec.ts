@@ -1,18 +1,8 @@
-import { createConnection } from 'node:net';
+import { redisAnswers, TEST_REDIS_URL } from '@orcest/testing';
 import { MemoryLimitStore, RateLimiter, WINDOW_MS, type LimitStore } from './rate-limiter';
 import { RedisLimitStore } from './redis-limit-store';
 
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-
-function redisAnswers(): Promise<boolean> {
-  const { hostname, port } = new URL(REDIS_URL);
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: hostname, port: Number(port || 6379) });
-    socket.setTimeout(500, () => (socket.destroy(), resolve(false)));
-    socket.once('connect', () => (socket.end(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}
+const REDIS_URL = TEST_REDIS_URL;
 
 /** The store is undefined when its server is missing: each test then returns early (a printed skip). */
 function limiterSuite(name: string, makeStore: () => Promise<LimitStore | undefined>): void {
