@@ -3,7 +3,7 @@ import type { ApiKey, AuditLog as AuditEntry, OidcClient, SigningKey, User } fro
 import { ROLES } from '@orcest/auth';
 import type { Page } from '../audit/audit-log';
 import { html, type SafeHtml } from '../http/html';
-import { layout } from './layout';
+import { layout, panelMessages } from './layout';
 
 export interface AdminFrame {
   readonly csrf: string;
@@ -22,9 +22,7 @@ export function adminFrame(title: string, f: AdminFrame, body: SafeHtml): string
 <a href="/admin/users">Users</a><a href="/admin/clients">Clients</a><a href="/admin/keys">Signing keys</a><a href="/admin/two-factor">Two-factor</a><a href="/admin/audit">Audit log</a>
 <span class="muted">${f.admin.email}</span><a href="${f.signOutUrl}">Sign out</a></nav>
 <h1>${title}</h1>
-${f.notice ? html`<p class="notice" role="status">${f.notice}</p>` : ''}
-${f.error ? html`<p class="error" role="alert">${f.error}</p>` : ''}
-${f.secret ? html`<p class="notice" role="status">${f.secret.label}: <span class="secret" data-testid="secret">${f.secret.value}</span><br><span class="muted">Copy it now: it is not shown again.</span></p>` : ''}
+${panelMessages(f)}
 ${body}`,
     { wide: true },
   );

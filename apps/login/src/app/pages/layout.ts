@@ -31,3 +31,10 @@ export function layout(title: string, body: SafeHtml, options: { wide?: boolean 
 <title>${title} · Orcest Login</title><style>${trusted(STYLE)}</style></head>
 <body><main class="${options.wide ? 'wide' : ''}">${body}</main></body></html>`.value;
 }
+
+/** The admin panel's and the account pages' one-off messages: a notice, an error, a secret shown once. */
+export function panelMessages(f: { readonly notice?: string; readonly error?: string; readonly secret?: { readonly label: string; readonly value: string } }): SafeHtml {
+  return html`${f.notice ? html`<p class="notice" role="status">${f.notice}</p>` : ''}
+${f.error ? html`<p class="error" role="alert">${f.error}</p>` : ''}
+${f.secret ? html`<p class="notice" role="status">${f.secret.label}: <span class="secret" data-testid="secret">${f.secret.value}</span><br><span class="muted">Copy it now: it is not shown again.</span></p>` : ''}`;
+}

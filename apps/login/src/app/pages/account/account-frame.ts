@@ -1,7 +1,7 @@
 /** The shell of the account pages: navigation, the one-time secret box, notices, errors. */
 import type { User } from '@orcest/db';
 import { html, type SafeHtml } from '../../http/html';
-import { layout } from '../layout';
+import { layout, panelMessages } from '../layout';
 
 export interface AccountFrame {
   readonly csrf: string;
@@ -27,9 +27,7 @@ export function accountPage(title: string, path: string, f: AccountFrame, body: 
 ${SECTIONS.map(([href, name]) => (href === path ? html`<a href="${href}" aria-current="page"><strong>${name}</strong></a>` : html`<a href="${href}">${name}</a>`))}
 <span class="muted">${f.user.email}</span><a href="${f.signOutUrl}">Sign out</a></nav>
 <h1>${title}</h1>
-${f.notice ? html`<p class="notice" role="status">${f.notice}</p>` : ''}
-${f.error ? html`<p class="error" role="alert">${f.error}</p>` : ''}
-${f.secret ? html`<p class="notice" role="status">${f.secret.label}: <span class="secret" data-testid="secret">${f.secret.value}</span><br><span class="muted">Copy it now: it is not shown again.</span></p>` : ''}
+${panelMessages(f)}
 ${body}`,
     { wide: true },
   );
