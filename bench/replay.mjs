@@ -10,6 +10,7 @@
  *
  * REPLAY_REQUESTS (default 400) per run, REPLAY_CONCURRENCY (default 8).
  */
+import { waitForHealth } from './wait-for-health.mjs';
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,16 +143,4 @@ function printRow(r) {
 
 function fmt(x) {
   return x.toFixed(3);
-}
-
-async function waitForHealth(url) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gateway did not become healthy at ${url}`);
 }

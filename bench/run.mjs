@@ -8,6 +8,7 @@
  * BENCH_SECONDS (default 8) sets each measured run's length; BENCH_CHUNKS (default 20) the
  * number of content chunks per streamed answer.
  */
+import { waitForHealth } from './wait-for-health.mjs';
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,16 +95,4 @@ function print(r) {
 
 function fmt(ms) {
   return ms.toFixed(3).padStart(7);
-}
-
-async function waitForHealth(url) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gateway did not become healthy at ${url}`);
 }
