@@ -5,11 +5,10 @@
  * one mapping (`sendError` via Fastify's error handler).
  */
 import type { FastifyInstance } from 'fastify';
-import { describeOverrun } from '../budgets/budgets';
-import { BudgetExceededError, RateLimitedError } from '../errors';
-import type { GatewayContext } from '../gateway-context';
 import { estimatePromptTokens } from '@orcest/routing';
-import { afterChatResponse, noteAdmission, noteCaller, noteServed, registerChatSlots } from '../usage/usage-hook';
+import { admitCaller } from '../admission/admit-caller';
+import type { GatewayContext } from '../gateway-context';
+import { afterChatResponse, noteServed, registerChatSlots } from '../usage/usage-hook';
 
 export function registerChatCompletionsRoute(fastify: FastifyInstance, context: GatewayContext): void {
   registerChatSlots(fastify);
@@ -20,27 +19,8 @@ export function registerChatCompletionsRoute(fastify: FastifyInstance, context: 
     pricesOf: (deployment) => context.routing.of(deployment).facts,
     budgets: context.budgets,
   });
-  const budgets = context.budgets;
   fastify.post('/v1/chat/completions', { onResponse }, async (req, reply) => {
-    const authenticated = context.auth.authenticate(req.headers.authorization);
-    const caller = authenticated instanceof Promise ? await authenticated : authenticated;
-    noteCaller(req, caller);
-    // Before the rate limits: a request refused for its budget is not one of the minute's requests.
-    if (budgets && (caller.kind === 'api_key' || caller.kind === 'sso')) {
-      const overrun = budgets.check(caller.kind === 'api_key' ? caller.apiKey : undefined, caller.userId);
-      if (overrun) {
-        if (budgets.mode === 'enforce') throw new BudgetExceededError(describeOverrun(overrun), overrun.retryAfterSeconds);
-        reply.header('x-rainymodel-budget-warning', describeOverrun(overrun));
-      }
-    }
-    if (caller.kind === 'api_key') {
-      // The estimate reserves tokens at once, so parallel requests see each other (limits/).
-      const admission = await context.limiter.admit(caller.apiKey, caller.apiKey.tpmLimit === null ? 0 : estimatePromptTokens(req.body));
-      noteAdmission(req, admission);
-      if (!admission.allowed) throw new RateLimitedError(admission.exceeded ?? 'requests', admission.retryAfterSeconds, admission.headers);
-      // Carried onto the answer's raw headers with the hooks' ones.
-      for (let i = 0; i < admission.headers.length; i += 2) reply.header(admission.headers[i], admission.headers[i + 1]);
-    }
+    await admitCaller(context, req, reply, req.headers.authorization, () => estimatePromptTokens(req.body));
     await context.completions.handle(req, reply, noteServed);
   });
 }

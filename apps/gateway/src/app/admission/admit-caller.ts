@@ -1,0 +1,47 @@
+/**
+ * Who may call, and whether they may call now: the one admission step every model endpoint
+ * (chat completions, and each client protocol beside it) runs before routing. Authenticates the
+ * key or token, checks the monthly budgets, then reserves the request in the key's rate limits.
+ * The caller and admission are left on the request for the usage hook (usage/usage-hook.ts).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { describeOverrun } from '../budgets/budgets';
+import { BudgetExceededError, RateLimitedError } from '../errors';
+import type { GatewayContext } from '../gateway-context';
+import type { Principal } from '../http/api-auth';
+import { noteAdmission, noteCaller } from '../usage/usage-hook';
+
+/**
+ * @param credential the presented `Authorization` value (`Bearer …`); protocols with their own
+ *   key header (Anthropic's `x-api-key`) pass it as `Bearer <key>`.
+ * @param promptTokens the request's estimated prompt, reserved against a key's tokens-per-minute
+ *   limit at once so parallel requests see each other; computed only when a limit needs it.
+ */
+export async function admitCaller(
+  context: GatewayContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  credential: string | undefined,
+  promptTokens: () => number,
+): Promise<Principal> {
+  const authenticated = context.auth.authenticate(credential);
+  const caller = authenticated instanceof Promise ? await authenticated : authenticated;
+  noteCaller(req, caller);
+  const budgets = context.budgets;
+  // Before the rate limits: a request refused for its budget is not one of the minute's requests.
+  if (budgets && (caller.kind === 'api_key' || caller.kind === 'sso')) {
+    const overrun = budgets.check(caller.kind === 'api_key' ? caller.apiKey : undefined, caller.userId);
+    if (overrun) {
+      if (budgets.mode === 'enforce') throw new BudgetExceededError(describeOverrun(overrun), overrun.retryAfterSeconds);
+      reply.header('x-rainymodel-budget-warning', describeOverrun(overrun));
+    }
+  }
+  if (caller.kind === 'api_key') {
+    const admission = await context.limiter.admit(caller.apiKey, caller.apiKey.tpmLimit === null ? 0 : promptTokens());
+    noteAdmission(req, admission);
+    if (!admission.allowed) throw new RateLimitedError(admission.exceeded ?? 'requests', admission.retryAfterSeconds, admission.headers);
+    // Carried onto the answer's raw headers with the hooks' ones.
+    for (let i = 0; i < admission.headers.length; i += 2) reply.header(admission.headers[i], admission.headers[i + 1]);
+  }
+  return caller;
+}
