@@ -4,6 +4,7 @@ import { ConfigError, loadGatewayConfig } from '@orcest/config';
 import { applyMigrations } from '@orcest/db';
 import { AppLogger, LogSettingsError, parseLogSettings } from '@orcest/logging';
 import { createGatewayApp, gatewayReadyBlock } from './app/create-gateway-app';
+import { GatewayContext } from './app/gateway-context';
 
 async function main(): Promise<void> {
   const logger = new AppLogger(parseLogSettings(process.env), 'gateway');
@@ -14,6 +15,9 @@ async function main(): Promise<void> {
   if (config.data) await applyMigrations(config.data.databaseUrl);
   const app = await createGatewayApp(config, { logger });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // `kill -HUP`: re-read the config file now (also when unchanged), as the file watcher does on a change.
+  const tables = app.get(GatewayContext).tables;
+  process.on('SIGHUP', () => tables.reload('SIGHUP', true));
   await app.listen(config.server.port, config.server.host);
   // The address to type in a browser or client: loopback and "every interface" are both localhost here.
   const shownHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.server.host) ? 'localhost' : config.server.host;

@@ -1,7 +1,7 @@
 export { TIERS, classifyTier, type Tier } from './lib/tiers';
 export { POLICIES, TIER_ORDER, parsePolicy, type Policy } from './lib/policies';
 export { orderDeployments, type RoutableDeployment } from './lib/ordering';
-export { CircuitBreaker, type CircuitState, type BreakerSettings, type Admission } from './lib/circuit-breaker';
+export { CircuitBreaker, type Breaker, type CircuitState, type BreakerSettings, type Admission } from './lib/circuit-breaker';
 export { UnknownPolicyError, UnknownProfileError } from './lib/errors';
 export { PROFILES, COMPONENTS, DEFAULT_WEIGHTS, parseProfile, isProfile, resolveWeights, type Profile, type Component, type Weights } from './lib/intelligence/profiles';
 export { measureRequest, estimatePromptTokens, type RequestShape, type ShapeableRequest } from './lib/intelligence/request-shape';

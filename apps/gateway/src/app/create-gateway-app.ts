@@ -50,7 +50,8 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
     // Fastify's own JSON parser: Nest's wrapper adds an async scope per request and buys us nothing.
     bodyParser: false,
   });
-  app.useGlobalFilters(new OpenAiExceptionFilter(context.setup));
+  // The setup of the table in force when the error is mapped (a reload replaces it).
+  app.useGlobalFilters(new OpenAiExceptionFilter({ hintFor: (error) => context.setup.hintFor(error) }));
   const fastify = app.getHttpAdapter().getInstance();
   registerOpenCors(fastify);
   registerJsonBodyParser(fastify, config.server.maxJsonDepth);

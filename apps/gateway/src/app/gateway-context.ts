@@ -1,44 +1,49 @@
 /**
  * Everything the gateway builds once at start from its config, handed to Nest as one value
  * (a class token, so no string DI tokens). Controllers stay thin: they read from here.
+ *
+ * What comes from the YAML file (deployments, routing, the chat service) lives in the routing
+ * table, which a config reload replaces (routing-table/): `registry`, `routing`, `planner`,
+ * `setup`, `completions` and `config` read the table in force. A request that must stay on one
+ * table reads `tables.current` once.
  */
 import { Logger } from '@nestjs/common';
 import type { GatewayConfig } from '@orcest/config';
 import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { UpstreamClient } from '@orcest/providers';
-import { ChatCompletionsService } from './completions/chat-completions.service';
+import { CircuitBreaker } from '@orcest/routing';
+import type { ChatCompletionsService } from './completions/chat-completions.service';
 import type { AttemptFailure } from './completions/attempt-failure';
-import { FallbackWalk } from './completions/fallback-walk';
 import type { Deployment } from './deployments/deployment';
-import { DeploymentRegistry } from './deployments/deployment-registry';
+import type { DeploymentRegistry } from './deployments/deployment-registry';
 import { ApiAuth } from './http/api-auth';
 import { OperatorAuth } from './http/operator-auth';
 import { ApiKeyStore } from './keys/api-key-store';
 import { MemoryLimitStore, RateLimiter } from './limits/rate-limiter';
 import { RedisLimitStore } from './limits/redis-limit-store';
 import { RequestMetrics } from './metrics/request-metrics';
-import { UpstreamSetup } from './setup/upstream-setup';
+import type { UpstreamSetup } from './setup/upstream-setup';
 import { UsageRecorder } from './usage/usage-recorder';
 import { Budgets, spendLoader } from './budgets/budgets';
 import { MemorySpendStore, RedisSpendStore } from './budgets/spend-store';
 import { CatalogueService } from './catalogue/catalogue-service';
 import { PrismaCatalogueStore } from './catalogue/catalogue-store';
-import { RoutePlanner } from './routing/route-planner';
-import { RoutingState } from './routing/routing-state';
+import type { RoutePlanner } from './routing/route-planner';
+import type { RoutingState } from './routing/routing-state';
+import { ConfigWatcher } from './routing-table/config-watcher';
+import { LiveRoutingTable } from './routing-table/live-routing-table';
 
 const logger = new Logger('RainyModel');
 
 export class GatewayContext {
-  readonly registry: DeploymentRegistry;
   readonly client = new UpstreamClient();
-  readonly completions: ChatCompletionsService;
+  /** The routing table in force; `tables.reload(reason)` replaces it (watcher, SIGHUP). */
+  readonly tables: LiveRoutingTable;
   readonly startedAt = Date.now();
   readonly auth: ApiAuth;
   readonly operatorAuth: OperatorAuth;
   readonly limiter: RateLimiter;
   readonly metrics: RequestMetrics;
-  /** The ready block's upstream lines and the "nothing answers" hint. */
-  readonly setup: UpstreamSetup;
   /** With a database only (DATABASE_URL): API keys and usage records. */
   readonly apiKeys: ApiKeyStore | undefined;
   readonly usage: UsageRecorder | undefined;
@@ -46,12 +51,11 @@ export class GatewayContext {
   readonly budgets: Budgets | undefined;
   /** Model metadata (windows, prices, quality), refreshed from the configured URLs. */
   readonly catalogue: CatalogueService;
-  readonly routing: RoutingState;
-  readonly planner: RoutePlanner;
   private readonly prisma: PrismaClient | undefined;
+  private readonly watcher: ConfigWatcher | undefined;
 
   constructor(
-    readonly config: GatewayConfig,
+    startConfig: GatewayConfig,
     /** On shutdown, how long open client connections may finish before they are cut. */
     readonly shutdownGraceMs = 10_000,
     limiterClock: () => number = Date.now,
@@ -59,6 +63,7 @@ export class GatewayContext {
     budgetClock: () => number = Date.now,
   ) {
     const warn = (message: string): void => logger.warn(message);
+    const config = startConfig;
     if (config.data) {
       this.prisma = createPrismaClient(config.data.databaseUrl, { poolSize: 4 });
       const apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
@@ -70,15 +75,52 @@ export class GatewayContext {
     this.limiter = new RateLimiter(config.redisUrl ? new RedisLimitStore(config.redisUrl, warn) : new MemoryLimitStore(), limiterClock);
     this.auth = new ApiAuth(config.auth, this.apiKeys);
     this.operatorAuth = new OperatorAuth(config.auth.metricsKey, this.auth);
-    this.registry = new DeploymentRegistry(config);
-    this.setup = new UpstreamSetup(config, this.registry);
     this.catalogue = new CatalogueService(config.catalogue, this.prisma ? new PrismaCatalogueStore(this.prisma) : undefined, warn);
-    this.routing = new RoutingState(this.registry, config.deployments, config.routing, this.catalogue.catalogue, config.catalogue?.names ?? {}, routingClock);
+    this.tables = new LiveRoutingTable(
+      config,
+      {
+        client: this.client,
+        catalogue: () => this.catalogue.catalogue,
+        breakerFor: (_identity, settings) => new CircuitBreaker(settings),
+        routingClock,
+        onAttemptFailed: config.server.debug ? logAttemptFailure : undefined,
+      },
+      { log: (message) => logger.log(message), warn },
+    );
     this.catalogue.onChange((catalogue) => this.routing.useCatalogue(catalogue));
-    this.planner = new RoutePlanner(this.registry, this.routing, config.routing, routingClock);
-    this.metrics = new RequestMetrics(new Set(config.aliases));
-    const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
-    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router, this.planner);
+    // Metric labels stay bounded: every alias any config in force named, and `(other)`.
+    const aliases = new Set(config.aliases);
+    this.metrics = new RequestMetrics(aliases);
+    this.tables.onReload((outcome) => {
+      if (outcome.kind === 'reloaded') for (const alias of outcome.table.registry.aliases) aliases.add(alias);
+    });
+    if (config.watchConfig) this.watcher = new ConfigWatcher(config.configFile, () => this.tables.reload('file changed'), warn);
+  }
+
+  /** The config in force: the start's environment with the current table's YAML part. */
+  get config(): GatewayConfig {
+    return this.tables.current.config;
+  }
+
+  get registry(): DeploymentRegistry {
+    return this.tables.current.registry;
+  }
+
+  get routing(): RoutingState {
+    return this.tables.current.routing;
+  }
+
+  get planner(): RoutePlanner {
+    return this.tables.current.planner;
+  }
+
+  /** The ready block's upstream lines and the "nothing answers" hint. */
+  get setup(): UpstreamSetup {
+    return this.tables.current.setup;
+  }
+
+  get completions(): ChatCompletionsService {
+    return this.tables.current.completions;
   }
 
   /** Loads what must be in memory before the first request (the API keys). */
@@ -86,10 +128,12 @@ export class GatewayContext {
     await this.apiKeys?.start();
     await this.budgets?.start();
     await this.catalogue.start();
+    this.watcher?.start();
   }
 
   /** After the server stopped taking requests: flush usage, release connections. */
   async stop(): Promise<void> {
+    this.watcher?.close();
     this.apiKeys?.stop();
     this.budgets?.stop();
     this.catalogue.stop();

@@ -2,6 +2,7 @@
  * Reads a YAML file into plain data with environment expansion, keeping enough of the source
  * to say on which line a bad key sits.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import { ConfigError } from './config-error';
@@ -14,6 +15,8 @@ export interface YamlSource {
   readonly data: unknown;
   /** The same data before `${VAR}` expansion: which variable a value was meant to come from. */
   readonly raw: unknown;
+  /** SHA-256 (hex) of the file's text: which version of the file is in force (live reload, /health). */
+  readonly sha256: string;
   /** `file:line` of the node at `path` (or of its nearest existing parent). */
   locate(path: ConfigPath): string;
 }
@@ -34,7 +37,7 @@ export function parseYamlSource(text: string, file: string, env: Env): YamlSourc
     return file;
   };
   const raw: unknown = doc.toJS();
-  return { file, data: expandEnvDeep(raw, env), raw, locate };
+  return { file, data: expandEnvDeep(raw, env), raw, sha256: createHash('sha256').update(text).digest('hex'), locate };
 }
 
 export function readYamlSource(file: string, env: Env): YamlSource {

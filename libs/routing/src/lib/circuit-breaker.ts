@@ -15,13 +15,45 @@ export interface BreakerSettings {
 /** What `tryAcquire` granted: a normal attempt, the half-open probe, or nothing. */
 export type Admission = 'normal' | 'probe' | 'rejected';
 
-export class CircuitBreaker {
+/**
+ * What the fallback walk and the health views need of a breaker. `CircuitBreaker` below is the
+ * default (one process judges on its own); the gateway's fleet breaker shares state between
+ * replicas through Redis and may need a round trip to grant the half-open probe, so
+ * `tryAcquire` may answer with a promise — only then, never for a closed circuit.
+ */
+export interface Breaker {
+  state(now: number): CircuitState;
+  /** When the current cooldown ends (0 when closed). */
+  readonly cooldownEndsAt: number;
+  isAvailable(now: number): boolean;
+  tryAcquire(now: number): Admission | Promise<Admission>;
+  forceAcquire(): Admission;
+  recordSuccess(admission: Admission): void;
+  recordFailure(now: number, admission: Admission): void;
+  release(admission: Admission): void;
+  /** New `allowed_fails`/`cooldown_time` (a config reload): the state stays, later verdicts use them. */
+  useSettings(settings: BreakerSettings): void;
+}
+
+export class CircuitBreaker implements Breaker {
   /** Times of recent failures, oldest first, at most `allowedFails` kept. */
   private failures: number[] = [];
   private openUntil = 0;
   private probeInFlight = false;
 
-  constructor(private readonly settings: BreakerSettings) {}
+  constructor(private settings: BreakerSettings) {}
+
+  get cooldownMs(): number {
+    return this.settings.cooldownMs;
+  }
+
+  get allowedFails(): number {
+    return this.settings.allowedFails;
+  }
+
+  useSettings(settings: BreakerSettings): void {
+    this.settings = settings;
+  }
 
   state(now: number): CircuitState {
     if (this.openUntil === 0) return 'closed';
@@ -85,5 +117,20 @@ export class CircuitBreaker {
   /** The attempt ended without a verdict on the upstream (the client went away): free the probe slot. */
   release(admission: Admission): void {
     if (admission === 'probe') this.probeInFlight = false;
+  }
+
+  /**
+   * Another judge (a replica elsewhere) opened the circuit for `ms` from `now`: open here until
+   * then, or longer if it already was. Recent failures are forgotten, as when it opens here.
+   */
+  openFor(now: number, ms: number): void {
+    this.failures = [];
+    this.openUntil = Math.max(this.openUntil, now + ms);
+  }
+
+  /** Another judge closed the circuit (its probe succeeded): closed here too. */
+  close(): void {
+    if (this.failures.length > 0) this.failures = [];
+    this.openUntil = 0;
   }
 }

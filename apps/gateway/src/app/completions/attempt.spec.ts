@@ -1,9 +1,10 @@
+import { CircuitBreaker } from '@orcest/routing';
 import { DeploymentHealth, type Deployment } from '../deployments/deployment';
 import { Attempt } from './attempt';
 import { AttemptFailure } from './attempt-failure';
 
 function deployment(): Deployment {
-  return { name: 'd', health: new DeploymentHealth({ allowedFails: 2, cooldownMs: 1000 }) } as unknown as Deployment;
+  return { name: 'd', health: new DeploymentHealth(new CircuitBreaker({ allowedFails: 2, cooldownMs: 1000 })) } as unknown as Deployment;
 }
 
 describe('Attempt', () => {

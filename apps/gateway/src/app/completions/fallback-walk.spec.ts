@@ -1,3 +1,4 @@
+import { CircuitBreaker } from '@orcest/routing';
 import { UntranslatableRequestError } from '@orcest/providers';
 import { DeploymentHealth, type Deployment } from '../deployments/deployment';
 import { RequestBuildError } from '../errors';
@@ -8,7 +9,7 @@ import { FallbackWalk } from './fallback-walk';
 const settings = { numRetries: 3, allowedFails: 2, cooldownMs: 60_000, timeoutMs: 1000, requestTimeoutMs: 5000, streamIdleTimeoutMs: 1000, retryBackoffMs: 0, maxResponseBytes: 1 << 20, maxStreamEventBytes: 1 << 16 };
 
 function deployment(name: string): Deployment {
-  return { name, alias: 'a', tier: 'free', health: new DeploymentHealth(settings) } as unknown as Deployment;
+  return { name, alias: 'a', tier: 'free', health: new DeploymentHealth(new CircuitBreaker(settings)) } as unknown as Deployment;
 }
 
 describe('FallbackWalk: an error raised while building the request', () => {

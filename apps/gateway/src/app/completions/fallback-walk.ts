@@ -70,7 +70,9 @@ export class FallbackWalk {
         const now = this.now();
         if (now >= deadlineAt) throw new DeadlineExceededError(walk.alias, this.settings.requestTimeoutMs, failed);
         const breaker = deployment.health.breaker;
-        const admission = forced ? breaker.forceAcquire() : breaker.tryAcquire(now);
+        const acquired = forced ? breaker.forceAcquire() : breaker.tryAcquire(now);
+        // A promise only for a half-open circuit shared by replicas: the fleet-wide probe lock.
+        const admission = typeof acquired === 'string' ? acquired : await acquired;
         if (admission === 'rejected') continue;
         const timeoutMs = walk.timeoutOf(deployment);
         const budget: AttemptBudget = { ms: Math.min(timeoutMs, deadlineAt - now), limitedByDeadline: deadlineAt - now < timeoutMs };

@@ -1,12 +1,16 @@
 /**
- * Builds the runtime deployments from the validated config once at start and answers
- * "which deployments serve this alias". A bad provider prefix fails start-up with the
- * entry's file and line.
+ * Builds the runtime deployments from the validated config (at start, and again for each
+ * config reload: routing-table/) and answers "which deployments serve this alias". A bad
+ * provider prefix fails start-up (or the reload) with the entry's file and line.
  */
 import { ConfigError, type GatewayConfig } from '@orcest/config';
 import { adapterFor, describeProvider, UnknownProviderError } from '@orcest/providers';
-import { classifyTier, orderDeployments, POLICIES, type Policy } from '@orcest/routing';
+import { CircuitBreaker, classifyTier, orderDeployments, POLICIES, type Policy } from '@orcest/routing';
+import { deploymentIdentity } from './deployment-identity';
 import { DeploymentHealth, type Deployment } from './deployment';
+
+/** The live health of the deployment with this identity: carried over from a previous table, or new. */
+export type HealthSource = (identity: string) => DeploymentHealth;
 
 export class DeploymentRegistry {
   private readonly byAlias = new Map<string, Deployment[]>();
@@ -14,8 +18,12 @@ export class DeploymentRegistry {
   private readonly byAliasAndPolicy = new Map<string, Map<Policy, readonly Deployment[]>>();
   readonly aliases: readonly string[];
   readonly all: readonly Deployment[];
+  private readonly byIdentity = new Map<string, Deployment>();
 
-  constructor(config: Pick<GatewayConfig, 'aliases' | 'deployments' | 'router'>) {
+  constructor(
+    config: Pick<GatewayConfig, 'aliases' | 'deployments' | 'router'>,
+    healthOf: HealthSource = () => new DeploymentHealth(new CircuitBreaker(config.router)),
+  ) {
     this.aliases = config.aliases;
     for (const alias of config.aliases) this.byAlias.set(alias, []);
     const all: Deployment[] = [];
@@ -29,8 +37,10 @@ export class DeploymentRegistry {
       }
       const siblings = this.byAlias.get(spec.alias) as Deployment[];
       const upstream = spec.upstream ?? provider.upstream;
+      const identity = uniqueIdentity(deploymentIdentity({ alias: spec.alias, model: spec.model, baseUrl: provider.baseUrl, apiKey: spec.apiKey }), this.byIdentity);
       const deployment: Deployment = {
         name: uniqueName(spec.id ?? upstream, siblings),
+        identity,
         alias: spec.alias,
         tier: classifyTier(upstream, spec.tier),
         upstream,
@@ -42,8 +52,9 @@ export class DeploymentRegistry {
         costPerToken: spec.inputCostPerToken !== undefined || spec.outputCostPerToken !== undefined ? (spec.inputCostPerToken ?? 0) + (spec.outputCostPerToken ?? 0) : undefined,
         quality: spec.quality,
         description: spec.description,
-        health: new DeploymentHealth(config.router),
+        health: healthOf(identity),
       };
+      this.byIdentity.set(identity, deployment);
       siblings.push(deployment);
       all.push(deployment);
     }
@@ -51,6 +62,11 @@ export class DeploymentRegistry {
     for (const [alias, deployments] of this.byAlias) {
       this.byAliasAndPolicy.set(alias, new Map(POLICIES.map((policy) => [policy, Object.freeze(orderDeployments(policy, deployments))])));
     }
+  }
+
+  /** The deployment with this identity, if this config has it (a reload carries its health over). */
+  withIdentity(identity: string): Deployment | undefined {
+    return this.byIdentity.get(identity);
   }
 
   has(alias: string): boolean {
@@ -72,4 +88,11 @@ function uniqueName(base: string, siblings: readonly Deployment[]): string {
   let name = base;
   for (let n = 2; siblings.some((d) => d.name === name); n++) name = `${base}-${n}`;
   return name;
+}
+
+/** Two entries alike in every identifying part (an alias listing one upstream twice) stay two deployments. */
+function uniqueIdentity(base: string, taken: ReadonlyMap<string, Deployment>): string {
+  let identity = base;
+  for (let n = 2; taken.has(identity); n++) identity = `${base}#${n}`;
+  return identity;
 }

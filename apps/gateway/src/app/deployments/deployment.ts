@@ -3,11 +3,16 @@
  * tier and target, plus its live health (circuit breaker, latency, last error).
  */
 import type { ProtocolAdapter, UpstreamTarget } from '@orcest/providers';
-import { CircuitBreaker, type Admission, type Tier } from '@orcest/routing';
+import type { Admission, Breaker, Tier } from '@orcest/routing';
 
 export interface Deployment {
   /** Unique within its alias; shown in `x-rainymodel-tried`. */
   readonly name: string;
+  /**
+   * What makes it the same deployment across config reloads and replicas (routing-table/
+   * deployment-identity.ts): its live health carries over while this stays the same.
+   */
+  readonly identity: string;
   readonly alias: string;
   readonly tier: Tier;
   /** Label for `x-rainymodel-upstream`: hf, ollama, openrouter… */
@@ -37,11 +42,12 @@ export interface LastError {
 }
 
 /**
- * Live state of one deployment. In memory: each replica judges upstreams by what it sees.
- * Written only by an attempt's verdict (`completions/attempt.ts`), once per attempt.
+ * Live state of one deployment. In memory; only the breaker may be shared between replicas
+ * (breakers/fleet-breaker.ts, with REDIS_URL). Written only by an attempt's verdict
+ * (`completions/attempt.ts`), once per attempt. A config reload hands the same object to the
+ * new table when the deployment's identity did not change, so nothing learnt is lost.
  */
 export class DeploymentHealth {
-  readonly breaker: CircuitBreaker;
   /**
    * Time until the answer could start going out: the whole answer when not streaming, the
    * first content when streaming (what `x-rainymodel-latency-ms` reports), successful attempts only.
@@ -57,9 +63,7 @@ export class DeploymentHealth {
   /** Set once at start by routing; told about what is recorded here, in the same call. */
   listener: HealthListener | undefined = undefined;
 
-  constructor(settings: { allowedFails: number; cooldownMs: number }) {
-    this.breaker = new CircuitBreaker(settings);
-  }
+  constructor(readonly breaker: Breaker) {}
 
   /** A stream completed: its time to first content is its latency. */
   recordFirstToken(ms: number): void {

@@ -39,6 +39,8 @@ export class InfoController {
       skipped_deployments: config.skipped.length,
       // Whether anything answered so far, and when nothing did, how to fix it.
       upstreams: this.context.setup.health(),
+      // Which version of the config file is in force, and since when (a reload replaces it).
+      config: this.context.tables.status(),
     };
   }
 }

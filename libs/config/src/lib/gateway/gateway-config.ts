@@ -120,7 +120,7 @@ export interface GatewayConfig {
      */
     readonly metricsKey: string;
     /** Login SSO access tokens are accepted when set (RAINYMODEL_SSO_ISSUER). */
-    readonly sso?: { readonly issuer: string; readonly jwksUrl: string; readonly audience: string };
+    readonly sso?: { readonly issuer: string; readonly jwksUrl: string; readonly audience: string; readonly limits: SsoLimitSettings };
   };
   /** With a database: per-user API keys (reloaded every keyRefreshMs) and usage records. */
   readonly data?: {
@@ -132,9 +132,18 @@ export interface GatewayConfig {
      */
     readonly budgetMode: 'enforce' | 'warn';
   };
-  /** Shares the API keys' rate-limit counters between replicas. */
+  /** Shares rate-limit counters and circuit breaker state between replicas. */
   readonly redisUrl?: string;
   readonly configFile: string;
+  /** Whether the config file is watched and re-read when it changes (SIGHUP re-reads it either way). */
+  readonly watchConfig: boolean;
+  /**
+   * Re-reads the YAML file with the environment the gateway started with: what a live reload
+   * swaps in. Throws ConfigError like the first load; the environment part never changes.
+   */
+  readonly readModelConfig: () => ModelConfig;
+  /** SHA-256 (hex) of the YAML file's text this config was read from. */
+  readonly configHash: string;
   /** Every alias named in `model_list`, in config order, even when all its deployments were skipped. */
   readonly aliases: readonly string[];
   readonly deployments: readonly DeploymentSpec[];
@@ -143,6 +152,34 @@ export interface GatewayConfig {
   readonly routing: RoutingSettings;
   readonly catalogue: CatalogueSettings | undefined;
 }
+
+/** Requests and tokens per minute of one SSO user; null = no limit. */
+export interface SsoLimit {
+  readonly rpm: number | null;
+  readonly tpm: number | null;
+}
+
+/** Limits of SSO-token callers: the default per user, and per role where one is set. */
+export interface SsoLimitSettings {
+  readonly perUser: SsoLimit;
+  readonly byRole: Readonly<Record<string, SsoLimit>>;
+}
+
+/** The part of the config that comes from the YAML file: what a live reload replaces. */
+export type ModelConfig = Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'configHash'>;
+
+/** `{"viewer":{"rpm":10},"admin":{"rpm":null}}`: per role, each limit a positive integer or null (none). */
+const ssoRoleLimits = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected JSON, e.g. {"viewer":{"rpm":10,"tpm":20000},"admin":{"rpm":null}}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected a role name'), z.strictObject({ rpm: z.number().int().positive().nullable().optional(), tpm: z.number().int().positive().nullable().optional() })));
 
 /** The gateway's environment (exported for the generated reference, docs/configuration.md). */
 export const gatewayEnvSchema = z.object({
@@ -163,6 +200,10 @@ export const gatewayEnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   RAINYMODEL_KEY_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(5),
   RAINYMODEL_BUDGET_MODE: z.enum(['enforce', 'warn']).default('enforce'),
+  RAINYMODEL_SSO_RPM: z.coerce.number().int().positive().optional(),
+  RAINYMODEL_SSO_TPM: z.coerce.number().int().positive().optional(),
+  RAINYMODEL_SSO_LIMITS_BY_ROLE: ssoRoleLimits.optional(),
+  RAINYMODEL_CONFIG_WATCH: booleanFlag.default(true),
   RAINYMODEL_AUDIENCE: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
 });
@@ -184,7 +225,8 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
   const production = vars.NODE_ENV === 'production';
   if (production && !vars.RAINYMODEL_MASTER_KEY && !vars.RAINYMODEL_ALLOW_OPEN) throw new ConfigError(OPEN_IN_PRODUCTION);
   const configFile = resolvePath(vars.RAINYMODEL_CONFIG ?? vars.LITELLM_CONFIG_PATH ?? 'config/litellm_config.yaml', cwd);
-  const source = readYamlSource(configFile, env);
+  const readModelConfig = (): ModelConfig => parseModelConfig(readYamlSource(configFile, env));
+  const model = readModelConfig();
   return Object.freeze({
     server: Object.freeze({
       host: vars.HOST,
@@ -203,19 +245,28 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
             issuer: vars.RAINYMODEL_SSO_ISSUER,
             jwksUrl: vars.RAINYMODEL_SSO_JWKS_URL ?? `${vars.RAINYMODEL_SSO_ISSUER}/oauth2/jwks`,
             audience: vars.RAINYMODEL_AUDIENCE,
+            limits: ssoLimits(vars.RAINYMODEL_SSO_RPM, vars.RAINYMODEL_SSO_TPM, vars.RAINYMODEL_SSO_LIMITS_BY_ROLE),
           })
         : undefined,
     }),
     data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000, budgetMode: vars.RAINYMODEL_BUDGET_MODE }) : undefined,
     redisUrl: vars.REDIS_URL,
     configFile,
-    ...parseModelConfig(source),
+    watchConfig: vars.RAINYMODEL_CONFIG_WATCH,
+    readModelConfig,
+    ...model,
   });
 }
 
-export function parseModelConfig(
-  source: YamlSource,
-): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue'> {
+function ssoLimits(rpm: number | undefined, tpm: number | undefined, byRole: Record<string, { rpm?: number | null; tpm?: number | null }> | undefined): SsoLimitSettings {
+  const perUser: SsoLimit = Object.freeze({ rpm: rpm ?? null, tpm: tpm ?? null });
+  const roles: Record<string, SsoLimit> = {};
+  // A role's entry overrides the per-user default field by field; null lifts that limit.
+  for (const [role, limit] of Object.entries(byRole ?? {})) roles[role] = Object.freeze({ rpm: limit.rpm === undefined ? perUser.rpm : limit.rpm, tpm: limit.tpm === undefined ? perUser.tpm : limit.tpm });
+  return Object.freeze({ perUser, byRole: Object.freeze(roles) });
+}
+
+export function parseModelConfig(source: YamlSource): ModelConfig {
   const parsed = litellmConfigSchema.safeParse(source.data ?? {});
   if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, source.locate);
   const file = parsed.data;
@@ -289,7 +340,15 @@ export function parseModelConfig(
     aliasProfiles: Object.freeze(rs.alias_profiles),
     reliabilityWindowMs: rs.reliability_window * 1000,
   });
-  return { aliases: Object.freeze(aliases), deployments: Object.freeze(deployments), skipped: Object.freeze(skipped), router, routing, catalogue: catalogueSettings(file.catalogue, source.file) };
+  return {
+    aliases: Object.freeze(aliases),
+    deployments: Object.freeze(deployments),
+    skipped: Object.freeze(skipped),
+    router,
+    routing,
+    catalogue: catalogueSettings(file.catalogue, source.file),
+    configHash: source.sha256,
+  };
 }
 
 function catalogueSettings(section: LitellmConfigFile['catalogue'], configFile: string): CatalogueSettings | undefined {

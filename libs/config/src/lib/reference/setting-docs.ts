@@ -33,7 +33,11 @@ export const GATEWAY_SETTING_DOCS: SettingDocs = {
   RAINYMODEL_SSO_JWKS_URL: { meaning: "where Login's public keys are fetched (compose: the login container)", default: '$RAINYMODEL_SSO_ISSUER/oauth2/jwks' },
   RAINYMODEL_AUDIENCE: { meaning: "this gateway's resource URL: the aud SSO access tokens must carry (the same value as Login's)" },
   DATABASE_URL: { meaning: 'the platform database: API keys are read from it, usage written to it; unset = neither', secret: true },
-  REDIS_URL: { meaning: "shares the API keys' rate-limit windows between replicas; unset = in memory" },
+  RAINYMODEL_SSO_RPM: { meaning: 'requests per minute of each SSO-token user (429 beyond, like an API key); unset = no limit' },
+  RAINYMODEL_SSO_TPM: { meaning: 'tokens per minute of each SSO-token user; unset = no limit' },
+  RAINYMODEL_SSO_LIMITS_BY_ROLE: { meaning: 'per-role overrides of the SSO limits, JSON: {"viewer":{"rpm":10},"admin":{"rpm":null}} (null = no limit, a missing field = the default)' },
+  RAINYMODEL_CONFIG_WATCH: { meaning: 'watch the model YAML and apply a valid edit without a restart (SIGHUP re-reads it either way)' },
+  REDIS_URL: { meaning: 'shares rate-limit windows (API keys, SSO users) and circuit breaker state between replicas; unset = in memory, per replica' },
   RAINYMODEL_KEY_REFRESH_SECONDS: { meaning: 'how often the API keys are reloaded from the database' },
   RAINYMODEL_BUDGET_MODE: { meaning: 'monthly budgets of keys and users: enforce (429 budget_exceeded) or warn (x-rainymodel-budget-warning)' },
 };

@@ -1,0 +1,68 @@
+/**
+ * Everything the gateway builds from the YAML file, as one value: the deployments, routing's
+ * state and planner, the chat service that walks them, and the setup hints. A config reload
+ * builds a whole new table and swaps it in (live-routing-table.ts); a request takes the table
+ * in force when it starts and keeps it to the end, so it never sees half of two configs.
+ *
+ * A new table is built from the one before it: a deployment whose identity is unchanged
+ * (deployments/deployment-identity.ts) keeps its health (breaker, latency, last error) and its
+ * reliability window; a new one starts fresh, with a breaker from `breakerFor` (local, or
+ * shared by the replicas).
+ */
+import type { Catalogue } from '@orcest/catalogue';
+import type { GatewayConfig, RouterSettings } from '@orcest/config';
+import type { UpstreamClient } from '@orcest/providers';
+import type { Breaker } from '@orcest/routing';
+import type { AttemptFailedListener } from '../completions/attempt';
+import { ChatCompletionsService } from '../completions/chat-completions.service';
+import { FallbackWalk } from '../completions/fallback-walk';
+import { DeploymentHealth } from '../deployments/deployment';
+import { DeploymentRegistry } from '../deployments/deployment-registry';
+import { RoutePlanner } from '../routing/route-planner';
+import { RoutingState } from '../routing/routing-state';
+import { UpstreamSetup } from '../setup/upstream-setup';
+
+/** What a table is built with besides the config: the parts that live as long as the process. */
+export interface TableParts {
+  readonly client: UpstreamClient;
+  /** The catalogue in force now (it is refreshed on its own schedule). */
+  readonly catalogue: () => Catalogue;
+  /** A new deployment's breaker: local, or shared by the replicas (breakers/). */
+  readonly breakerFor: (identity: string, settings: RouterSettings) => Breaker;
+  readonly routingClock: () => number;
+  readonly onAttemptFailed?: AttemptFailedListener;
+}
+
+export class RoutingTable {
+  readonly registry: DeploymentRegistry;
+  readonly routing: RoutingState;
+  readonly planner: RoutePlanner;
+  readonly setup: UpstreamSetup;
+  readonly completions: ChatCompletionsService;
+  /** How many of its deployments kept the health of the table before it. */
+  readonly carriedOver: number;
+
+  constructor(
+    /** The start-up config with this table's YAML part in it. */
+    readonly config: GatewayConfig,
+    parts: TableParts,
+    /** When it was swapped in (ms since epoch). */
+    readonly loadedAt: number,
+    previous?: RoutingTable,
+  ) {
+    let carried = 0;
+    this.registry = new DeploymentRegistry(config, (identity) => {
+      const before = previous?.registry.withIdentity(identity)?.health;
+      if (before === undefined) return new DeploymentHealth(parts.breakerFor(identity, config.router));
+      carried++;
+      before.breaker.useSettings(config.router);
+      return before;
+    });
+    this.carriedOver = carried;
+    this.setup = new UpstreamSetup(config, this.registry);
+    this.routing = new RoutingState(this.registry, config.deployments, config.routing, parts.catalogue(), config.catalogue?.names ?? {}, parts.routingClock, previous?.routing);
+    this.planner = new RoutePlanner(this.registry, this.routing, config.routing, parts.routingClock);
+    const walk = new FallbackWalk(config.router, parts.onAttemptFailed);
+    this.completions = new ChatCompletionsService(this.registry, walk, parts.client, config.router, this.planner);
+  }
+}
