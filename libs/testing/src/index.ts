@@ -25,3 +25,4 @@ export { builtAppMain, startBuiltApp, type BuiltApp } from './built-app';
 export { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium';
 export { eventually } from './eventually';
 export { redisAnswers, TEST_REDIS_URL } from './test-redis';
+export { TcpProxy } from './tcp-proxy';

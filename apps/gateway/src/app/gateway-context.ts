@@ -21,6 +21,7 @@ import { OperatorAuth } from './http/operator-auth';
 import { ApiKeyStore } from './keys/api-key-store';
 import { MemoryLimitStore, RateLimiter } from './limits/rate-limiter';
 import { RedisLimitStore } from './limits/redis-limit-store';
+import { SsoLimits } from './limits/sso-limits';
 import { RequestMetrics } from './metrics/request-metrics';
 import type { UpstreamSetup } from './setup/upstream-setup';
 import { UsageRecorder } from './usage/usage-recorder';
@@ -30,6 +31,7 @@ import { CatalogueService } from './catalogue/catalogue-service';
 import { PrismaCatalogueStore } from './catalogue/catalogue-store';
 import type { RoutePlanner } from './routing/route-planner';
 import type { RoutingState } from './routing/routing-state';
+import { BreakerFleet, type BreakerSharing } from './breakers/breaker-fleet';
 import { ConfigWatcher } from './routing-table/config-watcher';
 import { LiveRoutingTable } from './routing-table/live-routing-table';
 
@@ -43,6 +45,8 @@ export class GatewayContext {
   readonly auth: ApiAuth;
   readonly operatorAuth: OperatorAuth;
   readonly limiter: RateLimiter;
+  /** With SSO: the rate limits of SSO-token callers. */
+  readonly ssoLimits: SsoLimits | undefined;
   readonly metrics: RequestMetrics;
   /** With a database only (DATABASE_URL): API keys and usage records. */
   readonly apiKeys: ApiKeyStore | undefined;
@@ -51,6 +55,8 @@ export class GatewayContext {
   readonly budgets: Budgets | undefined;
   /** Model metadata (windows, prices, quality), refreshed from the configured URLs. */
   readonly catalogue: CatalogueService;
+  /** With REDIS_URL: circuit breaker decisions shared by the replicas. */
+  readonly breakerFleet: BreakerFleet | undefined;
   private readonly prisma: PrismaClient | undefined;
   private readonly watcher: ConfigWatcher | undefined;
 
@@ -74,14 +80,19 @@ export class GatewayContext {
     }
     this.limiter = new RateLimiter(config.redisUrl ? new RedisLimitStore(config.redisUrl, warn) : new MemoryLimitStore(), limiterClock);
     this.auth = new ApiAuth(config.auth, this.apiKeys);
+    this.ssoLimits = config.auth.sso ? new SsoLimits(config.auth.sso.limits) : undefined;
+    const unknownRoles = this.ssoLimits?.unknownRoles() ?? [];
+    if (unknownRoles.length > 0) warn(`RAINYMODEL_SSO_LIMITS_BY_ROLE names roles Login does not have: ${unknownRoles.join(', ')} (they never apply)`);
     this.operatorAuth = new OperatorAuth(config.auth.metricsKey, this.auth);
     this.catalogue = new CatalogueService(config.catalogue, this.prisma ? new PrismaCatalogueStore(this.prisma) : undefined, warn);
+    const fleet = config.redisUrl ? new BreakerFleet(config.redisUrl, { log: (message) => logger.log(message), warn }) : undefined;
+    this.breakerFleet = fleet;
     this.tables = new LiveRoutingTable(
       config,
       {
         client: this.client,
         catalogue: () => this.catalogue.catalogue,
-        breakerFor: (_identity, settings) => new CircuitBreaker(settings),
+        breakerFor: fleet ? (identity, settings) => fleet.breakerFor(identity, settings) : (_identity, settings) => new CircuitBreaker(settings),
         routingClock,
         onAttemptFailed: config.server.debug ? logAttemptFailure : undefined,
       },
@@ -92,7 +103,9 @@ export class GatewayContext {
     const aliases = new Set(config.aliases);
     this.metrics = new RequestMetrics(aliases);
     this.tables.onReload((outcome) => {
-      if (outcome.kind === 'reloaded') for (const alias of outcome.table.registry.aliases) aliases.add(alias);
+      if (outcome.kind !== 'reloaded') return;
+      for (const alias of outcome.table.registry.aliases) aliases.add(alias);
+      fleet?.retain(new Set(outcome.table.registry.all.map((d) => d.identity)));
     });
     if (config.watchConfig) this.watcher = new ConfigWatcher(config.configFile, () => this.tables.reload('file changed'), warn);
   }
@@ -123,6 +136,11 @@ export class GatewayContext {
     return this.tables.current.completions;
   }
 
+  /** For /health: whether breaker decisions are shared between replicas right now. */
+  breakerSharing(): BreakerSharing {
+    return this.breakerFleet?.status() ?? { mode: 'local' };
+  }
+
   /** Loads what must be in memory before the first request (the API keys). */
   async start(): Promise<void> {
     await this.apiKeys?.start();
@@ -139,6 +157,7 @@ export class GatewayContext {
     this.catalogue.stop();
     await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
     await this.limiter.close();
+    await this.breakerFleet?.close();
     await this.budgets?.close();
     await this.prisma?.$disconnect();
   }

@@ -1,7 +1,8 @@
 /**
  * Who may call, and whether they may call now: the one admission step every model endpoint
  * (chat completions, and each client protocol beside it) runs before routing. Authenticates the
- * key or token, checks the monthly budgets, then reserves the request in the key's rate limits.
+ * key or token, checks the monthly budgets, then reserves the request in the rate limits of the
+ * API key or of the SSO user (limits/sso-limits.ts).
  * The caller and admission are left on the request for the usage hook (usage/usage-hook.ts).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -36,8 +37,10 @@ export async function admitCaller(
       reply.header('x-rainymodel-budget-warning', describeOverrun(overrun));
     }
   }
-  if (caller.kind === 'api_key') {
-    const admission = await context.limiter.admit(caller.apiKey, caller.apiKey.tpmLimit === null ? 0 : promptTokens());
+  // API keys carry their own limits; SSO users get the per-user (or per-role) ones.
+  const limited = caller.kind === 'api_key' ? caller.apiKey : caller.kind === 'sso' ? context.ssoLimits?.keyFor(caller.userId, caller.role) : undefined;
+  if (limited !== undefined) {
+    const admission = await context.limiter.admit(limited, limited.tpmLimit === null ? 0 : promptTokens());
     noteAdmission(req, admission);
     if (!admission.allowed) throw new RateLimitedError(admission.exceeded ?? 'requests', admission.retryAfterSeconds, admission.headers);
     // Carried onto the answer's raw headers with the hooks' ones.

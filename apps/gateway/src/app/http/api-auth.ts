@@ -19,7 +19,7 @@ import { BearerSecret, bearerToken, tokenDigest } from './bearer';
 export type Principal =
   | { readonly kind: 'open' }
   | { readonly kind: 'master' }
-  | { readonly kind: 'sso'; readonly userId: string }
+  | { readonly kind: 'sso'; readonly userId: string; readonly role: string }
   | { readonly kind: 'api_key'; readonly userId: string; readonly apiKey: ApiKeyPrincipal };
 
 /** A user's credential, once identified: an API key or an SSO token (verification pending). */
@@ -88,7 +88,7 @@ export class ApiAuth {
       if (!apiKey) throw new AuthenticationError('Incorrect API key provided (unknown or revoked key).');
       return { kind: 'api_key', userId: apiKey.userId, apiKey };
     }
-    if (this.sso && looksLikeJwt(token)) return this.sso.verify(token).then((verified) => ({ kind: 'sso', userId: verified.sub }));
+    if (this.sso && looksLikeJwt(token)) return this.sso.verify(token).then((verified) => ({ kind: 'sso', userId: verified.sub, role: verified.role }));
     return undefined;
   }
 }

@@ -41,6 +41,8 @@ export class InfoController {
       upstreams: this.context.setup.health(),
       // Which version of the config file is in force, and since when (a reload replaces it).
       config: this.context.tables.status(),
+      // Shared between replicas through Redis, or each replica's own (no REDIS_URL, or Redis away).
+      breakers: this.context.breakerSharing(),
     };
   }
 }

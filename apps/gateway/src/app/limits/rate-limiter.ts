@@ -13,6 +13,7 @@
  * limit, not N. Redis trouble fails open, with a warning: an outage of the limiter must not
  * become an outage of the gateway.
  */
+/** Whose window a request counts in: an API key, or an SSO user (limits/sso-limits.ts). */
 export interface LimitedKey {
   readonly id: string;
   readonly rpmLimit: number | null;
@@ -30,6 +31,8 @@ export interface Admission {
   /** The window the request was counted in, and the tokens reserved for it there (0: none). */
   readonly window: number;
   readonly reservedTokens: number;
+  /** The key it was counted against (none when unlimited): what `settle` settles. */
+  readonly key?: LimitedKey;
 }
 
 export const WINDOW_MS = 60_000;
@@ -83,7 +86,7 @@ export class RateLimiter {
       headers.push('x-ratelimit-limit-tokens', String(key.tpmLimit), 'x-ratelimit-remaining-tokens', String(Math.max(0, key.tpmLimit - counted.tokens)), 'x-ratelimit-reset-tokens', `${resetSeconds}s`);
     }
     const exceeded = counted.admitted ? undefined : key.rpmLimit !== null && counted.requests > key.rpmLimit ? 'requests' : 'tokens';
-    return { allowed: counted.admitted, headers, retryAfterSeconds: resetSeconds, exceeded, window, reservedTokens: counted.reserved };
+    return { allowed: counted.admitted, headers, retryAfterSeconds: resetSeconds, exceeded, window, reservedTokens: counted.reserved, key };
   }
 
   /**

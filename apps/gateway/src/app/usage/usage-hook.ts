@@ -32,7 +32,7 @@ declare module 'fastify' {
     /** Who called and what was served, for the onResponse hook (null until known). */
     chatCaller: Principal | null;
     chatServed: ServedCompletion | null;
-    /** An API key's admission by the rate limiter (its window and reserved tokens). */
+    /** An API key's or SSO user's admission by the rate limiter (its key, window and reserved tokens). */
     chatAdmission: Admission | null;
   }
 }
@@ -68,7 +68,8 @@ export function afterChatResponse({ metrics, recorder, limiter, pricesOf, budget
     const requested = (req.body as { model?: unknown } | undefined)?.model;
     metrics.record(served?.alias ?? (typeof requested === 'string' ? requested : undefined), status, reply.elapsedTime / 1000, served?.usage?.prompt_tokens, served?.usage?.completion_tokens);
     // Served: the usage the answer reported (undefined keeps the reserved estimate); not served: nothing used.
-    if (caller?.kind === 'api_key' && req.chatAdmission) limiter.settle(caller.apiKey, req.chatAdmission, served ? served.usage?.total_tokens : 0);
+    const admission = req.chatAdmission;
+    if (admission?.key) limiter.settle(admission.key, admission, served ? served.usage?.total_tokens : 0);
     // Priced once, here, at the prices in force when it was served.
     const costUsd = served ? costOf(pricesOf(served.deployment), served.usage) : undefined;
     if (budgets && costUsd !== undefined && (caller?.kind === 'api_key' || caller?.kind === 'sso')) {
