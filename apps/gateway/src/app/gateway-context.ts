@@ -146,6 +146,8 @@ export class GatewayContext {
     await this.apiKeys?.start();
     await this.budgets?.start();
     await this.catalogue.start();
+    // Shared limits and breakers from the first request (each waits at most 2 s, then fails open / stays local).
+    await Promise.all([this.limiter.ready(), this.breakerFleet?.ready()]);
     this.watcher?.start();
   }
 

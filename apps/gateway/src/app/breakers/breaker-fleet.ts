@@ -16,6 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
+import { untilReady } from '../limits/redis-limit-store';
 import type { BreakerSettings } from '@orcest/routing';
 import { FleetBreaker, type BreakerChannel } from './fleet-breaker';
 
@@ -101,6 +102,11 @@ export class BreakerFleet implements BreakerChannel {
   status(): BreakerSharing {
     if (this.shared) return { mode: 'shared' };
     return { mode: 'local', reason: 'Redis unavailable', since: new Date(this.downSince ?? Date.now()).toISOString() };
+  }
+
+  /** Resolves once both connections are up, or after `waitMs` (the gateway waits before taking requests). */
+  async ready(waitMs = 2000): Promise<void> {
+    await Promise.all([untilReady(this.redis, waitMs), untilReady(this.subscriber, waitMs)]);
   }
 
   /** A new deployment's breaker, registered to hear the other replicas. */

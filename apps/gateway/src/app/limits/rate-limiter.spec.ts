@@ -16,6 +16,8 @@ function limiterSuite(name: string, makeStore: () => Promise<LimitStore | undefi
     beforeAll(async () => {
       store = await makeStore();
       if (store) limiter = new RateLimiter(store, () => now);
+      // As the gateway does before its first request (a remote store's connection).
+      await limiter?.ready();
     });
     afterAll(() => limiter?.close());
 
@@ -103,6 +105,7 @@ describe('RateLimiter on Redis (shared by replicas)', () => {
     }
     const a = new RateLimiter(new RedisLimitStore(REDIS_URL, () => undefined));
     const b = new RateLimiter(new RedisLimitStore(REDIS_URL, () => undefined));
+    await Promise.all([a.ready(), b.ready()]);
     try {
       const k = { id: `shared-${Date.now()}`, rpmLimit: 4, tpmLimit: null };
       const verdicts = [];

@@ -56,6 +56,8 @@ export interface LimitStore {
   admit(keyId: string, window: number, rpm: number | null, tpm: number | null, reserve: number): Promise<WindowAdmission> | WindowAdmission;
   /** Adds tokens to a window; negative gives back part of a reservation. */
   addTokens(keyId: string, window: number, tokens: number): void;
+  /** Resolves when the store can count (a remote store's first connection); at once for memory. */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,10 @@ export class RateLimiter {
     const window = Math.floor(this.now() / WINDOW_MS);
     const delta = window === admission.window ? used - admission.reservedTokens : used;
     if (delta !== 0) this.store.addTokens(key.id, window, delta);
+  }
+
+  async ready(): Promise<void> {
+    await this.store.ready?.();
   }
 
   close(): Promise<void> {

@@ -27,9 +27,21 @@ export class RedisLimitStore implements LimitStore {
     url: string,
     private readonly warn: (message: string) => void,
   ) {
-    // A request waits at most commandTimeout for Redis; past that the limiter fails open.
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 250, connectTimeout: 2000 });
+    // Redis gone (connection refused or closed): no offline queue, so the limiter fails open at
+    // once instead of holding every request. Redis there but slow: a request waits at most
+    // commandTimeout. 250 ms was too tight: a busy process (a GC pause, a burst of TLS work)
+    // fired the timer before reading an answer already in, and let requests past the limit.
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000, enableOfflineQueue: false });
     this.redis.on('error', (error: Error) => this.warnOnce(`Redis limit store: ${error.message}`));
+  }
+
+  /**
+   * Resolves once Redis answers, or after `waitMs` when it does not: the gateway waits
+   * for it before taking requests, since without an offline queue a request arriving while the
+   * connection is still being made would not be counted.
+   */
+  ready(waitMs = 2000): Promise<void> {
+    return untilReady(this.redis, waitMs);
   }
 
   async admit(keyId: string, window: number, rpm: number | null, tpm: number | null, reserve: number): Promise<WindowAdmission> {
@@ -67,4 +79,21 @@ export class RedisLimitStore implements LimitStore {
     this.lastWarning = now;
     this.warn(message);
   }
+}
+
+/** Resolves when `redis` is ready, ends, or `waitMs` passed: whichever comes first. */
+export function untilReady(redis: Redis, waitMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      redis.off('end', done);
+      resolve();
+    };
+    const timer = setTimeout(done, waitMs);
+    timer.unref();
+    redis.once('ready', done);
+    redis.once('end', done);
+  });
 }
