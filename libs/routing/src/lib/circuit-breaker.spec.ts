@@ -80,4 +80,35 @@ describe('CircuitBreaker', () => {
     expect(breaker.state(1)).toBe('closed');
     expect(new CircuitBreaker(settings).forceAcquire()).toBe('normal');
   });
+
+  it('openFor: opened by another judge for the time it has left (never shortened), forgetting recent failures', () => {
+    const breaker = new CircuitBreaker(settings);
+    breaker.recordFailure(0, 'normal');
+    breaker.openFor(1_000, 5_000);
+    expect(breaker.state(5_999)).toBe('open');
+    expect(breaker.state(6_000)).toBe('half_open');
+    breaker.openFor(2_000, 1_000);
+    expect(breaker.cooldownEndsAt).toBe(6_000);
+    breaker.recordSuccess(breaker.tryAcquire(6_000));
+    breaker.recordFailure(7_000, 'normal');
+    expect(breaker.state(7_001)).toBe('closed'); // the failure before openFor was forgotten
+  });
+
+  it('close: closed by another judge, at once', () => {
+    const breaker = new CircuitBreaker(settings);
+    breaker.recordFailure(0, 'normal');
+    breaker.recordFailure(0, 'normal');
+    breaker.close();
+    expect(breaker.state(1)).toBe('closed');
+    expect(breaker.tryAcquire(1)).toBe('normal');
+  });
+
+  it('useSettings: the state stays; the next verdicts use the new allowed_fails and cooldown', () => {
+    const breaker = new CircuitBreaker(settings);
+    breaker.recordFailure(0, 'normal');
+    breaker.useSettings({ allowedFails: 1, cooldownMs: 1_000 });
+    breaker.recordFailure(10, 'normal');
+    expect(breaker.state(11)).toBe('open');
+    expect(breaker.cooldownEndsAt).toBe(1_010);
+  });
 });

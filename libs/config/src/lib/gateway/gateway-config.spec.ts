@@ -162,4 +162,31 @@ catalogue:
     expect(trust('10.0.0.1, 10.0.0.2')).toBe('10.0.0.1, 10.0.0.2');
     expect(() => trust('everyone')).toThrow('RAINYMODEL_TRUST_PROXY');
   });
+
+  it('reads the SSO limits: a default per user, overridden per role field by field, null lifting a limit', () => {
+    const sso = { KEY: 'k', RAINYMODEL_SSO_ISSUER: 'http://login.test' };
+    expect(withConfig(entry(), sso)().auth.sso?.limits).toEqual({ perUser: { rpm: null, tpm: null }, byRole: {} });
+    const limits = withConfig(entry(), { ...sso, RAINYMODEL_SSO_RPM: '60', RAINYMODEL_SSO_TPM: '100000', RAINYMODEL_SSO_LIMITS_BY_ROLE: '{"viewer":{"rpm":5},"admin":{"rpm":null,"tpm":null}}' })().auth.sso?.limits;
+    expect(limits).toEqual({ perUser: { rpm: 60, tpm: 100_000 }, byRole: { viewer: { rpm: 5, tpm: 100_000 }, admin: { rpm: null, tpm: null } } });
+    expect(withConfig(entry(), { ...sso, RAINYMODEL_SSO_LIMITS_BY_ROLE: '{viewer: 5}' })).toThrow(/RAINYMODEL_SSO_LIMITS_BY_ROLE: expected JSON/);
+    expect(withConfig(entry(), { ...sso, RAINYMODEL_SSO_LIMITS_BY_ROLE: '{"viewer":{"rpm":0}}' })).toThrow(/RAINYMODEL_SSO_LIMITS_BY_ROLE/);
+    expect(withConfig(entry(), { ...sso, RAINYMODEL_SSO_LIMITS_BY_ROLE: '{"viewer":{"rqm":5}}' })).toThrow(/RAINYMODEL_SSO_LIMITS_BY_ROLE/);
+    expect(withConfig(entry(), { ...sso, RAINYMODEL_SSO_RPM: '-1' })).toThrow(/RAINYMODEL_SSO_RPM/);
+  });
+
+  it('re-reads the YAML with the environment of the start, hashing the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-spec-'));
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, entry());
+    const config = loadGatewayConfig({ RAINYMODEL_CONFIG: file, KEY: 'k', BASE: 'http://first.test/v1' });
+    expect(config.configHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(config.watchConfig).toBe(true);
+    writeFileSync(file, entry().replace('gpt-4o-mini', 'gpt-4o'));
+    const reread = config.readModelConfig();
+    expect(reread.deployments[0]).toMatchObject({ model: 'openai/gpt-4o', apiBase: 'http://first.test/v1', apiKey: 'k' });
+    expect(reread.configHash).not.toBe(config.configHash);
+    writeFileSync(file, 'model_list: [');
+    expect(() => config.readModelConfig()).toThrow(ConfigError);
+    expect(withConfig(entry(), { KEY: 'k', RAINYMODEL_CONFIG_WATCH: 'false' })().watchConfig).toBe(false);
+  });
 });
