@@ -12,7 +12,7 @@ import type { GatewayConfig } from '@orcest/config';
 import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { UpstreamClient } from '@orcest/providers';
 import { CircuitBreaker } from '@orcest/routing';
-import type { ChatCompletionsService } from './completions/chat-completions.service';
+import type { CompletionPipeline } from './completions/completion-pipeline';
 import type { AttemptFailure } from './completions/attempt-failure';
 import type { Deployment } from './deployments/deployment';
 import type { DeploymentRegistry } from './deployments/deployment-registry';
@@ -132,7 +132,7 @@ export class GatewayContext {
     return this.tables.current.setup;
   }
 
-  get completions(): ChatCompletionsService {
+  get completions(): CompletionPipeline {
     return this.tables.current.completions;
   }
 

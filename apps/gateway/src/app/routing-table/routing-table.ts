@@ -14,7 +14,7 @@ import type { GatewayConfig, RouterSettings } from '@orcest/config';
 import type { UpstreamClient } from '@orcest/providers';
 import type { Breaker } from '@orcest/routing';
 import type { AttemptFailedListener } from '../completions/attempt';
-import { ChatCompletionsService } from '../completions/chat-completions.service';
+import { CompletionPipeline } from '../completions/completion-pipeline';
 import { FallbackWalk } from '../completions/fallback-walk';
 import { DeploymentHealth } from '../deployments/deployment';
 import { DeploymentRegistry } from '../deployments/deployment-registry';
@@ -38,7 +38,8 @@ export class RoutingTable {
   readonly routing: RoutingState;
   readonly planner: RoutePlanner;
   readonly setup: UpstreamSetup;
-  readonly completions: ChatCompletionsService;
+  /** Routes and walks a request of any client dialect over this table's deployments. */
+  readonly completions: CompletionPipeline;
   /** How many of its deployments kept the health of the table before it. */
   readonly carriedOver: number;
 
@@ -63,6 +64,6 @@ export class RoutingTable {
     this.routing = new RoutingState(this.registry, config.deployments, config.routing, parts.catalogue(), config.catalogue?.names ?? {}, parts.routingClock, previous?.routing);
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, parts.routingClock);
     const walk = new FallbackWalk(config.router, parts.onAttemptFailed);
-    this.completions = new ChatCompletionsService(this.registry, walk, parts.client, config.router, this.planner);
+    this.completions = new CompletionPipeline(this.registry, walk, parts.client, config.router, this.planner);
   }
 }
