@@ -85,10 +85,16 @@ export class BreakerFleet implements BreakerChannel {
     this.redis = new Redis(url, options);
     this.subscriber = new Redis(url, { ...options, commandTimeout: undefined, enableOfflineQueue: true });
     for (const connection of [this.redis, this.subscriber]) {
-      connection.on('ready', () => this.connected());
+      connection.on('ready', () => {
+        this.lastError = undefined;
+        this.connected();
+      });
       // 'error' comes first (and may come alone); 'close' is when the connection is really gone.
       connection.on('error', (error: Error) => (this.lastError = error.message));
-      connection.on('close', () => this.disconnected(this.lastError ?? 'connection closed'));
+      connection.on('close', () => {
+        this.disconnected(this.lastError ?? 'connection closed');
+        this.lastError = undefined;
+      });
     }
     this.subscriber.on('message', (_channel: string, message: string) => this.heard(message));
     this.subscriber.subscribe(CHANNEL).catch(() => undefined);
