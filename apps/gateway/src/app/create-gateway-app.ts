@@ -41,7 +41,9 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   await context.start();
   const fastifyOptions = { bodyLimit: config.server.maxBodyBytes, trustProxy: fastifyTrustProxy(config.server.trustProxy), genReqId: requestIdFor };
   // Chat completions and the other model endpoints: their own Fastify instance on the same server (http/model-endpoints.ts).
-  const models = new ModelEndpoints({ fastify: fastifyOptions, maxJsonDepth: config.server.maxJsonDepth, setup: context.setup });
+  // The setup hints of the routing table in force when an error is mapped (a config reload replaces it).
+  const setup = { hintFor: (error: unknown) => context.setup.hintFor(error) };
+  const models = new ModelEndpoints({ fastify: fastifyOptions, maxJsonDepth: config.server.maxJsonDepth, setup });
   const bounded = boundedServerFactory(options.clientLimits);
   const adapter = new FastifyAdapter({
     ...fastifyOptions,
@@ -55,8 +57,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
     // Fastify's own JSON parser: Nest's wrapper adds an async scope per request and buys us nothing.
     bodyParser: false,
   });
-  // The setup of the table in force when the error is mapped (a reload replaces it).
-  app.useGlobalFilters(new OpenAiExceptionFilter({ hintFor: (error) => context.setup.hintFor(error) }));
+  app.useGlobalFilters(new OpenAiExceptionFilter(setup));
   const fastify = app.getHttpAdapter().getInstance();
   registerOpenCors(fastify);
   registerJsonBodyParser(fastify, config.server.maxJsonDepth);
