@@ -81,7 +81,9 @@ export class BreakerFleet implements BreakerChannel {
   ) {
     // No offline queue: while Redis is away a call fails at once and the breaker stays local,
     // rather than a request waiting for a reconnection.
-    const options = { maxRetriesPerRequest: 1, commandTimeout: 250, connectTimeout: 2000, enableOfflineQueue: false, lazyConnect: false } as const;
+    // A command waits at most 1 s (the probe lock is the only one a request waits for, and only
+    // for a half-open circuit): shorter timers fired in a busy process before an answer already in was read.
+    const options = { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000, enableOfflineQueue: false, lazyConnect: false } as const;
     this.redis = new Redis(url, options);
     this.subscriber = new Redis(url, { ...options, commandTimeout: undefined, enableOfflineQueue: true });
     for (const connection of [this.redis, this.subscriber]) {
@@ -102,7 +104,7 @@ export class BreakerFleet implements BreakerChannel {
 
   /** Whether decisions are shared right now (Redis answers). */
   get shared(): boolean {
-    return this.everReady && this.downSince === undefined;
+    return !this.closed && this.everReady && this.downSince === undefined;
   }
 
   status(): BreakerSharing {
@@ -200,8 +202,8 @@ export class BreakerFleet implements BreakerChannel {
     this.emit({ kind: 'local', reason });
   }
 
-  /** Reads the `open` keys of these breakers and opens the ones another replica opened. */
-  private async catchUp(breakers: readonly FleetBreaker[]): Promise<void> {
+  /** Reads the `open` keys of these breakers and opens the ones another replica opened (one retry if the read fails). */
+  private async catchUp(breakers: readonly FleetBreaker[], retry = true): Promise<void> {
     if (breakers.length === 0) return;
     try {
       const pipeline = this.redis.pipeline();
@@ -213,7 +215,8 @@ export class BreakerFleet implements BreakerChannel {
         this.emit({ kind: 'open', identity: breakers[i].identity, ms });
       });
     } catch {
-      // Still away: the next reconnection tries again.
+      // Away again: the next reconnection catches up. Slow: once more, a moment later.
+      if (retry && this.shared) setTimeout(() => void this.catchUp(breakers, false), 1000).unref();
     }
   }
 }

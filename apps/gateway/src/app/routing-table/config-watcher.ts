@@ -1,7 +1,8 @@
 /**
  * Tells when the config file may have changed. Watches the file's directory rather than the
  * file: editors and deploy tools replace a file (write a temp file, rename it over), which ends
- * a watch on the old inode; the directory's watch sees the rename and every later write.
+ * a watch on the old inode; the directory's watch sees the rename and every later write (and a
+ * Kubernetes ConfigMap's `..data` swap).
  * Events come in bursts (a save is often truncate + write + rename), so they are gathered for
  * `debounceMs` and reported once. Whether the content really changed is the listener's call
  * (the reload compares the file's hash).
@@ -24,8 +25,10 @@ export class ConfigWatcher {
     const name = basename(this.file);
     try {
       this.watcher = watch(dirname(this.file), { persistent: false }, (_event, changed) => {
-        // Some platforms do not say which file; then any change in the directory counts.
-        if (changed !== null && changed.toString() !== name) return;
+        // Some platforms do not say which file; then any change in the directory counts. A
+        // Kubernetes ConfigMap volume swaps a `..data` symlink rather than touching the file.
+        const what = changed?.toString();
+        if (what !== undefined && what !== name && !what.startsWith('..')) return;
         clearTimeout(this.timer);
         this.timer = setTimeout(() => this.onChange(), this.debounceMs);
         this.timer.unref();
