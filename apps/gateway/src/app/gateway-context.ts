@@ -61,7 +61,8 @@ export class GatewayContext {
   private readonly watcher: ConfigWatcher | undefined;
 
   constructor(
-    startConfig: GatewayConfig,
+    /** The config at start; `config` below is the one in force. */
+    config: GatewayConfig,
     /** On shutdown, how long open client connections may finish before they are cut. */
     readonly shutdownGraceMs = 10_000,
     limiterClock: () => number = Date.now,
@@ -69,7 +70,6 @@ export class GatewayContext {
     budgetClock: () => number = Date.now,
   ) {
     const warn = (message: string): void => logger.warn(message);
-    const config = startConfig;
     if (config.data) {
       this.prisma = createPrismaClient(config.data.databaseUrl, { poolSize: 4 });
       const apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);

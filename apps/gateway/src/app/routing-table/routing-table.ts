@@ -51,19 +51,20 @@ export class RoutingTable {
     readonly loadedAt: number,
     previous?: RoutingTable,
   ) {
-    let carried = 0;
+    const carried: DeploymentHealth[] = [];
     this.registry = new DeploymentRegistry(config, (identity) => {
       const before = previous?.registry.withIdentity(identity)?.health;
       if (before === undefined) return new DeploymentHealth(parts.breakerFor(identity, config.router));
-      carried++;
-      before.breaker.useSettings(config.router);
+      carried.push(before);
       return before;
     });
-    this.carriedOver = carried;
+    this.carriedOver = carried.length;
     this.setup = new UpstreamSetup(config, this.registry);
     this.routing = new RoutingState(this.registry, config.deployments, config.routing, parts.catalogue(), config.catalogue?.names ?? {}, parts.routingClock, previous?.routing);
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, parts.routingClock);
     const walk = new FallbackWalk(config.router, parts.onAttemptFailed);
     this.completions = new CompletionPipeline(this.registry, walk, parts.client, config.router, this.planner);
+    // Last, once nothing can refuse this config: the kept breakers take the new allowed_fails/cooldown.
+    for (const health of carried) health.breaker.useSettings(config.router);
   }
 }
