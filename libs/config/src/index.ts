@@ -13,6 +13,7 @@ export {
   parseModelConfig,
   type GatewayConfig,
   type DeploymentSpec,
+  type DeploymentMode,
   type SkippedDeployment,
   type RouterSettings,
   type TierName,

@@ -10,6 +10,7 @@ import type { GatewayConfig } from '@orcest/config';
 import { boundedServerFactory, fastifyTrustProxy, type ClientLimits } from '@orcest/http';
 import type { ReadyBlock } from '@orcest/logging';
 import { registerChatCompletionsRoute } from './completions/chat-completions.route';
+import { registerEmbeddingsRoute } from './embeddings/embeddings.route';
 import { GatewayContext } from './gateway-context';
 import { GatewayModule } from './gateway.module';
 import { registerOpenCors } from './http/cors';
@@ -61,6 +62,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   // Errors of the Fastify-level chat route and of body parsing reach the global filter through
   // Nest's own Fastify error handler.
   registerChatCompletionsRoute(fastify, context);
+  registerEmbeddingsRoute(fastify, context);
   if (config.server.debug) registerRoutingDebugLog(fastify);
   logStartupWarnings(config);
   return app;
