@@ -20,6 +20,7 @@ import { callEmbeddings } from './embedding-call';
 import { estimateEmbeddingTokens, validateEmbeddingRequest } from './embedding-request-validator';
 import { skippedHeader, VectorDimensions } from './vector-dimensions';
 
+const BYTES_PER_VECTOR = 64 * 1024;
 const JSON_HEADERS: readonly string[] = ['content-type', 'application/json; charset=utf-8'];
 
 export class EmbeddingsService {
@@ -49,7 +50,7 @@ export class EmbeddingsService {
     const result = await this.walk.run(
       { alias: request.model, deployments: plan.deployments, startedAt, clientSignal, timeoutOf: (d) => d.timeoutMs },
       async (deployment, budget, attempt): Promise<DecodedEmbeddings> => {
-        const answer = await callEmbeddings(this.client, deployment, deployment.embeddingAdapter as EmbeddingAdapter, request, clientSignal, budget, this.router.maxResponseBytes);
+        const answer = await callEmbeddings(this.client, deployment, deployment.embeddingAdapter as EmbeddingAdapter, request, clientSignal, budget, this.answerCap(request.inputCount));
         this.dimensions.learn(deployment, answer.dimension, request);
         if (reference !== undefined && answer.dimension !== reference) {
           // The upstream did its job (its health says so); its vectors are just not this request's.
@@ -79,6 +80,15 @@ export class EmbeddingsService {
       });
     }
     commit(reply, headers, policy, JSON_HEADERS).end(json);
+  }
+
+  /**
+   * The most an answer may hold: `max_response_bytes`, or 64 KiB per input when more (a vector of
+   * 3,000 floats as JSON text). A large batch is the caller's choice, not a sign of a broken
+   * upstream, so the cap grows with it instead of failing the upstream for answering.
+   */
+  private answerCap(inputs: number): number {
+    return Math.max(this.router.maxResponseBytes, inputs * BYTES_PER_VECTOR);
   }
 
   private deploymentsFor(alias: string, policy: Policy): readonly Deployment[] {
