@@ -99,6 +99,7 @@ describe('POST /v1/embeddings (issue 11)', () => {
       expect(response.headers.get('x-rainymodel-route')).toBe('direct');
       expect(response.headers.get('x-rainymodel-dimensions')).toBe(String(D));
       expect(response.headers.get('x-rainymodel-policy')).toBe('auto');
+      expect(Number(response.headers.get('x-rainymodel-overhead-ms'))).toBeGreaterThanOrEqual(0);
     });
 
     it('float, an array of strings, and dimensions', async () => {

@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
 import { ModelNotFoundError, NoDeploymentError, WrongEndpointError, type AttemptRecord } from '../errors';
+import { OVERHEAD_HEADER, takeOverhead, UpstreamWait } from '../http/overhead';
 import { AbortLink } from './abort-link';
 import { validateChatRequest } from './chat-request-validator';
 import type { FallbackWalk } from './fallback-walk';
@@ -105,7 +106,9 @@ export class ChatCompletionsService {
     setRoutingHeaders(reply, plan);
     const { deployments, complexity } = plan;
     const clientSignal = clientGone(reply);
-    const walkRequest = { alias: request.model, deployments, startedAt, clientSignal };
+    const wait = new UpstreamWait();
+    req.upstreamWait = wait;
+    const walkRequest = { alias: request.model, deployments, startedAt, clientSignal, wait };
 
     if (request.stream === true) {
       const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
@@ -176,7 +179,7 @@ export function commit(reply: FastifyReply, headers: string[], policy: Policy, f
     const value = hooked[name];
     if (value !== undefined) all.push(name, value);
   }
-  all.push('x-rainymodel-policy', policy, ...fixed);
+  all.push('x-rainymodel-policy', policy, OVERHEAD_HEADER, takeOverhead(reply.request, reply), ...fixed);
   return reply.raw.writeHead(200, all);
 }
 

@@ -11,6 +11,7 @@ import { parsePolicy, type Policy } from '@orcest/routing';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
+import { UpstreamWait } from '../http/overhead';
 import { InvalidRequestError, ModelNotFoundError, NoDeploymentError, WrongEndpointError } from '../errors';
 import { clientGone, commit, type ServedObserver } from '../completions/chat-completions.service';
 import { DeploymentSkipped } from '../completions/deployment-skipped';
@@ -47,8 +48,11 @@ export class EmbeddingsService {
     }
     let reference = plan.reference;
     const clientSignal = clientGone(reply);
+    // The walk adds its upstream waits here, for x-rainymodel-overhead-ms.
+    const wait = new UpstreamWait();
+    req.upstreamWait = wait;
     const result = await this.walk.run(
-      { alias: request.model, deployments: plan.deployments, startedAt, clientSignal, timeoutOf: (d) => d.timeoutMs },
+      { alias: request.model, deployments: plan.deployments, startedAt, clientSignal, wait, timeoutOf: (d) => d.timeoutMs },
       async (deployment, budget, attempt): Promise<DecodedEmbeddings> => {
         const answer = await callEmbeddings(this.client, deployment, deployment.embeddingAdapter as EmbeddingAdapter, request, clientSignal, budget, this.answerCap(request.inputCount));
         this.dimensions.learn(deployment, answer.dimension, request);
