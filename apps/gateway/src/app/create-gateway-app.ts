@@ -11,6 +11,7 @@ import { boundedServerFactory, fastifyTrustProxy, type ClientLimits } from '@orc
 import type { ReadyBlock } from '@orcest/logging';
 import { registerChatCompletionsRoute } from './completions/chat-completions.route';
 import { registerEmbeddingsRoute } from './embeddings/embeddings.route';
+import { registerTextCompletionsRoute } from './text-completions/text-completions.route';
 import { GatewayContext } from './gateway-context';
 import { GatewayModule } from './gateway.module';
 import { registerOpenCors } from './http/cors';
@@ -65,6 +66,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   // Nest's own Fastify error handler.
   registerChatCompletionsRoute(fastify, context);
   registerEmbeddingsRoute(fastify, context);
+  registerTextCompletionsRoute(fastify, context);
   if (config.server.debug) registerRoutingDebugLog(fastify);
   logStartupWarnings(config);
   return app;

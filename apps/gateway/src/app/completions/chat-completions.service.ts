@@ -12,6 +12,7 @@ import type { DeploymentRegistry } from '../deployments/deployment-registry';
 import { ModelNotFoundError, NoDeploymentError, WrongEndpointError, type AttemptRecord } from '../errors';
 import { OVERHEAD_HEADER, takeOverhead, UpstreamWait } from '../http/overhead';
 import { AbortLink } from './abort-link';
+import type { ClientDialect } from './client-dialect';
 import { validateChatRequest } from './chat-request-validator';
 import type { FallbackWalk } from './fallback-walk';
 import { routeHeaders } from './route-headers';
@@ -95,9 +96,9 @@ export class ChatCompletionsService {
     this.limits = { maxResponseBytes: router.maxResponseBytes, maxEventBytes: router.maxStreamEventBytes };
   }
 
-  async handle(req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
+  async handle(req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver, dialect?: ClientDialect): Promise<void> {
     const startedAt = Date.now();
-    const request = validateChatRequest(req.body);
+    const request = dialect ? dialect.chatRequest(req.body) : validateChatRequest(req.body);
     const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
     const ordered = this.deploymentsFor(request.model, policy);
     // Window filter, then the profile's order (if any); the policy's order otherwise.
@@ -112,7 +113,7 @@ export class ChatCompletionsService {
 
     if (request.stream === true) {
       const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
-        const opened = await this.call(d, request, clientSignal).openStream(budget);
+        const opened = await this.call(d, request, clientSignal, dialect).openStream(budget);
         attempt.firstToken();
         return opened;
       });
@@ -135,12 +136,13 @@ export class ChatCompletionsService {
     const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, request, clientSignal).complete(budget));
     // The whole answer is in hand: nothing can still fail on the upstream's side.
     result.attempt.succeed();
-    const { json } = result.value;
+    const chatJson = result.value.json;
+    const json = dialect ? dialect.answer(chatJson) : chatJson;
     const reported = result.value.usage;
     const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
     headers.push('content-length', String(Buffer.byteLength(json)));
     if (observe) {
-      const usage = reported ?? estimateCompletionUsage(shape.promptTokens, json);
+      const usage = reported ?? estimateCompletionUsage(shape.promptTokens, chatJson);
       observe(req, { alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, usageEstimated: reported === undefined, streamFailure: undefined, complexity });
     }
     commit(reply, headers, policy, JSON_HEADERS).end(json);
@@ -158,8 +160,8 @@ export class ChatCompletionsService {
     return ordered;
   }
 
-  private call(deployment: Deployment, request: ChatRequest, clientSignal: AbortLink): UpstreamCall {
-    return new UpstreamCall(this.client, deployment, request, clientSignal, this.limits);
+  private call(deployment: Deployment, request: ChatRequest, clientSignal: AbortLink, dialect?: ClientDialect): UpstreamCall {
+    return new UpstreamCall(this.client, deployment, request, clientSignal, this.limits, dialect);
   }
 }
 

@@ -11,6 +11,7 @@ import { ClientClosedError, RequestBuildError } from '../errors';
 import { AttemptFailure, failureFromError, failureFromStatus } from './attempt-failure';
 import type { AbortLink } from './abort-link';
 import { AttemptTimer } from './attempt-timer';
+import type { ClientDialect } from './client-dialect';
 import { BodyReader } from './body-reader';
 import { readCappedBody } from './bounded-body';
 
@@ -44,6 +45,8 @@ export class UpstreamCall {
     private readonly request: ChatRequest,
     private readonly clientSignal: AbortLink,
     private readonly limits: ResponseLimits,
+    /** Re-frames the stream's client bytes for a client protocol other than chat completions. */
+    private readonly dialect?: Pick<ClientDialect, 'stream'>,
   ) {}
 
   async complete(budget: AttemptBudget): Promise<DecodedCompletion> {
@@ -65,7 +68,8 @@ export class UpstreamCall {
     const timer = this.startTimer(budget);
     try {
       const response = await this.send(upstreamRequest, timer);
-      const stream = this.deployment.adapter.createWireStream(this.request, this.deployment.target, this.limits);
+      const chat = this.deployment.adapter.createWireStream(this.request, this.deployment.target, this.limits);
+      const stream = this.dialect ? this.dialect.stream(chat) : chat;
       const body = new BodyReader(response.body);
       let preamble: Wire = '';
       for (;;) {
