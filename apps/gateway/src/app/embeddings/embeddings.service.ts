@@ -13,7 +13,7 @@ import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
 import { UpstreamWait } from '../http/overhead';
 import { InvalidRequestError, ModelNotFoundError, NoDeploymentError, WrongEndpointError } from '../errors';
-import { clientGone, commit, type ServedObserver } from '../completions/chat-completions.service';
+import { clientGone, commit, type ServedObserver } from '../completions/completion-pipeline';
 import { DeploymentSkipped } from '../completions/deployment-skipped';
 import type { FallbackWalk } from '../completions/fallback-walk';
 import { routeHeaders } from '../completions/route-headers';

@@ -5,18 +5,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { admitCaller } from '../admission/admit-caller';
-import type { ClientDialect } from '../completions/client-dialect';
 import type { GatewayContext } from '../gateway-context';
 import { afterChatResponse, noteServed, registerChatSlots } from '../usage/usage-hook';
-import { textCompletionFromChat } from './text-completion-answer';
-import { chatRequestFromTextCompletion, estimateTextPromptTokens } from './text-completion-request';
-import { TextCompletionStream } from './text-completion-stream';
-
-export const textCompletionDialect: ClientDialect = {
-  chatRequest: chatRequestFromTextCompletion,
-  answer: textCompletionFromChat,
-  stream: (chat) => new TextCompletionStream(chat),
-};
+import { textCompletionDialect } from './text-completion-dialect';
+import { estimateTextPromptTokens } from './text-completion-request';
 
 export function registerTextCompletionsRoute(fastify: FastifyInstance, context: GatewayContext): void {
   if (!fastify.hasRequestDecorator('chatServed')) registerChatSlots(fastify);
@@ -29,6 +21,6 @@ export function registerTextCompletionsRoute(fastify: FastifyInstance, context: 
   });
   fastify.post('/v1/completions', { onResponse }, async (req, reply) => {
     await admitCaller(context, req, reply, req.headers.authorization, () => estimateTextPromptTokens(req.body));
-    await context.completions.handle(req, reply, noteServed, textCompletionDialect);
+    await context.completions.handle(textCompletionDialect, req, reply, noteServed);
   });
 }
