@@ -303,6 +303,13 @@ describe('POST /v1/embeddings (issue 11)', () => {
     });
   });
 
+  it('GET /v1/models?all=true lists the embedding deployments with their mode and vector length', async () => {
+    const models = (await (await fetch(`${gateway.url}/v1/models?all=true`, { headers: { authorization: `Bearer ${MASTER}` } })).json()) as { data: Array<Record<string, unknown>> };
+    expect(models.data.find((m) => m['id'] === 'e/same/wide')).toMatchObject({ mode: 'embedding', output_vector_size: 16 });
+    expect(models.data.find((m) => m['id'] === 'rainymodel/auto/chat')).toMatchObject({ mode: 'chat' });
+    expect(models.data.find((m) => m['id'] === 'rainymodel/auto/chat')).not.toHaveProperty('output_vector_size');
+  });
+
   it('uses the fake\'s token counts as documented (a guard on the fixtures above)', () => {
     expect(fakeTokenCount('The quick brown fox')).toBe(4);
   });
