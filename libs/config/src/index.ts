@@ -17,6 +17,7 @@ export {
   type ModelConfig,
   type SsoLimit,
   type SsoLimitSettings,
+  type DeploymentMode,
   type SkippedDeployment,
   type RouterSettings,
   type TierName,

@@ -16,6 +16,7 @@ import type { CompletionPipeline } from './completions/completion-pipeline';
 import type { AttemptFailure } from './completions/attempt-failure';
 import type { Deployment } from './deployments/deployment';
 import type { DeploymentRegistry } from './deployments/deployment-registry';
+import type { EmbeddingsService } from './embeddings/embeddings.service';
 import { ApiAuth } from './http/api-auth';
 import { OperatorAuth } from './http/operator-auth';
 import { ApiKeyStore } from './keys/api-key-store';
@@ -134,6 +135,10 @@ export class GatewayContext {
 
   get completions(): CompletionPipeline {
     return this.tables.current.completions;
+  }
+
+  get embeddings(): EmbeddingsService {
+    return this.tables.current.embeddings;
   }
 
   /** For /health: whether breaker decisions are shared between replicas right now. */

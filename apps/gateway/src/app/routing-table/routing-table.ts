@@ -1,6 +1,7 @@
 /**
  * Everything the gateway builds from the YAML file, as one value: the deployments, routing's
- * state and planner, the chat service that walks them, and the setup hints. A config reload
+ * state and planner, the completion pipeline and embeddings service that walk them, and the
+ * setup hints. A config reload
  * builds a whole new table and swaps it in (live-routing-table.ts); a request takes the table
  * in force when it starts and keeps it to the end, so it never sees half of two configs.
  *
@@ -16,6 +17,7 @@ import type { Breaker } from '@orcest/routing';
 import type { AttemptFailedListener } from '../completions/attempt';
 import { CompletionPipeline } from '../completions/completion-pipeline';
 import { FallbackWalk } from '../completions/fallback-walk';
+import { EmbeddingsService } from '../embeddings/embeddings.service';
 import { DeploymentHealth } from '../deployments/deployment';
 import { DeploymentRegistry } from '../deployments/deployment-registry';
 import { RoutePlanner } from '../routing/route-planner';
@@ -40,6 +42,8 @@ export class RoutingTable {
   readonly setup: UpstreamSetup;
   /** Routes and walks a request of any client dialect over this table's deployments. */
   readonly completions: CompletionPipeline;
+  /** Embeddings over this table's deployments (vector lengths learnt per deployment, so per table). */
+  readonly embeddings: EmbeddingsService;
   /** How many of its deployments kept the health of the table before it. */
   readonly carriedOver: number;
 
@@ -64,6 +68,7 @@ export class RoutingTable {
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, parts.routingClock);
     const walk = new FallbackWalk(config.router, parts.onAttemptFailed);
     this.completions = new CompletionPipeline(this.registry, walk, parts.client, config.router, this.planner);
+    this.embeddings = new EmbeddingsService(this.registry, walk, parts.client, config.router);
     // Last, once nothing can refuse this config: the kept breakers take the new allowed_fails/cooldown.
     for (const health of carried) health.breaker.useSettings(config.router);
   }
