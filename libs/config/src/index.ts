@@ -12,6 +12,7 @@ export {
   gatewayEnvSchema,
   parseModelConfig,
   type GatewayConfig,
+  type ModelAliasRule,
   type DeploymentSpec,
   type SkippedDeployment,
   type RouterSettings,

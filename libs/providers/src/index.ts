@@ -5,3 +5,4 @@ export { describeProvider, adapterFor, UnknownProviderError, type ProviderDescri
 export { SseParser, type SseMessage } from './lib/shared/sse-parser';
 export { UpstreamClient, type UpstreamResponse } from './lib/http/upstream-client';
 export { joinWire } from './lib/shared/wire';
+export * from './lib/anthropic/inbound';

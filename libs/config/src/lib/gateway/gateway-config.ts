@@ -142,6 +142,17 @@ export interface GatewayConfig {
   readonly router: RouterSettings;
   readonly routing: RoutingSettings;
   readonly catalogue: CatalogueSettings | undefined;
+  /**
+   * `model_aliases`: names agents send (Claude Code's `claude-sonnet-4-5`, …) mapped to an alias,
+   * in file order. An exact alias in `model_list` always wins over these.
+   */
+  readonly modelAliases: readonly ModelAliasRule[];
+}
+
+/** One `model_aliases` entry: `pattern` is a model name, `*` matching any run of characters. */
+export interface ModelAliasRule {
+  readonly pattern: string;
+  readonly alias: string;
 }
 
 /** The gateway's environment (exported for the generated reference, docs/configuration.md). */
@@ -215,7 +226,7 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
 
 export function parseModelConfig(
   source: YamlSource,
-): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue'> {
+): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'modelAliases'> {
   const parsed = litellmConfigSchema.safeParse(source.data ?? {});
   if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, source.locate);
   const file = parsed.data;
@@ -289,7 +300,22 @@ export function parseModelConfig(
     aliasProfiles: Object.freeze(rs.alias_profiles),
     reliabilityWindowMs: rs.reliability_window * 1000,
   });
-  return { aliases: Object.freeze(aliases), deployments: Object.freeze(deployments), skipped: Object.freeze(skipped), router, routing, catalogue: catalogueSettings(file.catalogue, source.file) };
+  const modelAliases: ModelAliasRule[] = [];
+  for (const [pattern, alias] of Object.entries(file.model_aliases)) {
+    if (!aliases.includes(alias)) {
+      throw new ConfigError(`${source.locate(['model_aliases', pattern])}: model_aliases: "${pattern}" maps to "${alias}", which is not a model_name in model_list`);
+    }
+    modelAliases.push(Object.freeze({ pattern, alias }));
+  }
+  return {
+    aliases: Object.freeze(aliases),
+    deployments: Object.freeze(deployments),
+    skipped: Object.freeze(skipped),
+    router,
+    routing,
+    catalogue: catalogueSettings(file.catalogue, source.file),
+    modelAliases: Object.freeze(modelAliases),
+  };
 }
 
 function catalogueSettings(section: LitellmConfigFile['catalogue'], configFile: string): CatalogueSettings | undefined {
