@@ -68,7 +68,7 @@ function pushUserTurn(messages: ChatMessage[], message: InboundMessage, state: T
       const result = block as InboundToolResultBlock;
       messages.push({ role: 'tool', tool_call_id: result.tool_use_id, content: toolResultText(result) });
       // A tool can return images; a tool message carries text only, so they follow as the user's.
-      if (Array.isArray(result.content)) for (const inner of result.content) pushPart(parts, inner, state);
+      if (Array.isArray(result.content)) for (const inner of result.content) if (inner.type === 'image') pushPart(parts, inner, state);
     } else {
       pushPart(parts, block, state);
     }
