@@ -152,7 +152,7 @@ describe('/v1/messages: fallback, failures after the first byte, auth, limits an
   });
 
   it('refuses a wrong x-api-key and a missing key with 401 in Anthropic\'s shape', async () => {
-    for (const headers of [{ 'x-api-key': 'sk-nope' }, {}]) {
+    for (const headers of [{ 'x-api-key': 'sk-nope' }, {}] as Array<Record<string, string>>) {
       const response = await fetch(`${gateway.url}/v1/messages`, {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
