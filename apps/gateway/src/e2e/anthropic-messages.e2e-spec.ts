@@ -53,6 +53,7 @@ describe.each([
     expect(data.usage).toMatchObject({ input_tokens: 7, output_tokens: 3 });
     expect(response.headers.get('x-rainymodel-model')).toBe(upstreamModel);
     expect(response.headers.get('x-request-id')).toBeTruthy();
+    expect(Number(response.headers.get('x-rainymodel-overhead-ms'))).toBeGreaterThanOrEqual(0);
     const sent = JSON.stringify(fake.requests[0]?.body);
     expect(sent).toContain(upstreamModel);
     expect(sent).toContain('Be brief.');
