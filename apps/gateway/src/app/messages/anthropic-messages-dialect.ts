@@ -52,7 +52,7 @@ export const anthropicMessagesDialect: ClientDialect<AnthropicClientRequest> = {
     return { json: chatCompletionToMessage(decoded.json, decoded.usage, deployment.target.model), usage: decoded.usage };
   },
   createWireStream(request, deployment, options) {
-    if (isNative(deployment)) return new NativeMessagesStream(deployment.target.model, options.maxEventBytes);
+    if (isNative(deployment)) return new NativeMessagesStream(options.maxEventBytes);
     const decoder = deployment.adapter.createStreamDecoder(request.chat, deployment.target, options);
     return new ChatToMessagesStream(decoder, { model: deployment.target.model, estimatedInputTokens: measureRequest(request.chat).promptTokens });
   },
