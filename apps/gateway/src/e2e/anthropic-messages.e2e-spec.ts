@@ -179,11 +179,36 @@ describe.each([
     }
   });
 
+  it('carries images, stop sequences and sampling parameters to the upstream', async () => {
+    fake.enqueue({ kind: 'answer', text: 'a cat' });
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const message = await client.messages.create({
+      model: 'rainymodel/agent',
+      max_tokens: 64,
+      stop_sequences: ['END!'],
+      // Not in this SDK version's types, still part of the API.
+      ...({ temperature: 0.3 } as object),
+      messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }, { type: 'text', text: 'What is this?' }] }],
+    });
+    expect(message.content).toEqual([{ type: 'text', text: 'a cat' }]);
+    const sent = JSON.stringify(fake.requests[0]?.body);
+    expect(sent).toContain(png);
+    expect(sent).toContain('END!');
+    expect(sent).toContain('0.3');
+    expect(sent).toContain('What is this?');
+  });
+
   it('refuses an unknown model with 404 not_found_error, in Anthropic\'s shape', async () => {
     const error = await client.messages.create({ model: 'gpt-nothing', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.NotFoundError);
     expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
     expect(fake.hits).toBe(0);
+  });
+
+  it('lists the models for a client that sends its key as x-api-key', async () => {
+    const response = await fetch(`${gateway.url}/v1/models`, { headers: { 'x-api-key': KEY } });
+    expect(response.status).toBe(200);
+    expect(JSON.stringify(await response.json())).toContain('rainymodel/agent');
   });
 
   it('refuses a bad key with 401 authentication_error', async () => {

@@ -9,8 +9,8 @@ import { estimatePromptTokens } from '@orcest/routing';
 import { admitCaller } from '../admission/admit-caller';
 import type { GatewayContext } from '../gateway-context';
 import type { ErrorShapeConfig } from '../http/openai-exception.filter';
+import { presentedCredential } from '../http/presented-credential';
 import { afterChatResponse, noteServed, registerChatSlots } from '../usage/usage-hook';
-import { anthropicCredential } from './anthropic-credential';
 import { anthropicHeadersOf, anthropicMessagesDialect } from './anthropic-messages-dialect';
 import { TokenCounter } from './count-tokens';
 import { validateMessagesRequest } from './messages-request-validator';
@@ -27,13 +27,13 @@ export function registerMessagesRoutes(fastify: FastifyInstance, context: Gatewa
     budgets: context.budgets,
   });
   fastify.post('/v1/messages', { onResponse, config: ANTHROPIC_ERRORS }, async (req, reply) => {
-    await admitCaller(context, req, reply, anthropicCredential(req.headers), () => estimatePromptTokens(req.body));
+    await admitCaller(context, req, reply, presentedCredential(req.headers), () => estimatePromptTokens(req.body));
     await context.completions.handle(anthropicMessagesDialect, req, reply, noteServed);
   });
 
   const counter = new TokenCounter(context.registry, context.modelNames, context.client);
   fastify.post('/v1/messages/count_tokens', { config: ANTHROPIC_ERRORS }, async (req, reply) => {
-    const authenticated = context.auth.authenticate(anthropicCredential(req.headers));
+    const authenticated = context.auth.authenticate(presentedCredential(req.headers));
     if (authenticated instanceof Promise) await authenticated;
     const request = validateMessagesRequest(req.body, { requireMaxTokens: false });
     const policy = req.headers['x-rainymodel-policy'];
