@@ -147,6 +147,16 @@ describe.each([
     expect(message.content).toEqual([{ type: 'text', text: 'H' }]);
     const sent = fake.requests[0]?.body as Record<string, unknown>;
     expect(JSON.stringify(sent)).toMatch(/"(max_tokens|num_predict)":1\b/);
+
+    // Claude Code's own probe: the beta query string and the headers it adds.
+    fake.enqueue({ kind: 'answer', text: 'H' });
+    const probe = await fetch(`${gateway.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219,oauth-2025-04-20', 'x-app': 'cli' },
+      body: JSON.stringify({ model: 'claude-haiku-4-5-20251001', max_tokens: 1, messages: [{ role: 'user', content: 'quota' }], metadata: { user_id: 'user_abc' } }),
+    });
+    expect(probe.status).toBe(200);
+    expect(await probe.json()).toMatchObject({ type: 'message', content: [{ type: 'text', text: 'H' }] });
   });
 
   it('passes thinking and unknown fields to Anthropic, and drops thinking elsewhere, saying so', async () => {
