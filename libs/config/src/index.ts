@@ -15,6 +15,7 @@ export {
   type GatewayConfig,
   type ModelAliasRule,
   type DeploymentSpec,
+  type DeploymentMode,
   type SkippedDeployment,
   type RouterSettings,
   type TierName,

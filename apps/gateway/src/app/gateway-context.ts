@@ -12,6 +12,7 @@ import { FallbackWalk } from './completions/fallback-walk';
 import type { Deployment } from './deployments/deployment';
 import { DeploymentRegistry } from './deployments/deployment-registry';
 import { ModelNames } from './deployments/model-names';
+import { EmbeddingsService } from './embeddings/embeddings.service';
 import { ApiAuth } from './http/api-auth';
 import { OperatorAuth } from './http/operator-auth';
 import { ApiKeyStore } from './keys/api-key-store';
@@ -35,6 +36,7 @@ export class GatewayContext {
   readonly modelNames: ModelNames;
   readonly client = new UpstreamClient();
   readonly completions: CompletionPipeline;
+  readonly embeddings: EmbeddingsService;
   readonly startedAt = Date.now();
   readonly auth: ApiAuth;
   readonly operatorAuth: OperatorAuth;
@@ -83,6 +85,7 @@ export class GatewayContext {
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
     this.modelNames = new ModelNames(config.aliases, config.modelAliases);
     this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner, this.modelNames);
+    this.embeddings = new EmbeddingsService(this.registry, walk, this.client, config.router);
   }
 
   /** Loads what must be in memory before the first request (the API keys). */
