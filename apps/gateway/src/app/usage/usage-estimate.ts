@@ -9,7 +9,8 @@
  *   events included: a slight overcount). OpenAI-compatible servers stream about one token per
  *   chunk, and counting events costs nothing on the hot path (the stream is forwarded without
  *   being decoded).
- * - completion, whole answer: the characters of the choices' content and tool-call arguments / 4.
+ * - completion, whole answer: the characters of the choices' content and tool-call arguments / 4
+ *   (of a Responses `output`'s text and function-call arguments, for /v1/responses).
  */
 import type { Usage } from '@orcest/providers';
 
@@ -22,11 +23,19 @@ export function estimateStreamUsage(promptTokens: number, upstreamEvents: number
 export function estimateCompletionUsage(promptTokens: number, completionJson: string): Usage {
   let chars = 0;
   try {
-    const parsed = JSON.parse(completionJson) as { choices?: Array<{ message?: { content?: unknown; tool_calls?: Array<{ function?: { arguments?: unknown } }> } }> };
+    const parsed = JSON.parse(completionJson) as {
+      choices?: Array<{ message?: { content?: unknown; tool_calls?: Array<{ function?: { arguments?: unknown } }> } }>;
+      /** A Responses-API `response` object (the /v1/responses dialect answers in it). */
+      output?: Array<{ content?: Array<{ text?: unknown }>; arguments?: unknown }>;
+    };
     for (const choice of parsed.choices ?? []) {
       const message = choice.message;
       if (typeof message?.content === 'string') chars += message.content.length;
       for (const call of message?.tool_calls ?? []) if (typeof call.function?.arguments === 'string') chars += call.function.arguments.length;
+    }
+    for (const item of parsed.output ?? []) {
+      if (typeof item.arguments === 'string') chars += item.arguments.length;
+      for (const part of item.content ?? []) if (typeof part.text === 'string') chars += part.text.length;
     }
   } catch {
     // The adapters validated this JSON already; an estimate is never worth failing an answer.
