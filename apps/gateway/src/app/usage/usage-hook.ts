@@ -7,7 +7,7 @@
  * completes it with the final status and time: nothing here delays a response.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ServedCompletion } from '../completions/chat-completions.service';
+import type { ServedCompletion } from '../completions/completion-pipeline';
 import type { Principal } from '../http/api-auth';
 import type { Admission, RateLimiter } from '../limits/rate-limiter';
 import type { RequestMetrics } from '../metrics/request-metrics';
