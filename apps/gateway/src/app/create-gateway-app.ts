@@ -11,6 +11,7 @@ import { boundedServerFactory, fastifyTrustProxy, type ClientLimits } from '@orc
 import type { ReadyBlock } from '@orcest/logging';
 import { registerChatCompletionsRoute } from './completions/chat-completions.route';
 import { GatewayContext } from './gateway-context';
+import { registerResponsesRoutes } from './responses/responses.route';
 import { GatewayModule } from './gateway.module';
 import { registerOpenCors } from './http/cors';
 import { registerJsonBodyParser } from './http/json-body-parser';
@@ -61,6 +62,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   // Errors of the Fastify-level chat route and of body parsing reach the global filter through
   // Nest's own Fastify error handler.
   registerChatCompletionsRoute(fastify, context);
+  registerResponsesRoutes(fastify, context);
   if (config.server.debug) registerRoutingDebugLog(fastify);
   logStartupWarnings(config);
   return app;

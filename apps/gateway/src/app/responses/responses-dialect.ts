@@ -54,7 +54,7 @@ export class ResponsesDialect implements ClientDialect<ResponsesClientRequest> {
     return deployment.adapter.buildRequest(request.chat, deployment.target, stream);
   }
 
-  decodeCompletion(request: ResponsesClientRequest, deployment: Deployment, body: string): DecodedCompletion {
+  decodeCompletion(_request: ResponsesClientRequest, deployment: Deployment, body: string): DecodedCompletion {
     const decoded = deployment.adapter.decodeCompletion(body, deployment.target);
     const response = this.skeleton();
     completeFromChat(response, decoded.json, this.nowSeconds());
