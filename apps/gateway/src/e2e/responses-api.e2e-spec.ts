@@ -239,6 +239,30 @@ describe('/v1/responses: stored responses, ownership, errors, fallback, limits',
     await expect(sdk(alice.key).responses.retrieve(created.id)).rejects.toMatchObject({ status: 404 });
   });
 
+  it('sends text.format, max_output_tokens and tool_choice upstream as their chat-completions fields', async () => {
+    steady.enqueue({ kind: 'answer', text: '{"answer":42}' });
+    const schema = { type: 'object', properties: { answer: { type: 'number' } }, required: ['answer'], additionalProperties: false };
+    const created = await sdk(MASTER).responses.create({
+      model: 'rainymodel/auto',
+      input: 'The answer?',
+      text: { format: { type: 'json_schema', name: 'answer', schema, strict: true } },
+      max_output_tokens: 64,
+      tools: [WEATHER_TOOL, { type: 'web_search' }],
+      tool_choice: { type: 'function', name: 'get_weather' },
+    }).withResponse();
+    expect(created.data.output_text).toBe('{"answer":42}');
+    expect(created.data.text?.format).toMatchObject({ type: 'json_schema', name: 'answer' });
+    // The hosted tool cannot run on a chat upstream: left out, and said so.
+    expect(created.response.headers.get('x-rainymodel-dropped')).toBe('tool:web_search');
+    expect(steady.requests[0].body).toMatchObject({
+      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema, strict: true } },
+      max_tokens: 64,
+      tools: [{ type: 'function', function: { name: 'get_weather' } }],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+    });
+    expect((steady.requests[0].body as { tools: unknown[] }).tools).toHaveLength(1);
+  });
+
   it('does not keep a response sent with store: false', async () => {
     steady.enqueue({ kind: 'answer', text: 'ephemeral' });
     const created = await sdk(MASTER).responses.create({ model: 'rainymodel/auto', input: 'x', store: false });
@@ -316,5 +340,32 @@ describe('/v1/responses: stored responses, ownership, errors, fallback, limits',
     expect(rows[1]).toMatchObject({ stream: true, status: 200, upstream: 'one' });
     expect(rows[1].completionTokens).toBeGreaterThan(0);
     expect(rows[2]).toMatchObject({ status: 429, upstream: null });
+  });
+});
+
+describe('/v1/responses without a database', () => {
+  let fake: FakeUpstream;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi({ name: 'fake' });
+    gateway = await startGateway(configYaml([{ model: 'openai/gpt-test', apiBase: fake.baseUrl, id: 'only' }]), { RAINYMODEL_MASTER_KEY: MASTER });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await fake?.close();
+  });
+
+  it('answers without storing, and says so; previous_response_id is a 400 and GET a 404', async () => {
+    const client = new OpenAI({ apiKey: MASTER, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
+    fake.enqueue({ kind: 'answer', text: 'hi' });
+    const created = await client.responses.create({ model: 'rainymodel/auto', input: 'x' });
+    expect((created as { store?: boolean }).store).toBe(false);
+    await expect(client.responses.create({ model: 'rainymodel/auto', input: 'y', previous_response_id: created.id })).rejects.toMatchObject({
+      status: 400,
+      error: { code: 'previous_response_not_found', param: 'previous_response_id' },
+    });
+    await expect(client.responses.retrieve(created.id)).rejects.toMatchObject({ status: 404 });
+    expect(fake.requests).toHaveLength(1);
   });
 });
