@@ -167,6 +167,7 @@ describe('/v1/responses: stored responses, ownership, errors, fallback, limits',
       // Its own deployment, so the breaker state of the fallback test cannot route around it.
       { alias: 'rainymodel/cut', model: 'openai/cut', apiBase: cutter.baseUrl, id: 'cutter' },
       { alias: 'rainymodel/cut', model: 'openai/spare', apiBase: steady.baseUrl, id: 'spare' },
+      { alias: 'rainymodel/cut-alone', model: 'openai/cut', apiBase: cutter.baseUrl, id: 'cutter-alone' },
     ]);
     const env = { RAINYMODEL_MASTER_KEY: MASTER, DATABASE_URL: db.url, RAINYMODEL_KEY_REFRESH_SECONDS: '60' };
     gateway = await startGateway(yaml, env);
@@ -316,6 +317,13 @@ describe('/v1/responses: stored responses, ownership, errors, fallback, limits',
     expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
     // No fallback after the first byte: the second deployment was never asked.
     expect(steady.requests).toHaveLength(0);
+
+    // The SDK's stream helper rejects on the error event rather than handing back a partial answer.
+    cutter.enqueue({ kind: 'cut-stream', afterChunks: 2 });
+    await expect(sdk(MASTER).responses.stream({ model: 'rainymodel/cut-alone', input: 'x' }).finalResponse()).rejects.toMatchObject({
+      type: 'error',
+      message: expect.stringContaining('Upstream stream failed after it began'),
+    });
 
   });
 
