@@ -101,7 +101,7 @@ export class ResponsesStreamTranslator {
       const args = delta.function?.arguments;
       if (args) {
         call.item.arguments += args;
-        out += this.event('response.function_call_arguments.delta', { type: 'response.function_call_arguments.delta', item_id: call.item.id, output_index: call.index, delta: args });
+        out += this.delta('response.function_call_arguments.delta', call.item.id, call.index, '', args);
       }
     }
     if (choice.finish_reason) this.finish = choice.finish_reason;
@@ -119,7 +119,7 @@ export class ResponsesStreamTranslator {
       out += this.event('response.content_part.added', { type: 'response.content_part.added', item_id: item.id, output_index: message.index, content_index: 0, part: item.content[0] });
     }
     message.item.content[0].text += delta;
-    return out + this.event('response.output_text.delta', { type: 'response.output_text.delta', item_id: message.item.id, output_index: message.index, content_index: 0, delta, logprobs: [] });
+    return out + this.delta('response.output_text.delta', message.item.id, message.index, ',"content_index":0', delta, ',"logprobs":[]');
   }
 
   private close(): string {
@@ -141,6 +141,15 @@ export class ResponsesStreamTranslator {
     out += this.event(type, { type, response });
     this.onComplete(response);
     return out;
+  }
+
+  /**
+   * A delta event, one per upstream chunk: written from a template with only the delta
+   * escaped, rather than an object stringified (a third of the translation's time per chunk in
+   * a micro-benchmark). Ids are `msg_`/`fc_` + hex: nothing to escape.
+   */
+  private delta(type: string, itemId: string, outputIndex: number, middle: string, delta: string, tail = ''): string {
+    return `event: ${type}\ndata: {"type":"${type}","item_id":"${itemId}","output_index":${outputIndex}${middle},"delta":${JSON.stringify(delta)}${tail},"sequence_number":${this.sequence++}}\n\n`;
   }
 
   private event(type: string, body: Record<string, unknown>): string {
