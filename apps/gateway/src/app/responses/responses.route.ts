@@ -34,7 +34,7 @@ export function registerResponsesRoutes(fastify: FastifyInstance, context: Gatew
     const parse = (): ParsedResponsesRequest => (parsed ??= parseResponsesRequest(req.body));
     // The new input's estimate is reserved against a tokens-per-minute limit; a stored
     // conversation's share is counted when the answer's usage settles the reservation.
-    const caller = await admitCaller(context, req, reply, req.headers.authorization, () => measureRequest({ messages: parse().input as ChatMessage[] }).promptTokens);
+    const caller = await admitCaller(context, req, reply, req.headers.authorization, () => measureRequest({ messages: parse().input }).promptTokens);
     const request = parse();
     const owner = responseOwner(caller);
     let history: readonly ChatMessage[] = [];
