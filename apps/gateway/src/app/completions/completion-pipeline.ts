@@ -13,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
 import { ModelNotFoundError, NoDeploymentError, type AttemptRecord } from '../errors';
+import { OVERHEAD_HEADER, takeOverhead, UpstreamWait } from '../http/overhead';
 import { AbortLink } from './abort-link';
 import type { ClientDialect, ClientRequest } from './client-dialect';
 import type { FallbackWalk } from './fallback-walk';
@@ -109,7 +110,9 @@ export class CompletionPipeline {
     setRoutingHeaders(reply, plan);
     const { deployments, complexity } = plan;
     const clientSignal = clientGone(reply);
-    const walkRequest = { alias, deployments, startedAt, clientSignal };
+    const wait = new UpstreamWait();
+    req.upstreamWait = wait;
+    const walkRequest = { alias, deployments, startedAt, clientSignal, wait };
 
     if (request.stream) {
       const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
@@ -182,7 +185,7 @@ function commit(reply: FastifyReply, headers: string[], policy: Policy, fixed: r
     const value = hooked[name];
     if (value !== undefined) all.push(name, value);
   }
-  all.push('x-rainymodel-policy', policy, ...fixed);
+  all.push('x-rainymodel-policy', policy, OVERHEAD_HEADER, takeOverhead(reply.request, reply), ...fixed);
   return reply.raw.writeHead(200, all);
 }
 
