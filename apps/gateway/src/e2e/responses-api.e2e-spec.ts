@@ -72,6 +72,7 @@ describe.each([
     expect(data.usage).toMatchObject({ input_tokens: 7, output_tokens: 3, total_tokens: 10 });
     expect(response.headers.get('x-rainymodel-model')).toBe(model.slice(model.indexOf('/') + 1));
     expect(response.headers.get('x-request-id')).toBeTruthy();
+    expect(response.headers.get('x-rainymodel-overhead-ms')).toMatch(/^\d+\.\d{2}$/);
     // Instructions and input reached the upstream in its own protocol.
     const sent = JSON.stringify(fake.requests[0].body);
     expect(sent).toContain('Be brief.');
@@ -234,6 +235,10 @@ describe('/v1/responses: stored responses, ownership, errors, fallback, limits',
     });
     expect(steady.requests).toHaveLength(1);
 
+    // A browser app may delete too (CORS preflight allows DELETE).
+    const preflight = await fetch(`${gateway.url}/v1/responses/${created.id}`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'DELETE' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('DELETE');
     const deleted = await fetch(`${gateway.url}/v1/responses/${created.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${alice.key}` } });
     expect(deleted.status).toBe(200);
     expect(await deleted.json()).toEqual({ id: created.id, object: 'response', deleted: true });
