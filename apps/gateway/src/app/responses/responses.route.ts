@@ -1,25 +1,28 @@
 /**
  * The Responses API's routes: `POST /v1/responses` through the one completion pipeline (same
  * admission, routing, fallback, breaker, headers and usage records as chat completions), and
- * `GET`/`DELETE /v1/responses/{id}` on the stored responses. Registered on Fastify directly like
- * the chat route; errors reach the one OpenAI-shaped mapping.
+ * `GET`/`DELETE /v1/responses/{id}` on the stored responses. Registered on the model endpoints'
+ * Fastify instance like the chat route; errors reach the one OpenAI-shaped mapping.
  *
  * The database is read only when a request names `previous_response_id` (and by GET/DELETE);
  * a request without it costs what a chat completion costs, plus the translation.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { measureRequest } from '@orcest/routing';
 import type { ChatMessage } from '@orcest/providers';
 import { admitCaller } from '../admission/admit-caller';
 import { InvalidRequestError, ResponseNotFoundError } from '../errors';
 import type { GatewayContext } from '../gateway-context';
+import type { ModelEndpoints } from '../http/model-endpoints';
 import { afterChatResponse, noteServed } from '../usage/usage-hook';
 import { responseOwner } from './response-owner';
 import { ResponsesDialect } from './responses-dialect';
 import { parseResponsesRequest, toChatRequest } from './responses-request';
 import type { ParsedResponsesRequest } from './responses-types';
 
-export function registerResponsesRoutes(fastify: FastifyInstance, context: GatewayContext): void {
+export function registerResponsesRoutes(models: ModelEndpoints, context: GatewayContext): void {
+  const fastify = models.fastify;
+  models.claim('/v1/responses', true);
   const onResponse = afterChatResponse({
     metrics: context.metrics,
     recorder: context.usage,
