@@ -342,6 +342,17 @@ describe('/v1/responses: stored responses, ownership, errors, fallback, limits',
     expect(steady.requests).toHaveLength(0);
   });
 
+  it('reserves the input against a tokens-per-minute limit, and refuses a malformed body there with a 400', async () => {
+    const { key } = await userKey({ tpm: 1_000_000 });
+    steady.enqueue({ kind: 'answer', text: 'ok' });
+    expect((await sdk(key).responses.create({ model: 'rainymodel/auto', input: 'hello' })).output_text).toBe('ok');
+    await expect(sdk(key).responses.create({ model: 'rainymodel/auto', input: [{ type: 'message', role: 'robot', content: 'x' }] } as never)).rejects.toMatchObject({
+      status: 400,
+      error: { param: 'input[0].role' },
+    });
+    expect(steady.requests).toHaveLength(1);
+  });
+
   it("counts against the key's rate limit and writes a usage record", async () => {
     const { key, id } = await userKey({ rpm: 2 });
     steady.enqueue({ kind: 'answer', text: 'one', usage: { prompt: 11, completion: 4 } }, { kind: 'stream', chunks: 3 });

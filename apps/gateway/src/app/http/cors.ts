@@ -19,6 +19,8 @@ const EXPOSED_HEADERS = [
   'x-rainymodel-profile',
   'x-rainymodel-ranking',
   'x-rainymodel-complexity',
+  'x-rainymodel-skipped',
+  'x-rainymodel-dimensions',
   'x-ratelimit-limit-requests',
   'x-ratelimit-remaining-requests',
   'x-ratelimit-reset-requests',

@@ -23,6 +23,7 @@ import {
   RequestBuildError,
   ResponseNotFoundError,
   UpstreamRejectedRequestError,
+  WrongEndpointError,
 } from '../errors';
 
 export interface OpenAiErrorBody {
@@ -74,6 +75,7 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof BudgetExceededError) {
     return mapped(429, error.message, 'rate_limit_error', 'budget_exceeded', null, { 'retry-after': String(error.retryAfterSeconds) });
   }
+  if (error instanceof WrongEndpointError) return mapped(400, error.message, 'invalid_request_error', 'model_not_supported', 'model');
   if (error instanceof ResponseNotFoundError) return mapped(404, error.message, 'invalid_request_error', 'not_found');
   if (error instanceof ModelNotFoundError) return mapped(404, error.message, 'invalid_request_error', 'model_not_found', 'model');
   if (error instanceof NoDeploymentError) return mapped(503, error.message, 'service_unavailable', 'no_deployment_available');

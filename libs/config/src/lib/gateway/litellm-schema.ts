@@ -33,6 +33,10 @@ export const modelInfoSchema = z
     // LiteLLM's keys: the context window (prompt + completion) and the longest completion.
     max_input_tokens: z.coerce.number().int().positive().optional(),
     max_output_tokens: z.coerce.number().int().positive().optional(),
+    // LiteLLM's keys: what the deployment serves (`embedding` makes it an embeddings model; any
+    // other value, or none, a chat model) and an embedding model's vector length.
+    mode: z.string().optional(),
+    output_vector_size: z.coerce.number().int().positive().optional(),
   })
   .loose();
 
