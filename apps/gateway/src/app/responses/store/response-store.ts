@@ -33,7 +33,10 @@ export interface ResponseStoreOptions {
 }
 
 export class ResponseStore {
+  /** The write under way per id, for a read that must see it. */
   private readonly pending = new Map<string, Promise<void>>();
+  /** Every write under way, for `close` (two writes of one id are one entry in `pending`). */
+  private readonly writing = new Set<Promise<void>>();
   private readonly ttlMs: number;
   private readonly pruneBatch: number;
   private readonly now: () => number;
@@ -70,9 +73,11 @@ export class ResponseStore {
         (error: Error) => this.warn(`stored response ${response.id} lost: ${error.message}`),
       )
       .finally(() => {
+        this.writing.delete(write);
         if (this.pending.get(response.id) === write) this.pending.delete(response.id);
       });
     this.pending.set(response.id, write);
+    this.writing.add(write);
   }
 
   /** The caller's stored response, or undefined (absent, expired, or another caller's: indistinguishable on purpose). */
@@ -122,6 +127,6 @@ export class ResponseStore {
   /** Stops pruning and waits for the writes under way (at shutdown, before the pool closes). */
   async close(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    await Promise.all([...this.pending.values(), this.pruning]);
+    await Promise.all([...this.writing, this.pruning]);
   }
 }
