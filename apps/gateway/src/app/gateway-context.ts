@@ -16,6 +16,7 @@ import type { CompletionPipeline } from './completions/completion-pipeline';
 import type { AttemptFailure } from './completions/attempt-failure';
 import type { Deployment } from './deployments/deployment';
 import type { DeploymentRegistry } from './deployments/deployment-registry';
+import type { ModelNames } from './deployments/model-names';
 import type { EmbeddingsService } from './embeddings/embeddings.service';
 import { ApiAuth } from './http/api-auth';
 import { OperatorAuth } from './http/operator-auth';
@@ -35,6 +36,10 @@ import type { RoutingState } from './routing/routing-state';
 import { BreakerFleet, type BreakerSharing } from './breakers/breaker-fleet';
 import { ConfigWatcher } from './routing-table/config-watcher';
 import { LiveRoutingTable } from './routing-table/live-routing-table';
+import { ResponseStore } from './responses/store/response-store';
+
+/** How often expired stored responses are deleted (each replica; they share the work). */
+const RESPONSE_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 const logger = new Logger('RainyModel');
 
@@ -52,6 +57,8 @@ export class GatewayContext {
   /** With a database only (DATABASE_URL): API keys and usage records. */
   readonly apiKeys: ApiKeyStore | undefined;
   readonly usage: UsageRecorder | undefined;
+  /** Stored Responses-API responses (`store`, `previous_response_id`), with a database only. */
+  readonly responses: ResponseStore | undefined;
   /** Monthly budgets per key and per user (with a database). */
   readonly budgets: Budgets | undefined;
   /** Model metadata (windows, prices, quality), refreshed from the configured URLs. */
@@ -76,6 +83,7 @@ export class GatewayContext {
       const apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
       this.apiKeys = apiKeys;
       this.usage = new UsageRecorder(this.prisma, warn);
+      this.responses = new ResponseStore(this.prisma, { ttlMs: config.data.responsesTtlMs, warn });
       const spend = config.redisUrl ? new RedisSpendStore(config.redisUrl, warn) : new MemorySpendStore();
       this.budgets = new Budgets(spend, spendLoader(this.prisma), apiKeys, config.data.budgetMode, warn, budgetClock);
     }
@@ -137,6 +145,11 @@ export class GatewayContext {
     return this.tables.current.completions;
   }
 
+  /** Client model names → aliases (`model_aliases`). */
+  get modelNames(): ModelNames {
+    return this.tables.current.modelNames;
+  }
+
   get embeddings(): EmbeddingsService {
     return this.tables.current.embeddings;
   }
@@ -151,6 +164,7 @@ export class GatewayContext {
     await this.apiKeys?.start();
     await this.budgets?.start();
     await this.catalogue.start();
+    this.responses?.startPruning(RESPONSE_PRUNE_INTERVAL_MS);
     // Shared limits and breakers from the first request (each waits at most 2 s, then fails open / stays local).
     await Promise.all([this.limiter.ready(), this.breakerFleet?.ready()]);
     this.watcher?.start();
@@ -163,6 +177,7 @@ export class GatewayContext {
     this.budgets?.stop();
     this.catalogue.stop();
     await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
+    await this.responses?.close();
     await this.limiter.close();
     await this.breakerFleet?.close();
     await this.budgets?.close();

@@ -12,6 +12,7 @@ import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
+import type { ModelNames } from '../deployments/model-names';
 import { ModelNotFoundError, NoDeploymentError, WrongEndpointError, type AttemptRecord } from '../errors';
 import { OVERHEAD_HEADER, takeOverhead, UpstreamWait } from '../http/overhead';
 import { AbortLink } from './abort-link';
@@ -94,6 +95,7 @@ export class CompletionPipeline {
     private readonly client: UpstreamClient,
     private readonly router: RouterSettings,
     private readonly planner: RoutePlanner,
+    private readonly names: ModelNames,
   ) {
     this.limits = { maxResponseBytes: router.maxResponseBytes, maxEventBytes: router.maxStreamEventBytes };
   }
@@ -101,7 +103,8 @@ export class CompletionPipeline {
   async handle<R extends ClientRequest>(dialect: ClientDialect<R>, req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
     const startedAt = Date.now();
     const request = dialect.parse(req.body, req.headers);
-    const alias = request.model;
+    const alias = this.names.resolve(request.model);
+    if (alias === undefined) throw new ModelNotFoundError(request.model, this.registry.aliases);
     const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
     const ordered = this.deploymentsFor(alias, policy);
     // Window filter, then the profile's order (if any); the policy's order otherwise.

@@ -20,6 +20,7 @@ import { FallbackWalk } from '../completions/fallback-walk';
 import { EmbeddingsService } from '../embeddings/embeddings.service';
 import { DeploymentHealth } from '../deployments/deployment';
 import { DeploymentRegistry } from '../deployments/deployment-registry';
+import { ModelNames } from '../deployments/model-names';
 import { RoutePlanner } from '../routing/route-planner';
 import { RoutingState } from '../routing/routing-state';
 import { UpstreamSetup } from '../setup/upstream-setup';
@@ -40,6 +41,8 @@ export class RoutingTable {
   readonly routing: RoutingState;
   readonly planner: RoutePlanner;
   readonly setup: UpstreamSetup;
+  /** Client model names → aliases (`model_aliases`). */
+  readonly modelNames: ModelNames;
   /** Routes and walks a request of any client dialect over this table's deployments. */
   readonly completions: CompletionPipeline;
   /** Embeddings over this table's deployments (vector lengths learnt per deployment, so per table). */
@@ -67,7 +70,8 @@ export class RoutingTable {
     this.routing = new RoutingState(this.registry, config.deployments, config.routing, parts.catalogue(), config.catalogue?.names ?? {}, parts.routingClock, previous?.routing);
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, parts.routingClock);
     const walk = new FallbackWalk(config.router, parts.onAttemptFailed);
-    this.completions = new CompletionPipeline(this.registry, walk, parts.client, config.router, this.planner);
+    this.modelNames = new ModelNames(config.aliases, config.modelAliases);
+    this.completions = new CompletionPipeline(this.registry, walk, parts.client, config.router, this.planner, this.modelNames);
     this.embeddings = new EmbeddingsService(this.registry, walk, parts.client, config.router);
     // Last, once nothing can refuse this config: the kept breakers take the new allowed_fails/cooldown.
     for (const health of carried) health.breaker.useSettings(config.router);

@@ -138,6 +138,8 @@ export interface GatewayConfig {
      * serves and adds `x-rainymodel-budget-warning`.
      */
     readonly budgetMode: 'enforce' | 'warn';
+    /** How long a stored Responses-API response (`store`, `previous_response_id`) is kept. */
+    readonly responsesTtlMs: number;
   };
   /** Shares rate-limit counters and circuit breaker state between replicas. */
   readonly redisUrl?: string;
@@ -158,6 +160,17 @@ export interface GatewayConfig {
   readonly router: RouterSettings;
   readonly routing: RoutingSettings;
   readonly catalogue: CatalogueSettings | undefined;
+  /**
+   * `model_aliases`: names agents send (Claude Code's `claude-sonnet-4-5`, …) mapped to an alias,
+   * in file order. An exact alias in `model_list` always wins over these.
+   */
+  readonly modelAliases: readonly ModelAliasRule[];
+}
+
+/** One `model_aliases` entry: `pattern` is a model name, `*` matching any run of characters. */
+export interface ModelAliasRule {
+  readonly pattern: string;
+  readonly alias: string;
 }
 
 /** Requests and tokens per minute of one SSO user; null = no limit. */
@@ -173,7 +186,7 @@ export interface SsoLimitSettings {
 }
 
 /** The part of the config that comes from the YAML file: what a live reload replaces. */
-export type ModelConfig = Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'configHash'>;
+export type ModelConfig = Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'modelAliases' | 'configHash'>;
 
 /** `{"viewer":{"rpm":10},"admin":{"rpm":null}}`: per role, each limit a positive integer or null (none). */
 const ssoRoleLimits = z
@@ -211,6 +224,7 @@ export const gatewayEnvSchema = z.object({
   RAINYMODEL_SSO_TPM: z.coerce.number().int().positive().optional(),
   RAINYMODEL_SSO_LIMITS_BY_ROLE: ssoRoleLimits.optional(),
   RAINYMODEL_CONFIG_WATCH: booleanFlag.default(true),
+  RAINYMODEL_RESPONSES_TTL_DAYS: z.coerce.number().positive().max(3650).default(30),
   RAINYMODEL_AUDIENCE: httpUrl.default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
 });
@@ -256,7 +270,7 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
           })
         : undefined,
     }),
-    data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000, budgetMode: vars.RAINYMODEL_BUDGET_MODE }) : undefined,
+    data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000, budgetMode: vars.RAINYMODEL_BUDGET_MODE, responsesTtlMs: Math.round(vars.RAINYMODEL_RESPONSES_TTL_DAYS * 86_400_000) }) : undefined,
     redisUrl: vars.REDIS_URL,
     configFile,
     watchConfig: vars.RAINYMODEL_CONFIG_WATCH,
@@ -357,6 +371,13 @@ export function parseModelConfig(source: YamlSource): ModelConfig {
     aliasProfiles: Object.freeze(rs.alias_profiles),
     reliabilityWindowMs: rs.reliability_window * 1000,
   });
+  const modelAliases: ModelAliasRule[] = [];
+  for (const [pattern, alias] of Object.entries(file.model_aliases)) {
+    if (!aliases.includes(alias)) {
+      throw new ConfigError(`${source.locate(['model_aliases', pattern])}: model_aliases: "${pattern}" maps to "${alias}", which is not a model_name in model_list`);
+    }
+    modelAliases.push(Object.freeze({ pattern, alias }));
+  }
   return {
     aliases: Object.freeze(aliases),
     deployments: Object.freeze(deployments),
@@ -364,6 +385,7 @@ export function parseModelConfig(source: YamlSource): ModelConfig {
     router,
     routing,
     catalogue: catalogueSettings(file.catalogue, source.file),
+    modelAliases: Object.freeze(modelAliases),
     configHash: source.sha256,
   };
 }

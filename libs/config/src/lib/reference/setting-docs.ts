@@ -39,6 +39,7 @@ export const GATEWAY_SETTING_DOCS: SettingDocs = {
   RAINYMODEL_CONFIG_WATCH: { meaning: 'watch the model YAML and apply a valid edit without a restart (SIGHUP re-reads it either way)' },
   REDIS_URL: { meaning: 'shares rate-limit windows (API keys, SSO users) and circuit breaker state between replicas; unset = in memory, per replica' },
   RAINYMODEL_KEY_REFRESH_SECONDS: { meaning: 'how often the API keys are reloaded from the database' },
+  RAINYMODEL_RESPONSES_TTL_DAYS: { meaning: 'how long /v1/responses keeps a stored response (store, previous_response_id, GET) before it is pruned; fractions allowed' },
   RAINYMODEL_BUDGET_MODE: { meaning: 'monthly budgets of keys and users: enforce (429 budget_exceeded) or warn (x-rainymodel-budget-warning)' },
 };
 
