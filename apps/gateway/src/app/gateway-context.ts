@@ -25,6 +25,9 @@ import { CatalogueService } from './catalogue/catalogue-service';
 import { PrismaCatalogueStore } from './catalogue/catalogue-store';
 import { RoutePlanner } from './routing/route-planner';
 import { RoutingState } from './routing/routing-state';
+import { ResponseCache } from './cache/response-cache';
+import { MemoryCacheStore } from './cache/memory-cache-store';
+import { RedisCacheStore } from './cache/redis-cache-store';
 
 const logger = new Logger('RainyModel');
 
@@ -48,6 +51,8 @@ export class GatewayContext {
   readonly catalogue: CatalogueService;
   readonly routing: RoutingState;
   readonly planner: RoutePlanner;
+  /** Chat answers, in memory or in Redis (REDIS_URL); see cache/response-cache.ts. */
+  readonly cache: ResponseCache;
   private readonly prisma: PrismaClient | undefined;
 
   constructor(
@@ -57,6 +62,7 @@ export class GatewayContext {
     limiterClock: () => number = Date.now,
     routingClock: () => number = Date.now,
     budgetClock: () => number = Date.now,
+    cacheClock: () => number = Date.now,
   ) {
     const warn = (message: string): void => logger.warn(message);
     if (config.data) {
@@ -78,7 +84,10 @@ export class GatewayContext {
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, routingClock);
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
-    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router, this.planner);
+    const { maxEntries, maxBytes } = config.cache;
+    const cacheStore = config.redisUrl ? new RedisCacheStore(config.redisUrl, maxBytes, warn, cacheClock) : new MemoryCacheStore(maxEntries, maxBytes, cacheClock);
+    this.cache = new ResponseCache(config.cache, config.deployments, cacheStore, cacheClock);
+    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router, this.planner, this.cache);
   }
 
   /** Loads what must be in memory before the first request (the API keys). */
@@ -95,6 +104,7 @@ export class GatewayContext {
     this.catalogue.stop();
     await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
     await this.limiter.close();
+    await this.cache.close();
     await this.budgets?.close();
     await this.prisma?.$disconnect();
   }

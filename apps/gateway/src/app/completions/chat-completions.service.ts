@@ -9,11 +9,14 @@ import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
-import { ModelNotFoundError, NoDeploymentError, type AttemptRecord } from '../errors';
+import { AllUpstreamsFailedError, DeadlineExceededError, ModelNotFoundError, NoDeploymentError, type AttemptRecord } from '../errors';
+import type { CacheTicket, ResponseCache } from '../cache/response-cache';
+import type { CachedAnswer } from '../cache/cached-answer';
+import { replayAsSse } from '../cache/sse-replay';
 import { AbortLink } from './abort-link';
 import { validateChatRequest } from './chat-request-validator';
-import type { FallbackWalk } from './fallback-walk';
-import { routeHeaders } from './route-headers';
+import type { FallbackWalk, WalkSuccess } from './fallback-walk';
+import { cachedRouteHeaders, routeHeaders } from './route-headers';
 import { writeStream } from './sse-writer';
 import { UpstreamCall, type ResponseLimits } from './upstream-call';
 import { estimateCompletionUsage, estimateStreamUsage } from '../usage/usage-estimate';
@@ -43,6 +46,12 @@ export interface ServedCompletion {
   readonly streamFailure: string | undefined;
   /** The complexity classifier's label for the request. */
   readonly complexity: Complexity;
+  /**
+   * Set when the answer came from the response cache (a hit, or a stale one when every upstream
+   * failed): no upstream tokens were spent, `usage` is zero, and `deployment` is the one that
+   * produced the cached answer.
+   */
+  readonly cache?: 'hit' | 'stale';
 }
 
 /**
@@ -90,6 +99,8 @@ export class ChatCompletionsService {
     private readonly client: UpstreamClient,
     private readonly router: RouterSettings,
     private readonly planner: RoutePlanner,
+    /** Undefined: no response cache at all (then nothing here costs a cached request anything). */
+    private readonly cache?: ResponseCache,
   ) {
     this.limits = { maxResponseBytes: router.maxResponseBytes, maxEventBytes: router.maxStreamEventBytes };
   }
@@ -106,20 +117,41 @@ export class ChatCompletionsService {
     const { deployments, complexity } = plan;
     const clientSignal = clientGone(reply);
     const walkRequest = { alias: request.model, deployments, startedAt, clientSignal };
+    // The response cache, where it applies: a fresh answer is served without a walk; the
+    // others fill it after the walk, or fall back to an expired one if every upstream failed.
+    const ticket = this.cache?.begin(request.model, req.headers, request);
+    const fromCache =
+      ticket &&
+      ((answer: CachedAnswer, verdict: 'hit' | 'stale', failed: readonly AttemptRecord[]) =>
+        this.answerFromCache(req, reply, request, answer, verdict, { policy, complexity, startedAt, failed, deployments }, observe));
+    if (ticket !== undefined && fromCache !== undefined) {
+      const cached = await this.cache?.fresh(ticket);
+      if (cached !== undefined) return fromCache(cached, 'hit', []);
+      reply.header('x-rainymodel-cache', ticket.key === undefined ? 'skip' : 'miss');
+    }
 
     if (request.stream === true) {
-      const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
-        const opened = await this.call(d, request, clientSignal).openStream(budget);
-        attempt.firstToken();
-        return opened;
-      });
+      const result = await this.lastResort(
+        ticket,
+        this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
+          const opened = await this.call(d, request, clientSignal).openStream(budget);
+          attempt.firstToken();
+          return opened;
+        }),
+        fromCache,
+      );
+      if (result === undefined) return;
       const { attempt } = result;
       try {
         const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream, shape.promptTokens, complexity) : undefined;
         if (served) observe?.(req, served);
         const res = commit(reply, routeHeaders(result.deployment, result.failed, Date.now() - startedAt), policy, STREAM_HEADERS);
-        const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
+        const assembler = ticket && this.cache?.assembler(ticket);
+        const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs, assembler?.tap);
         served?.ended(outcome.failure?.reason);
+        // Only a stream that completed fills the cache: never a cut one, nor one the client left.
+        const assembled = assembler && !outcome.failure && !outcome.clientClosed ? assembler.assemble(result.value.stream.usage) : undefined;
+        if (ticket && assembled !== undefined) this.cache?.fill(ticket, assembled, result.deployment);
         // The one verdict of this attempt: complete, failed (before or after the first byte), or no verdict (the client left).
         if (outcome.failure) attempt.fail(outcome.failure);
         else if (!outcome.clientClosed) attempt.succeed();
@@ -129,10 +161,16 @@ export class ChatCompletionsService {
       return;
     }
 
-    const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, request, clientSignal).complete(budget));
+    const result = await this.lastResort(
+      ticket,
+      this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, request, clientSignal).complete(budget)),
+      fromCache,
+    );
+    if (result === undefined) return;
     // The whole answer is in hand: nothing can still fail on the upstream's side.
     result.attempt.succeed();
     const { json } = result.value;
+    if (ticket) this.cache?.fill(ticket, json, result.deployment);
     const reported = result.value.usage;
     const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
     headers.push('content-length', String(Buffer.byteLength(json)));
@@ -141,6 +179,60 @@ export class ChatCompletionsService {
       observe(req, { alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, usageEstimated: reported === undefined, streamFailure: undefined, complexity });
     }
     commit(reply, headers, policy, JSON_HEADERS).end(json);
+  }
+
+  /**
+   * The walk's result; or, when every upstream failed (or the deadline passed) and the request
+   * may have it, an expired cached answer served instead (then undefined: answered).
+   */
+  private async lastResort<T>(
+    ticket: CacheTicket | undefined,
+    walk: Promise<WalkSuccess<T>>,
+    serveStale: ((answer: CachedAnswer, verdict: 'stale', failed: readonly AttemptRecord[]) => void) | undefined,
+  ): Promise<WalkSuccess<T> | undefined> {
+    if (ticket === undefined || serveStale === undefined) return walk;
+    try {
+      const result = await walk;
+      this.cache?.count(ticket.alias, ticket.key === undefined ? 'skip' : 'miss');
+      return result;
+    } catch (error) {
+      // Offline: every upstream failed, the deadline passed, or every circuit is open and probed.
+      const failed = error instanceof AllUpstreamsFailedError || error instanceof DeadlineExceededError ? error.attempts : error instanceof NoDeploymentError ? [] : undefined;
+      const stale = failed !== undefined ? await this.cache?.stale(ticket) : undefined;
+      if (stale === undefined || failed === undefined) {
+        this.cache?.count(ticket.alias, ticket.key === undefined ? 'skip' : 'miss');
+        throw error;
+      }
+      serveStale(stale, 'stale', failed);
+      return undefined;
+    }
+  }
+
+  /** Writes a cached answer as the request asked for it: whole JSON, or replayed as an SSE stream. */
+  private answerFromCache(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    request: ChatRequest,
+    answer: CachedAnswer,
+    verdict: 'hit' | 'stale',
+    context: { policy: Policy; complexity: Complexity; startedAt: number; failed: readonly AttemptRecord[]; deployments: readonly Deployment[] },
+    observe: ServedObserver | undefined,
+  ): void {
+    const { policy, complexity, startedAt, failed } = context;
+    this.cache?.count(request.model, verdict);
+    reply.header('x-rainymodel-cache', verdict).header('age', String(this.cache?.ageSeconds(answer) ?? 0));
+    if (observe) {
+      // The record names the deployment that produced the answer (any configured one if it is gone from the config).
+      const deployment = this.registry.forAlias(request.model).find((d) => d.name === answer.deployment) ?? context.deployments[0];
+      observe(req, { alias: request.model, policy, stream: request.stream === true, deployment, failed, usage: NO_USAGE, usageEstimated: false, streamFailure: undefined, complexity, cache: verdict });
+    }
+    const headers = cachedRouteHeaders(answer, failed, Date.now() - startedAt);
+    if (request.stream === true) {
+      commit(reply, headers, policy, STREAM_HEADERS).end(replayAsSse(answer.body, request.stream_options?.include_usage === true));
+      return;
+    }
+    headers.push('content-length', String(Buffer.byteLength(answer.body)));
+    commit(reply, headers, policy, JSON_HEADERS).end(answer.body);
   }
 
   private deploymentsFor(alias: string, policy: Policy): readonly Deployment[] {
@@ -158,6 +250,9 @@ export class ChatCompletionsService {
     return new UpstreamCall(this.client, deployment, request, clientSignal, this.limits);
   }
 }
+
+/** A cached answer spent no upstream tokens. */
+const NO_USAGE: Usage = Object.freeze({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 });
 
 const JSON_HEADERS: readonly string[] = ['content-type', 'application/json; charset=utf-8'];
 const STREAM_HEADERS: readonly string[] = ['content-type', 'text/event-stream; charset=utf-8', 'cache-control', 'no-cache', 'x-accel-buffering', 'no'];

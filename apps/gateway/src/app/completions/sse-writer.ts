@@ -20,8 +20,20 @@ export interface StreamOutcome {
   readonly clientClosed: boolean;
 }
 
-export async function writeStream(res: ServerResponse, opened: OpenedStream, idleTimeoutMs: number): Promise<StreamOutcome> {
+/**
+ * `tap`, when given, sees every piece of wire the client gets up to `[DONE]` (the response
+ * cache assembles a completed stream's answer from it); the error event of a failed stream is
+ * not shown to it.
+ */
+export async function writeStream(res: ServerResponse, opened: OpenedStream, idleTimeoutMs: number, tap?: (wire: Wire) => void): Promise<StreamOutcome> {
   const { stream, body, timer } = opened;
+  const send =
+    tap === undefined
+      ? sendWire
+      : (to: ServerResponse, wire: Wire, last: boolean): Promise<void> => {
+          tap(wire);
+          return sendWire(to, wire, last);
+        };
   let doneSent = false;
   let upstreamEnded = false;
   try {
@@ -68,7 +80,7 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
 }
 
 /** Writes `wire` (which ends with `[DONE]` when `last`), ending the response when `last`; waits for the client to drain. */
-async function send(res: ServerResponse, wire: Wire, last: boolean): Promise<void> {
+async function sendWire(res: ServerResponse, wire: Wire, last: boolean): Promise<void> {
   if (res.destroyed) return;
   if (last) res.end(wire);
   else if (wire.length > 0 && !res.write(wire)) await Promise.race([once(res, 'drain'), once(res, 'close')]);

@@ -18,13 +18,15 @@ const EXPOSED_HEADERS = [
   'x-rainymodel-profile',
   'x-rainymodel-ranking',
   'x-rainymodel-complexity',
+  'x-rainymodel-cache',
+  'age',
   'x-ratelimit-limit-requests',
   'x-ratelimit-remaining-requests',
   'x-ratelimit-reset-requests',
   'retry-after',
 ].join(', ');
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
-const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, x-rainymodel-policy, x-rainymodel-profile, x-request-id';
+const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, x-rainymodel-policy, x-rainymodel-profile, x-rainymodel-cache, x-request-id';
 
 export function registerOpenCors(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (req, reply, done) => {

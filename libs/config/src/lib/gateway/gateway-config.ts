@@ -14,6 +14,7 @@ import { placeholderNames } from '../expand-env';
 import { setEnvVars } from '../set-env-vars';
 import { withSeedNames } from '../seed-names';
 import { dirname, isAbsolute, join } from 'node:path';
+import { responseCacheSettings, type EntryCache, type ResponseCacheSettings } from './cache-settings';
 import { litellmConfigSchema, PROFILE_NAMES, type LitellmConfigFile, type ProfileName } from './litellm-schema';
 
 export { PROFILE_NAMES, type ProfileName };
@@ -142,6 +143,7 @@ export interface GatewayConfig {
   readonly router: RouterSettings;
   readonly routing: RoutingSettings;
   readonly catalogue: CatalogueSettings | undefined;
+  readonly cache: ResponseCacheSettings;
 }
 
 /** The gateway's environment (exported for the generated reference, docs/configuration.md). */
@@ -215,7 +217,7 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
 
 export function parseModelConfig(
   source: YamlSource,
-): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue'> {
+): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'cache'> {
   const parsed = litellmConfigSchema.safeParse(source.data ?? {});
   if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, source.locate);
   const file = parsed.data;
@@ -236,10 +238,12 @@ export function parseModelConfig(
   const deployments: DeploymentSpec[] = [];
   const skipped: SkippedDeployment[] = [];
   const ids = new Set<string>();
+  const entryCaches: EntryCache[] = [];
   file.model_list.forEach((entry, index) => {
     if (!aliases.includes(entry.model_name)) aliases.push(entry.model_name);
     const params = entry.litellm_params;
     const info = entry.model_info ?? {};
+    if (info.cache !== undefined) entryCaches.push({ alias: entry.model_name, index, cache: info.cache });
     const location = source.locate(['model_list', index]);
     if (params.api_key !== undefined && params.api_key.trim() === '') {
       const variables = placeholderNames(rawApiKey(source.raw, index));
@@ -289,7 +293,15 @@ export function parseModelConfig(
     aliasProfiles: Object.freeze(rs.alias_profiles),
     reliabilityWindowMs: rs.reliability_window * 1000,
   });
-  return { aliases: Object.freeze(aliases), deployments: Object.freeze(deployments), skipped: Object.freeze(skipped), router, routing, catalogue: catalogueSettings(file.catalogue, source.file) };
+  return {
+    aliases: Object.freeze(aliases),
+    deployments: Object.freeze(deployments),
+    skipped: Object.freeze(skipped),
+    router,
+    routing,
+    catalogue: catalogueSettings(file.catalogue, source.file),
+    cache: responseCacheSettings(rs.cache, entryCaches, source),
+  };
 }
 
 function catalogueSettings(section: LitellmConfigFile['catalogue'], configFile: string): CatalogueSettings | undefined {
