@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
 import { AllUpstreamsFailedError, DeadlineExceededError, ModelNotFoundError, NoDeploymentError, type AttemptRecord } from '../errors';
+import { OVERHEAD_HEADER, takeOverhead, UpstreamWait } from '../http/overhead';
 import type { CacheTicket, ResponseCache } from '../cache/response-cache';
 import type { CachedAnswer } from '../cache/cached-answer';
 import { replayAsSse } from '../cache/sse-replay';
@@ -116,7 +117,9 @@ export class ChatCompletionsService {
     setRoutingHeaders(reply, plan);
     const { deployments, complexity } = plan;
     const clientSignal = clientGone(reply);
-    const walkRequest = { alias: request.model, deployments, startedAt, clientSignal };
+    const wait = new UpstreamWait();
+    req.upstreamWait = wait;
+    const walkRequest = { alias: request.model, deployments, startedAt, clientSignal, wait };
     // The response cache, where it applies: a fresh answer is served without a walk; the
     // others fill it after the walk, or fall back to an expired one if every upstream failed.
     const ticket = this.cache?.begin(request.model, req.headers, request);
@@ -270,7 +273,7 @@ function commit(reply: FastifyReply, headers: string[], policy: Policy, fixed: r
     const value = hooked[name];
     if (value !== undefined) all.push(name, value);
   }
-  all.push('x-rainymodel-policy', policy, ...fixed);
+  all.push('x-rainymodel-policy', policy, OVERHEAD_HEADER, takeOverhead(reply.request, reply), ...fixed);
   return reply.raw.writeHead(200, all);
 }
 
