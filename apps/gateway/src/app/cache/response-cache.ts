@@ -34,7 +34,7 @@ export class CacheTicket {
 
 export class ResponseCache {
   private readonly policy: CachePolicy;
-  /** Per alias: what it is made of, in every key, so a changed config never serves another model's answers. */
+  /** Per alias: the models it is made of, in every key, so a changed config never serves another model's answers. */
   private readonly fingerprints = new Map<string, string>();
   private readonly counts = new Map<string, number[]>();
 
@@ -46,7 +46,8 @@ export class ResponseCache {
   ) {
     this.policy = new CachePolicy(settings);
     const models = new Map<string, string[]>();
-    for (const d of deployments) models.set(d.alias, [...(models.get(d.alias) ?? []), `${d.model} ${d.apiBase ?? ''}`]);
+    // The models, not their addresses: moving a server does not change its answers.
+    for (const d of deployments) models.set(d.alias, [...(models.get(d.alias) ?? []), d.model]);
     for (const [alias, list] of models) this.fingerprints.set(alias, list.sort().join('\n'));
   }
 
