@@ -6,7 +6,7 @@ import { Logger } from '@nestjs/common';
 import type { GatewayConfig } from '@orcest/config';
 import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { UpstreamClient } from '@orcest/providers';
-import { ChatCompletionsService } from './completions/chat-completions.service';
+import { CompletionPipeline } from './completions/completion-pipeline';
 import type { AttemptFailure } from './completions/attempt-failure';
 import { FallbackWalk } from './completions/fallback-walk';
 import type { Deployment } from './deployments/deployment';
@@ -34,7 +34,7 @@ const logger = new Logger('RainyModel');
 export class GatewayContext {
   readonly registry: DeploymentRegistry;
   readonly client = new UpstreamClient();
-  readonly completions: ChatCompletionsService;
+  readonly completions: CompletionPipeline;
   readonly startedAt = Date.now();
   readonly auth: ApiAuth;
   readonly operatorAuth: OperatorAuth;
@@ -87,7 +87,7 @@ export class GatewayContext {
     const { maxEntries, maxBytes } = config.cache;
     const cacheStore = config.redisUrl ? new RedisCacheStore(config.redisUrl, maxBytes, warn, cacheClock) : new MemoryCacheStore(maxEntries, maxBytes, cacheClock);
     this.cache = new ResponseCache(config.cache, config.deployments, cacheStore, cacheClock);
-    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router, this.planner, this.cache);
+    this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner, this.cache);
   }
 
   /** Loads what must be in memory before the first request (the API keys). */

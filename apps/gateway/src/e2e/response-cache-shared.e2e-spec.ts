@@ -64,6 +64,8 @@ describe('response cache shared by two replicas through Redis, and in the usage 
     const filled = await chat(a, key, q);
     expect(filled.headers.get('x-rainymodel-cache')).toBe('miss');
     const body = await filled.text();
+    // A's write to Redis is fire-and-forget after its answer: let it land before asking B.
+    await a.app.get(GatewayContext).cache.store.flush();
 
     const hitsOnB = upstreamB.hits;
     const hit = await chat(b, key, q);
@@ -84,6 +86,7 @@ describe('response cache shared by two replicas through Redis, and in the usage 
     const q = `stale ${randomUUID()}`;
     upstreamA.enqueue({ kind: 'answer', text: 'before the outage' });
     const original = await (await chat(a, 'sk-master', q)).text();
+    await a.app.get(GatewayContext).cache.store.flush();
     now += 120_000;
     await upstreamB.refuse();
     try {

@@ -6,5 +6,7 @@ export interface CacheStore {
   get(key: string): Promise<CachedAnswer | undefined>;
   /** Stores (replaces) the answer; never throws and never waits: a lost write is a later miss. */
   set(key: string, answer: CachedAnswer): void;
+  /** Resolves once every write made so far has landed or failed (shutdown, and tests that read through another replica). */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }

@@ -62,6 +62,10 @@ export class MemoryCacheStore implements CacheStore {
     }
   }
 
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     this.slots.clear();
     this.totalBytes = 0;

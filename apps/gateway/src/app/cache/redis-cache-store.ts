@@ -15,6 +15,7 @@ import type { CacheStore } from './cache-store';
 export class RedisCacheStore implements CacheStore {
   private readonly redis: Redis;
   private lastWarning = 0;
+  private readonly writes = new Set<Promise<unknown>>();
 
   constructor(
     url: string,
@@ -46,10 +47,20 @@ export class RedisCacheStore implements CacheStore {
     if (keepMs <= 0) return;
     const text = encodeAnswer(answer);
     if (Buffer.byteLength(text) > this.maxBytes) return;
-    this.redis.set(key, text, 'PX', keepMs).catch((error: Error) => this.warnOnce(`Redis response cache: answer not stored: ${error.message}`));
+    const write = this.redis
+      .set(key, text, 'PX', keepMs)
+      .catch((error: Error) => this.warnOnce(`Redis response cache: answer not stored: ${error.message}`))
+      .finally(() => this.writes.delete(write));
+    this.writes.add(write);
   }
 
+  async flush(): Promise<void> {
+    await Promise.all(this.writes);
+  }
+
+  /** Lets the writes in flight land (each bounded by the command timeout), then disconnects. */
   async close(): Promise<void> {
+    await this.flush();
     this.redis.disconnect();
   }
 

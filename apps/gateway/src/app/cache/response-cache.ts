@@ -13,7 +13,6 @@ import { CachePolicy, cacheMode, type CacheParticipation } from './cache-policy'
 import type { CacheStore } from './cache-store';
 import type { CachedAnswer } from './cached-answer';
 import { MemoryCacheStore } from './memory-cache-store';
-import { StreamAssembler } from './stream-assembler';
 
 /** What `x-rainymodel-cache` says on an answer of a cached alias. */
 export type CacheVerdict = 'hit' | 'miss' | 'stale' | 'skip';
@@ -57,13 +56,14 @@ export class ResponseCache {
   }
 
   /**
-   * The request's part in the cache, or undefined when it has none. Throws InvalidRequestError
+   * The request's part in the cache, or undefined when it has none. `protocol` names the
+   * client's protocol (its answers are in that protocol's shape). Throws InvalidRequestError
    * for an unknown `x-rainymodel-cache` value. Hashes only when the request is cached.
    */
-  begin(alias: string, headers: Readonly<Record<string, string | string[] | undefined>>, body: Readonly<Record<string, unknown>>): CacheTicket | undefined {
+  begin(alias: string, protocol: string, headers: Readonly<Record<string, string | string[] | undefined>>, body: Readonly<Record<string, unknown>>): CacheTicket | undefined {
     const participation = this.policy.participation(alias, cacheMode(headers['x-rainymodel-cache']), body, headers);
     if (participation === undefined) return undefined;
-    const key = participation.cached ? cacheKey(alias, this.fingerprints.get(alias) ?? '', body) : undefined;
+    const key = participation.cached ? cacheKey(alias, `${protocol}\n${this.fingerprints.get(alias) ?? ''}`, body) : undefined;
     return new CacheTicket(alias, participation, key);
   }
 
@@ -103,10 +103,6 @@ export class ResponseCache {
     });
   }
 
-  /** A tap for a stream whose answer may fill the cache; undefined when it may not. */
-  assembler(ticket: CacheTicket): StreamAssembler | undefined {
-    return ticket.key === undefined ? undefined : new StreamAssembler(this.settings.maxBytes);
-  }
 
   /** Whole seconds since the answer was stored: the `age` header of a hit or a stale answer. */
   ageSeconds(answer: CachedAnswer): number {

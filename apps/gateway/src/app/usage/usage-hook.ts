@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import '../http/overhead';
-import type { ServedCompletion } from '../completions/chat-completions.service';
+import type { ServedCompletion } from '../completions/completion-pipeline';
 import type { Principal } from '../http/api-auth';
 import type { Admission, RateLimiter } from '../limits/rate-limiter';
 import type { RequestMetrics } from '../metrics/request-metrics';

@@ -1,21 +1,23 @@
 /**
- * POST /v1/chat/completions, end to end: validate, resolve the alias, order its deployments by
- * policy, walk them with fallback, then answer (whole JSON, or a committed SSE stream).
+ * One model request end to end, whatever the client's protocol: parse (the dialect), resolve
+ * the alias, order its deployments by policy, walk them with fallback, then answer (whole JSON,
+ * or a committed SSE stream). Every client protocol (`client-dialect.ts`: OpenAI chat
+ * completions, Anthropic Messages, …) goes through here, so routing, fallback, the breaker,
+ * headers and usage records are the same for all of them.
  */
 import type { RouterSettings } from '@orcest/config';
-import type { ChatRequest, UpstreamClient, Usage, WireStream } from '@orcest/providers';
+import type { UpstreamClient, Usage, WireStream } from '@orcest/providers';
 import { measureRequest, parsePolicy, type Complexity, type Policy } from '@orcest/routing';
 import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
 import { AllUpstreamsFailedError, DeadlineExceededError, ModelNotFoundError, NoDeploymentError, type AttemptRecord } from '../errors';
-import { OVERHEAD_HEADER, takeOverhead, UpstreamWait } from '../http/overhead';
 import type { CacheTicket, ResponseCache } from '../cache/response-cache';
 import type { CachedAnswer } from '../cache/cached-answer';
-import { replayAsSse } from '../cache/sse-replay';
+import { OVERHEAD_HEADER, takeOverhead, UpstreamWait } from '../http/overhead';
 import { AbortLink } from './abort-link';
-import { validateChatRequest } from './chat-request-validator';
+import type { ClientDialect, ClientRequest } from './client-dialect';
 import type { FallbackWalk, WalkSuccess } from './fallback-walk';
 import { cachedRouteHeaders, routeHeaders } from './route-headers';
 import { writeStream } from './sse-writer';
@@ -91,7 +93,7 @@ class StreamServed implements ServedCompletion {
 
 export type ServedObserver = (req: FastifyRequest, served: ServedCompletion) => void;
 
-export class ChatCompletionsService {
+export class CompletionPipeline {
   private readonly limits: ResponseLimits;
 
   constructor(
@@ -100,44 +102,45 @@ export class ChatCompletionsService {
     private readonly client: UpstreamClient,
     private readonly router: RouterSettings,
     private readonly planner: RoutePlanner,
-    /** Undefined: no response cache at all (then nothing here costs a cached request anything). */
+    /** Undefined: no response cache at all. */
     private readonly cache?: ResponseCache,
   ) {
     this.limits = { maxResponseBytes: router.maxResponseBytes, maxEventBytes: router.maxStreamEventBytes };
   }
 
-  async handle(req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
+  async handle<R extends ClientRequest>(dialect: ClientDialect<R>, req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
     const startedAt = Date.now();
-    const request = validateChatRequest(req.body);
+    const request = dialect.parse(req.body, req.headers);
+    const alias = request.model;
     const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
-    const ordered = this.deploymentsFor(request.model, policy);
+    const ordered = this.deploymentsFor(alias, policy);
     // Window filter, then the profile's order (if any); the policy's order otherwise.
-    const shape = measureRequest(request);
-    const plan = this.planner.plan(request.model, ordered, requestedProfile(req), shape, request.stream === true);
+    const shape = measureRequest(request.chat);
+    const plan = this.planner.plan(alias, ordered, requestedProfile(req), shape, request.stream);
     setRoutingHeaders(reply, plan);
     const { deployments, complexity } = plan;
     const clientSignal = clientGone(reply);
     const wait = new UpstreamWait();
     req.upstreamWait = wait;
-    const walkRequest = { alias: request.model, deployments, startedAt, clientSignal, wait };
-    // The response cache, where it applies: a fresh answer is served without a walk; the
-    // others fill it after the walk, or fall back to an expired one if every upstream failed.
-    const ticket = this.cache?.begin(request.model, req.headers, request);
+    const walkRequest = { alias, deployments, startedAt, clientSignal, wait };
+    // The response cache, where it applies (cache/): a fresh answer is served without a walk;
+    // the others fill it after the walk, or fall back to an expired one if every upstream failed.
+    const ticket = dialect.cache && this.cache?.begin(alias, dialect.cache.name, req.headers, request.chat);
     const fromCache =
       ticket &&
       ((answer: CachedAnswer, verdict: 'hit' | 'stale', failed: readonly AttemptRecord[]) =>
-        this.answerFromCache(req, reply, request, answer, verdict, { policy, complexity, startedAt, failed, deployments }, observe));
+        this.answerFromCache(dialect, request, req, reply, answer, verdict, { policy, complexity, startedAt, failed, deployments }, observe));
     if (ticket !== undefined && fromCache !== undefined) {
       const cached = await this.cache?.fresh(ticket);
       if (cached !== undefined) return fromCache(cached, 'hit', []);
       reply.header('x-rainymodel-cache', ticket.key === undefined ? 'skip' : 'miss');
     }
 
-    if (request.stream === true) {
+    if (request.stream) {
       const result = await this.lastResort(
         ticket,
         this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
-          const opened = await this.call(d, request, clientSignal).openStream(budget);
+          const opened = await this.call(d, dialect, request, clientSignal).openStream(budget);
           attempt.firstToken();
           return opened;
         }),
@@ -146,14 +149,16 @@ export class ChatCompletionsService {
       if (result === undefined) return;
       const { attempt } = result;
       try {
-        const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream, shape.promptTokens, complexity) : undefined;
+        const served = observe ? new StreamServed(alias, policy, result.deployment, result.failed, result.value.stream, shape.promptTokens, complexity) : undefined;
         if (served) observe?.(req, served);
-        const res = commit(reply, routeHeaders(result.deployment, result.failed, Date.now() - startedAt), policy, STREAM_HEADERS);
-        const assembler = ticket && this.cache?.assembler(ticket);
-        const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs, assembler?.tap);
+        const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
+        addServedHeaders(headers, dialect, request, result.deployment);
+        const res = commit(reply, headers, policy, STREAM_HEADERS);
+        const assembly = ticket?.key !== undefined ? dialect.cache?.streamAssembler(this.cache?.maxAnswerBytes ?? 0) : undefined;
+        const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs, dialect.streamFailure, assembly?.tap);
         served?.ended(outcome.failure?.reason);
         // Only a stream that completed fills the cache: never a cut one, nor one the client left.
-        const assembled = assembler && !outcome.failure && !outcome.clientClosed ? assembler.assemble(result.value.stream.usage) : undefined;
+        const assembled = assembly && !outcome.failure && !outcome.clientClosed ? assembly.assemble(result.value.stream.usage) : undefined;
         if (ticket && assembled !== undefined) this.cache?.fill(ticket, assembled, result.deployment);
         // The one verdict of this attempt: complete, failed (before or after the first byte), or no verdict (the client left).
         if (outcome.failure) attempt.fail(outcome.failure);
@@ -166,7 +171,7 @@ export class ChatCompletionsService {
 
     const result = await this.lastResort(
       ticket,
-      this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, request, clientSignal).complete(budget)),
+      this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, dialect, request, clientSignal).complete(budget)),
       fromCache,
     );
     if (result === undefined) return;
@@ -176,10 +181,11 @@ export class ChatCompletionsService {
     if (ticket) this.cache?.fill(ticket, json, result.deployment);
     const reported = result.value.usage;
     const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
+    addServedHeaders(headers, dialect, request, result.deployment);
     headers.push('content-length', String(Buffer.byteLength(json)));
     if (observe) {
       const usage = reported ?? estimateCompletionUsage(shape.promptTokens, json);
-      observe(req, { alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, usageEstimated: reported === undefined, streamFailure: undefined, complexity });
+      observe(req, { alias, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, usageEstimated: reported === undefined, streamFailure: undefined, complexity });
     }
     commit(reply, headers, policy, JSON_HEADERS).end(json);
   }
@@ -211,27 +217,29 @@ export class ChatCompletionsService {
     }
   }
 
-  /** Writes a cached answer as the request asked for it: whole JSON, or replayed as an SSE stream. */
-  private answerFromCache(
+  /** Writes a cached answer as the request asked for it: whole, or replayed as the client's stream. */
+  private answerFromCache<R extends ClientRequest>(
+    dialect: ClientDialect<R>,
+    request: R,
     req: FastifyRequest,
     reply: FastifyReply,
-    request: ChatRequest,
     answer: CachedAnswer,
     verdict: 'hit' | 'stale',
     context: { policy: Policy; complexity: Complexity; startedAt: number; failed: readonly AttemptRecord[]; deployments: readonly Deployment[] },
     observe: ServedObserver | undefined,
   ): void {
     const { policy, complexity, startedAt, failed } = context;
-    this.cache?.count(request.model, verdict);
+    const alias = request.model;
+    this.cache?.count(alias, verdict);
     reply.header('x-rainymodel-cache', verdict).header('age', String(this.cache?.ageSeconds(answer) ?? 0));
     if (observe) {
       // The record names the deployment that produced the answer (any configured one if it is gone from the config).
-      const deployment = this.registry.forAlias(request.model).find((d) => d.name === answer.deployment) ?? context.deployments[0];
-      observe(req, { alias: request.model, policy, stream: request.stream === true, deployment, failed, usage: NO_USAGE, usageEstimated: false, streamFailure: undefined, complexity, cache: verdict });
+      const deployment = this.registry.forAlias(alias).find((d) => d.name === answer.deployment) ?? context.deployments[0];
+      observe(req, { alias, policy, stream: request.stream, deployment, failed, usage: NO_USAGE, usageEstimated: false, streamFailure: undefined, complexity, cache: verdict });
     }
     const headers = cachedRouteHeaders(answer, failed, Date.now() - startedAt);
-    if (request.stream === true) {
-      commit(reply, headers, policy, STREAM_HEADERS).end(replayAsSse(answer.body, request.stream_options?.include_usage === true));
+    if (request.stream && dialect.cache) {
+      commit(reply, headers, policy, STREAM_HEADERS).end(dialect.cache.replayStream(request, answer.body));
       return;
     }
     headers.push('content-length', String(Buffer.byteLength(answer.body)));
@@ -249,8 +257,8 @@ export class ChatCompletionsService {
     return ordered;
   }
 
-  private call(deployment: Deployment, request: ChatRequest, clientSignal: AbortLink): UpstreamCall {
-    return new UpstreamCall(this.client, deployment, request, clientSignal, this.limits);
+  private call<R extends ClientRequest>(deployment: Deployment, dialect: ClientDialect<R>, request: R, clientSignal: AbortLink): UpstreamCall<R> {
+    return new UpstreamCall(this.client, deployment, dialect, request, clientSignal, this.limits);
   }
 }
 
@@ -275,6 +283,11 @@ function commit(reply: FastifyReply, headers: string[], policy: Policy, fixed: r
   }
   all.push('x-rainymodel-policy', policy, OVERHEAD_HEADER, takeOverhead(reply.request, reply), ...fixed);
   return reply.raw.writeHead(200, all);
+}
+
+function addServedHeaders<R extends ClientRequest>(headers: string[], dialect: ClientDialect<R>, request: R, deployment: Deployment): void {
+  const extra = dialect.servedHeaders?.(request, deployment);
+  if (extra !== undefined) headers.push(...extra);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
