@@ -137,15 +137,13 @@ export class CompletionPipeline {
     }
 
     if (request.stream) {
-      const result = await this.lastResort(
-        ticket,
-        this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
-          const opened = await this.call(d, dialect, request, clientSignal).openStream(budget);
-          attempt.firstToken();
-          return opened;
-        }),
-        fromCache,
-      );
+      const walked = this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
+        const opened = await this.call(d, dialect, request, clientSignal).openStream(budget);
+        attempt.firstToken();
+        return opened;
+      });
+      // Without the cache, the walk is awaited as is: no wrapper on the uncached path.
+      const result = ticket && fromCache ? await this.lastResort(ticket, walked, fromCache) : await walked;
       if (result === undefined) return;
       const { attempt } = result;
       try {
@@ -169,11 +167,8 @@ export class CompletionPipeline {
       return;
     }
 
-    const result = await this.lastResort(
-      ticket,
-      this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, dialect, request, clientSignal).complete(budget)),
-      fromCache,
-    );
+    const walked = this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, dialect, request, clientSignal).complete(budget));
+    const result = ticket && fromCache ? await this.lastResort(ticket, walked, fromCache) : await walked;
     if (result === undefined) return;
     // The whole answer is in hand: nothing can still fail on the upstream's side.
     result.attempt.succeed();
@@ -195,11 +190,10 @@ export class CompletionPipeline {
    * may have it, an expired cached answer served instead (then undefined: answered).
    */
   private async lastResort<T>(
-    ticket: CacheTicket | undefined,
+    ticket: CacheTicket,
     walk: Promise<WalkSuccess<T>>,
-    serveStale: ((answer: CachedAnswer, verdict: 'stale', failed: readonly AttemptRecord[]) => void) | undefined,
+    serveStale: (answer: CachedAnswer, verdict: 'stale', failed: readonly AttemptRecord[]) => void,
   ): Promise<WalkSuccess<T> | undefined> {
-    if (ticket === undefined || serveStale === undefined) return walk;
     try {
       const result = await walk;
       this.cache?.count(ticket.alias, ticket.key === undefined ? 'skip' : 'miss');
