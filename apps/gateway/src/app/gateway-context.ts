@@ -11,6 +11,7 @@ import type { AttemptFailure } from './completions/attempt-failure';
 import { FallbackWalk } from './completions/fallback-walk';
 import type { Deployment } from './deployments/deployment';
 import { DeploymentRegistry } from './deployments/deployment-registry';
+import { EmbeddingsService } from './embeddings/embeddings.service';
 import { ApiAuth } from './http/api-auth';
 import { OperatorAuth } from './http/operator-auth';
 import { ApiKeyStore } from './keys/api-key-store';
@@ -35,6 +36,7 @@ export class GatewayContext {
   readonly registry: DeploymentRegistry;
   readonly client = new UpstreamClient();
   readonly completions: CompletionPipeline;
+  readonly embeddings: EmbeddingsService;
   readonly startedAt = Date.now();
   readonly auth: ApiAuth;
   readonly operatorAuth: OperatorAuth;
@@ -85,9 +87,11 @@ export class GatewayContext {
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
     const { maxEntries, maxBytes } = config.cache;
-    const cacheStore = config.redisUrl ? new RedisCacheStore(config.redisUrl, maxBytes, warn, cacheClock) : new MemoryCacheStore(maxEntries, maxBytes, cacheClock);
+    const anyAliasCached = config.cache.allAliases || Object.values(config.cache.aliases).some((alias) => alias !== false);
+    const cacheStore = config.redisUrl ? new RedisCacheStore(config.redisUrl, maxBytes, warn, cacheClock, anyAliasCached) : new MemoryCacheStore(maxEntries, maxBytes, cacheClock);
     this.cache = new ResponseCache(config.cache, config.deployments, cacheStore, cacheClock);
     this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner, this.cache);
+    this.embeddings = new EmbeddingsService(this.registry, walk, this.client, config.router);
   }
 
   /** Loads what must be in memory before the first request (the API keys). */

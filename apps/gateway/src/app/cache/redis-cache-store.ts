@@ -22,10 +22,17 @@ export class RedisCacheStore implements CacheStore {
     private readonly maxBytes: number,
     private readonly warn: (message: string) => void,
     private readonly now: () => number = Date.now,
+    /**
+     * Connect now (an alias is cached: the first look-up must not wait for the connection,
+     * which counts against its command timeout); otherwise on first use, so a gateway whose
+     * requests never involve the cache never opens it.
+     */
+    connectNow = false,
   ) {
-    // Connects on first use: a gateway whose requests never involve the cache never opens it.
     this.redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 250, connectTimeout: 2000, lazyConnect: true });
     this.redis.on('error', (error: Error) => this.warnOnce(`Redis response cache: ${error.message}`));
+    // A failed connect is reported through 'error' above; commands retry it.
+    if (connectNow) this.redis.connect().catch(() => undefined);
   }
 
   async get(key: string): Promise<CachedAnswer | undefined> {

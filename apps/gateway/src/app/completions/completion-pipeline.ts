@@ -12,7 +12,7 @@ import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
-import { AllUpstreamsFailedError, DeadlineExceededError, ModelNotFoundError, NoDeploymentError, type AttemptRecord } from '../errors';
+import { AllUpstreamsFailedError, DeadlineExceededError, ModelNotFoundError, NoDeploymentError, WrongEndpointError, type AttemptRecord } from '../errors';
 import type { CacheTicket, ResponseCache } from '../cache/response-cache';
 import type { CachedAnswer } from '../cache/cached-answer';
 import { OVERHEAD_HEADER, takeOverhead, UpstreamWait } from '../http/overhead';
@@ -47,8 +47,8 @@ export interface ServedCompletion {
   readonly usageEstimated: boolean;
   /** A stream that failed after it began (the answer was 200, but incomplete). */
   readonly streamFailure: string | undefined;
-  /** The complexity classifier's label for the request. */
-  readonly complexity: Complexity;
+  /** The complexity classifier's label for the request (chat only: undefined for embeddings). */
+  readonly complexity: Complexity | undefined;
   /**
    * Set when the answer came from the response cache (a hit, or a stale one when every upstream
    * failed): no upstream tokens were spent, `usage` is zero, and `deployment` is the one that
@@ -242,6 +242,7 @@ export class CompletionPipeline {
 
   private deploymentsFor(alias: string, policy: Policy): readonly Deployment[] {
     if (!this.registry.has(alias)) throw new ModelNotFoundError(alias, this.registry.aliases);
+    if (this.registry.modeOf(alias) === 'embedding') throw new WrongEndpointError(alias, 'an embedding model', '/v1/embeddings');
     const configured = this.registry.forAlias(alias);
     if (configured.length === 0) {
       throw new NoDeploymentError(`No deployment of ${alias} is configured: every one was skipped at start (missing API keys?)`);
@@ -267,7 +268,7 @@ const STREAM_HEADERS: readonly string[] = ['content-type', 'text/event-stream; c
  * (its send path cost a few µs per request in bench/); the headers its hooks set — x-request-id,
  * CORS — are carried over.
  */
-function commit(reply: FastifyReply, headers: string[], policy: Policy, fixed: readonly string[]): ServerResponse {
+export function commit(reply: FastifyReply, headers: string[], policy: Policy, fixed: readonly string[]): ServerResponse {
   reply.hijack();
   const all: OutgoingHttpHeader[] = headers;
   const hooked = reply.getHeaders();
@@ -289,7 +290,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 /** Aborts when the client's connection closes before the response was fully written. */
-function clientGone(reply: FastifyReply): AbortLink {
+export function clientGone(reply: FastifyReply): AbortLink {
   const link = new AbortLink();
   const res = reply.raw;
   res.once('close', () => {

@@ -21,6 +21,8 @@ const EXPOSED_HEADERS = [
   'x-rainymodel-complexity',
   'x-rainymodel-cache',
   'age',
+  'x-rainymodel-skipped',
+  'x-rainymodel-dimensions',
   'x-ratelimit-limit-requests',
   'x-ratelimit-remaining-requests',
   'x-ratelimit-reset-requests',

@@ -44,7 +44,13 @@ export interface DeploymentSpec {
   /** Context window (prompt + completion), LiteLLM's `max_input_tokens`. */
   readonly maxInputTokens?: number;
   readonly maxOutputTokens?: number;
+  /** `model_info.mode`: `embedding` serves `/v1/embeddings` only; everything else is a chat model. */
+  readonly mode: DeploymentMode;
+  /** `model_info.output_vector_size` (LiteLLM's key): an embedding model's vector length, when declared. */
+  readonly outputVectorSize?: number;
 }
+
+export type DeploymentMode = 'chat' | 'embedding';
 
 export interface SkippedDeployment {
   readonly alias: string;
@@ -240,6 +246,7 @@ export function parseModelConfig(
   const skipped: SkippedDeployment[] = [];
   const ids = new Set<string>();
   const entryCaches: EntryCache[] = [];
+  const modes = new Map<string, DeploymentMode>();
   file.model_list.forEach((entry, index) => {
     if (!aliases.includes(entry.model_name)) aliases.push(entry.model_name);
     const params = entry.litellm_params;
@@ -261,6 +268,13 @@ export function parseModelConfig(
       }
       ids.add(key);
     }
+    const mode: DeploymentMode = info.mode === 'embedding' ? 'embedding' : 'chat';
+    const aliasMode = modes.get(entry.model_name);
+    if (aliasMode !== undefined && aliasMode !== mode) {
+      // One alias is one kind of model: a chat request must never land on an embedding model, nor the reverse.
+      throw new ConfigError(`${source.locate(['model_list', index, 'model_info'])}: model_list.${index}: ${entry.model_name} mixes chat and embedding deployments (model_info.mode); give each kind its own model_name`);
+    }
+    modes.set(entry.model_name, mode);
     const timeoutMs = (params.timeout ?? rs.timeout) * 1000;
     deployments.push(
       Object.freeze({
@@ -281,6 +295,8 @@ export function parseModelConfig(
         quality: info.quality,
         maxInputTokens: info.max_input_tokens,
         maxOutputTokens: info.max_output_tokens,
+        mode,
+        outputVectorSize: mode === 'embedding' ? info.output_vector_size : undefined,
       }),
     );
   });
