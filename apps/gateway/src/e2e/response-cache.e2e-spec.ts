@@ -164,11 +164,13 @@ describe('response cache', () => {
   });
 
   it('never caches a stream cut before its end, nor one ended by an error event', async () => {
-    for (const failure of [{ kind: 'cut-stream', afterChunks: 2, chunkDelayMs: 20 }, { kind: 'error-event', afterChunks: 2, chunkDelayMs: 20 }] as const) {
+    for (const failure of [{ kind: 'cut-stream', afterChunks: 3, chunkDelayMs: 40 }, { kind: 'error-event', afterChunks: 3, chunkDelayMs: 40 }] as const) {
       const q = fresh();
       live.enqueue(failure);
       const cut = await chat('c/cached', q, { stream: true });
-      expect(cut.status).toBe(200);
+      // Usually committed (200) before the fault; on a starved machine the chunks and the fault can
+      // arrive in one read, and the fault comes before the commit (502). Neither may be cached.
+      expect([200, 502]).toContain(cut.status);
       expect(await cut.text()).not.toContain('[DONE]');
       live.enqueue({ kind: 'answer', text: 'whole' });
       const next = await chat('c/cached', q);
