@@ -11,6 +11,7 @@ import type { AttemptFailure } from './completions/attempt-failure';
 import { FallbackWalk } from './completions/fallback-walk';
 import type { Deployment } from './deployments/deployment';
 import { DeploymentRegistry } from './deployments/deployment-registry';
+import { ModelNames } from './deployments/model-names';
 import { EmbeddingsService } from './embeddings/embeddings.service';
 import { ApiAuth } from './http/api-auth';
 import { OperatorAuth } from './http/operator-auth';
@@ -34,6 +35,8 @@ const logger = new Logger('RainyModel');
 
 export class GatewayContext {
   readonly registry: DeploymentRegistry;
+  /** Client model names → aliases (`model_aliases`). */
+  readonly modelNames: ModelNames;
   readonly client = new UpstreamClient();
   readonly completions: CompletionPipeline;
   readonly embeddings: EmbeddingsService;
@@ -86,11 +89,12 @@ export class GatewayContext {
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, routingClock);
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
+    this.modelNames = new ModelNames(config.aliases, config.modelAliases);
     const { maxEntries, maxBytes } = config.cache;
     const anyAliasCached = config.cache.allAliases || Object.values(config.cache.aliases).some((alias) => alias !== false);
     const cacheStore = config.redisUrl ? new RedisCacheStore(config.redisUrl, maxBytes, warn, cacheClock, anyAliasCached) : new MemoryCacheStore(maxEntries, maxBytes, cacheClock);
     this.cache = new ResponseCache(config.cache, config.deployments, cacheStore, cacheClock);
-    this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner, this.cache);
+    this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner, this.modelNames, this.cache);
     this.embeddings = new EmbeddingsService(this.registry, walk, this.client, config.router);
   }
 

@@ -12,6 +12,7 @@ import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
+import type { ModelNames } from '../deployments/model-names';
 import { AllUpstreamsFailedError, DeadlineExceededError, ModelNotFoundError, NoDeploymentError, WrongEndpointError, type AttemptRecord } from '../errors';
 import type { CacheTicket, ResponseCache } from '../cache/response-cache';
 import type { CachedAnswer } from '../cache/cached-answer';
@@ -102,6 +103,7 @@ export class CompletionPipeline {
     private readonly client: UpstreamClient,
     private readonly router: RouterSettings,
     private readonly planner: RoutePlanner,
+    private readonly names: ModelNames,
     /** Undefined: no response cache at all. */
     private readonly cache?: ResponseCache,
   ) {
@@ -111,7 +113,8 @@ export class CompletionPipeline {
   async handle<R extends ClientRequest>(dialect: ClientDialect<R>, req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
     const startedAt = Date.now();
     const request = dialect.parse(req.body, req.headers);
-    const alias = request.model;
+    const alias = this.names.resolve(request.model);
+    if (alias === undefined) throw new ModelNotFoundError(request.model, this.registry.aliases);
     const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
     const ordered = this.deploymentsFor(alias, policy);
     // Window filter, then the profile's order (if any); the policy's order otherwise.

@@ -151,6 +151,17 @@ export interface GatewayConfig {
   readonly routing: RoutingSettings;
   readonly catalogue: CatalogueSettings | undefined;
   readonly cache: ResponseCacheSettings;
+  /**
+   * `model_aliases`: names agents send (Claude Code's `claude-sonnet-4-5`, …) mapped to an alias,
+   * in file order. An exact alias in `model_list` always wins over these.
+   */
+  readonly modelAliases: readonly ModelAliasRule[];
+}
+
+/** One `model_aliases` entry: `pattern` is a model name, `*` matching any run of characters. */
+export interface ModelAliasRule {
+  readonly pattern: string;
+  readonly alias: string;
 }
 
 /** The gateway's environment (exported for the generated reference, docs/configuration.md). */
@@ -224,7 +235,7 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
 
 export function parseModelConfig(
   source: YamlSource,
-): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'cache'> {
+): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'modelAliases' | 'cache'> {
   const parsed = litellmConfigSchema.safeParse(source.data ?? {});
   if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, source.locate);
   const file = parsed.data;
@@ -310,6 +321,13 @@ export function parseModelConfig(
     aliasProfiles: Object.freeze(rs.alias_profiles),
     reliabilityWindowMs: rs.reliability_window * 1000,
   });
+  const modelAliases: ModelAliasRule[] = [];
+  for (const [pattern, alias] of Object.entries(file.model_aliases)) {
+    if (!aliases.includes(alias)) {
+      throw new ConfigError(`${source.locate(['model_aliases', pattern])}: model_aliases: "${pattern}" maps to "${alias}", which is not a model_name in model_list`);
+    }
+    modelAliases.push(Object.freeze({ pattern, alias }));
+  }
   return {
     aliases: Object.freeze(aliases),
     deployments: Object.freeze(deployments),
@@ -318,6 +336,7 @@ export function parseModelConfig(
     routing,
     catalogue: catalogueSettings(file.catalogue, source.file),
     cache: responseCacheSettings(rs.cache, entryCaches, source),
+    modelAliases: Object.freeze(modelAliases),
   };
 }
 

@@ -111,6 +111,8 @@ export const litellmConfigSchema = z
     router_settings: routerSettingsSchema.default(routerSettingsSchema.parse({})),
     general_settings: z.record(z.string(), z.unknown()).optional(),
     catalogue: catalogueSchema.optional(),
+    /** Model names clients send (`claude-*`, exact names) → an alias of model_list; `*` matches any characters. */
+    model_aliases: z.record(z.string().min(1), z.string().min(1)).default({}),
   })
   .loose();
 
