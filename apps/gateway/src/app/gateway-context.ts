@@ -30,6 +30,10 @@ import { RoutingState } from './routing/routing-state';
 import { ResponseCache } from './cache/response-cache';
 import { MemoryCacheStore } from './cache/memory-cache-store';
 import { RedisCacheStore } from './cache/redis-cache-store';
+import { ResponseStore } from './responses/store/response-store';
+
+/** How often expired stored responses are deleted (each replica; they share the work). */
+const RESPONSE_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 const logger = new Logger('RainyModel');
 
@@ -50,6 +54,8 @@ export class GatewayContext {
   /** With a database only (DATABASE_URL): API keys and usage records. */
   readonly apiKeys: ApiKeyStore | undefined;
   readonly usage: UsageRecorder | undefined;
+  /** Stored Responses-API responses (`store`, `previous_response_id`), with a database only. */
+  readonly responses: ResponseStore | undefined;
   /** Monthly budgets per key and per user (with a database). */
   readonly budgets: Budgets | undefined;
   /** Model metadata (windows, prices, quality), refreshed from the configured URLs. */
@@ -75,6 +81,7 @@ export class GatewayContext {
       const apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
       this.apiKeys = apiKeys;
       this.usage = new UsageRecorder(this.prisma, warn);
+      this.responses = new ResponseStore(this.prisma, { ttlMs: config.data.responsesTtlMs, warn });
       const spend = config.redisUrl ? new RedisSpendStore(config.redisUrl, warn) : new MemorySpendStore();
       this.budgets = new Budgets(spend, spendLoader(this.prisma), apiKeys, config.data.budgetMode, warn, budgetClock);
     }
@@ -103,6 +110,7 @@ export class GatewayContext {
     await this.apiKeys?.start();
     await this.budgets?.start();
     await this.catalogue.start();
+    this.responses?.startPruning(RESPONSE_PRUNE_INTERVAL_MS);
   }
 
   /** After the server stopped taking requests: flush usage, release connections. */
@@ -111,6 +119,7 @@ export class GatewayContext {
     this.budgets?.stop();
     this.catalogue.stop();
     await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
+    await this.responses?.close();
     await this.limiter.close();
     await this.cache.close();
     await this.budgets?.close();

@@ -139,6 +139,8 @@ export interface GatewayConfig {
      * serves and adds `x-rainymodel-budget-warning`.
      */
     readonly budgetMode: 'enforce' | 'warn';
+    /** How long a stored Responses-API response (`store`, `previous_response_id`) is kept. */
+    readonly responsesTtlMs: number;
   };
   /** Shares the API keys' rate-limit counters between replicas. */
   readonly redisUrl?: string;
@@ -183,6 +185,7 @@ export const gatewayEnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   RAINYMODEL_KEY_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(5),
   RAINYMODEL_BUDGET_MODE: z.enum(['enforce', 'warn']).default('enforce'),
+  RAINYMODEL_RESPONSES_TTL_DAYS: z.coerce.number().positive().max(3650).default(30),
   RAINYMODEL_AUDIENCE: httpUrl.default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
 });
@@ -226,7 +229,7 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
           })
         : undefined,
     }),
-    data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000, budgetMode: vars.RAINYMODEL_BUDGET_MODE }) : undefined,
+    data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000, budgetMode: vars.RAINYMODEL_BUDGET_MODE, responsesTtlMs: Math.round(vars.RAINYMODEL_RESPONSES_TTL_DAYS * 86_400_000) }) : undefined,
     redisUrl: vars.REDIS_URL,
     configFile,
     ...parseModelConfig(source),

@@ -35,6 +35,7 @@ export const GATEWAY_SETTING_DOCS: SettingDocs = {
   DATABASE_URL: { meaning: 'the platform database: API keys are read from it, usage written to it; unset = neither', secret: true },
   REDIS_URL: { meaning: "shares the API keys' rate-limit windows between replicas; unset = in memory" },
   RAINYMODEL_KEY_REFRESH_SECONDS: { meaning: 'how often the API keys are reloaded from the database' },
+  RAINYMODEL_RESPONSES_TTL_DAYS: { meaning: 'how long /v1/responses keeps a stored response (store, previous_response_id, GET) before it is pruned; fractions allowed' },
   RAINYMODEL_BUDGET_MODE: { meaning: 'monthly budgets of keys and users: enforce (429 budget_exceeded) or warn (x-rainymodel-budget-warning)' },
 };
 
