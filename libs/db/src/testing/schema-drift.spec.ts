@@ -51,6 +51,7 @@ describe('schema.prisma and prisma/migrations', () => {
       'status_maintenances',
       'status_rollups',
       'status_subscribers',
+      'usage_daily',
       'usage_records',
       'user_sessions',
       'users',
