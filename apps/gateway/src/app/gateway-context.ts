@@ -19,6 +19,7 @@ import { RedisLimitStore } from './limits/redis-limit-store';
 import { RequestMetrics } from './metrics/request-metrics';
 import { UpstreamSetup } from './setup/upstream-setup';
 import { UsageRecorder } from './usage/usage-recorder';
+import { UsageRetention } from './usage/usage-retention';
 import { Budgets, spendLoader } from './budgets/budgets';
 import { MemorySpendStore, RedisSpendStore } from './budgets/spend-store';
 import { CatalogueService } from './catalogue/catalogue-service';
@@ -42,6 +43,8 @@ export class GatewayContext {
   /** With a database only (DATABASE_URL): API keys and usage records. */
   readonly apiKeys: ApiKeyStore | undefined;
   readonly usage: UsageRecorder | undefined;
+  /** Prunes raw usage records and daily roll-ups past their retention (with a database). */
+  readonly usageRetention: UsageRetention | undefined;
   /** Monthly budgets per key and per user (with a database). */
   readonly budgets: Budgets | undefined;
   /** Model metadata (windows, prices, quality), refreshed from the configured URLs. */
@@ -64,6 +67,7 @@ export class GatewayContext {
       const apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
       this.apiKeys = apiKeys;
       this.usage = new UsageRecorder(this.prisma, warn);
+      this.usageRetention = new UsageRetention(this.prisma, config.data.usageRetention, { info: (m) => logger.log(m), warn });
       const spend = config.redisUrl ? new RedisSpendStore(config.redisUrl, warn) : new MemorySpendStore();
       this.budgets = new Budgets(spend, spendLoader(this.prisma), apiKeys, config.data.budgetMode, warn, budgetClock);
     }
@@ -86,6 +90,7 @@ export class GatewayContext {
     await this.apiKeys?.start();
     await this.budgets?.start();
     await this.catalogue.start();
+    this.usageRetention?.start();
   }
 
   /** After the server stopped taking requests: flush usage, release connections. */
@@ -93,6 +98,7 @@ export class GatewayContext {
     this.apiKeys?.stop();
     this.budgets?.stop();
     this.catalogue.stop();
+    await this.usageRetention?.stop();
     await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
     await this.limiter.close();
     await this.budgets?.close();

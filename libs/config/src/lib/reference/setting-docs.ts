@@ -36,6 +36,8 @@ export const GATEWAY_SETTING_DOCS: SettingDocs = {
   REDIS_URL: { meaning: "shares the API keys' rate-limit windows between replicas; unset = in memory" },
   RAINYMODEL_KEY_REFRESH_SECONDS: { meaning: 'how often the API keys are reloaded from the database' },
   RAINYMODEL_BUDGET_MODE: { meaning: 'monthly budgets of keys and users: enforce (429 budget_exceeded) or warn (x-rainymodel-budget-warning)' },
+  USAGE_RAW_RETENTION_DAYS: { meaning: 'raw usage records older than this many days are deleted, in small batches, every hour (the daily roll-ups keep their sums)' },
+  USAGE_ROLLUP_RETENTION_DAYS: { meaning: 'daily usage roll-ups (usage pages, CSV, budgets) older than this many days are deleted; at least 32' },
 };
 
 export const LOGIN_SETTING_DOCS: SettingDocs = {
