@@ -43,11 +43,8 @@ export class AdminUsageController {
       const days = periodOf(daysParam);
       const range = lastDays(now, days);
       const usage = this.context.usage;
-      const [totals, perDay, perUser, perModel, spenders] = await Promise.all([
-        usage.totals(ALL_USERS, range),
-        usage.grouped(ALL_USERS, range, 'day'),
-        usage.grouped(ALL_USERS, range, 'user'),
-        usage.grouped(ALL_USERS, range, 'model'),
+      const [{ totals, perDay, perUser, perModel }, spenders] = await Promise.all([
+        usage.breakdown(ALL_USERS, range),
         usage.grouped(ALL_USERS, monthToDate(now), 'user', TOP_SPENDERS + 1),
       ]);
       const top = spenders.filter((r) => r.group !== null && r.costUsd > 0).slice(0, TOP_SPENDERS);
@@ -78,11 +75,9 @@ export class AdminUsageController {
       const range = lastDays(now, days);
       const month = monthToDate(now);
       const usage = this.context.usage;
-      const [monthTotals, totals, perDay, perModel, monthPerKey, keys] = await Promise.all([
+      const [monthTotals, { totals, perDay, perModel }, monthPerKey, keys] = await Promise.all([
         usage.totals(user.id, month),
-        usage.totals(user.id, range),
-        usage.grouped(user.id, range, 'day'),
-        usage.grouped(user.id, range, 'model'),
+        usage.breakdown(user.id, range),
         usage.grouped(user.id, month, 'key'),
         this.context.apiKeys.listWithLastUse(user.id),
       ]);

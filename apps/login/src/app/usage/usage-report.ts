@@ -51,6 +51,16 @@ export interface UsageRow extends UsageTotals {
   readonly label?: string;
 }
 
+export interface UsageBreakdown {
+  readonly totals: UsageTotals;
+  /** Every day of the range, oldest first. */
+  readonly perDay: readonly UsageRow[];
+  /** Alias, with the serving deployment as the label. */
+  readonly perModel: readonly UsageRow[];
+  /** User id, with the email as the label (group null: no user, the master key or open). */
+  readonly perUser: readonly UsageRow[];
+}
+
 export const DAY_MS = 24 * 3600 * 1000;
 /** The longest range one request may ask for (the roll-ups are kept 400 days by default). */
 export const MAX_RANGE_DAYS = 400;
@@ -124,23 +134,53 @@ export class UsageReport {
       rows = await this.prisma.$queryRaw<RawRow[]>`
         WITH f AS (${facts}) SELECT f.alias AS grp, coalesce(f.upstream, '') AS label, ${SUMS} FROM f GROUP BY f.alias, f.upstream ${order}`;
     } else if (by === 'key') {
+      // Sum first, then name the few groups: joining before grouping sorts every fact row.
       rows = await this.prisma.$queryRaw<RawRow[]>`
-        WITH f AS (${facts})
-        SELECT f.api_key_id::text AS grp, CASE WHEN k.id IS NULL THEN NULL ELSE k.name || ' (' || k.prefix || '…)' END AS label, ${SUMS}
-        FROM f LEFT JOIN api_keys k ON k.id = f.api_key_id GROUP BY f.api_key_id, k.id, k.name, k.prefix ${order}`;
+        WITH f AS (${facts}), g AS (SELECT f.api_key_id AS id, ${SUMS} FROM f GROUP BY f.api_key_id ${order})
+        SELECT g.id::text AS grp, CASE WHEN k.id IS NULL THEN NULL ELSE k.name || ' (' || k.prefix || '…)' END AS label, g.*
+        FROM g LEFT JOIN api_keys k ON k.id = g.id ORDER BY g.cost DESC NULLS LAST, g.requests DESC, 1`;
     } else {
       rows = await this.prisma.$queryRaw<RawRow[]>`
-        WITH f AS (${facts})
-        SELECT f.user_id::text AS grp, u.email AS label, ${SUMS}
-        FROM f LEFT JOIN users u ON u.id = f.user_id GROUP BY f.user_id, u.email ${order}`;
+        WITH f AS (${facts}), g AS (SELECT f.user_id AS id, ${SUMS} FROM f GROUP BY f.user_id ${order})
+        SELECT g.id::text AS grp, u.email AS label, g.*
+        FROM g LEFT JOIN users u ON u.id = g.id ORDER BY g.cost DESC NULLS LAST, g.requests DESC, 1`;
     }
     return rows.map((r) => ({ group: r.grp, ...(r.label ? { label: r.label } : {}), ...totalsOf(r) }));
+  }
+
+  /**
+   * Totals, per day, per model and per user of one range in ONE pass over the facts (GROUPING
+   * SETS): what a usage page shows, for the price of a single scan instead of four. Per model
+   * and per user: the costliest `limit` first.
+   */
+  async breakdown(scope: UsageScope, range: UsageRange, limit = 200): Promise<UsageBreakdown> {
+    const rows = await this.prisma.$queryRaw<(RawRow & { set: number; upstream: string | null })[]>`
+      WITH f AS (${this.facts(scope, range)})
+      SELECT grouping(f.day, f.user_id, f.alias, f.upstream)::int AS set,
+        coalesce(to_char(f.day, 'YYYY-MM-DD'), f.user_id::text, f.alias) AS grp, coalesce(f.upstream, '') AS upstream, NULL AS label, ${SUMS}
+      FROM f GROUP BY GROUPING SETS ((f.day), (f.user_id), (f.alias, f.upstream), ())`;
+    const costliest = (a: UsageRow, b: UsageRow): number => b.costUsd - a.costUsd || b.requests - a.requests;
+    // grouping() sets a bit per argument NOT in the set: (day) = 0b0111, (user_id) = 0b1011, (alias, upstream) = 0b1100, () = 0b1111.
+    const of = (set: number) => rows.filter((r) => r.set === set);
+    const perModel = of(0b1100).map((r) => ({ group: r.grp, label: r.upstream ?? '', ...totalsOf(r) })).sort(costliest).slice(0, limit);
+    const users = of(0b1011).map((r) => ({ group: r.grp, ...totalsOf(r) })).sort(costliest).slice(0, limit);
+    const ids = users.flatMap((r) => (r.group ? [r.group] : []));
+    const emails = ids.length ? await this.prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } }) : [];
+    const emailOf = new Map(emails.map((u) => [u.id, u.email]));
+    const perUser = users.map((r) => (r.group && emailOf.has(r.group) ? { ...r, label: emailOf.get(r.group) as string } : r));
+    const total = of(0b1111)[0];
+    return { totals: total ? totalsOf(total) : NO_USAGE, perDay: this.everyDay(range, of(0b0111)), perModel, perUser };
   }
 
   private async perDay(scope: UsageScope, range: UsageRange): Promise<UsageRow[]> {
     const rows = await this.prisma.$queryRaw<RawRow[]>`
       WITH f AS (${this.facts(scope, range)})
       SELECT to_char(f.day, 'YYYY-MM-DD') AS grp, NULL AS label, ${SUMS} FROM f GROUP BY f.day ORDER BY f.day`;
+    return this.everyDay(range, rows);
+  }
+
+  /** One row per day of the range, oldest first, zeros where nothing ran. */
+  private everyDay(range: UsageRange, rows: readonly RawRow[]): UsageRow[] {
     const found = new Map(rows.map((r) => [r.grp, r]));
     const out: UsageRow[] = [];
     for (let t = utcDay(range.from).getTime(); t < range.to.getTime(); t += DAY_MS) {
