@@ -6,7 +6,7 @@ import { Logger } from '@nestjs/common';
 import type { GatewayConfig } from '@orcest/config';
 import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { UpstreamClient } from '@orcest/providers';
-import { ChatCompletionsService } from './completions/chat-completions.service';
+import { CompletionPipeline } from './completions/completion-pipeline';
 import type { AttemptFailure } from './completions/attempt-failure';
 import { FallbackWalk } from './completions/fallback-walk';
 import type { Deployment } from './deployments/deployment';
@@ -32,7 +32,7 @@ const logger = new Logger('RainyModel');
 export class GatewayContext {
   readonly registry: DeploymentRegistry;
   readonly client = new UpstreamClient();
-  readonly completions: ChatCompletionsService;
+  readonly completions: CompletionPipeline;
   readonly startedAt = Date.now();
   readonly auth: ApiAuth;
   readonly operatorAuth: OperatorAuth;
@@ -82,7 +82,7 @@ export class GatewayContext {
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, routingClock);
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
-    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router, this.planner);
+    this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner);
   }
 
   /** Loads what must be in memory before the first request (the API keys). */

@@ -5,6 +5,7 @@
 import { booleanFlag } from '../boolean-flag';
 import { z } from 'zod';
 import { bindHost } from '../bind-host';
+import { httpUrl, isHttpUrl, tcpPort } from '../env-values';
 import { trustProxy, type TrustProxy } from '../trust-proxy';
 import { ConfigError } from '../config-error';
 import type { Env } from '../expand-env';
@@ -148,7 +149,7 @@ export interface GatewayConfig {
 
 /** The gateway's environment (exported for the generated reference, docs/configuration.md). */
 export const gatewayEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: tcpPort(8080),
   HOST: bindHost,
   RAINYMODEL_MASTER_KEY: z.string().default(''),
   RAINYMODEL_METRICS_KEY: z.string().default(''),
@@ -159,7 +160,7 @@ export const gatewayEnvSchema = z.object({
   RAINYMODEL_MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(1000).default(64),
   RAINYMODEL_TRUST_PROXY: trustProxy,
   RAINYMODEL_DEBUG: booleanFlag,
-  RAINYMODEL_SSO_ISSUER: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
+  RAINYMODEL_SSO_ISSUER: httpUrl.optional(),
   RAINYMODEL_SSO_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
@@ -168,7 +169,7 @@ export const gatewayEnvSchema = z.object({
   USAGE_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   // At least a month and a day: budgets and "this month" read the month-to-date from the roll-ups.
   USAGE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(32).max(36500).default(400),
-  RAINYMODEL_AUDIENCE: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).default('http://localhost:8080'),
+  RAINYMODEL_AUDIENCE: httpUrl.default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -322,15 +323,6 @@ function rawApiKey(raw: unknown, index: number): unknown {
   const list = (raw as { model_list?: unknown } | null)?.model_list;
   const entry = Array.isArray(list) ? (list[index] as { litellm_params?: { api_key?: unknown } } | null) : undefined;
   return entry?.litellm_params?.api_key;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 function resolvePath(path: string, cwd: string): string {
