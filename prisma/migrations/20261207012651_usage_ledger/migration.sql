@@ -51,7 +51,7 @@ CREATE INDEX "usage_daily_api_key_id_day_idx" ON "usage_daily"("api_key_id", "da
 CREATE UNIQUE INDEX "usage_daily_bucket_key" ON "usage_daily"("day", "auth_kind", "user_id", "api_key_id", "alias", "upstream", "served_model") NULLS NOT DISTINCT;
 
 -- The roll-up, per INSERT statement on usage_records.
-CREATE FUNCTION "usage_daily_roll_up"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "usage_daily_roll_up"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   cache_hit_expr text := CASE WHEN EXISTS (
       SELECT 1 FROM pg_attribute
