@@ -11,6 +11,8 @@ import type { AttemptFailure } from './completions/attempt-failure';
 import { FallbackWalk } from './completions/fallback-walk';
 import type { Deployment } from './deployments/deployment';
 import { DeploymentRegistry } from './deployments/deployment-registry';
+import { ModelNames } from './deployments/model-names';
+import { EmbeddingsService } from './embeddings/embeddings.service';
 import { ApiAuth } from './http/api-auth';
 import { OperatorAuth } from './http/operator-auth';
 import { ApiKeyStore } from './keys/api-key-store';
@@ -31,8 +33,11 @@ const logger = new Logger('RainyModel');
 
 export class GatewayContext {
   readonly registry: DeploymentRegistry;
+  /** Client model names → aliases (`model_aliases`). */
+  readonly modelNames: ModelNames;
   readonly client = new UpstreamClient();
   readonly completions: CompletionPipeline;
+  readonly embeddings: EmbeddingsService;
   readonly startedAt = Date.now();
   readonly auth: ApiAuth;
   readonly operatorAuth: OperatorAuth;
@@ -82,7 +87,9 @@ export class GatewayContext {
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, routingClock);
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
-    this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner);
+    this.modelNames = new ModelNames(config.aliases, config.modelAliases);
+    this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner, this.modelNames);
+    this.embeddings = new EmbeddingsService(this.registry, walk, this.client, config.router);
   }
 
   /** Loads what must be in memory before the first request (the API keys). */

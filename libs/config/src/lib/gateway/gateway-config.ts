@@ -43,7 +43,13 @@ export interface DeploymentSpec {
   /** Context window (prompt + completion), LiteLLM's `max_input_tokens`. */
   readonly maxInputTokens?: number;
   readonly maxOutputTokens?: number;
+  /** `model_info.mode`: `embedding` serves `/v1/embeddings` only; everything else is a chat model. */
+  readonly mode: DeploymentMode;
+  /** `model_info.output_vector_size` (LiteLLM's key): an embedding model's vector length, when declared. */
+  readonly outputVectorSize?: number;
 }
+
+export type DeploymentMode = 'chat' | 'embedding';
 
 export interface SkippedDeployment {
   readonly alias: string;
@@ -145,6 +151,17 @@ export interface GatewayConfig {
   readonly router: RouterSettings;
   readonly routing: RoutingSettings;
   readonly catalogue: CatalogueSettings | undefined;
+  /**
+   * `model_aliases`: names agents send (Claude Code's `claude-sonnet-4-5`, …) mapped to an alias,
+   * in file order. An exact alias in `model_list` always wins over these.
+   */
+  readonly modelAliases: readonly ModelAliasRule[];
+}
+
+/** One `model_aliases` entry: `pattern` is a model name, `*` matching any run of characters. */
+export interface ModelAliasRule {
+  readonly pattern: string;
+  readonly alias: string;
 }
 
 /** The gateway's environment (exported for the generated reference, docs/configuration.md). */
@@ -228,7 +245,7 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
 
 export function parseModelConfig(
   source: YamlSource,
-): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue'> {
+): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'modelAliases'> {
   const parsed = litellmConfigSchema.safeParse(source.data ?? {});
   if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, source.locate);
   const file = parsed.data;
@@ -249,6 +266,7 @@ export function parseModelConfig(
   const deployments: DeploymentSpec[] = [];
   const skipped: SkippedDeployment[] = [];
   const ids = new Set<string>();
+  const modes = new Map<string, DeploymentMode>();
   file.model_list.forEach((entry, index) => {
     if (!aliases.includes(entry.model_name)) aliases.push(entry.model_name);
     const params = entry.litellm_params;
@@ -269,6 +287,13 @@ export function parseModelConfig(
       }
       ids.add(key);
     }
+    const mode: DeploymentMode = info.mode === 'embedding' ? 'embedding' : 'chat';
+    const aliasMode = modes.get(entry.model_name);
+    if (aliasMode !== undefined && aliasMode !== mode) {
+      // One alias is one kind of model: a chat request must never land on an embedding model, nor the reverse.
+      throw new ConfigError(`${source.locate(['model_list', index, 'model_info'])}: model_list.${index}: ${entry.model_name} mixes chat and embedding deployments (model_info.mode); give each kind its own model_name`);
+    }
+    modes.set(entry.model_name, mode);
     const timeoutMs = (params.timeout ?? rs.timeout) * 1000;
     deployments.push(
       Object.freeze({
@@ -289,6 +314,8 @@ export function parseModelConfig(
         quality: info.quality,
         maxInputTokens: info.max_input_tokens,
         maxOutputTokens: info.max_output_tokens,
+        mode,
+        outputVectorSize: mode === 'embedding' ? info.output_vector_size : undefined,
       }),
     );
   });
@@ -302,7 +329,22 @@ export function parseModelConfig(
     aliasProfiles: Object.freeze(rs.alias_profiles),
     reliabilityWindowMs: rs.reliability_window * 1000,
   });
-  return { aliases: Object.freeze(aliases), deployments: Object.freeze(deployments), skipped: Object.freeze(skipped), router, routing, catalogue: catalogueSettings(file.catalogue, source.file) };
+  const modelAliases: ModelAliasRule[] = [];
+  for (const [pattern, alias] of Object.entries(file.model_aliases)) {
+    if (!aliases.includes(alias)) {
+      throw new ConfigError(`${source.locate(['model_aliases', pattern])}: model_aliases: "${pattern}" maps to "${alias}", which is not a model_name in model_list`);
+    }
+    modelAliases.push(Object.freeze({ pattern, alias }));
+  }
+  return {
+    aliases: Object.freeze(aliases),
+    deployments: Object.freeze(deployments),
+    skipped: Object.freeze(skipped),
+    router,
+    routing,
+    catalogue: catalogueSettings(file.catalogue, source.file),
+    modelAliases: Object.freeze(modelAliases),
+  };
 }
 
 function catalogueSettings(section: LitellmConfigFile['catalogue'], configFile: string): CatalogueSettings | undefined {

@@ -33,6 +33,10 @@ export const modelInfoSchema = z
     // LiteLLM's keys: the context window (prompt + completion) and the longest completion.
     max_input_tokens: z.coerce.number().int().positive().optional(),
     max_output_tokens: z.coerce.number().int().positive().optional(),
+    // LiteLLM's keys: what the deployment serves (`embedding` makes it an embeddings model; any
+    // other value, or none, a chat model) and an embedding model's vector length.
+    mode: z.string().optional(),
+    output_vector_size: z.coerce.number().int().positive().optional(),
   })
   .loose();
 
@@ -102,6 +106,8 @@ export const litellmConfigSchema = z
     router_settings: routerSettingsSchema.default(routerSettingsSchema.parse({})),
     general_settings: z.record(z.string(), z.unknown()).optional(),
     catalogue: catalogueSchema.optional(),
+    /** Model names clients send (`claude-*`, exact names) → an alias of model_list; `*` matches any characters. */
+    model_aliases: z.record(z.string().min(1), z.string().min(1)).default({}),
   })
   .loose();
 
