@@ -21,6 +21,7 @@ import { RedisLimitStore } from './limits/redis-limit-store';
 import { RequestMetrics } from './metrics/request-metrics';
 import { UpstreamSetup } from './setup/upstream-setup';
 import { UsageRecorder } from './usage/usage-recorder';
+import { UsageRetention } from './usage/usage-retention';
 import { Budgets, spendLoader } from './budgets/budgets';
 import { MemorySpendStore, RedisSpendStore } from './budgets/spend-store';
 import { CatalogueService } from './catalogue/catalogue-service';
@@ -56,6 +57,8 @@ export class GatewayContext {
   readonly usage: UsageRecorder | undefined;
   /** Stored Responses-API responses (`store`, `previous_response_id`), with a database only. */
   readonly responses: ResponseStore | undefined;
+  /** Prunes raw usage records and daily roll-ups past their retention (with a database). */
+  readonly usageRetention: UsageRetention | undefined;
   /** Monthly budgets per key and per user (with a database). */
   readonly budgets: Budgets | undefined;
   /** Model metadata (windows, prices, quality), refreshed from the configured URLs. */
@@ -82,6 +85,7 @@ export class GatewayContext {
       this.apiKeys = apiKeys;
       this.usage = new UsageRecorder(this.prisma, warn);
       this.responses = new ResponseStore(this.prisma, { ttlMs: config.data.responsesTtlMs, warn });
+      this.usageRetention = new UsageRetention(this.prisma, config.data.usageRetention, { info: (m) => logger.log(m), warn });
       const spend = config.redisUrl ? new RedisSpendStore(config.redisUrl, warn) : new MemorySpendStore();
       this.budgets = new Budgets(spend, spendLoader(this.prisma), apiKeys, config.data.budgetMode, warn, budgetClock);
     }
@@ -111,6 +115,7 @@ export class GatewayContext {
     await this.budgets?.start();
     await this.catalogue.start();
     this.responses?.startPruning(RESPONSE_PRUNE_INTERVAL_MS);
+    this.usageRetention?.start();
   }
 
   /** After the server stopped taking requests: flush usage, release connections. */
@@ -118,6 +123,7 @@ export class GatewayContext {
     this.apiKeys?.stop();
     this.budgets?.stop();
     this.catalogue.stop();
+    await this.usageRetention?.stop();
     await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
     await this.responses?.close();
     await this.limiter.close();

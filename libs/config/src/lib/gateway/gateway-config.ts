@@ -141,6 +141,8 @@ export interface GatewayConfig {
     readonly budgetMode: 'enforce' | 'warn';
     /** How long a stored Responses-API response (`store`, `previous_response_id`) is kept. */
     readonly responsesTtlMs: number;
+    /** How long usage is kept, in days: raw records, and the daily roll-ups (`usage_daily`). */
+    readonly usageRetention: { readonly rawDays: number; readonly rollupDays: number };
   };
   /** Shares the API keys' rate-limit counters between replicas. */
   readonly redisUrl?: string;
@@ -186,6 +188,9 @@ export const gatewayEnvSchema = z.object({
   RAINYMODEL_KEY_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(5),
   RAINYMODEL_BUDGET_MODE: z.enum(['enforce', 'warn']).default('enforce'),
   RAINYMODEL_RESPONSES_TTL_DAYS: z.coerce.number().positive().max(3650).default(30),
+  USAGE_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // At least a month and a day: budgets and "this month" read the month-to-date from the roll-ups.
+  USAGE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(32).max(36500).default(400),
   RAINYMODEL_AUDIENCE: httpUrl.default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
 });
@@ -229,7 +234,15 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
           })
         : undefined,
     }),
-    data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000, budgetMode: vars.RAINYMODEL_BUDGET_MODE, responsesTtlMs: Math.round(vars.RAINYMODEL_RESPONSES_TTL_DAYS * 86_400_000) }) : undefined,
+    data: vars.DATABASE_URL
+      ? Object.freeze({
+          databaseUrl: vars.DATABASE_URL,
+          keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000,
+          budgetMode: vars.RAINYMODEL_BUDGET_MODE,
+          responsesTtlMs: Math.round(vars.RAINYMODEL_RESPONSES_TTL_DAYS * 86_400_000),
+          usageRetention: Object.freeze({ rawDays: vars.USAGE_RAW_RETENTION_DAYS, rollupDays: vars.USAGE_ROLLUP_RETENTION_DAYS }),
+        })
+      : undefined,
     redisUrl: vars.REDIS_URL,
     configFile,
     ...parseModelConfig(source),
