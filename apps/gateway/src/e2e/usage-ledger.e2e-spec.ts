@@ -113,13 +113,12 @@ describe('usage ledger: daily roll-ups and retention (issue 12)', () => {
     expect(rollup.find((r) => r.auth_kind === 'master')).toMatchObject({ user_id: null, api_key_id: null, requests: 2 });
   });
 
-  it('cache_hits counts usage_records.cache_hit once that column exists (0 until then)', async () => {
+  it('cache_hits counts usage_records.cache_hit (the response cache\'s column; false when a record does not say)', async () => {
     const day = '2026-03-03';
     const insert = (alias: string, extra = '') =>
       prisma.$executeRawUnsafe(`INSERT INTO usage_records (at, request_id, auth_kind, alias, policy, tiers_tried, stream, latency_ms, status${extra ? ', cache_hit' : ''})
         SELECT '${day}T10:00:00Z', 'r' || g, 'open', '${alias}', 'auto', '{}', false, 5, 200${extra ? `, ${extra}` : ''} FROM generate_series(1, 6) g`);
     await insert('cache/before');
-    await prisma.$executeRawUnsafe('ALTER TABLE usage_records ADD COLUMN cache_hit boolean NOT NULL DEFAULT false');
     await insert('cache/after', 'g % 3 = 0');
     const rows = await prisma.$queryRaw<{ alias: string; requests: number; cache_hits: number }[]>`
       SELECT alias, requests, cache_hits FROM usage_daily WHERE day = ${day}::date ORDER BY alias`;
