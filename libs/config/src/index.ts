@@ -31,6 +31,7 @@ export {
   PROFILE_NAMES,
   CATALOGUE_SOURCE_NAMES,
 } from './lib/gateway/gateway-config';
+export { CACHE_DEFAULTS, type CacheFreshness, type ResponseCacheSettings } from './lib/gateway/cache-settings';
 export { loadLoginConfig, loginEnvSchema, LOGIN_CLIENTS, type LoginConfig, type LoginClientConfig } from './lib/login/login-config';
 export { setEnvVars } from './lib/set-env-vars';
 export {

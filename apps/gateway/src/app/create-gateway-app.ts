@@ -38,11 +38,13 @@ export interface GatewayAppOptions {
   readonly routingClock?: () => number;
   /** The budgets' clock: which calendar month spend counts in (tests pin it near a month's end). */
   readonly budgetClock?: () => number;
+  /** The response cache's clock: freshness and staleness (tests move it past a ttl instead of sleeping). */
+  readonly cacheClock?: () => number;
 }
 
 
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
-  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock, options.budgetClock);
+  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock, options.budgetClock, options.cacheClock);
   await context.start();
   const fastifyOptions = { bodyLimit: config.server.maxBodyBytes, trustProxy: fastifyTrustProxy(config.server.trustProxy), genReqId: requestIdFor };
   // Chat completions and the other model endpoints: their own Fastify instance on the same server (http/model-endpoints.ts).

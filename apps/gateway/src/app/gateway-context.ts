@@ -27,6 +27,7 @@ import { SsoLimits } from './limits/sso-limits';
 import { RequestMetrics } from './metrics/request-metrics';
 import type { UpstreamSetup } from './setup/upstream-setup';
 import { UsageRecorder } from './usage/usage-recorder';
+import { UsageRetention } from './usage/usage-retention';
 import { Budgets, spendLoader } from './budgets/budgets';
 import { MemorySpendStore, RedisSpendStore } from './budgets/spend-store';
 import { CatalogueService } from './catalogue/catalogue-service';
@@ -36,6 +37,10 @@ import type { RoutingState } from './routing/routing-state';
 import { BreakerFleet, type BreakerSharing } from './breakers/breaker-fleet';
 import { ConfigWatcher } from './routing-table/config-watcher';
 import { LiveRoutingTable } from './routing-table/live-routing-table';
+import type { ResponseCache } from './cache/response-cache';
+import type { CacheStore } from './cache/cache-store';
+import { MemoryCacheStore } from './cache/memory-cache-store';
+import { RedisCacheStore } from './cache/redis-cache-store';
 import { ResponseStore } from './responses/store/response-store';
 
 /** How often expired stored responses are deleted (each replica; they share the work). */
@@ -59,12 +64,19 @@ export class GatewayContext {
   readonly usage: UsageRecorder | undefined;
   /** Stored Responses-API responses (`store`, `previous_response_id`), with a database only. */
   readonly responses: ResponseStore | undefined;
+  /** Prunes raw usage records and daily roll-ups past their retention (with a database). */
+  readonly usageRetention: UsageRetention | undefined;
   /** Monthly budgets per key and per user (with a database). */
   readonly budgets: Budgets | undefined;
   /** Model metadata (windows, prices, quality), refreshed from the configured URLs. */
   readonly catalogue: CatalogueService;
   /** With REDIS_URL: circuit breaker decisions shared by the replicas. */
   readonly breakerFleet: BreakerFleet | undefined;
+  /**
+   * Where cached chat answers live (memory or Redis), kept across config reloads; each routing
+   * table has its own ResponseCache over it (settings and model fingerprints of its config).
+   */
+  private readonly cacheStore: CacheStore;
   private readonly prisma: PrismaClient | undefined;
   private readonly watcher: ConfigWatcher | undefined;
 
@@ -76,6 +88,7 @@ export class GatewayContext {
     limiterClock: () => number = Date.now,
     routingClock: () => number = Date.now,
     budgetClock: () => number = Date.now,
+    cacheClock: () => number = Date.now,
   ) {
     const warn = (message: string): void => logger.warn(message);
     if (config.data) {
@@ -84,6 +97,7 @@ export class GatewayContext {
       this.apiKeys = apiKeys;
       this.usage = new UsageRecorder(this.prisma, warn);
       this.responses = new ResponseStore(this.prisma, { ttlMs: config.data.responsesTtlMs, warn });
+      this.usageRetention = new UsageRetention(this.prisma, config.data.usageRetention, { info: (m) => logger.log(m), warn });
       const spend = config.redisUrl ? new RedisSpendStore(config.redisUrl, warn) : new MemorySpendStore();
       this.budgets = new Budgets(spend, spendLoader(this.prisma), apiKeys, config.data.budgetMode, warn, budgetClock);
     }
@@ -96,6 +110,10 @@ export class GatewayContext {
     this.catalogue = new CatalogueService(config.catalogue, this.prisma ? new PrismaCatalogueStore(this.prisma) : undefined, warn);
     const fleet = config.redisUrl ? new BreakerFleet(config.redisUrl, { log: (message) => logger.log(message), warn }) : undefined;
     this.breakerFleet = fleet;
+    // The store's bounds (and whether Redis keeps answers) are fixed at start; a reload changes what is cached.
+    const { maxEntries, maxBytes } = config.cache;
+    const anyAliasCached = config.cache.allAliases || Object.values(config.cache.aliases).some((alias) => alias !== false);
+    this.cacheStore = config.redisUrl ? new RedisCacheStore(config.redisUrl, maxBytes, warn, cacheClock, anyAliasCached) : new MemoryCacheStore(maxEntries, maxBytes, cacheClock);
     this.tables = new LiveRoutingTable(
       config,
       {
@@ -103,6 +121,8 @@ export class GatewayContext {
         catalogue: () => this.catalogue.catalogue,
         breakerFor: fleet ? (identity, settings) => fleet.breakerFor(identity, settings) : (_identity, settings) => new CircuitBreaker(settings),
         routingClock,
+        cacheStore: this.cacheStore,
+        cacheClock,
         onAttemptFailed: config.server.debug ? logAttemptFailure : undefined,
       },
       { log: (message) => logger.log(message), warn },
@@ -150,6 +170,11 @@ export class GatewayContext {
     return this.tables.current.modelNames;
   }
 
+  /** Chat answers of the config in force, in memory or in Redis (REDIS_URL); see cache/response-cache.ts. */
+  get cache(): ResponseCache {
+    return this.tables.current.cache;
+  }
+
   get embeddings(): EmbeddingsService {
     return this.tables.current.embeddings;
   }
@@ -165,6 +190,7 @@ export class GatewayContext {
     await this.budgets?.start();
     await this.catalogue.start();
     this.responses?.startPruning(RESPONSE_PRUNE_INTERVAL_MS);
+    this.usageRetention?.start();
     // Shared limits and breakers from the first request (each waits at most 2 s, then fails open / stays local).
     await Promise.all([this.limiter.ready(), this.breakerFleet?.ready()]);
     this.watcher?.start();
@@ -176,10 +202,12 @@ export class GatewayContext {
     this.apiKeys?.stop();
     this.budgets?.stop();
     this.catalogue.stop();
+    await this.usageRetention?.stop();
     await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
     await this.responses?.close();
     await this.limiter.close();
     await this.breakerFleet?.close();
+    await this.cacheStore.close();
     await this.budgets?.close();
     await this.prisma?.$disconnect();
   }

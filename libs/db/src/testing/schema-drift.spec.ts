@@ -52,6 +52,7 @@ describe('schema.prisma and prisma/migrations', () => {
       'status_rollups',
       'status_subscribers',
       'stored_responses',
+      'usage_daily',
       'usage_records',
       'user_sessions',
       'users',

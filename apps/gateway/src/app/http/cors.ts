@@ -19,6 +19,8 @@ const EXPOSED_HEADERS = [
   'x-rainymodel-profile',
   'x-rainymodel-ranking',
   'x-rainymodel-complexity',
+  'x-rainymodel-cache',
+  'age',
   'x-rainymodel-dropped',
   'x-rainymodel-token-count',
   'x-rainymodel-skipped',
@@ -30,7 +32,7 @@ const EXPOSED_HEADERS = [
 ].join(', ');
 // DELETE: `DELETE /v1/responses/{id}` from a browser app.
 const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
-const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-rainymodel-policy, x-rainymodel-profile, x-request-id';
+const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-rainymodel-policy, x-rainymodel-profile, x-rainymodel-cache, x-request-id';
 
 export function registerOpenCors(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (req, reply, done) => {

@@ -15,6 +15,8 @@ import type { GatewayConfig, RouterSettings } from '@orcest/config';
 import type { UpstreamClient } from '@orcest/providers';
 import type { Breaker } from '@orcest/routing';
 import type { AttemptFailedListener } from '../completions/attempt';
+import type { CacheStore } from '../cache/cache-store';
+import { ResponseCache } from '../cache/response-cache';
 import { CompletionPipeline } from '../completions/completion-pipeline';
 import { FallbackWalk } from '../completions/fallback-walk';
 import { EmbeddingsService } from '../embeddings/embeddings.service';
@@ -33,6 +35,9 @@ export interface TableParts {
   /** A new deployment's breaker: local, or shared by the replicas (breakers/). */
   readonly breakerFor: (identity: string, settings: RouterSettings) => Breaker;
   readonly routingClock: () => number;
+  /** Cached answers, kept across reloads (a table's ResponseCache keys them by its aliases' models). */
+  readonly cacheStore: CacheStore;
+  readonly cacheClock: () => number;
   readonly onAttemptFailed?: AttemptFailedListener;
 }
 
@@ -43,6 +48,8 @@ export class RoutingTable {
   readonly setup: UpstreamSetup;
   /** Client model names → aliases (`model_aliases`). */
   readonly modelNames: ModelNames;
+  /** This config's cache policy over the shared store (per-alias settings, model fingerprints). */
+  readonly cache: ResponseCache;
   /** Routes and walks a request of any client dialect over this table's deployments. */
   readonly completions: CompletionPipeline;
   /** Embeddings over this table's deployments (vector lengths learnt per deployment, so per table). */
@@ -71,7 +78,8 @@ export class RoutingTable {
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, parts.routingClock);
     const walk = new FallbackWalk(config.router, parts.onAttemptFailed);
     this.modelNames = new ModelNames(config.aliases, config.modelAliases);
-    this.completions = new CompletionPipeline(this.registry, walk, parts.client, config.router, this.planner, this.modelNames);
+    this.cache = new ResponseCache(config.cache, config.deployments, parts.cacheStore, parts.cacheClock);
+    this.completions = new CompletionPipeline(this.registry, walk, parts.client, config.router, this.planner, this.modelNames, this.cache);
     this.embeddings = new EmbeddingsService(this.registry, walk, parts.client, config.router);
     // Last, once nothing can refuse this config: the kept breakers take the new allowed_fails/cooldown.
     for (const health of carried) health.breaker.useSettings(config.router);

@@ -15,6 +15,7 @@ import { placeholderNames } from '../expand-env';
 import { setEnvVars } from '../set-env-vars';
 import { withSeedNames } from '../seed-names';
 import { dirname, isAbsolute, join } from 'node:path';
+import { responseCacheSettings, type EntryCache, type ResponseCacheSettings } from './cache-settings';
 import { litellmConfigSchema, PROFILE_NAMES, type LitellmConfigFile, type ProfileName } from './litellm-schema';
 
 export { PROFILE_NAMES, type ProfileName };
@@ -140,6 +141,8 @@ export interface GatewayConfig {
     readonly budgetMode: 'enforce' | 'warn';
     /** How long a stored Responses-API response (`store`, `previous_response_id`) is kept. */
     readonly responsesTtlMs: number;
+    /** How long usage is kept, in days: raw records, and the daily roll-ups (`usage_daily`). */
+    readonly usageRetention: { readonly rawDays: number; readonly rollupDays: number };
   };
   /** Shares rate-limit counters and circuit breaker state between replicas. */
   readonly redisUrl?: string;
@@ -160,6 +163,7 @@ export interface GatewayConfig {
   readonly router: RouterSettings;
   readonly routing: RoutingSettings;
   readonly catalogue: CatalogueSettings | undefined;
+  readonly cache: ResponseCacheSettings;
   /**
    * `model_aliases`: names agents send (Claude Code's `claude-sonnet-4-5`, …) mapped to an alias,
    * in file order. An exact alias in `model_list` always wins over these.
@@ -186,7 +190,7 @@ export interface SsoLimitSettings {
 }
 
 /** The part of the config that comes from the YAML file: what a live reload replaces. */
-export type ModelConfig = Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'modelAliases' | 'configHash'>;
+export type ModelConfig = Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'modelAliases' | 'cache' | 'configHash'>;
 
 /** `{"viewer":{"rpm":10},"admin":{"rpm":null}}`: per role, each limit a positive integer or null (none). */
 const ssoRoleLimits = z
@@ -225,6 +229,9 @@ export const gatewayEnvSchema = z.object({
   RAINYMODEL_SSO_LIMITS_BY_ROLE: ssoRoleLimits.optional(),
   RAINYMODEL_CONFIG_WATCH: booleanFlag.default(true),
   RAINYMODEL_RESPONSES_TTL_DAYS: z.coerce.number().positive().max(3650).default(30),
+  USAGE_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // At least a month and a day: budgets and "this month" read the month-to-date from the roll-ups.
+  USAGE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(32).max(36500).default(400),
   RAINYMODEL_AUDIENCE: httpUrl.default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
 });
@@ -270,7 +277,15 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
           })
         : undefined,
     }),
-    data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000, budgetMode: vars.RAINYMODEL_BUDGET_MODE, responsesTtlMs: Math.round(vars.RAINYMODEL_RESPONSES_TTL_DAYS * 86_400_000) }) : undefined,
+    data: vars.DATABASE_URL
+      ? Object.freeze({
+          databaseUrl: vars.DATABASE_URL,
+          keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000,
+          budgetMode: vars.RAINYMODEL_BUDGET_MODE,
+          responsesTtlMs: Math.round(vars.RAINYMODEL_RESPONSES_TTL_DAYS * 86_400_000),
+          usageRetention: Object.freeze({ rawDays: vars.USAGE_RAW_RETENTION_DAYS, rollupDays: vars.USAGE_ROLLUP_RETENTION_DAYS }),
+        })
+      : undefined,
     redisUrl: vars.REDIS_URL,
     configFile,
     watchConfig: vars.RAINYMODEL_CONFIG_WATCH,
@@ -308,11 +323,13 @@ export function parseModelConfig(source: YamlSource): ModelConfig {
   const deployments: DeploymentSpec[] = [];
   const skipped: SkippedDeployment[] = [];
   const ids = new Set<string>();
+  const entryCaches: EntryCache[] = [];
   const modes = new Map<string, DeploymentMode>();
   file.model_list.forEach((entry, index) => {
     if (!aliases.includes(entry.model_name)) aliases.push(entry.model_name);
     const params = entry.litellm_params;
     const info = entry.model_info ?? {};
+    if (info.cache !== undefined) entryCaches.push({ alias: entry.model_name, index, cache: info.cache });
     const location = source.locate(['model_list', index]);
     if (params.api_key !== undefined && params.api_key.trim() === '') {
       const variables = placeholderNames(rawApiKey(source.raw, index));
@@ -385,6 +402,7 @@ export function parseModelConfig(source: YamlSource): ModelConfig {
     router,
     routing,
     catalogue: catalogueSettings(file.catalogue, source.file),
+    cache: responseCacheSettings(rs.cache, entryCaches, source),
     modelAliases: Object.freeze(modelAliases),
     configHash: source.sha256,
   };

@@ -4,6 +4,7 @@
  * keys we act on are type-checked. Numbers may arrive as strings after `${VAR}` expansion.
  */
 import { z } from 'zod';
+import { modelInfoCacheSchema, routerCacheSchema } from './cache-settings';
 
 const seconds = z.coerce.number().positive();
 const optionalString = z
@@ -33,6 +34,8 @@ export const modelInfoSchema = z
     // LiteLLM's keys: the context window (prompt + completion) and the longest completion.
     max_input_tokens: z.coerce.number().int().positive().optional(),
     max_output_tokens: z.coerce.number().int().positive().optional(),
+    /** This alias's response cache: its freshness, or `false` (cache-settings.ts). */
+    cache: modelInfoCacheSchema.optional(),
     // LiteLLM's keys: what the deployment serves (`embedding` makes it an embeddings model; any
     // other value, or none, a chat model) and an embedding model's vector length.
     mode: z.string().optional(),
@@ -76,6 +79,8 @@ export const routerSettingsSchema = z
     alias_profiles: z.record(z.string(), z.enum(PROFILE_NAMES)).default({}),
     /** Seconds of outcomes the reliability score looks back over. */
     reliability_window: seconds.default(120),
+    /** The response cache for every alias, and the store's bounds (cache-settings.ts). */
+    cache: routerCacheSchema.optional(),
   })
   .loose();
 

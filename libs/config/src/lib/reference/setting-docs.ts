@@ -41,6 +41,8 @@ export const GATEWAY_SETTING_DOCS: SettingDocs = {
   RAINYMODEL_KEY_REFRESH_SECONDS: { meaning: 'how often the API keys are reloaded from the database' },
   RAINYMODEL_RESPONSES_TTL_DAYS: { meaning: 'how long /v1/responses keeps a stored response (store, previous_response_id, GET) before it is pruned; fractions allowed' },
   RAINYMODEL_BUDGET_MODE: { meaning: 'monthly budgets of keys and users: enforce (429 budget_exceeded) or warn (x-rainymodel-budget-warning)' },
+  USAGE_RAW_RETENTION_DAYS: { meaning: 'raw usage records older than this many days are deleted, in small batches, every hour (the daily roll-ups keep their sums)' },
+  USAGE_ROLLUP_RETENTION_DAYS: { meaning: 'daily usage roll-ups (usage pages, CSV, budgets) older than this many days are deleted; at least 32' },
 };
 
 export const LOGIN_SETTING_DOCS: SettingDocs = {
