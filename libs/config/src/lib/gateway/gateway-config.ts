@@ -15,6 +15,9 @@ import { setEnvVars } from '../set-env-vars';
 import { withSeedNames } from '../seed-names';
 import { dirname, isAbsolute, join } from 'node:path';
 import { litellmConfigSchema, PROFILE_NAMES, type LitellmConfigFile, type ProfileName } from './litellm-schema';
+import type { EgressPolicy } from '@orcest/egress';
+import { KnowledgeDeclarations, type KnowledgeSettings } from './knowledge-settings';
+import { checkUpstreamUrls, upstreamPolicy, type UpstreamUrl } from './upstream-guard';
 
 export { PROFILE_NAMES, type ProfileName };
 
@@ -142,6 +145,10 @@ export interface GatewayConfig {
   readonly router: RouterSettings;
   readonly routing: RoutingSettings;
   readonly catalogue: CatalogueSettings | undefined;
+  /** The knowledge agent of each alias that has one (seed 004). */
+  readonly knowledge: ReadonlyMap<string, KnowledgeSettings>;
+  /** Which private upstreams may be reached: every URL above was checked against it; sockets check DNS answers with it. */
+  readonly upstreamPolicy: EgressPolicy;
 }
 
 /** The gateway's environment (exported for the generated reference, docs/configuration.md). */
@@ -165,6 +172,8 @@ export const gatewayEnvSchema = z.object({
   RAINYMODEL_BUDGET_MODE: z.enum(['enforce', 'warn']).default('enforce'),
   RAINYMODEL_AUDIENCE: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
+  RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: z.string().optional(),
+  KNOWLEDGE_AGENT_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /**
@@ -185,6 +194,10 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
   if (production && !vars.RAINYMODEL_MASTER_KEY && !vars.RAINYMODEL_ALLOW_OPEN) throw new ConfigError(OPEN_IN_PRODUCTION);
   const configFile = resolvePath(vars.RAINYMODEL_CONFIG ?? vars.LITELLM_CONFIG_PATH ?? 'config/litellm_config.yaml', cwd);
   const source = readYamlSource(configFile, env);
+  const models = parseModelConfig(source, vars.KNOWLEDGE_AGENT_URL);
+  const policy = upstreamPolicy(vars.RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS, models.allowPrivateUpstreams, source.locate(['general_settings', 'allow_private_upstreams']));
+  checkUpstreamUrls(models.upstreamUrls, policy);
+  const { allowPrivateUpstreams: _allow, upstreamUrls: _urls, ...modelConfig } = models;
   return Object.freeze({
     server: Object.freeze({
       host: vars.HOST,
@@ -209,13 +222,18 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
     data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000, budgetMode: vars.RAINYMODEL_BUDGET_MODE }) : undefined,
     redisUrl: vars.REDIS_URL,
     configFile,
-    ...parseModelConfig(source),
+    ...modelConfig,
+    upstreamPolicy: policy,
   });
 }
 
-export function parseModelConfig(
-  source: YamlSource,
-): Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue'> {
+/** The YAML's part of the config, with what the upstream guard needs: the config's allowance and every URL to check. */
+export interface ModelConfig extends Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'knowledge'> {
+  readonly allowPrivateUpstreams: boolean | string | readonly string[] | undefined;
+  readonly upstreamUrls: readonly UpstreamUrl[];
+}
+
+export function parseModelConfig(source: YamlSource, knowledgeAgentUrl?: string): ModelConfig {
   const parsed = litellmConfigSchema.safeParse(source.data ?? {});
   if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, source.locate);
   const file = parsed.data;
@@ -236,11 +254,14 @@ export function parseModelConfig(
   const deployments: DeploymentSpec[] = [];
   const skipped: SkippedDeployment[] = [];
   const ids = new Set<string>();
+  const knowledge = new KnowledgeDeclarations();
+  const upstreamUrls: UpstreamUrl[] = [];
   file.model_list.forEach((entry, index) => {
     if (!aliases.includes(entry.model_name)) aliases.push(entry.model_name);
     const params = entry.litellm_params;
     const info = entry.model_info ?? {};
     const location = source.locate(['model_list', index]);
+    knowledge.add(entry.model_name, info.knowledge, ['model_list', index, 'model_info', 'knowledge'], source.locate);
     if (params.api_key !== undefined && params.api_key.trim() === '') {
       const variables = placeholderNames(rawApiKey(source.raw, index));
       skipped.push({ alias: entry.model_name, model: params.model, reason: `api_key is empty (${variables.length ? variables.join(', ') : 'its environment variable'} unset)`, variables });
@@ -256,6 +277,7 @@ export function parseModelConfig(
       }
       ids.add(key);
     }
+    if (params.api_base !== undefined) upstreamUrls.push({ url: params.api_base, where: `${source.locate(['model_list', index, 'litellm_params', 'api_base'])}: model_list.${index}.litellm_params.api_base` });
     const timeoutMs = (params.timeout ?? rs.timeout) * 1000;
     deployments.push(
       Object.freeze({
@@ -289,7 +311,25 @@ export function parseModelConfig(
     aliasProfiles: Object.freeze(rs.alias_profiles),
     reliabilityWindowMs: rs.reliability_window * 1000,
   });
-  return { aliases: Object.freeze(aliases), deployments: Object.freeze(deployments), skipped: Object.freeze(skipped), router, routing, catalogue: catalogueSettings(file.catalogue, source.file) };
+  const catalogue = catalogueSettings(file.catalogue, source.file);
+  for (const s of catalogue?.sources ?? []) if (s.url) upstreamUrls.push({ url: s.url, where: `${source.locate(['catalogue', s.name, 'url'])}: catalogue.${s.name}.url` });
+  const knowledgeByAlias = knowledge.resolve(aliases, knowledgeAgentUrl, source.locate);
+  for (const [alias, settings] of knowledgeByAlias) {
+    const path = knowledge.pathOf(alias);
+    const where = path ? `${source.locate(path)}: ${path.join('.')}` : 'KNOWLEDGE_AGENT_URL';
+    if (!upstreamUrls.some((u) => u.url === settings.url && u.where === where)) upstreamUrls.push({ url: settings.url, where });
+  }
+  return {
+    aliases: Object.freeze(aliases),
+    deployments: Object.freeze(deployments),
+    skipped: Object.freeze(skipped),
+    router,
+    routing,
+    catalogue,
+    knowledge: knowledgeByAlias,
+    allowPrivateUpstreams: file.general_settings?.allow_private_upstreams,
+    upstreamUrls,
+  };
 }
 
 function catalogueSettings(section: LitellmConfigFile['catalogue'], configFile: string): CatalogueSettings | undefined {
