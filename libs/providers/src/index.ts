@@ -3,5 +3,5 @@ export type * from './lib/openai-types';
 export { UntranslatableRequestError, UpstreamProtocolError, tooLarge } from './lib/errors';
 export { describeProvider, adapterFor, UnknownProviderError, type ProviderDescriptor } from './lib/registry';
 export { SseParser, type SseMessage } from './lib/shared/sse-parser';
-export { UpstreamClient, type UpstreamResponse } from './lib/http/upstream-client';
+export { UpstreamClient, type UpstreamClientOptions, type UpstreamResponse } from './lib/http/upstream-client';
 export { joinWire } from './lib/shared/wire';

@@ -1,7 +1,7 @@
 /**
  * Fakes for end-to-end tests and the benchmarks: upstream LLM servers (OpenAI, Anthropic and
  * Ollama wire protocols, scripted per request), monitored targets and webhook receivers for
- * the status app, and a real OIDC issuer. All are real HTTP servers on 127.0.0.1.
+ * the status app, a knowledge agent, and a real OIDC issuer. All are real HTTP servers on 127.0.0.1.
  */
 export { FakeUpstream, type FakeUpstreamOptions, type RecordedRequest } from './fake-upstream';
 export { startFakeOpenAi, openAiProtocol, openAiErrorBody, type FakeOpenAiOptions } from './fake-openai';
@@ -13,6 +13,7 @@ export type { AnswerContent } from './behavior';
 export { FakeTokenIssuer, type TokenClaims } from './fake-token-issuer';
 export { FakeTarget, type TargetMode } from './fake-target';
 export { FakeWebhookReceiver, type ReceivedWebhook } from './fake-webhook-receiver';
+export { FakeKnowledgeAgent, type FakeKnowledgeFault, type FakePassage, type KnowledgeQuery } from './fake-knowledge-agent';
 export { FakeDnsServer, type FakeDnsMode, type FakeDnsType } from './fake-dns-server';
 export { FakeTlsTarget, type Certificate } from './fake-tls-target';
 export { FakeSmtpServer, type ReceivedMail } from './fake-smtp-server';

@@ -9,6 +9,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { GatewayConfig } from '@orcest/config';
 import { boundedServerFactory, fastifyTrustProxy, type ClientLimits } from '@orcest/http';
 import type { ReadyBlock } from '@orcest/logging';
+import type { ResolveHost } from '@orcest/egress';
 import { registerChatCompletionsRoute } from './completions/chat-completions.route';
 import { GatewayContext } from './gateway-context';
 import { GatewayModule } from './gateway.module';
@@ -30,11 +31,13 @@ export interface GatewayAppOptions {
   readonly routingClock?: () => number;
   /** The budgets' clock: which calendar month spend counts in (tests pin it near a month's end). */
   readonly budgetClock?: () => number;
+  /** Resolves upstream hosts (tests point it at a fake DNS server to re-point a name). */
+  readonly resolveHost?: ResolveHost;
 }
 
 
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
-  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock, options.budgetClock);
+  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock, options.budgetClock, options.resolveHost);
   await context.start();
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.maxBodyBytes,

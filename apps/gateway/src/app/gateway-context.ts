@@ -6,6 +6,7 @@ import { Logger } from '@nestjs/common';
 import type { GatewayConfig } from '@orcest/config';
 import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { UpstreamClient } from '@orcest/providers';
+import { guardedLookup, systemResolve, type ResolveHost } from '@orcest/egress';
 import { ChatCompletionsService } from './completions/chat-completions.service';
 import type { AttemptFailure } from './completions/attempt-failure';
 import { FallbackWalk } from './completions/fallback-walk';
@@ -25,12 +26,16 @@ import { CatalogueService } from './catalogue/catalogue-service';
 import { PrismaCatalogueStore } from './catalogue/catalogue-store';
 import { RoutePlanner } from './routing/route-planner';
 import { RoutingState } from './routing/routing-state';
+import { KnowledgeAgentClient } from './knowledge/knowledge-agent-client';
+import { KnowledgeStep } from './knowledge/knowledge-step';
 
 const logger = new Logger('RainyModel');
 
 export class GatewayContext {
   readonly registry: DeploymentRegistry;
-  readonly client = new UpstreamClient();
+  readonly client: UpstreamClient;
+  /** Knowledge context for the aliases with a knowledge agent (seed 004). */
+  readonly knowledge: KnowledgeStep;
   readonly completions: ChatCompletionsService;
   readonly startedAt = Date.now();
   readonly auth: ApiAuth;
@@ -57,8 +62,14 @@ export class GatewayContext {
     limiterClock: () => number = Date.now,
     routingClock: () => number = Date.now,
     budgetClock: () => number = Date.now,
+    /** Resolves upstream hosts for new connections (tests point it at a fake DNS server). */
+    resolveHost: ResolveHost = systemResolve,
   ) {
     const warn = (message: string): void => logger.warn(message);
+    // Every connection out (upstreams, knowledge agents) resolves through the upstream guard: no DNS answer in a private range unless allowed.
+    const lookup = guardedLookup(config.upstreamPolicy, resolveHost);
+    this.client = new UpstreamClient({ lookup });
+    this.knowledge = new KnowledgeStep(config.knowledge, new KnowledgeAgentClient(lookup), warn);
     if (config.data) {
       this.prisma = createPrismaClient(config.data.databaseUrl, { poolSize: 4 });
       const apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
@@ -78,7 +89,7 @@ export class GatewayContext {
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, routingClock);
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
-    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router, this.planner);
+    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router, this.planner, this.knowledge);
   }
 
   /** Loads what must be in memory before the first request (the API keys). */
@@ -93,6 +104,7 @@ export class GatewayContext {
     this.apiKeys?.stop();
     this.budgets?.stop();
     this.catalogue.stop();
+    await this.knowledge.close();
     await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
     await this.limiter.close();
     await this.budgets?.close();

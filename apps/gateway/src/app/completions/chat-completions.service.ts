@@ -19,6 +19,7 @@ import { UpstreamCall, type ResponseLimits } from './upstream-call';
 import { estimateCompletionUsage, estimateStreamUsage } from '../usage/usage-estimate';
 import type { RoutePlanner } from '../routing/route-planner';
 import { requestedProfile, setRoutingHeaders } from '../routing/routing-headers';
+import type { KnowledgeStep } from '../knowledge/knowledge-step';
 
 /**
  * What a served request did, for its usage record. Handed to the observer before the answer
@@ -90,13 +91,14 @@ export class ChatCompletionsService {
     private readonly client: UpstreamClient,
     private readonly router: RouterSettings,
     private readonly planner: RoutePlanner,
+    private readonly knowledge: KnowledgeStep,
   ) {
     this.limits = { maxResponseBytes: router.maxResponseBytes, maxEventBytes: router.maxStreamEventBytes };
   }
 
   async handle(req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
     const startedAt = Date.now();
-    const request = validateChatRequest(req.body);
+    const request = await this.knowledge.enrich(validateChatRequest(req.body), reply);
     const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
     const ordered = this.deploymentsFor(request.model, policy);
     // Window filter, then the profile's order (if any); the policy's order otherwise.

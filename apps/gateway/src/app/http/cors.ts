@@ -18,6 +18,7 @@ const EXPOSED_HEADERS = [
   'x-rainymodel-profile',
   'x-rainymodel-ranking',
   'x-rainymodel-complexity',
+  'x-rainymodel-knowledge',
   'x-ratelimit-limit-requests',
   'x-ratelimit-remaining-requests',
   'x-ratelimit-reset-requests',
