@@ -8,7 +8,8 @@
  *
  * Costs nothing per request: it runs when a pooled connection is opened.
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { LookupFunction } from 'node:net';
 import type { EgressPolicy } from './egress-policy';
 
 /** Every address `hostname` resolves to (the system resolver by default; tests point it at a fake DNS server). */
@@ -17,8 +18,8 @@ export type ResolveHost = (hostname: string) => Promise<readonly LookupAddress[]
 export const systemResolve: ResolveHost = (hostname) =>
   new Promise((resolve, reject) => dnsLookup(hostname, { all: true }, (error, found) => (error ? reject(error) : resolve(found))));
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-export type SocketLookup = (hostname: string, options: LookupOptions, callback: LookupCallback) => void;
+/** What `net.connect` and undici's `connect.lookup` call. */
+export type SocketLookup = LookupFunction;
 
 export class PrivateAddressRefused extends Error {
   readonly code = 'EPRIVATEADDRESS';
