@@ -24,6 +24,7 @@ import { Budgets, spendLoader } from './budgets/budgets';
 import { MemorySpendStore, RedisSpendStore } from './budgets/spend-store';
 import { CatalogueService } from './catalogue/catalogue-service';
 import { PrismaCatalogueStore } from './catalogue/catalogue-store';
+import { guardedDownload } from './catalogue/catalogue-download';
 import { RoutePlanner } from './routing/route-planner';
 import { RoutingState } from './routing/routing-state';
 import { KnowledgeAgentClient } from './knowledge/knowledge-agent-client';
@@ -83,7 +84,7 @@ export class GatewayContext {
     this.operatorAuth = new OperatorAuth(config.auth.metricsKey, this.auth);
     this.registry = new DeploymentRegistry(config);
     this.setup = new UpstreamSetup(config, this.registry);
-    this.catalogue = new CatalogueService(config.catalogue, this.prisma ? new PrismaCatalogueStore(this.prisma) : undefined, warn);
+    this.catalogue = new CatalogueService(config.catalogue, this.prisma ? new PrismaCatalogueStore(this.prisma) : undefined, warn, guardedDownload(lookup));
     this.routing = new RoutingState(this.registry, config.deployments, config.routing, this.catalogue.catalogue, config.catalogue?.names ?? {}, routingClock);
     this.catalogue.onChange((catalogue) => this.routing.useCatalogue(catalogue));
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, routingClock);
