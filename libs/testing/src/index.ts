@@ -22,7 +22,7 @@ export { freePort } from './free-port';
 export { trickleBody, type TrickleOutcome } from './slow-client';
 export { csrfToken, formAction, HttpBrowser, type BrowserResponse } from './http-browser';
 export { approveDevice, enterDeviceCode } from './device-approval';
-export { builtAppMain, startBuiltApp, type BuiltApp } from './built-app';
+export { builtAppMain, startBuiltApp, LOOPBACK_UPSTREAMS_ALLOWANCE, type BuiltApp } from './built-app';
 export { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium';
 export { eventually } from './eventually';
 export { redisAnswers, TEST_REDIS_URL } from './test-redis';

@@ -7,10 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadGatewayConfig, type Env } from '@orcest/config';
+import { LOOPBACK_UPSTREAMS_ALLOWANCE } from '@orcest/testing';
 import { createGatewayApp, type GatewayAppOptions } from '../app/create-gateway-app';
-
-/** The loopback, where every fake upstream of the tests listens. */
-export const TEST_UPSTREAMS_ALLOWANCE = '127.0.0.0/8,::1';
 
 export interface RunningGateway {
   readonly url: string;
@@ -24,7 +22,7 @@ export async function startGateway(configYaml: string, env: Env = {}, options: G
   writeFileSync(file, configYaml);
   // Every fake upstream listens on loopback: allowed here, the one place in-process test
   // configs are loaded (upstream-guard.e2e-spec.ts passes its own value to see refusals).
-  const config = loadGatewayConfig({ RAINYMODEL_CONFIG: file, RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: TEST_UPSTREAMS_ALLOWANCE, ...env });
+  const config = loadGatewayConfig({ RAINYMODEL_CONFIG: file, RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: LOOPBACK_UPSTREAMS_ALLOWANCE, ...env });
   const app = await createGatewayApp(config, { logger: false, shutdownGraceMs: 300, ...options });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();

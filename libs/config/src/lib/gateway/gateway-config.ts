@@ -173,7 +173,11 @@ export const gatewayEnvSchema = z.object({
   RAINYMODEL_AUDIENCE: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
   RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: z.string().optional(),
-  KNOWLEDGE_AGENT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Empty (compose's `${KNOWLEDGE_AGENT_URL:-}`) = unset.
+  KNOWLEDGE_AGENT_URL: z
+    .union([z.literal(''), z.url({ protocol: /^https?$/ })])
+    .optional()
+    .transform((v) => v || undefined),
 });
 
 /**
