@@ -47,13 +47,17 @@ export class KnowledgeStep {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The request to route (with context, or as it came) and, for a knowledge alias, its header on `reply`. */
-  async enrich(request: ChatRequest, reply: HeaderSink): Promise<ChatRequest> {
+  /**
+   * The request to route (with context, or as it came) and, for a knowledge alias, its header on
+   * `reply`. Not async for other aliases: they pay a map lookup, no promise.
+   */
+  enrich(request: ChatRequest, reply: HeaderSink): ChatRequest | Promise<ChatRequest> {
     const settings = this.byAlias.get(request.model);
     if (settings === undefined) return request;
-    const looked = await this.lookUp(request, settings);
-    reply.header(KNOWLEDGE_HEADER, looked.outcome);
-    return looked.request;
+    return this.lookUp(request, settings).then((looked) => {
+      reply.header(KNOWLEDGE_HEADER, looked.outcome);
+      return looked.request;
+    });
   }
 
   async lookUp(request: ChatRequest, settings: KnowledgeSettings): Promise<KnowledgeLookup> {
