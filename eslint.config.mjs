@@ -38,6 +38,17 @@ export default [
     },
   },
   {
+    // `@orcest/db/testing` (test databases) is part of the db project, not a type:testing
+    // project of its own: libs/db's own specs need it, and a separate project would make a
+    // dependency cycle (db-testing → db → db-testing). So the tag rule cannot keep it out of
+    // production code; this rule does.
+    files: ['**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@orcest/db/testing', '**/db/src/testing/**'], message: 'Test databases are for specs and test helpers only.' }] }],
+    },
+  },
+  {
     // Tests and their helpers follow the same layering as the code they test, plus the test
     // helpers (type:testing); the platform's own tests (type:e2e) may reach every project.
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts'],

@@ -3,9 +3,31 @@
  * soon as the previous answer was read in full. Latencies are kept in microseconds (autocannon
  * rounds to whole milliseconds, too coarse for a sub-millisecond overhead).
  */
+import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 
-export async function runLoad({ url, path, headers, body, connections, durationMs, warmupMs = 1000 }) {
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc; undefined where there is
+ * no /proc (the benchmark then prints no CPU figures).
+ */
+export function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100;
+
+/**
+ * @param serverPid when given, the result's `cpuUsPerRequest` is that process's CPU time over
+ *   the measured run divided by the requests it answered: on a busy machine a steadier measure of
+ *   a proxy's cost than its throughput.
+ */
+export async function runLoad({ url, path, headers, body, connections, durationMs, warmupMs = 1000, serverPid }) {
   const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
   const latencies = [];
   let errors = 0;
@@ -30,13 +52,16 @@ export async function runLoad({ url, path, headers, body, connections, durationM
   await Promise.all(Array.from({ length: connections }, worker));
   measuring = true;
   errors = 0;
+  const cpuBefore = serverPid === undefined ? undefined : processCpuMs(serverPid);
   const started = Date.now();
   stopAt = started + durationMs;
   await Promise.all(Array.from({ length: connections }, worker));
   const elapsed = (Date.now() - started) / 1000;
+  const cpuAfter = serverPid === undefined ? undefined : processCpuMs(serverPid);
   await pool.close();
 
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] / 1000;
-  return { requests: latencies.length, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99), errors };
+  const cpuUsPerRequest = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / latencies.length;
+  return { requests: latencies.length, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99), errors, cpuUsPerRequest };
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: gateway vs direct, in the same run, against a fake OpenAI upstream on
- * loopback. Scenarios: 1 and 50 connections, non-streaming and streaming. Prints req/s, p50,
- * p99 and the ratios; then the routing replay and decision cost (bench/replay.mjs,
+ * `npm run bench`: the gateway vs direct vs a bare Node proxy (the floor, bench/bare-proxy.mjs),
+ * in the same run, against a fake OpenAI upstream on loopback. Scenarios: 1 and 50 connections,
+ * non-streaming and streaming, each target measured in alternating rounds. Prints req/s, p50,
+ * p99, each server's CPU per request and the ratios; then the routing replay and decision cost (bench/replay.mjs,
  * bench/routing-decision.mjs) and the status app's benchmark (bench/status.mjs). Needs the built gateway (`npm run build`; this script builds when missing).
  *
- * BENCH_SECONDS (default 8) sets each measured run's length; BENCH_CHUNKS (default 20) the
- * number of content chunks per streamed answer.
+ * BENCH_SECONDS (default 8) sets each target's measured time per scenario, split over
+ * BENCH_ROUNDS (default 4) rounds; BENCH_CHUNKS (default 20) the number of content chunks per
+ * streamed answer; BENCH_PROXY_ONLY=1 stops after the proxy comparison.
  */
 import { waitForHealth } from './wait-for-health.mjs';
 import { fork, spawn, spawnSync } from 'node:child_process';
@@ -19,6 +21,7 @@ import { runLoad } from './load.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const chunks = Number(process.env.BENCH_CHUNKS ?? 20);
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 const gatewayMain = join(root, 'dist/apps/gateway/main.js');
 const MASTER_KEY = 'bench-key';
 const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 18181);
@@ -44,6 +47,9 @@ const gateway = spawn(process.execPath, [gatewayMain], {
 });
 await waitForHealth(`http://127.0.0.1:${GATEWAY_PORT}/health`);
 
+const floor = fork(join(root, 'bench/bare-proxy.mjs'), ['0', `http://127.0.0.1:${upstreamPort}`, MASTER_KEY, 'upstream-key'], { stdio: 'inherit' });
+const floorPort = await new Promise((resolve) => floor.once('message', (m) => resolve(m.port)));
+
 const message = { model: 'rainymodel/auto', messages: [{ role: 'user', content: 'Say hello.' }] };
 const scenarios = [
   { name: 'non-streaming', connections: 1, stream: false },
@@ -51,27 +57,43 @@ const scenarios = [
   { name: 'streaming', connections: 1, stream: true },
   { name: 'streaming', connections: 50, stream: true },
 ];
+const clientHeaders = { 'content-type': 'application/json', authorization: `Bearer ${MASTER_KEY}` };
+const targets = [
+  { label: 'direct', url: `http://127.0.0.1:${upstreamPort}`, headers: { 'content-type': 'application/json', authorization: 'Bearer upstream-key' }, pid: upstream.pid },
+  { label: 'floor', url: `http://127.0.0.1:${floorPort}`, headers: clientHeaders, pid: floor.pid },
+  { label: 'gateway', url: `http://127.0.0.1:${GATEWAY_PORT}`, headers: clientHeaders, pid: gateway.pid },
+];
 
-console.log(`RainyModel benchmark: ${seconds}s per run, fake OpenAI upstream on loopback, ${chunks} chunks per stream, node ${process.version}\n`);
+console.log(`RainyModel benchmark: ${seconds}s per target and scenario in ${rounds} alternating rounds, fake OpenAI upstream on loopback, ${chunks} chunks per stream, node ${process.version}`);
+console.log('floor = a bare Node proxy (bench/bare-proxy.mjs): key check, JSON parse, keep-alive forward, JSON re-send or stream pipe');
+console.log('cpu = the serving process\'s CPU time per request (user + system), steadier than req/s on a busy machine\n');
 const rows = [];
 for (const s of scenarios) {
   const body = JSON.stringify({ ...message, stream: s.stream });
-  const common = { body, connections: s.connections, durationMs: seconds * 1000 };
-  const direct = await runLoad({ ...common, url: `http://127.0.0.1:${upstreamPort}`, path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: 'Bearer upstream-key' } });
-  const viaGateway = await runLoad({ ...common, url: `http://127.0.0.1:${GATEWAY_PORT}`, path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER_KEY}` } });
-  rows.push({ ...s, direct, viaGateway });
-  print(rows.at(-1));
+  const runs = Object.fromEntries(targets.map((t) => [t.label, []]));
+  // Alternating short rounds, so a load spike on the machine falls on every target alike.
+  for (let round = 0; round < rounds; round++) {
+    for (const t of targets) {
+      runs[t.label].push(await runLoad({ body, connections: s.connections, durationMs: (seconds * 1000) / rounds, warmupMs: round === 0 ? 1000 : 200, url: t.url, path: '/v1/chat/completions', headers: t.headers, serverPid: t.pid }));
+    }
+  }
+  const row = { ...s, ...Object.fromEntries(Object.entries(runs).map(([label, r]) => [label, combine(r)])) };
+  rows.push(row);
+  print(row);
 }
 
 console.log('\nsummary');
 for (const r of rows) {
+  const cpu = r.gateway.cpuUsPerRequest !== undefined && r.floor.cpuUsPerRequest !== undefined ? `   cpu/request ${(r.gateway.cpuUsPerRequest / r.floor.cpuUsPerRequest).toFixed(2)}x floor's` : '';
   console.log(
-    `  ${`${r.name}, ${r.connections} conn`.padEnd(26)} throughput ${(100 * (r.viaGateway.rps / r.direct.rps)).toFixed(1).padStart(5)}% of direct   added p50 ${fmt(r.viaGateway.p50 - r.direct.p50)} ms   added p99 ${fmt(r.viaGateway.p99 - r.direct.p99)} ms`,
+    `  ${`${r.name}, ${r.connections} conn`.padEnd(26)} throughput ${pct(r.gateway.rps / r.floor.rps)} of floor, ${pct(r.gateway.rps / r.direct.rps)} of direct   added p50 ${fmt(r.gateway.p50 - r.direct.p50)} ms (floor ${fmt(r.floor.p50 - r.direct.p50)})   added p99 ${fmt(r.gateway.p99 - r.direct.p99)} ms${cpu}`,
   );
 }
 
 gateway.kill('SIGTERM');
+floor.kill('SIGTERM');
 upstream.kill('SIGTERM');
+if (process.env.BENCH_PROXY_ONLY === '1') process.exit(process.exitCode ?? 0);
 
 // Second part: routing — the replay of a mixed workload in plain order and per profile, and
 // the routing decision's own cost (bench/replay.mjs, bench/routing-decision.mjs).
@@ -87,10 +109,28 @@ if (statusBench.status !== 0) process.exitCode = statusBench.status ?? 1;
 
 function print(r) {
   const line = (label, m) =>
-    `    ${label.padEnd(8)} ${m.rps.toFixed(0).padStart(7)} req/s   p50 ${fmt(m.p50)} ms   p99 ${fmt(m.p99)} ms   (${m.requests} requests, ${m.errors} errors)`;
+    `    ${label.padEnd(8)} ${m.rps.toFixed(0).padStart(7)} req/s   p50 ${fmt(m.p50)} ms   p99 ${fmt(m.p99)} ms   ${m.cpuUsPerRequest === undefined ? '' : `cpu ${m.cpuUsPerRequest.toFixed(0).padStart(4)} µs/req   `}(${m.requests} requests, ${m.errors} errors)`;
   console.log(`${r.name}, ${r.connections} connection${r.connections > 1 ? 's' : ''}`);
-  console.log(line('direct', r.direct));
-  console.log(line('gateway', r.viaGateway));
+  for (const t of targets) console.log(line(t.label, r[t.label]));
+}
+
+/** One figure per target from its rounds: summed requests, mean throughput, median percentiles, CPU over all requests. */
+function combine(runs) {
+  const median = (values) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const cpuKnown = runs.every((r) => r.cpuUsPerRequest !== undefined);
+  return {
+    requests,
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    rps: runs.reduce((n, r) => n + r.rps, 0) / runs.length,
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    cpuUsPerRequest: cpuKnown ? runs.reduce((n, r) => n + r.cpuUsPerRequest * r.requests, 0) / requests : undefined,
+  };
+}
+
+function pct(ratio) {
+  return `${(100 * ratio).toFixed(1).padStart(5)}%`;
 }
 
 function fmt(ms) {

@@ -1,5 +1,6 @@
 export { bindHost, DEFAULT_BIND_HOST } from './lib/bind-host';
 export { booleanFlag } from './lib/boolean-flag';
+export { httpUrl, isHttpUrl, tcpPort, withoutTrailingSlashes } from './lib/env-values';
 export { trustProxy, type TrustProxy } from './lib/trust-proxy';
 export { parseDatabaseConfig, checkPostgresUrl, DEFAULT_EMBEDDED_POSTGRES_DIR, DEFAULT_EMBEDDED_POSTGRES_PORT, type DatabaseConfig } from './lib/database-settings';
 export { ConfigError } from './lib/config-error';

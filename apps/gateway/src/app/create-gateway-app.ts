@@ -15,6 +15,7 @@ import { GatewayContext } from './gateway-context';
 import { GatewayModule } from './gateway.module';
 import { registerOpenCors } from './http/cors';
 import { registerJsonBodyParser } from './http/json-body-parser';
+import { registerOverheadHeader } from './http/overhead';
 import { OpenAiExceptionFilter } from './http/openai-exception.filter';
 import { registerRoutingDebugLog } from './http/routing-debug-log';
 import { requestIdFor } from './http/request-id';
@@ -57,6 +58,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   const fastify = app.getHttpAdapter().getInstance();
   registerOpenCors(fastify);
   registerJsonBodyParser(fastify, config.server.maxJsonDepth);
+  registerOverheadHeader(fastify);
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     done();

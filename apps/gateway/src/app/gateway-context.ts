@@ -7,7 +7,7 @@ import type { GatewayConfig } from '@orcest/config';
 import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { UpstreamClient } from '@orcest/providers';
 import { guardedLookup, systemResolve, type ResolveHost } from '@orcest/egress';
-import { ChatCompletionsService } from './completions/chat-completions.service';
+import { CompletionPipeline } from './completions/completion-pipeline';
 import type { AttemptFailure } from './completions/attempt-failure';
 import { FallbackWalk } from './completions/fallback-walk';
 import type { Deployment } from './deployments/deployment';
@@ -37,7 +37,7 @@ export class GatewayContext {
   readonly client: UpstreamClient;
   /** Knowledge context for the aliases with a knowledge agent (seed 004). */
   readonly knowledge: KnowledgeStep;
-  readonly completions: ChatCompletionsService;
+  readonly completions: CompletionPipeline;
   readonly startedAt = Date.now();
   readonly auth: ApiAuth;
   readonly operatorAuth: OperatorAuth;
@@ -90,7 +90,7 @@ export class GatewayContext {
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, routingClock);
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
-    this.completions = new ChatCompletionsService(this.registry, walk, this.client, config.router, this.planner, this.knowledge);
+    this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner, this.knowledge);
   }
 
   /** Loads what must be in memory before the first request (the API keys). */

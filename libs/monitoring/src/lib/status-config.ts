@@ -5,7 +5,7 @@
  * and the text. Nothing else in the status app reads `process.env`.
  */
 import { createHash } from 'node:crypto';
-import { bindHost, booleanFlag, ConfigError, configErrorFromIssues, readYamlSource, parseDatabaseConfig, setEnvVars, trustProxy, withSeedNames, type DatabaseConfig, type Env, type TrustProxy, type YamlSource } from '@orcest/config';
+import { bindHost, booleanFlag, ConfigError, httpUrl, isHttpUrl, tcpPort, withoutTrailingSlashes, configErrorFromIssues, readYamlSource, parseDatabaseConfig, setEnvVars, trustProxy, withSeedNames, type DatabaseConfig, type Env, type TrustProxy, type YamlSource } from '@orcest/config';
 import { z } from 'zod';
 import { ConditionSyntaxError, parseCondition, type Condition, type PlaceholderName } from './conditions/condition';
 import { parseDuration } from './duration';
@@ -214,13 +214,13 @@ const fileSchema = z
 
 /** The status app's environment (exported for the generated reference, docs/configuration.md). */
 export const statusEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8070),
+  PORT: tcpPort(8070),
   HOST: bindHost,
   STATUS_CONFIG: z.string().default('config/status.yaml'),
-  STATUS_BASE_URL: z.string().optional(),
+  STATUS_BASE_URL: httpUrl.optional(),
   STATUS_TRUST_PROXY: trustProxy,
-  STATUS_OIDC_ISSUER: z.string().default('http://localhost:8090'),
-  STATUS_OIDC_INTERNAL_URL: z.string().optional(),
+  STATUS_OIDC_ISSUER: httpUrl.default('http://localhost:8090'),
+  STATUS_OIDC_INTERNAL_URL: httpUrl.optional(),
   STATUS_OIDC_CLIENT_ID: z.string().default('status'),
   OIDC_STATUS_SECRET: z.string().optional(),
   STATUS_ADMIN_ROLE: z.string().default('admin'),
@@ -236,10 +236,7 @@ export function loadStatusConfig(given: Env, cwd = process.cwd()): StatusConfig 
   const parsedEnv = statusEnvSchema.safeParse(setEnvVars(env));
   if (!parsedEnv.success) throw configErrorFromIssues(parsedEnv.error.issues, () => 'environment');
   const vars = parsedEnv.data;
-  const baseUrl = stripSlash(vars.STATUS_BASE_URL ?? `http://localhost:${vars.PORT}`);
-  requireHttpUrl('STATUS_BASE_URL', baseUrl);
-  requireHttpUrl('STATUS_OIDC_ISSUER', vars.STATUS_OIDC_ISSUER);
-  if (vars.STATUS_OIDC_INTERNAL_URL) requireHttpUrl('STATUS_OIDC_INTERNAL_URL', vars.STATUS_OIDC_INTERNAL_URL);
+  const baseUrl = vars.STATUS_BASE_URL ?? `http://localhost:${vars.PORT}`;
   const configFile = vars.STATUS_CONFIG.startsWith('/') ? vars.STATUS_CONFIG : `${cwd}/${vars.STATUS_CONFIG}`;
   const source = readYamlSource(configFile, { ...env, STATUS_BASE_URL: baseUrl });
   const file = parseStatusFile(source);
@@ -251,11 +248,11 @@ export function loadStatusConfig(given: Env, cwd = process.cwd()): StatusConfig 
     ...file,
     page: Object.freeze({ ...file.page, url: file.page.url || baseUrl }),
     oidc: Object.freeze({
-      issuer: stripSlash(vars.STATUS_OIDC_ISSUER),
+      issuer: vars.STATUS_OIDC_ISSUER,
       clientId: vars.STATUS_OIDC_CLIENT_ID,
       clientSecret: secret,
       adminRole: vars.STATUS_ADMIN_ROLE,
-      internalUrl: vars.STATUS_OIDC_INTERNAL_URL ? stripSlash(vars.STATUS_OIDC_INTERNAL_URL) : undefined,
+      internalUrl: vars.STATUS_OIDC_INTERNAL_URL,
     }),
     subscriptions: Object.freeze({
       smtpUrl: smtpUrl(vars.STATUS_SMTP_URL),
@@ -336,7 +333,7 @@ export function parseStatusFile(source: YamlSource): ParsedFile {
     claim(gw.id, [...path, 'id']);
     const at = (key: string) => `${source.locate([...path, key])}: ${path.join('.')}.${key}`;
     requireHttpUrl(at('url'), gw.url);
-    return Object.freeze({ kind: 'gateway' as const, id: gw.id, name: gw.name, url: stripSlash(gw.url), key: gw.key, ...checkTiming(gw, d, at), location: source.locate(path) });
+    return Object.freeze({ kind: 'gateway' as const, id: gw.id, name: gw.name, url: withoutTrailingSlashes(gw.url), key: gw.key, ...checkTiming(gw, d, at), location: source.locate(path) });
   });
   const webhooks = file.webhooks
     .filter((w) => w.url.trim() !== '')
@@ -450,19 +447,10 @@ function parseConditions(name: string, texts: readonly string[], where: (index: 
 }
 
 function requireHttpUrl(where: string, value: string): void {
-  let ok = false;
-  try {
-    const url = new URL(value);
-    ok = url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new ConfigError(`${where}: "${value}" is not an http(s) URL`);
+  if (!isHttpUrl(value)) throw new ConfigError(`${where}: "${value}" is not an http(s) URL`);
 }
 
-function stripSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}
+
 
 export function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'component';

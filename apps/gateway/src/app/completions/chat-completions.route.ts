@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { estimatePromptTokens } from '@orcest/routing';
 import { admitCaller } from '../admission/admit-caller';
 import type { GatewayContext } from '../gateway-context';
+import { openAiChatDialect } from './openai-chat-dialect';
 import { afterChatResponse, noteServed, registerChatSlots } from '../usage/usage-hook';
 
 export function registerChatCompletionsRoute(fastify: FastifyInstance, context: GatewayContext): void {
@@ -21,6 +22,6 @@ export function registerChatCompletionsRoute(fastify: FastifyInstance, context: 
   });
   fastify.post('/v1/chat/completions', { onResponse }, async (req, reply) => {
     await admitCaller(context, req, reply, req.headers.authorization, () => estimatePromptTokens(req.body));
-    await context.completions.handle(req, reply, noteServed);
+    await context.completions.handle(openAiChatDialect, req, reply, noteServed);
   });
 }

@@ -25,6 +25,7 @@ import { AttemptFailure } from './attempt-failure';
 import { Attempt, type AttemptFailedListener } from './attempt';
 import type { AbortLink } from './abort-link';
 import type { AttemptBudget } from './upstream-call';
+import type { UpstreamWait } from '../http/overhead';
 
 export interface WalkRequest {
   readonly alias: string;
@@ -33,6 +34,8 @@ export interface WalkRequest {
   readonly clientSignal: AbortLink;
   /** Per-attempt timeout to use for a deployment (streaming uses its time-to-first-token limit). */
   readonly timeoutOf: (deployment: Deployment) => number;
+  /** Grown by the time spent in attempts and backoff pauses (the overhead header subtracts it). */
+  readonly wait?: UpstreamWait;
 }
 
 export interface WalkSuccess<T> {
@@ -61,7 +64,12 @@ export class FallbackWalk {
       if (pass > 0) {
         const pauseMs = Math.max(this.settings.retryBackoffMs * 2 ** (pass - 1), retryAfterMs ?? 0);
         if (this.now() + pauseMs >= deadlineAt) break;
-        await sleep(pauseMs, walk.clientSignal);
+        const pausedAt = performance.now();
+        try {
+          await sleep(pauseMs, walk.clientSignal);
+        } finally {
+          if (walk.wait) walk.wait.ms += performance.now() - pausedAt;
+        }
         retryAfterMs = undefined;
       }
       const candidates = this.candidates(walk.deployments, pass === 0);
@@ -75,10 +83,13 @@ export class FallbackWalk {
         const timeoutMs = walk.timeoutOf(deployment);
         const budget: AttemptBudget = { ms: Math.min(timeoutMs, deadlineAt - now), limitedByDeadline: deadlineAt - now < timeoutMs };
         const handle = new Attempt(deployment, admission, now, this.now, this.onAttemptFailed);
+        const attemptedAt = performance.now();
         try {
           const value = await attempt(deployment, budget, handle);
+          if (walk.wait) walk.wait.ms += performance.now() - attemptedAt;
           return { value, deployment, attempt: handle, failed };
         } catch (error) {
+          if (walk.wait) walk.wait.ms += performance.now() - attemptedAt;
           if (!(error instanceof AttemptFailure)) {
             handle.release();
             throw error;

@@ -1,8 +1,9 @@
 /**
- * Writes a committed stream to the client in OpenAI's SSE framing: `data: {chunk}\n\n` … then
- * `data: [DONE]\n\n`. Once the first byte is out there is no fallback: an upstream failure
- * (cut, garbage, error event, idle timeout) ends the stream with an explicit error event and
- * no `[DONE]`, so no client mistakes a truncated answer for a complete one.
+ * Writes a committed stream to the client in its protocol's framing (the wire stream's bytes,
+ * ending with the protocol's end marker: OpenAI's `data: [DONE]`, Anthropic's `message_stop`).
+ * Once the first byte is out there is no fallback: an upstream failure (cut, garbage, error
+ * event, idle timeout) ends the stream with the dialect's explicit error event and no end
+ * marker, so no client mistakes a truncated answer for a complete one.
  *
  * The idle timeout is the longest wait between two *complete* upstream events: an upstream
  * trickling bytes that never finish an event, or only keep-alive comments, is cut by it (an
@@ -20,7 +21,8 @@ export interface StreamOutcome {
   readonly clientClosed: boolean;
 }
 
-export async function writeStream(res: ServerResponse, opened: OpenedStream, idleTimeoutMs: number): Promise<StreamOutcome> {
+/** `failureEvent`: the client protocol's last bytes for a stream whose upstream failed (`ClientDialect.streamFailure`). */
+export async function writeStream(res: ServerResponse, opened: OpenedStream, idleTimeoutMs: number, failureEvent: (failure: AttemptFailure) => string): Promise<StreamOutcome> {
   const { stream, body, timer } = opened;
   let doneSent = false;
   let upstreamEnded = false;
@@ -58,7 +60,7 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
         : failureFromError(error, true);
     // The chunks the upstream completed before the fault still go out, ahead of the error event.
     if (error instanceof UpstreamProtocolError && error.wireBefore.length > 0) res.write(error.wireBefore);
-    res.end(`data: ${JSON.stringify({ error: { message: `Upstream stream failed after it began: ${failure.message}`, type: 'upstream_error', param: null, code: failure.reason } })}\n\n`);
+    res.end(failureEvent(failure));
     return { failure, clientClosed: false };
   } finally {
     timer.dispose();
@@ -67,7 +69,7 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
   }
 }
 
-/** Writes `wire` (which ends with `[DONE]` when `last`), ending the response when `last`; waits for the client to drain. */
+/** Writes `wire` (which ends with the end marker when `last`), ending the response when `last`; waits for the client to drain. */
 async function send(res: ServerResponse, wire: Wire, last: boolean): Promise<void> {
   if (res.destroyed) return;
   if (last) res.end(wire);

@@ -5,7 +5,7 @@
  * AttemptFailure; a ClientClosedError when the client left; a RequestBuildError when the
  * request could not even be built (before any timer or connection: not the upstream's doing).
  */
-import { joinWire, type ChatRequest, type DecodedCompletion, type StreamOptions, type UpstreamClient, type UpstreamRequest, type Wire, type WireStream } from '@orcest/providers';
+import { joinWire, type DecodedCompletion, type StreamOptions, type UpstreamClient, type UpstreamRequest, type Wire, type WireStream } from '@orcest/providers';
 import type { Deployment } from '../deployments/deployment';
 import { ClientClosedError, RequestBuildError } from '../errors';
 import { AttemptFailure, failureFromError, failureFromStatus } from './attempt-failure';
@@ -13,6 +13,7 @@ import type { AbortLink } from './abort-link';
 import { AttemptTimer } from './attempt-timer';
 import { BodyReader } from './body-reader';
 import { readCappedBody } from './bounded-body';
+import type { ClientDialect, ClientRequest } from './client-dialect';
 
 /** Size caps on what an upstream sends back (router_settings `max_response_bytes`, `max_stream_event_bytes`). */
 export interface ResponseLimits extends StreamOptions {
@@ -37,11 +38,12 @@ export interface OpenedStream {
   readonly timer: AttemptTimer;
 }
 
-export class UpstreamCall {
+export class UpstreamCall<R extends ClientRequest> {
   constructor(
     private readonly client: UpstreamClient,
     private readonly deployment: Deployment,
-    private readonly request: ChatRequest,
+    private readonly dialect: ClientDialect<R>,
+    private readonly request: R,
     private readonly clientSignal: AbortLink,
     private readonly limits: ResponseLimits,
   ) {}
@@ -52,7 +54,7 @@ export class UpstreamCall {
     try {
       const response = await this.send(upstreamRequest, timer);
       const text = await readCappedBody(response.body, this.limits.maxResponseBytes);
-      return this.deployment.adapter.decodeCompletion(text, this.deployment.target);
+      return this.dialect.decodeCompletion(this.request, this.deployment, text);
     } catch (error) {
       throw this.failure(error, timer, budget);
     } finally {
@@ -65,7 +67,7 @@ export class UpstreamCall {
     const timer = this.startTimer(budget);
     try {
       const response = await this.send(upstreamRequest, timer);
-      const stream = this.deployment.adapter.createWireStream(this.request, this.deployment.target, this.limits);
+      const stream = this.dialect.createWireStream(this.request, this.deployment, this.limits);
       const body = new BodyReader(response.body);
       let preamble: Wire = '';
       for (;;) {
@@ -92,7 +94,7 @@ export class UpstreamCall {
 
   private build(stream: boolean): UpstreamRequest {
     try {
-      return this.deployment.adapter.buildRequest(this.request, this.deployment.target, stream);
+      return this.dialect.buildRequest(this.request, this.deployment, stream);
     } catch (error) {
       throw new RequestBuildError(this.deployment.name, error);
     }

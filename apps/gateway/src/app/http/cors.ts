@@ -12,6 +12,7 @@ const EXPOSED_HEADERS = [
   'x-rainymodel-upstream',
   'x-rainymodel-model',
   'x-rainymodel-latency-ms',
+  'x-rainymodel-overhead-ms',
   'x-rainymodel-fallback-reason',
   'x-rainymodel-tried',
   'x-rainymodel-policy',

@@ -1,9 +1,10 @@
 /**
- * Knowledge context (seed 004), a step the request pipeline runs on the internal ChatRequest
- * before routing, so every client protocol converted to it gets it: for an alias with a
- * knowledge agent, the last user message is sent to the agent and the passages scoring at least
- * `min_score` are injected as a system message (knowledge-prompt.ts). It comes before the
- * request is measured, so the injected prompt counts for context windows and token estimates.
+ * Knowledge context (seed 004), a step the completion pipeline runs on every parsed client
+ * request before routing, whatever its dialect (OpenAI chat, Anthropic Messages, Responses): for
+ * an alias with a knowledge agent, the last user message of the internal chat form is sent to
+ * the agent and the passages scoring at least `min_score` are injected as a system message
+ * (knowledge-prompt.ts) through the dialect. It comes before the request is measured, so the
+ * injected prompt counts for context windows and token estimates.
  *
  * A slow or failing agent never fails the request and never holds it past the alias's timeout:
  * the request goes on as it came, and `x-rainymodel-knowledge` says what happened —
@@ -12,6 +13,7 @@
  */
 import type { KnowledgeSettings } from '@orcest/config';
 import type { ChatRequest } from '@orcest/providers';
+import type { ClientDialect, ClientRequest } from '../completions/client-dialect';
 import { BadKnowledgeAnswer } from './knowledge-answer';
 import type { KnowledgeAgentClient } from './knowledge-agent-client';
 import { knowledgeContext, lastUserText, withContext } from './knowledge-prompt';
@@ -25,12 +27,6 @@ export const MAX_QUERY_CHARS = 8192;
 const WARN_INTERVAL_MS = 60_000;
 
 export type SkipReason = 'timeout' | 'error' | 'bad_answer' | 'no_user_message';
-
-export interface KnowledgeLookup {
-  readonly request: ChatRequest;
-  /** The header's value: `injected=<n>`, `none` or `skipped=<reason>`. */
-  readonly outcome: string;
-}
 
 /** Where the outcome header goes (a Fastify reply). */
 export interface HeaderSink {
@@ -48,31 +44,35 @@ export class KnowledgeStep {
   ) {}
 
   /**
-   * The request to route (with context, or as it came) and, for a knowledge alias, its header on
-   * `reply`. Not async for other aliases: they pay a map lookup, no promise.
+   * The client's request to route (with context, or as it came) and, for a knowledge alias, its
+   * header on `reply`. The context goes in through the dialect (`withSystemMessage`), so a
+   * dialect that forwards its own body natively carries it too. Not async for other aliases:
+   * they pay a map lookup, no promise.
    */
-  enrich(request: ChatRequest, reply: HeaderSink): ChatRequest | Promise<ChatRequest> {
+  enrich<R extends ClientRequest>(dialect: ClientDialect<R>, request: R, reply: HeaderSink): R | Promise<R> {
     const settings = this.byAlias.get(request.model);
     if (settings === undefined) return request;
-    return this.lookUp(request, settings).then((looked) => {
-      reply.header(KNOWLEDGE_HEADER, looked.outcome);
-      return looked.request;
+    return this.search(request.chat, settings).then(({ context, outcome }) => {
+      reply.header(KNOWLEDGE_HEADER, outcome);
+      if (context === undefined) return request;
+      return dialect.withSystemMessage ? dialect.withSystemMessage(request, context) : { ...request, chat: withContext(request.chat, context) };
     });
   }
 
-  async lookUp(request: ChatRequest, settings: KnowledgeSettings): Promise<KnowledgeLookup> {
-    const query = lastUserText(request);
-    if (query === undefined) return { request, outcome: 'skipped=no_user_message' };
+  /** The system message to inject (undefined: none) and the header's value. Never throws. */
+  private async search(chat: ChatRequest, settings: KnowledgeSettings): Promise<{ readonly context?: string; readonly outcome: string }> {
+    const query = lastUserText(chat);
+    if (query === undefined) return { outcome: 'skipped=no_user_message' };
     const signal = AbortSignal.timeout(settings.timeoutMs);
     try {
       const passages = await untilAborted(this.client.search(settings.url, query.slice(0, MAX_QUERY_CHARS), settings.topK, signal), signal);
       const relevant = passages.filter((p) => p.score >= settings.minScore);
-      if (relevant.length === 0) return { request, outcome: 'none' };
-      return { request: withContext(request, knowledgeContext(relevant)), outcome: `injected=${relevant.length}` };
+      if (relevant.length === 0) return { outcome: 'none' };
+      return { context: knowledgeContext(relevant), outcome: `injected=${relevant.length}` };
     } catch (error) {
       const reason: SkipReason = signal.aborted ? 'timeout' : error instanceof BadKnowledgeAnswer ? 'bad_answer' : 'error';
       this.noteFailure(settings, reason, error);
-      return { request, outcome: `skipped=${reason}` };
+      return { outcome: `skipped=${reason}` };
     }
   }
 

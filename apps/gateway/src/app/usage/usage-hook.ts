@@ -7,7 +7,8 @@
  * completes it with the final status and time: nothing here delays a response.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ServedCompletion } from '../completions/chat-completions.service';
+import '../http/overhead';
+import type { ServedCompletion } from '../completions/completion-pipeline';
 import type { Principal } from '../http/api-auth';
 import type { Admission, RateLimiter } from '../limits/rate-limiter';
 import type { RequestMetrics } from '../metrics/request-metrics';
@@ -66,6 +67,7 @@ export function afterChatResponse({ metrics, recorder, limiter, pricesOf, budget
     const caller = req.chatCaller ?? undefined;
     const status = served?.streamFailure ? 502 : reply.statusCode;
     const requested = (req.body as { model?: unknown } | undefined)?.model;
+    if (req.overheadMs >= 0) metrics.recordOverhead(req.overheadMs);
     metrics.record(served?.alias ?? (typeof requested === 'string' ? requested : undefined), status, reply.elapsedTime / 1000, served?.usage?.prompt_tokens, served?.usage?.completion_tokens);
     // Served: the usage the answer reported (undefined keeps the reserved estimate); not served: nothing used.
     if (caller?.kind === 'api_key' && req.chatAdmission) limiter.settle(caller.apiKey, req.chatAdmission, served ? served.usage?.total_tokens : 0);

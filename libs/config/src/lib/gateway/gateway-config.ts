@@ -5,6 +5,7 @@
 import { booleanFlag } from '../boolean-flag';
 import { z } from 'zod';
 import { bindHost } from '../bind-host';
+import { httpUrl, isHttpUrl, tcpPort } from '../env-values';
 import { trustProxy, type TrustProxy } from '../trust-proxy';
 import { ConfigError } from '../config-error';
 import type { Env } from '../expand-env';
@@ -153,7 +154,7 @@ export interface GatewayConfig {
 
 /** The gateway's environment (exported for the generated reference, docs/configuration.md). */
 export const gatewayEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: tcpPort(8080),
   HOST: bindHost,
   RAINYMODEL_MASTER_KEY: z.string().default(''),
   RAINYMODEL_METRICS_KEY: z.string().default(''),
@@ -164,18 +165,18 @@ export const gatewayEnvSchema = z.object({
   RAINYMODEL_MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(1000).default(64),
   RAINYMODEL_TRUST_PROXY: trustProxy,
   RAINYMODEL_DEBUG: booleanFlag,
-  RAINYMODEL_SSO_ISSUER: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
+  RAINYMODEL_SSO_ISSUER: httpUrl.optional(),
   RAINYMODEL_SSO_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   RAINYMODEL_KEY_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(5),
   RAINYMODEL_BUDGET_MODE: z.enum(['enforce', 'warn']).default('enforce'),
-  RAINYMODEL_AUDIENCE: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).default('http://localhost:8080'),
+  RAINYMODEL_AUDIENCE: httpUrl.default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
   RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: z.string().optional(),
   // Empty (compose's `${KNOWLEDGE_AGENT_URL:-}`) = unset.
   KNOWLEDGE_AGENT_URL: z
-    .union([z.literal(''), z.url({ protocol: /^https?$/ })])
+    .union([z.literal(''), httpUrl])
     .optional()
     .transform((v) => v || undefined),
 });
@@ -354,15 +355,6 @@ function rawApiKey(raw: unknown, index: number): unknown {
   const list = (raw as { model_list?: unknown } | null)?.model_list;
   const entry = Array.isArray(list) ? (list[index] as { litellm_params?: { api_key?: unknown } } | null) : undefined;
   return entry?.litellm_params?.api_key;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 function resolvePath(path: string, cwd: string): string {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { bindHost } from '../bind-host';
+import { httpUrl, tcpPort } from '../env-values';
 import { parseDatabaseConfig, type DatabaseConfig } from '../database-settings';
 import { trustProxy } from '../trust-proxy';
 import { ConfigError } from '../config-error';
@@ -77,12 +78,11 @@ export interface LoginConfig {
   readonly keyRefreshSeconds: number;
 }
 
-const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
 const positiveInt = z.coerce.number().int().min(1);
 
 /** Login's environment (exported for the generated reference, docs/configuration.md). */
 export const loginEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  PORT: tcpPort(8090),
   HOST: bindHost,
   NODE_ENV: z.string().default('development'),
   SSO_BASE_URL: httpUrl.optional(),

@@ -1,17 +1,21 @@
 /**
- * POST /v1/chat/completions, end to end: validate, resolve the alias, order its deployments by
- * policy, walk them with fallback, then answer (whole JSON, or a committed SSE stream).
+ * One model request end to end, whatever the client's protocol: parse (the dialect), resolve
+ * the alias, order its deployments by policy, walk them with fallback, then answer (whole JSON,
+ * or a committed SSE stream). Every client protocol (`client-dialect.ts`: OpenAI chat
+ * completions, Anthropic Messages, …) goes through here, so routing, fallback, the breaker,
+ * headers and usage records are the same for all of them.
  */
 import type { RouterSettings } from '@orcest/config';
-import type { ChatRequest, UpstreamClient, Usage, WireStream } from '@orcest/providers';
+import type { UpstreamClient, Usage, WireStream } from '@orcest/providers';
 import { measureRequest, parsePolicy, type Complexity, type Policy } from '@orcest/routing';
 import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
 import { ModelNotFoundError, NoDeploymentError, type AttemptRecord } from '../errors';
+import { OVERHEAD_HEADER, takeOverhead, UpstreamWait } from '../http/overhead';
 import { AbortLink } from './abort-link';
-import { validateChatRequest } from './chat-request-validator';
+import type { ClientDialect, ClientRequest } from './client-dialect';
 import type { FallbackWalk } from './fallback-walk';
 import { routeHeaders } from './route-headers';
 import { writeStream } from './sse-writer';
@@ -82,7 +86,7 @@ class StreamServed implements ServedCompletion {
 
 export type ServedObserver = (req: FastifyRequest, served: ServedCompletion) => void;
 
-export class ChatCompletionsService {
+export class CompletionPipeline {
   private readonly limits: ResponseLimits;
 
   constructor(
@@ -96,31 +100,36 @@ export class ChatCompletionsService {
     this.limits = { maxResponseBytes: router.maxResponseBytes, maxEventBytes: router.maxStreamEventBytes };
   }
 
-  async handle(req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
+  async handle<R extends ClientRequest>(dialect: ClientDialect<R>, req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
     const startedAt = Date.now();
-    const request = await this.knowledge.enrich(validateChatRequest(req.body), reply);
+    const request = await this.knowledge.enrich(dialect, dialect.parse(req.body, req.headers), reply);
+    const alias = request.model;
     const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
-    const ordered = this.deploymentsFor(request.model, policy);
+    const ordered = this.deploymentsFor(alias, policy);
     // Window filter, then the profile's order (if any); the policy's order otherwise.
-    const shape = measureRequest(request);
-    const plan = this.planner.plan(request.model, ordered, requestedProfile(req), shape, request.stream === true);
+    const shape = measureRequest(request.chat);
+    const plan = this.planner.plan(alias, ordered, requestedProfile(req), shape, request.stream);
     setRoutingHeaders(reply, plan);
     const { deployments, complexity } = plan;
     const clientSignal = clientGone(reply);
-    const walkRequest = { alias: request.model, deployments, startedAt, clientSignal };
+    const wait = new UpstreamWait();
+    req.upstreamWait = wait;
+    const walkRequest = { alias, deployments, startedAt, clientSignal, wait };
 
-    if (request.stream === true) {
+    if (request.stream) {
       const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
-        const opened = await this.call(d, request, clientSignal).openStream(budget);
+        const opened = await this.call(d, dialect, request, clientSignal).openStream(budget);
         attempt.firstToken();
         return opened;
       });
       const { attempt } = result;
       try {
-        const served = observe ? new StreamServed(request.model, policy, result.deployment, result.failed, result.value.stream, shape.promptTokens, complexity) : undefined;
+        const served = observe ? new StreamServed(alias, policy, result.deployment, result.failed, result.value.stream, shape.promptTokens, complexity) : undefined;
         if (served) observe?.(req, served);
-        const res = commit(reply, routeHeaders(result.deployment, result.failed, Date.now() - startedAt), policy, STREAM_HEADERS);
-        const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs);
+        const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
+        addServedHeaders(headers, dialect, request, result.deployment);
+        const res = commit(reply, headers, policy, STREAM_HEADERS);
+        const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs, dialect.streamFailure);
         served?.ended(outcome.failure?.reason);
         // The one verdict of this attempt: complete, failed (before or after the first byte), or no verdict (the client left).
         if (outcome.failure) attempt.fail(outcome.failure);
@@ -131,16 +140,17 @@ export class ChatCompletionsService {
       return;
     }
 
-    const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, request, clientSignal).complete(budget));
+    const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, dialect, request, clientSignal).complete(budget));
     // The whole answer is in hand: nothing can still fail on the upstream's side.
     result.attempt.succeed();
     const { json } = result.value;
     const reported = result.value.usage;
     const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
+    addServedHeaders(headers, dialect, request, result.deployment);
     headers.push('content-length', String(Buffer.byteLength(json)));
     if (observe) {
       const usage = reported ?? estimateCompletionUsage(shape.promptTokens, json);
-      observe(req, { alias: request.model, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, usageEstimated: reported === undefined, streamFailure: undefined, complexity });
+      observe(req, { alias, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, usageEstimated: reported === undefined, streamFailure: undefined, complexity });
     }
     commit(reply, headers, policy, JSON_HEADERS).end(json);
   }
@@ -156,8 +166,8 @@ export class ChatCompletionsService {
     return ordered;
   }
 
-  private call(deployment: Deployment, request: ChatRequest, clientSignal: AbortLink): UpstreamCall {
-    return new UpstreamCall(this.client, deployment, request, clientSignal, this.limits);
+  private call<R extends ClientRequest>(deployment: Deployment, dialect: ClientDialect<R>, request: R, clientSignal: AbortLink): UpstreamCall<R> {
+    return new UpstreamCall(this.client, deployment, dialect, request, clientSignal, this.limits);
   }
 }
 
@@ -177,8 +187,13 @@ function commit(reply: FastifyReply, headers: string[], policy: Policy, fixed: r
     const value = hooked[name];
     if (value !== undefined) all.push(name, value);
   }
-  all.push('x-rainymodel-policy', policy, ...fixed);
+  all.push('x-rainymodel-policy', policy, OVERHEAD_HEADER, takeOverhead(reply.request, reply), ...fixed);
   return reply.raw.writeHead(200, all);
+}
+
+function addServedHeaders<R extends ClientRequest>(headers: string[], dialect: ClientDialect<R>, request: R, deployment: Deployment): void {
+  const extra = dialect.servedHeaders?.(request, deployment);
+  if (extra !== undefined) headers.push(...extra);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

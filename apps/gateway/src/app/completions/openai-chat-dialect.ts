@@ -1,0 +1,30 @@
+/**
+ * OpenAI chat completions as a client dialect: the client's body is already the internal
+ * `ChatRequest`, so each method hands it to the deployment's adapter unchanged (an OpenAI
+ * upstream's stream bytes are forwarded as they came, see providers' `openai-wire-stream.ts`).
+ */
+import type { ChatRequest } from '@orcest/providers';
+import type { AttemptFailure } from './attempt-failure';
+import { validateChatRequest } from './chat-request-validator';
+import type { ClientDialect, ClientRequest } from './client-dialect';
+
+export interface OpenAiChatRequest extends ClientRequest {
+  readonly chat: ChatRequest;
+}
+
+export const openAiChatDialect: ClientDialect<OpenAiChatRequest> = {
+  errorShape: 'openai',
+  parse(body) {
+    const chat = validateChatRequest(body);
+    return { model: chat.model, stream: chat.stream === true, chat };
+  },
+  buildRequest: (request, deployment, stream) => deployment.adapter.buildRequest(request.chat, deployment.target, stream),
+  decodeCompletion: (_request, deployment, body) => deployment.adapter.decodeCompletion(body, deployment.target),
+  createWireStream: (request, deployment, options) => deployment.adapter.createWireStream(request.chat, deployment.target, options),
+  streamFailure: openAiStreamFailure,
+};
+
+/** OpenAI's SDKs raise on a `data:` event carrying `error`; no `[DONE]` follows. */
+function openAiStreamFailure(failure: AttemptFailure): string {
+  return `data: ${JSON.stringify({ error: { message: `Upstream stream failed after it began: ${failure.message}`, type: 'upstream_error', param: null, code: failure.reason } })}\n\n`;
+}
