@@ -2,7 +2,8 @@
 /**
  * `npm run bench`: the gateway vs direct vs a bare Node proxy (the floor, bench/bare-proxy.mjs),
  * in the same run, against a fake OpenAI upstream on loopback. Scenarios: 1 and 50 connections,
- * non-streaming and streaming, each target measured in alternating rounds. Prints req/s, p50,
+ * non-streaming and streaming, each target measured in alternating rounds; then embeddings
+ * (gateway vs direct, half the time). Prints req/s, p50,
  * p99, each server's CPU per request and the ratios; then the routing replay and decision cost (bench/replay.mjs,
  * bench/routing-decision.mjs) and the status app's benchmark (bench/status.mjs). Needs the built gateway (`npm run build`; this script builds when missing).
  *
@@ -38,7 +39,8 @@ const configDir = mkdtempSync(join(tmpdir(), 'rainymodel-bench-'));
 const configFile = join(configDir, 'config.yaml');
 writeFileSync(
   configFile,
-  `model_list:\n  - model_name: rainymodel/auto\n    litellm_params:\n      model: openai/bench-model\n      api_base: http://127.0.0.1:${upstreamPort}/v1\n      api_key: upstream-key\n`,
+  `model_list:\n  - model_name: rainymodel/auto\n    litellm_params:\n      model: openai/bench-model\n      api_base: http://127.0.0.1:${upstreamPort}/v1\n      api_key: upstream-key\n` +
+    `  - model_name: rainymodel/embed\n    litellm_params:\n      model: openai/bench-embed\n      api_base: http://127.0.0.1:${upstreamPort}/v1\n      api_key: upstream-key\n    model_info: { mode: embedding }\n`,
 );
 const gateway = spawn(process.execPath, [gatewayMain], {
   cwd: root,
@@ -88,6 +90,23 @@ for (const r of rows) {
   console.log(
     `  ${`${r.name}, ${r.connections} conn`.padEnd(26)} throughput ${pct(r.gateway.rps / r.floor.rps)} of floor, ${pct(r.gateway.rps / r.direct.rps)} of direct   added p50 ${fmt(r.gateway.p50 - r.direct.p50)} ms (floor ${fmt(r.floor.p50 - r.direct.p50)})   added p99 ${fmt(r.gateway.p99 - r.direct.p99)} ms${cpu}`,
   );
+}
+
+// Embeddings (POST /v1/embeddings, one input, a 1536-value vector as base64, the openai SDKs'
+// default): the gateway against direct (the floor proxy speaks chat only).
+console.log('\nembeddings, base64 (one 1536-value vector per answer)');
+const embedTargets = targets.filter((t) => t.label !== 'floor');
+for (const connections of [1, 50]) {
+  const runs = Object.fromEntries(embedTargets.map((t) => [t.label, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const t of embedTargets) {
+      const body = JSON.stringify({ model: t.label === 'direct' ? 'bench-embed' : 'rainymodel/embed', input: 'Say hello.', encoding_format: 'base64' });
+      runs[t.label].push(await runLoad({ body, connections, durationMs: (seconds * 500) / rounds, warmupMs: round === 0 ? 1000 : 200, url: t.url, path: '/v1/embeddings', headers: t.headers, serverPid: t.pid }));
+    }
+  }
+  const direct = combine(runs.direct);
+  const viaGateway = combine(runs.gateway);
+  console.log(`  ${connections} conn`.padEnd(10) + `gateway ${viaGateway.rps.toFixed(0).padStart(6)} req/s (${pct(viaGateway.rps / direct.rps)} of direct)   p50 ${fmt(viaGateway.p50)} ms, added ${fmt(viaGateway.p50 - direct.p50)} ms   errors ${viaGateway.errors}`);
 }
 
 gateway.kill('SIGTERM');

@@ -14,6 +14,7 @@ export {
   parseModelConfig,
   type GatewayConfig,
   type DeploymentSpec,
+  type DeploymentMode,
   type SkippedDeployment,
   type RouterSettings,
   type TierName,

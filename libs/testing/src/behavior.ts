@@ -32,7 +32,15 @@ export type Behavior =
    * to `Hello from <name>`, or to no text at all when `toolCalls` are given. `delayMs` waits
    * before the headers.
    */
-  | { readonly kind: 'answer'; readonly text?: string; readonly toolCalls?: readonly FakeToolCall[]; readonly usage?: FakeUsage; readonly delayMs?: number }
+  | {
+      readonly kind: 'answer';
+      readonly text?: string;
+      readonly toolCalls?: readonly FakeToolCall[];
+      readonly usage?: FakeUsage;
+      readonly delayMs?: number;
+      /** Embeddings routes only: the vectors' length, whatever the request asked. */
+      readonly dimension?: number;
+    }
   /**
    * `chunks` content chunks, `chunkDelayMs` apart; chunk i carries `text` when given, else
    * `tok<i> `. Without a delay (and for `answer`) the frames leave in one write, so a client

@@ -1,6 +1,6 @@
 /**
  * Fake Ollama server: `POST /api/chat` (NDJSON stream by default, a whole JSON answer with
- * `stream: false`), `GET /api/tags` and `GET /api/version`, with Ollama's `{"error":"..."}`
+ * `stream: false`), `POST /api/embed` (`{model, embeddings, prompt_eval_count}`), `GET /api/tags` and `GET /api/version`, with Ollama's `{"error":"..."}`
  * shape. Tool calls travel whole, arguments as an object, in one line. Its `baseUrl` is the
  * origin (`http://127.0.0.1:PORT`), as for `http://localhost:11434`.
  */
@@ -31,6 +31,7 @@ export function ollamaProtocol(options: FakeUpstreamOptions = {}): FakeProtocol 
   });
   const routes: Record<string, Route> = {
     'POST /api/chat': { kind: 'chat' },
+    'POST /api/embed': { kind: 'embed' },
     'GET /api/tags': { kind: 'static', answer: { status: 200, body: tags } },
     'GET /api/version': { kind: 'static', answer: { status: 200, body: JSON.stringify({ version: OLLAMA_VERSION }) } },
   };
@@ -45,6 +46,10 @@ export function ollamaProtocol(options: FakeUpstreamOptions = {}): FakeProtocol 
     notFoundBody: () => ollamaErrorBody(404, '404 page not found'),
     badJsonMessage: () => 'invalid character looking for beginning of value',
     render: (request, content) => new OllamaRendition(request, content),
+    embeddings: {
+      answer: (request, vectors, promptTokens) =>
+        JSON.stringify({ model: requestModel(request), embeddings: vectors, total_duration: 14_143_917, load_duration: 1_019_500, prompt_eval_count: promptTokens }),
+    },
   };
 }
 

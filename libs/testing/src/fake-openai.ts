@@ -1,6 +1,6 @@
 /**
  * Fake OpenAI chat-completions server: `POST /v1/chat/completions` (whole JSON or SSE stream,
- * tool calls included) and `GET /v1/models`, with OpenAI's error shape. Its `baseUrl`
+ * tool calls included), `POST /v1/embeddings` (float or base64) and `GET /v1/models`, with OpenAI's error shape. Its `baseUrl`
  * (`http://127.0.0.1:PORT/v1`) is what a gateway config's `api_base` should be, as for
  * the real `https://api.openai.com/v1`.
  */
@@ -10,6 +10,7 @@ import { FakeUpstream, type FakeUpstreamOptions } from './fake-upstream';
 import { requestModel, type FakeProtocol, type JsonObject, type Rendition, type Route } from './protocol';
 
 const CHAT_PATH = '/v1/chat/completions';
+const EMBEDDINGS_PATH = '/v1/embeddings';
 const DONE = 'data: [DONE]\n\n';
 /** Looks like the start of a chunk, then is not JSON: a client must reject it, not skip it. */
 const MALFORMED_CHUNK = 'data: {"choices": [ garbage\n\n';
@@ -17,6 +18,8 @@ const MALFORMED_CHUNK = 'data: {"choices": [ garbage\n\n';
 export interface FakeOpenAiOptions extends FakeUpstreamOptions {
   /** Behave like a server that ignores `stream_options.include_usage`: streams carry no usage. */
   readonly ignoreIncludeUsage?: boolean;
+  /** Embeddings: behave like a compatible server that only speaks floats (ignores `encoding_format: base64`). */
+  readonly floatOnly?: boolean;
 }
 
 /** Starts a fake OpenAI server on 127.0.0.1 with a random port. */
@@ -33,20 +36,36 @@ export function openAiProtocol(options: FakeOpenAiOptions = {}): FakeProtocol {
   });
   const notFound: Route = { kind: 'not-found' };
   const chat: Route = { kind: 'chat' };
+  const embed: Route = { kind: 'embed' };
   const modelList: Route = { kind: 'static', answer: { status: 200, body: models } };
   let sequence = 0;
   return {
     name: 'openai',
     basePath: '/v1',
     streamContentType: 'text/event-stream; charset=utf-8',
-    route: (method, path) => (method === 'POST' && path === CHAT_PATH ? chat : method === 'GET' && path === '/v1/models' ? modelList : notFound),
+    route: (method, path) => {
+      if (method === 'POST') return path === CHAT_PATH ? chat : path === EMBEDDINGS_PATH ? embed : notFound;
+      return method === 'GET' && path === '/v1/models' ? modelList : notFound;
+    },
     reject: () => undefined,
     errorBody: openAiErrorBody,
     // OpenAI's answer to a wrong URL: no code (unlike a scripted 404, which means an unknown model).
     notFoundBody: (method, path) => JSON.stringify({ error: { message: `Invalid URL (${method} ${path})`, type: 'invalid_request_error', param: null, code: null } }),
     badJsonMessage: () => 'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly.)',
     render: (request, content) => new OpenAiRendition(request, content, ++sequence, options.ignoreIncludeUsage === true),
+    embeddings: { answer: (request, vectors, promptTokens) => openAiEmbeddingList(request, vectors, promptTokens, options.floatOnly === true) },
   };
+}
+
+/** OpenAI's embeddings answer; `encoding_format: "base64"` gives each vector as float32 little-endian bytes in base64. */
+function openAiEmbeddingList(request: JsonObject, vectors: readonly number[][], promptTokens: number, floatOnly: boolean): string {
+  const base64 = !floatOnly && request['encoding_format'] === 'base64';
+  const data = vectors.map((vector, index) => ({
+    object: 'embedding',
+    index,
+    embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
+  }));
+  return JSON.stringify({ object: 'list', data, model: requestModel(request), usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
 }
 
 /** `{"error":{"message","type","param","code"}}` with the type and code OpenAI uses for that status. */

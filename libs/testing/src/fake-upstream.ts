@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { Behavior } from './behavior';
 import { Exchange } from './exchange';
 import { play } from './play';
+import { playEmbedding, type EmbeddingOptions } from './fake-embeddings';
 import type { FakeProtocol, FakeProtocolName, JsonObject } from './protocol';
 
 const HOST = '127.0.0.1';
@@ -25,6 +26,8 @@ export interface FakeUpstreamOptions {
   readonly maxRecorded?: number;
   /** Model names listed by the model-list routes (`/v1/models`, `/api/tags`). Default `['fake-model']`. */
   readonly models?: readonly string[];
+  /** Embeddings routes: ignore the request's `dimensions` (a model without Matryoshka support). */
+  readonly embeddings?: EmbeddingOptions;
 }
 
 export interface RecordedRequest {
@@ -60,6 +63,7 @@ export class FakeUpstream {
   private readonly server: Server;
   private readonly record: boolean;
   private readonly maxRecorded: number;
+  private readonly embeddingOptions: EmbeddingOptions;
   private readonly sockets = new Set<Socket>();
   private readonly exchanges = new Set<Exchange>();
   private readonly waiters = new Set<Waiter>();
@@ -78,6 +82,7 @@ export class FakeUpstream {
     this.name = options.name ?? protocol.name;
     this.record = options.record ?? true;
     this.maxRecorded = options.maxRecorded ?? 1000;
+    this.embeddingOptions = options.embeddings ?? {};
     this.server = createServer((req, res) => this.receive(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -110,7 +115,7 @@ export class FakeUpstream {
     return this.url + this.protocol.basePath;
   }
 
-  /** Requests to the chat route (whatever their outcome), since start or `reset()`. */
+  /** Requests to the model routes, chat and embeddings (whatever their outcome), since start or `reset()`. */
   get hits(): number {
     return this.hitCount;
   }
@@ -274,7 +279,12 @@ export class FakeUpstream {
     if (rejection) return this.sendError(exchange, rejection.status, rejection.message);
     // Protocol-level rejections above do not consume the script: only accepted requests do.
     const behavior = this.queue.shift() ?? this.fallback;
-    play({ exchange, protocol: this.protocol, request: body, name: this.name }, behavior).catch((error: unknown) => {
+    const embeddings = this.protocol.embeddings;
+    const played =
+      route.kind === 'embed' && embeddings
+        ? playEmbedding(exchange, this.protocol, embeddings, body, behavior, this.name, this.embeddingOptions)
+        : play({ exchange, protocol: this.protocol, request: body, name: this.name }, behavior);
+    played.catch((error: unknown) => {
       // A script the renderer cannot honour (e.g. tool arguments that are not JSON) is a test bug: say so loudly.
       const message = `fake ${this.name} could not play ${behavior.kind}: ${error instanceof Error ? error.message : String(error)}`;
       if (exchange.headersSent) exchange.cut();

@@ -10,6 +10,7 @@ export { startFakeOllama, ollamaProtocol, ollamaErrorBody } from './fake-ollama'
 export { DEFAULT_PROMPT_TOKENS, defaultText, streamPiece, streamedText, type Behavior, type BehaviorKind, type FakeToolCall, type FakeUsage } from './behavior';
 export type { FakeProtocol, FakeProtocolName, JsonObject, Rendition, Route, StaticAnswer } from './protocol';
 export type { AnswerContent } from './behavior';
+export { DEFAULT_EMBEDDING_DIMENSION, fakeTokenCount, fakeVector, type EmbeddingOptions } from './fake-embeddings';
 export { FakeTokenIssuer, type TokenClaims } from './fake-token-issuer';
 export { FakeTarget, type TargetMode } from './fake-target';
 export { FakeWebhookReceiver, type ReceivedWebhook } from './fake-webhook-receiver';

@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AnswerContent } from './behavior';
+import type { EmbeddingRendering } from './fake-embeddings';
 
 export type FakeProtocolName = 'openai' | 'anthropic' | 'ollama';
 
@@ -18,7 +19,7 @@ export interface StaticAnswer {
 }
 
 /** How the fake answers a request, decided from method and path alone. */
-export type Route = { readonly kind: 'chat' } | { readonly kind: 'static'; readonly answer: StaticAnswer } | { readonly kind: 'not-found' };
+export type Route = { readonly kind: 'chat' } | { readonly kind: 'embed' } | { readonly kind: 'static'; readonly answer: StaticAnswer } | { readonly kind: 'not-found' };
 
 /** Writes one chat answer in the protocol's format; created per request, may keep state. */
 export interface Rendition {
@@ -53,6 +54,8 @@ export interface FakeProtocol {
   /** Body of a 400 for a request body that is not a JSON object. */
   badJsonMessage(raw: string): string;
   render(request: JsonObject, content: AnswerContent): Rendition;
+  /** How the `embed` route answers (protocols with an embeddings API only). */
+  readonly embeddings?: EmbeddingRendering;
 }
 
 /** The request's `model` as a string, for echoing it back (real servers always do). */

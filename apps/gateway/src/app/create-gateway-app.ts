@@ -3,6 +3,7 @@
  * end-to-end tests both start the gateway through here, so tests run the real thing.
  */
 import 'reflect-metadata';
+import type { RequestListener } from 'node:http';
 import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,10 +12,14 @@ import { boundedServerFactory, fastifyTrustProxy, type ClientLimits } from '@orc
 import type { ReadyBlock } from '@orcest/logging';
 import type { ResolveHost } from '@orcest/egress';
 import { registerChatCompletionsRoute } from './completions/chat-completions.route';
+import { registerEmbeddingsRoute } from './embeddings/embeddings.route';
+import { registerTextCompletionsRoute } from './text-completions/text-completions.route';
 import { GatewayContext } from './gateway-context';
 import { GatewayModule } from './gateway.module';
 import { registerOpenCors } from './http/cors';
 import { registerJsonBodyParser } from './http/json-body-parser';
+import { ModelEndpoints } from './http/model-endpoints';
+import { ModelRoutes } from './http/model-routes';
 import { registerOverheadHeader } from './http/overhead';
 import { OpenAiExceptionFilter } from './http/openai-exception.filter';
 import { registerRoutingDebugLog } from './http/routing-debug-log';
@@ -40,16 +45,18 @@ export interface GatewayAppOptions {
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
   const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock, options.budgetClock, options.resolveHost);
   await context.start();
+  const fastifyOptions = { bodyLimit: config.server.maxBodyBytes, trustProxy: fastifyTrustProxy(config.server.trustProxy), genReqId: requestIdFor };
+  // Chat completions and the other model endpoints: their own Fastify instance on the same server (http/model-endpoints.ts).
+  const models = new ModelEndpoints({ fastify: fastifyOptions, maxJsonDepth: config.server.maxJsonDepth, setup: context.setup });
+  const bounded = boundedServerFactory(options.clientLimits);
   const adapter = new FastifyAdapter({
-    bodyLimit: config.server.maxBodyBytes,
-    trustProxy: fastifyTrustProxy(config.server.trustProxy),
-    genReqId: requestIdFor,
+    ...fastifyOptions,
     // Headers and body within their times however trickled, a cap on bodies in flight; a
     // response may still stream for minutes.
-    serverFactory: boundedServerFactory(options.clientLimits),
+    serverFactory: (handler: RequestListener) => bounded(models.dispatch(handler)),
     return503OnClosing: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(context), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(context, models), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],
     // Fastify's own JSON parser: Nest's wrapper adds an async scope per request and buys us nothing.
     bodyParser: false,
@@ -63,10 +70,12 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
     reply.header('x-request-id', req.id);
     done();
   });
-  // Errors of the Fastify-level chat route and of body parsing reach the global filter through
-  // Nest's own Fastify error handler.
-  registerChatCompletionsRoute(fastify, context);
-  if (config.server.debug) registerRoutingDebugLog(fastify);
+  const routes = new ModelRoutes(models, context);
+  registerChatCompletionsRoute(routes, context);
+  registerEmbeddingsRoute(routes, context);
+  registerTextCompletionsRoute(routes, context);
+  if (config.server.debug) registerRoutingDebugLog(models.fastify);
+  await models.fastify.ready();
   logStartupWarnings(config);
   return app;
 }

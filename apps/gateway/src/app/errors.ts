@@ -41,6 +41,14 @@ export class ModelNotFoundError extends Error {
   }
 }
 
+/** The alias exists but serves another endpoint (an embedding alias asked for a chat completion, or the reverse). */
+export class WrongEndpointError extends Error {
+  constructor(readonly model: string, kind: string, endpoint: string) {
+    super(`The model '${model}' is ${kind}: call ${endpoint} for it.`);
+    this.name = 'WrongEndpointError';
+  }
+}
+
 /** The alias exists but none of its deployments is configured (all skipped) or allowed by the policy. */
 export class NoDeploymentError extends Error {
   constructor(message: string) {

@@ -12,6 +12,7 @@ import type { AttemptFailure } from './completions/attempt-failure';
 import { FallbackWalk } from './completions/fallback-walk';
 import type { Deployment } from './deployments/deployment';
 import { DeploymentRegistry } from './deployments/deployment-registry';
+import { EmbeddingsService } from './embeddings/embeddings.service';
 import { ApiAuth } from './http/api-auth';
 import { OperatorAuth } from './http/operator-auth';
 import { ApiKeyStore } from './keys/api-key-store';
@@ -38,6 +39,7 @@ export class GatewayContext {
   /** Knowledge context for the aliases with a knowledge agent (seed 004). */
   readonly knowledge: KnowledgeStep;
   readonly completions: CompletionPipeline;
+  readonly embeddings: EmbeddingsService;
   readonly startedAt = Date.now();
   readonly auth: ApiAuth;
   readonly operatorAuth: OperatorAuth;
@@ -91,6 +93,7 @@ export class GatewayContext {
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
     this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner, this.knowledge);
+    this.embeddings = new EmbeddingsService(this.registry, walk, this.client, config.router);
   }
 
   /** Loads what must be in memory before the first request (the API keys). */

@@ -7,6 +7,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationS
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { GatewayContext } from './gateway-context';
+import { ModelEndpoints } from './http/model-endpoints';
 
 @Injectable()
 export class GatewayShutdown implements BeforeApplicationShutdown, OnApplicationShutdown {
@@ -15,9 +16,12 @@ export class GatewayShutdown implements BeforeApplicationShutdown, OnApplication
   constructor(
     @Inject(GatewayContext) private readonly context: GatewayContext,
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(ModelEndpoints) private readonly models: ModelEndpoints,
   ) {}
 
   beforeApplicationShutdown(): void {
+    // New requests go to Nest's side from here, which answers 503 while shutting down.
+    this.models.stopAccepting();
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     this.cut = setTimeout(() => server.closeAllConnections(), this.context.shutdownGraceMs);
     this.cut.unref();
@@ -25,6 +29,7 @@ export class GatewayShutdown implements BeforeApplicationShutdown, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     clearTimeout(this.cut);
+    await this.models.close();
     await this.context.client.close();
     await this.context.stop();
   }

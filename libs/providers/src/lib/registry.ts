@@ -6,6 +6,9 @@ import type { ProtocolAdapter, WireProtocol } from './contract';
 import { anthropicAdapter } from './anthropic';
 import { ollamaAdapter } from './ollama';
 import { openAiAdapter } from './openai';
+import type { EmbeddingAdapter } from './embeddings/embedding-contract';
+import { ollamaEmbeddingAdapter } from './ollama/ollama-embeddings';
+import { openAiEmbeddingAdapter } from './openai/openai-embeddings';
 
 interface ProviderEntry {
   readonly protocol: WireProtocol;
@@ -41,6 +44,13 @@ const ADAPTERS: Readonly<Record<WireProtocol, ProtocolAdapter>> = {
   openai: openAiAdapter,
   anthropic: anthropicAdapter,
   ollama: ollamaAdapter,
+};
+
+/** Anthropic has no embeddings API: its deployments never serve `/v1/embeddings`. */
+const EMBEDDING_ADAPTERS: Readonly<Record<WireProtocol, EmbeddingAdapter | undefined>> = {
+  openai: openAiEmbeddingAdapter,
+  anthropic: undefined,
+  ollama: ollamaEmbeddingAdapter,
 };
 
 export class UnknownProviderError extends Error {
@@ -79,4 +89,9 @@ function upstreamLabel(prefix: string, entry: ProviderEntry, apiBase: string | u
 
 export function adapterFor(protocol: WireProtocol): ProtocolAdapter {
   return ADAPTERS[protocol];
+}
+
+/** The protocol's embeddings adapter; undefined when the protocol has no embeddings. */
+export function embeddingAdapterFor(protocol: WireProtocol): EmbeddingAdapter | undefined {
+  return EMBEDDING_ADAPTERS[protocol];
 }

@@ -12,7 +12,7 @@ import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
-import { ModelNotFoundError, NoDeploymentError, type AttemptRecord } from '../errors';
+import { ModelNotFoundError, NoDeploymentError, WrongEndpointError, type AttemptRecord } from '../errors';
 import { OVERHEAD_HEADER, takeOverhead, UpstreamWait } from '../http/overhead';
 import { AbortLink } from './abort-link';
 import type { ClientDialect, ClientRequest } from './client-dialect';
@@ -46,8 +46,8 @@ export interface ServedCompletion {
   readonly usageEstimated: boolean;
   /** A stream that failed after it began (the answer was 200, but incomplete). */
   readonly streamFailure: string | undefined;
-  /** The complexity classifier's label for the request. */
-  readonly complexity: Complexity;
+  /** The complexity classifier's label for the request (chat only: undefined for embeddings). */
+  readonly complexity: Complexity | undefined;
 }
 
 /**
@@ -157,6 +157,7 @@ export class CompletionPipeline {
 
   private deploymentsFor(alias: string, policy: Policy): readonly Deployment[] {
     if (!this.registry.has(alias)) throw new ModelNotFoundError(alias, this.registry.aliases);
+    if (this.registry.modeOf(alias) === 'embedding') throw new WrongEndpointError(alias, 'an embedding model', '/v1/embeddings');
     const configured = this.registry.forAlias(alias);
     if (configured.length === 0) {
       throw new NoDeploymentError(`No deployment of ${alias} is configured: every one was skipped at start (missing API keys?)`);
@@ -179,7 +180,7 @@ const STREAM_HEADERS: readonly string[] = ['content-type', 'text/event-stream; c
  * (its send path cost a few µs per request in bench/); the headers its hooks set — x-request-id,
  * CORS — are carried over.
  */
-function commit(reply: FastifyReply, headers: string[], policy: Policy, fixed: readonly string[]): ServerResponse {
+export function commit(reply: FastifyReply, headers: string[], policy: Policy, fixed: readonly string[]): ServerResponse {
   reply.hijack();
   const all: OutgoingHttpHeader[] = headers;
   const hooked = reply.getHeaders();
@@ -201,7 +202,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 /** Aborts when the client's connection closes before the response was fully written. */
-function clientGone(reply: FastifyReply): AbortLink {
+export function clientGone(reply: FastifyReply): AbortLink {
   const link = new AbortLink();
   const res = reply.raw;
   res.once('close', () => {

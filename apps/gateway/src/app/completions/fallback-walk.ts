@@ -14,6 +14,8 @@
  * - Each attempt is an `Attempt` handle, the one owner of its verdict. The walk settles the
  *   attempts that failed; the one that produced a value is handed back unsettled, and the
  *   caller settles it when the answer is complete (a stream: after its end marker went out).
+ * - A `DeploymentSkipped` (the deployment answered, but not what this request needs) is recorded
+ *   among the attempts with no verdict on the upstream, and that deployment is not tried again.
  * - Only an `AttemptFailure` is the upstream's fault. Anything else an attempt throws (the
  *   client left, building the upstream request failed) releases the admission untouched and
  *   ends the walk: another upstream would not do better.
@@ -22,6 +24,7 @@ import type { RouterSettings } from '@orcest/config';
 import type { Deployment } from '../deployments/deployment';
 import { AllUpstreamsFailedError, ClientClosedError, DeadlineExceededError, NoDeploymentError, UpstreamRejectedRequestError, type AttemptRecord } from '../errors';
 import { AttemptFailure } from './attempt-failure';
+import { DeploymentSkipped } from './deployment-skipped';
 import { Attempt, type AttemptFailedListener } from './attempt';
 import type { AbortLink } from './abort-link';
 import type { AttemptBudget } from './upstream-call';
@@ -59,6 +62,7 @@ export class FallbackWalk {
     const deadlineAt = walk.startedAt + this.settings.requestTimeoutMs;
     const failed: AttemptRecord[] = [];
     let retryAfterMs: number | undefined;
+    let skipped: Set<Deployment> | undefined;
 
     for (let pass = 0; pass <= this.settings.numRetries; pass++) {
       if (pass > 0) {
@@ -72,7 +76,7 @@ export class FallbackWalk {
         }
         retryAfterMs = undefined;
       }
-      const candidates = this.candidates(walk.deployments, pass === 0);
+      const candidates = this.candidates(skipped ? walk.deployments.filter((d) => !skipped?.has(d)) : walk.deployments, pass === 0);
       if (candidates.length === 0) break;
       for (const { deployment, forced } of candidates) {
         const now = this.now();
@@ -90,6 +94,12 @@ export class FallbackWalk {
           return { value, deployment, attempt: handle, failed };
         } catch (error) {
           if (walk.wait) walk.wait.ms += performance.now() - attemptedAt;
+          if (error instanceof DeploymentSkipped) {
+            handle.release();
+            failed.push({ deployment: deployment.name, tier: deployment.tier, reason: error.reason, message: error.message });
+            (skipped ??= new Set()).add(deployment);
+            continue;
+          }
           if (!(error instanceof AttemptFailure)) {
             handle.release();
             throw error;

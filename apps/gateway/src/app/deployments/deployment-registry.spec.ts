@@ -8,7 +8,7 @@ const shipped = join(process.cwd(), 'config/litellm_config.yaml');
 describe('DeploymentRegistry', () => {
   it('loads the shipped config: four aliases; only Ollama without keys; every upstream with them', () => {
     const bare = new DeploymentRegistry(loadGatewayConfig({ RAINYMODEL_CONFIG: shipped }));
-    expect(bare.aliases).toEqual(['rainymodel/auto', 'rainymodel/chat', 'rainymodel/code', 'rainymodel/agent']);
+    expect(bare.aliases).toEqual(['rainymodel/auto', 'rainymodel/chat', 'rainymodel/code', 'rainymodel/agent', 'rainymodel/embed']);
     expect(new Set(bare.all.map((d) => d.upstream))).toEqual(new Set(['ollama']));
     expect(bare.all.every((d) => d.target.baseUrl === 'http://localhost:11434')).toBe(true);
 
@@ -20,6 +20,25 @@ describe('DeploymentRegistry', () => {
     expect(tiers).toEqual({ hf: 'free', ollamafreeapi: 'free', 'ollama-primary': 'internal', 'ollama-secondary': 'internal', deepseek: 'direct', gemini: 'direct', openai: 'direct', openrouter: 'premium' });
     expect(full.forAlias('rainymodel/code').find((d) => d.name === 'claude')?.adapter.protocol).toBe('anthropic');
     expect(full.forAlias('rainymodel/code').find((d) => d.name === 'ollama-primary')?.adapter.protocol).toBe('ollama');
+    // The embedding alias: Ollama's nomic-embed-text, then OpenAI's text-embedding-3-small, each with its vector length.
+    expect(full.modeOf('rainymodel/embed')).toBe('embedding');
+    expect(full.modeOf('rainymodel/auto')).toBe('chat');
+    expect(full.forAlias('rainymodel/embed').map((d) => [d.name, d.model, d.outputVectorSize, d.embeddingAdapter?.acceptsTokenInput])).toEqual([
+      ['ollama-primary', 'nomic-embed-text', 768, false],
+      ['openai', 'text-embedding-3-small', 1536, true],
+    ]);
+    expect(bare.forAlias('rainymodel/embed').map((d) => d.name)).toEqual(['ollama-primary']);
+  });
+
+  it('refuses an Anthropic deployment in an embedding alias, and an alias that mixes chat and embedding deployments', () => {
+    const anthropic = parseYamlSource('model_list:\n  - model_name: e\n    litellm_params: { model: anthropic/claude, api_key: k }\n    model_info: { mode: embedding }\n', 'x.yaml', {});
+    expect(() => new DeploymentRegistry(parseModelConfig(anthropic))).toThrow(/x\.yaml:2: model_list\.0: anthropic\/claude is in embedding alias e, but the anthropic protocol has no embeddings API/);
+    const mixed = parseYamlSource(
+      'model_list:\n  - model_name: e\n    litellm_params: { model: ollama/nomic }\n    model_info: { mode: embedding }\n  - model_name: e\n    litellm_params: { model: ollama/qwen }\n',
+      'x.yaml',
+      {},
+    );
+    expect(() => parseModelConfig(mixed)).toThrow(/x\.yaml:\d+: model_list\.1: e mixes chat and embedding deployments/);
   });
 
   it('fails start-up on an unknown provider prefix, naming the entry and line', () => {

@@ -3,8 +3,8 @@
  * "which deployments serve this alias". A bad provider prefix fails start-up with the
  * entry's file and line.
  */
-import { ConfigError, type GatewayConfig } from '@orcest/config';
-import { adapterFor, describeProvider, UnknownProviderError } from '@orcest/providers';
+import { ConfigError, type DeploymentMode, type GatewayConfig } from '@orcest/config';
+import { adapterFor, describeProvider, embeddingAdapterFor, UnknownProviderError } from '@orcest/providers';
 import { classifyTier, orderDeployments, POLICIES, type Policy } from '@orcest/routing';
 import { DeploymentHealth, type Deployment } from './deployment';
 
@@ -12,6 +12,7 @@ export class DeploymentRegistry {
   private readonly byAlias = new Map<string, Deployment[]>();
   /** Policy order of each alias, computed once: the config is fixed, only circuit states change. */
   private readonly byAliasAndPolicy = new Map<string, Map<Policy, readonly Deployment[]>>();
+  private readonly modes = new Map<string, DeploymentMode>();
   readonly aliases: readonly string[];
   readonly all: readonly Deployment[];
 
@@ -27,6 +28,11 @@ export class DeploymentRegistry {
         if (error instanceof UnknownProviderError) throw new ConfigError(`${spec.location}: model_list.${spec.index}.litellm_params.model: ${error.message}`);
         throw error;
       }
+      const embeddingAdapter = embeddingAdapterFor(provider.protocol);
+      if (spec.mode === 'embedding' && embeddingAdapter === undefined) {
+        throw new ConfigError(`${spec.location}: model_list.${spec.index}: ${spec.model} is in embedding alias ${spec.alias}, but the ${provider.protocol} protocol has no embeddings API`);
+      }
+      this.modes.set(spec.alias, spec.mode);
       const siblings = this.byAlias.get(spec.alias) as Deployment[];
       const upstream = spec.upstream ?? provider.upstream;
       const deployment: Deployment = {
@@ -36,6 +42,9 @@ export class DeploymentRegistry {
         upstream,
         model: provider.upstreamModel,
         adapter: adapterFor(provider.protocol),
+        mode: spec.mode,
+        embeddingAdapter,
+        outputVectorSize: spec.outputVectorSize,
         target: { baseUrl: provider.baseUrl, apiKey: spec.apiKey, model: provider.upstreamModel },
         timeoutMs: spec.timeoutMs,
         streamTimeoutMs: spec.streamTimeoutMs,
@@ -55,6 +64,11 @@ export class DeploymentRegistry {
 
   has(alias: string): boolean {
     return this.byAlias.has(alias);
+  }
+
+  /** What an alias serves: chat, or embeddings (an alias whose every deployment was skipped counts as chat). */
+  modeOf(alias: string): DeploymentMode {
+    return this.modes.get(alias) ?? 'chat';
   }
 
   /** Deployments of an alias in config order (empty when every one was skipped). */

@@ -2,7 +2,8 @@
  * A deployment as the gateway runs it: the configured entry resolved to a wire protocol,
  * tier and target, plus its live health (circuit breaker, latency, last error).
  */
-import type { ProtocolAdapter, UpstreamTarget } from '@orcest/providers';
+import type { DeploymentMode } from '@orcest/config';
+import type { EmbeddingAdapter, ProtocolAdapter, UpstreamTarget } from '@orcest/providers';
 import { CircuitBreaker, type Admission, type Tier } from '@orcest/routing';
 
 export interface Deployment {
@@ -15,6 +16,12 @@ export interface Deployment {
   /** Upstream model name, for `x-rainymodel-model`. */
   readonly model: string;
   readonly adapter: ProtocolAdapter;
+  /** `chat` serves chat (and legacy text) completions; `embedding` serves `/v1/embeddings` only. */
+  readonly mode: DeploymentMode;
+  /** The protocol's embeddings adapter; undefined for a protocol without embeddings (Anthropic). */
+  readonly embeddingAdapter: EmbeddingAdapter | undefined;
+  /** `model_info.output_vector_size`: the vector length this deployment is declared to answer with. */
+  readonly outputVectorSize: number | undefined;
   readonly target: UpstreamTarget;
   readonly timeoutMs: number;
   readonly streamTimeoutMs: number;

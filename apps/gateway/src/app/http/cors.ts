@@ -20,6 +20,8 @@ const EXPOSED_HEADERS = [
   'x-rainymodel-ranking',
   'x-rainymodel-complexity',
   'x-rainymodel-knowledge',
+  'x-rainymodel-skipped',
+  'x-rainymodel-dimensions',
   'x-ratelimit-limit-requests',
   'x-ratelimit-remaining-requests',
   'x-ratelimit-reset-requests',

@@ -22,6 +22,7 @@ import {
   RateLimitedError,
   RequestBuildError,
   UpstreamRejectedRequestError,
+  WrongEndpointError,
 } from '../errors';
 
 export interface OpenAiErrorBody {
@@ -73,6 +74,7 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof BudgetExceededError) {
     return mapped(429, error.message, 'rate_limit_error', 'budget_exceeded', null, { 'retry-after': String(error.retryAfterSeconds) });
   }
+  if (error instanceof WrongEndpointError) return mapped(400, error.message, 'invalid_request_error', 'model_not_supported', 'model');
   if (error instanceof ModelNotFoundError) return mapped(404, error.message, 'invalid_request_error', 'model_not_found', 'model');
   if (error instanceof NoDeploymentError) return mapped(503, error.message, 'service_unavailable', 'no_deployment_available');
   if (error instanceof AllUpstreamsFailedError) return mapped(502, error.message, 'upstream_error', 'all_upstreams_failed', null, attemptHeaders(error.attempts));

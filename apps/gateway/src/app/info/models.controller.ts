@@ -39,6 +39,9 @@ export class ModelsController {
           catalogue_id: facts.catalogueId ?? null,
           input_modalities: facts.inputModalities ?? null,
           supports_tools: facts.supportsTools ?? null,
+          mode: d.mode,
+          // Embedding deployments: the vector length as declared, else as learned from an answer.
+          ...(d.mode === 'embedding' ? { output_vector_size: this.context.embeddings.dimensions.expected(d, {}) ?? null } : {}),
         });
       }
     }

@@ -21,11 +21,19 @@ describe('deployment facts', () => {
     expect([...PROFILE_NAMES]).toEqual([...PROFILES]);
   });
 
-  it('every deployment of the shipped config finds its model in the shipped catalogue', () => {
-    for (const d of registry.all) {
+  it('every chat deployment of the shipped config finds its model in the shipped catalogue', () => {
+    for (const d of registry.all.filter((deployment) => deployment.mode === 'chat')) {
       const facts = state.of(d).facts;
       expect([d.alias, d.name, facts.catalogueId !== undefined, (facts.window ?? 0) >= 32768]).toEqual([d.alias, d.name, true, true]);
     }
+  });
+
+  it('embedding deployments (not in the chat catalogue) are priced by model_info: OpenAI at its input price, Ollama at nothing', () => {
+    const embed = registry.forAlias('rainymodel/embed').map((d) => [d.name, state.of(d).facts.inputCostPerToken]);
+    expect(embed).toEqual([
+      ['ollama-primary', 0],
+      ['openai', 0.00000002],
+    ]);
   });
 
   it('model_info wins; the catalogue fills the gaps; free and internal cost nothing unless model_info says', () => {

@@ -22,8 +22,10 @@ export function estimateStreamUsage(promptTokens: number, upstreamEvents: number
 export function estimateCompletionUsage(promptTokens: number, completionJson: string): Usage {
   let chars = 0;
   try {
-    const parsed = JSON.parse(completionJson) as { choices?: Array<{ message?: { content?: unknown; tool_calls?: Array<{ function?: { arguments?: unknown } }> } }> };
+    const parsed = JSON.parse(completionJson) as { choices?: Array<{ text?: unknown; message?: { content?: unknown; tool_calls?: Array<{ function?: { arguments?: unknown } }> } }> };
     for (const choice of parsed.choices ?? []) {
+      // A legacy text completion's answer (`/v1/completions`).
+      if (typeof choice.text === 'string') chars += choice.text.length;
       const message = choice.message;
       if (typeof message?.content === 'string') chars += message.content.length;
       for (const call of message?.tool_calls ?? []) if (typeof call.function?.arguments === 'string') chars += call.function.arguments.length;

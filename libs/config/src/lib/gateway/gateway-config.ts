@@ -46,7 +46,13 @@ export interface DeploymentSpec {
   /** Context window (prompt + completion), LiteLLM's `max_input_tokens`. */
   readonly maxInputTokens?: number;
   readonly maxOutputTokens?: number;
+  /** `model_info.mode`: `embedding` serves `/v1/embeddings` only; everything else is a chat model. */
+  readonly mode: DeploymentMode;
+  /** `model_info.output_vector_size` (LiteLLM's key): an embedding model's vector length, when declared. */
+  readonly outputVectorSize?: number;
 }
+
+export type DeploymentMode = 'chat' | 'embedding';
 
 export interface SkippedDeployment {
   readonly alias: string;
@@ -261,6 +267,7 @@ export function parseModelConfig(source: YamlSource, knowledgeAgentUrl?: string)
   const ids = new Set<string>();
   const knowledge = new KnowledgeDeclarations();
   const upstreamUrls: UpstreamUrl[] = [];
+  const modes = new Map<string, DeploymentMode>();
   file.model_list.forEach((entry, index) => {
     if (!aliases.includes(entry.model_name)) aliases.push(entry.model_name);
     const params = entry.litellm_params;
@@ -283,6 +290,13 @@ export function parseModelConfig(source: YamlSource, knowledgeAgentUrl?: string)
       ids.add(key);
     }
     if (params.api_base !== undefined) upstreamUrls.push({ url: params.api_base, where: `${source.locate(['model_list', index, 'litellm_params', 'api_base'])}: model_list.${index}.litellm_params.api_base` });
+    const mode: DeploymentMode = info.mode === 'embedding' ? 'embedding' : 'chat';
+    const aliasMode = modes.get(entry.model_name);
+    if (aliasMode !== undefined && aliasMode !== mode) {
+      // One alias is one kind of model: a chat request must never land on an embedding model, nor the reverse.
+      throw new ConfigError(`${source.locate(['model_list', index, 'model_info'])}: model_list.${index}: ${entry.model_name} mixes chat and embedding deployments (model_info.mode); give each kind its own model_name`);
+    }
+    modes.set(entry.model_name, mode);
     const timeoutMs = (params.timeout ?? rs.timeout) * 1000;
     deployments.push(
       Object.freeze({
@@ -303,6 +317,8 @@ export function parseModelConfig(source: YamlSource, knowledgeAgentUrl?: string)
         quality: info.quality,
         maxInputTokens: info.max_input_tokens,
         maxOutputTokens: info.max_output_tokens,
+        mode,
+        outputVectorSize: mode === 'embedding' ? info.output_vector_size : undefined,
       }),
     );
   });
@@ -318,7 +334,8 @@ export function parseModelConfig(source: YamlSource, knowledgeAgentUrl?: string)
   });
   const catalogue = catalogueSettings(file.catalogue, source.file);
   for (const s of catalogue?.sources ?? []) if (s.url) upstreamUrls.push({ url: s.url, where: `${source.locate(['catalogue', s.name, 'url'])}: catalogue.${s.name}.url` });
-  const knowledgeByAlias = knowledge.resolve(aliases, knowledgeAgentUrl, source.locate);
+  // Embedding aliases have no prompt to enrich: no agent (and no agent URL to check) for them.
+  const knowledgeByAlias = knowledge.resolve(aliases.filter((alias) => modes.get(alias) !== 'embedding'), knowledgeAgentUrl, source.locate);
   for (const [alias, settings] of knowledgeByAlias) {
     const path = knowledge.pathOf(alias);
     const where = path ? `${source.locate(path)}: ${path.join('.')}` : 'KNOWLEDGE_AGENT_URL';

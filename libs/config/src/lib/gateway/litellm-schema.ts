@@ -36,6 +36,10 @@ export const modelInfoSchema = z
     max_output_tokens: z.coerce.number().int().positive().optional(),
     /** The knowledge agent of this entry's alias (knowledge-settings.ts). */
     knowledge: knowledgeSchema.optional(),
+    // LiteLLM's keys: what the deployment serves (`embedding` makes it an embeddings model; any
+    // other value, or none, a chat model) and an embedding model's vector length.
+    mode: z.string().optional(),
+    output_vector_size: z.coerce.number().int().positive().optional(),
   })
   .loose();
 
