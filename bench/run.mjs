@@ -3,7 +3,8 @@
  * `npm run bench`: the gateway vs direct vs a bare Node proxy (the floor, bench/bare-proxy.mjs),
  * in the same run, against a fake OpenAI upstream on loopback. Scenarios: 1 and 50 connections,
  * non-streaming and streaming, each target measured in alternating rounds; then embeddings
- * (gateway vs direct, half the time). Prints req/s, p50,
+ * (gateway vs direct, half the time), and `/v1/messages` to an Anthropic upstream
+ * (bench/messages.mjs). Prints req/s, p50,
  * p99, each server's CPU per request and the ratios; then the routing replay and decision cost (bench/replay.mjs,
  * bench/routing-decision.mjs) and the status app's benchmark (bench/status.mjs). Needs the built gateway (`npm run build`; this script builds when missing).
  *
@@ -113,6 +114,10 @@ gateway.kill('SIGTERM');
 floor.kill('SIGTERM');
 upstream.kill('SIGTERM');
 if (process.env.BENCH_PROXY_ONLY === '1') process.exit(process.exitCode ?? 0);
+
+// `/v1/messages` to an Anthropic upstream (bench/messages.mjs: its own gateway and upstream).
+const messagesBench = spawnSync(process.execPath, [join(root, 'bench/messages.mjs')], { cwd: root, stdio: 'inherit' });
+if (messagesBench.status !== 0) process.exitCode = messagesBench.status ?? 1;
 
 // Second part: routing — the replay of a mixed workload in plain order and per profile, and
 // the routing decision's own cost (bench/replay.mjs, bench/routing-decision.mjs).

@@ -13,6 +13,7 @@ export {
   gatewayEnvSchema,
   parseModelConfig,
   type GatewayConfig,
+  type ModelAliasRule,
   type DeploymentSpec,
   type DeploymentMode,
   type SkippedDeployment,

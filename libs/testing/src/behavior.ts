@@ -19,6 +19,11 @@
 export interface FakeToolCall {
   readonly name: string;
   readonly arguments: string;
+  /**
+   * How a stream splits `arguments` into fragments (joined, they must equal it): tests place
+   * the splits at awkward points (inside an escape, a surrogate pair). Default: three even parts.
+   */
+  readonly fragments?: readonly string[];
 }
 
 export interface FakeUsage {
@@ -120,6 +125,13 @@ export function splitFragments(text: string, parts = 3): string[] {
   const fragments: string[] = [];
   for (let at = 0; at < text.length; at += size) fragments.push(text.slice(at, at + size));
   return fragments;
+}
+
+/** The fragments a stream sends a tool call's arguments in: the scripted ones, else three even parts. */
+export function toolFragments(call: FakeToolCall): readonly string[] {
+  if (call.fragments === undefined) return splitFragments(call.arguments);
+  if (call.fragments.join('') !== call.arguments) throw new TypeError(`fake tool call ${call.name}: fragments do not join to its arguments`);
+  return call.fragments;
 }
 
 /** The content of a complete answer. */

@@ -1,14 +1,17 @@
 /**
  * Fake Anthropic Messages API server: `POST /v1/messages` (whole message or the real SSE event
- * sequence, tool_use blocks included) and `GET /v1/models`, with Anthropic's error shape. Like
+ * sequence, tool_use blocks included), `POST /v1/messages/count_tokens` (a fixed figure) and `GET /v1/models`, with Anthropic's error shape. Like
  * the real API it insists on the `x-api-key` and `anthropic-version` headers. Its `baseUrl`
  * is the origin (`http://127.0.0.1:PORT`), as for `https://api.anthropic.com`.
  */
-import { argumentsObject, splitFragments, type AnswerContent } from './behavior';
+import { argumentsObject, toolFragments, type AnswerContent } from './behavior';
 import { FakeUpstream, type FakeUpstreamOptions } from './fake-upstream';
 import { requestModel, type FakeProtocol, type JsonObject, type Rendition, type Route } from './protocol';
 
 const MESSAGES_PATH = '/v1/messages';
+const COUNT_TOKENS_PATH = '/v1/messages/count_tokens';
+/** What the fake's `POST /v1/messages/count_tokens` always answers: a figure no estimate would give by chance. */
+export const FAKE_COUNTED_TOKENS = 4242;
 const MALFORMED_CHUNK = 'event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": {garbage\n\n';
 const PING = event('ping', { type: 'ping' });
 
@@ -29,12 +32,17 @@ export function anthropicProtocol(options: FakeUpstreamOptions = {}): FakeProtoc
   const notFound: Route = { kind: 'not-found' };
   const chat: Route = { kind: 'chat' };
   const modelList: Route = { kind: 'static', answer: { status: 200, body: models } };
+  const countTokens: Route = { kind: 'static', answer: { status: 200, body: JSON.stringify({ input_tokens: FAKE_COUNTED_TOKENS }) } };
   let sequence = 0;
   return {
     name: 'anthropic',
     basePath: '',
     streamContentType: 'text/event-stream; charset=utf-8',
-    route: (method, path) => (method === 'POST' && path === MESSAGES_PATH ? chat : method === 'GET' && path === '/v1/models' ? modelList : notFound),
+    route: (method, path) => {
+      if (method === 'POST' && path === MESSAGES_PATH) return chat;
+      if (method === 'POST' && path === COUNT_TOKENS_PATH) return countTokens;
+      return method === 'GET' && path === '/v1/models' ? modelList : notFound;
+    },
     // Both are 401 here so a gateway that forgets either fails the same obvious way.
     reject: (headers) => {
       if (!headers['x-api-key']) return { status: 401, message: 'x-api-key header is required' };
@@ -140,7 +148,7 @@ class AnthropicRendition implements Rendition {
     this.content.toolCalls.forEach((call, i) => {
       out += event('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: this.toolUseId(i), name: call.name, input: {} } });
       // Anthropic opens every tool input with an empty fragment, then streams the JSON in pieces.
-      for (const partial of ['', ...splitFragments(call.arguments)]) {
+      for (const partial of ['', ...toolFragments(call)]) {
         out += event('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: partial } });
       }
       out += event('content_block_stop', { type: 'content_block_stop', index });

@@ -5,7 +5,7 @@
  * the real `https://api.openai.com/v1`.
  */
 import type { ChatCompletion, ChatCompletionChunk, ToolCall, ToolCallDelta } from '@orcest/providers';
-import { splitFragments, type AnswerContent } from './behavior';
+import { toolFragments, type AnswerContent } from './behavior';
 import { FakeUpstream, type FakeUpstreamOptions } from './fake-upstream';
 import { requestModel, type FakeProtocol, type JsonObject, type Rendition, type Route } from './protocol';
 
@@ -144,7 +144,7 @@ class OpenAiRendition implements Rendition {
     this.content.toolCalls.forEach((call, index) => {
       const opening: ToolCallDelta = { index, id: this.toolCallId(index), type: 'function', function: { name: call.name, arguments: '' } };
       out += this.chunk({ tool_calls: [opening] }, null);
-      for (const fragment of splitFragments(call.arguments)) out += this.chunk({ tool_calls: [{ index, function: { arguments: fragment } }] }, null);
+      for (const fragment of toolFragments(call)) out += this.chunk({ tool_calls: [{ index, function: { arguments: fragment } }] }, null);
     });
     out += this.chunk({}, this.finishReason());
     if (this.includeUsage) {

@@ -5,7 +5,7 @@
  */
 export { FakeUpstream, type FakeUpstreamOptions, type RecordedRequest } from './fake-upstream';
 export { startFakeOpenAi, openAiProtocol, openAiErrorBody, type FakeOpenAiOptions } from './fake-openai';
-export { startFakeAnthropic, anthropicProtocol, anthropicErrorBody } from './fake-anthropic';
+export { startFakeAnthropic, anthropicProtocol, anthropicErrorBody, FAKE_COUNTED_TOKENS } from './fake-anthropic';
 export { startFakeOllama, ollamaProtocol, ollamaErrorBody } from './fake-ollama';
 export { DEFAULT_PROMPT_TOKENS, defaultText, streamPiece, streamedText, type Behavior, type BehaviorKind, type FakeToolCall, type FakeUsage } from './behavior';
 export type { FakeProtocol, FakeProtocolName, JsonObject, Rendition, Route, StaticAnswer } from './protocol';

@@ -15,6 +15,7 @@ import { registerChatCompletionsRoute } from './completions/chat-completions.rou
 import { registerEmbeddingsRoute } from './embeddings/embeddings.route';
 import { registerTextCompletionsRoute } from './text-completions/text-completions.route';
 import { GatewayContext } from './gateway-context';
+import { registerMessagesRoutes } from './messages/messages.route';
 import { GatewayModule } from './gateway.module';
 import { registerOpenCors } from './http/cors';
 import { registerJsonBodyParser } from './http/json-body-parser';
@@ -74,6 +75,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   registerChatCompletionsRoute(routes, context);
   registerEmbeddingsRoute(routes, context);
   registerTextCompletionsRoute(routes, context);
+  registerMessagesRoutes(routes, context);
   if (config.server.debug) registerRoutingDebugLog(models.fastify);
   await models.fastify.ready();
   logStartupWarnings(config);

@@ -12,6 +12,7 @@ import type { AttemptFailure } from './completions/attempt-failure';
 import { FallbackWalk } from './completions/fallback-walk';
 import type { Deployment } from './deployments/deployment';
 import { DeploymentRegistry } from './deployments/deployment-registry';
+import { ModelNames } from './deployments/model-names';
 import { EmbeddingsService } from './embeddings/embeddings.service';
 import { ApiAuth } from './http/api-auth';
 import { OperatorAuth } from './http/operator-auth';
@@ -35,6 +36,8 @@ const logger = new Logger('RainyModel');
 
 export class GatewayContext {
   readonly registry: DeploymentRegistry;
+  /** Client model names → aliases (`model_aliases`). */
+  readonly modelNames: ModelNames;
   readonly client: UpstreamClient;
   /** Knowledge context for the aliases with a knowledge agent (seed 004). */
   readonly knowledge: KnowledgeStep;
@@ -92,7 +95,8 @@ export class GatewayContext {
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, routingClock);
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
-    this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner, this.knowledge);
+    this.modelNames = new ModelNames(config.aliases, config.modelAliases);
+    this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner, this.modelNames, this.knowledge);
     this.embeddings = new EmbeddingsService(this.registry, walk, this.client, config.router);
   }
 

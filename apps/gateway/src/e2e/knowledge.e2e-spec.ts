@@ -4,11 +4,13 @@
  * failing or babbling agent must leave the request answered, unchanged, with
  * `x-rainymodel-knowledge` saying why.
  */
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { FakeKnowledgeAgent, freePort, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
+import { FakeKnowledgeAgent, freePort, startFakeAnthropic, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
 import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
 
 let upstream: FakeUpstream;
+let claude: FakeUpstream;
 let agent: FakeKnowledgeAgent;
 let gateway: RunningGateway;
 let client: OpenAI;
@@ -37,6 +39,7 @@ const EXPECTED_CONTEXT = [
 
 beforeAll(async () => {
   upstream = await startFakeOpenAi({ name: 'openai' });
+  claude = await startFakeAnthropic({ name: 'claude' });
   agent = await FakeKnowledgeAgent.start();
   const knowledge = `knowledge: { url: "${agent.url}", min_score: 0.5, timeout_ms: 400 }`;
   gateway = await startGateway(
@@ -45,6 +48,7 @@ beforeAll(async () => {
       { alias: 'rainymodel/auto', model: 'openai/gpt-plain', apiBase: upstream.baseUrl, id: 'plain' },
       // A window that holds the question but not the question with the passages.
       { alias: 'rainymodel/small', model: 'openai/gpt-small', apiBase: upstream.baseUrl, id: 'small', extraInfo: `max_input_tokens: 120, ${knowledge}` },
+      { alias: 'rainymodel/claude-kb', model: 'anthropic/claude-test', apiBase: claude.baseUrl, id: 'claude', extraInfo: knowledge },
     ]),
   );
   client = new OpenAI({ apiKey: 'unused', baseURL: `${gateway.url}/v1`, maxRetries: 0 });
@@ -53,9 +57,11 @@ afterAll(async () => {
   await gateway.close();
   await agent.close();
   await upstream.close();
+  await claude.close();
 });
 beforeEach(() => {
   upstream.reset();
+  claude.reset();
   agent.queries.length = 0;
   agent.results = PASSAGES;
   agent.fault = { kind: 'none' };
@@ -95,6 +101,18 @@ describe('knowledge context (seed 004)', () => {
     expect(text).toBeTruthy();
     expect(response.headers.get('x-rainymodel-knowledge')).toBe('injected=2');
     expect(upstreamMessages()).toEqual([{ role: 'system', content: EXPECTED_CONTEXT }, { role: 'user', content: QUESTION }]);
+  });
+
+  it('Anthropic Messages clients get it too: the body forwarded to a native Anthropic upstream carries it after their system text', async () => {
+    const anthropic = new Anthropic({ apiKey: 'unused', baseURL: gateway.url, maxRetries: 0 });
+    const { data, response } = await anthropic.messages
+      .create({ model: 'rainymodel/claude-kb', max_tokens: 64, system: 'Be brief.', messages: [{ role: 'user', content: QUESTION }] })
+      .withResponse();
+    expect(data.content.length).toBeGreaterThan(0);
+    expect(response.headers.get('x-rainymodel-knowledge')).toBe('injected=2');
+    const sent = claude.requests.filter((r) => r.path.endsWith('/messages'));
+    expect(sent).toHaveLength(1);
+    expect((sent[0].body as { system: unknown }).system).toBe(`Be brief.\n\n${EXPECTED_CONTEXT}`);
   });
 
   it('none: nothing scores high enough, the request goes on unchanged', async () => {

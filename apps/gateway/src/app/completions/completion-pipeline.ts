@@ -12,6 +12,7 @@ import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
+import type { ModelNames } from '../deployments/model-names';
 import { ModelNotFoundError, NoDeploymentError, WrongEndpointError, type AttemptRecord } from '../errors';
 import { OVERHEAD_HEADER, takeOverhead, UpstreamWait } from '../http/overhead';
 import { AbortLink } from './abort-link';
@@ -95,6 +96,7 @@ export class CompletionPipeline {
     private readonly client: UpstreamClient,
     private readonly router: RouterSettings,
     private readonly planner: RoutePlanner,
+    private readonly names: ModelNames,
     private readonly knowledge: KnowledgeStep,
   ) {
     this.limits = { maxResponseBytes: router.maxResponseBytes, maxEventBytes: router.maxStreamEventBytes };
@@ -102,8 +104,10 @@ export class CompletionPipeline {
 
   async handle<R extends ClientRequest>(dialect: ClientDialect<R>, req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
     const startedAt = Date.now();
-    const request = await this.knowledge.enrich(dialect, dialect.parse(req.body, req.headers), reply);
-    const alias = request.model;
+    const parsed = dialect.parse(req.body, req.headers);
+    const alias = this.names.resolve(parsed.model);
+    if (alias === undefined) throw new ModelNotFoundError(parsed.model, this.registry.aliases);
+    const request = await this.knowledge.enrich(dialect, parsed, alias, reply);
     const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
     const ordered = this.deploymentsFor(alias, policy);
     // Window filter, then the profile's order (if any); the policy's order otherwise.

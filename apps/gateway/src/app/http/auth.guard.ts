@@ -1,14 +1,15 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { GatewayContext } from '../gateway-context';
+import { presentedCredential } from './presented-credential';
 
-/** Nest guard for the authenticated read endpoints; the chat route checks the same ApiAuth. */
+/** Nest guard for the authenticated read endpoints (`Authorization: Bearer` or `x-api-key`); the model routes check the same ApiAuth. */
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
   constructor(@Inject(GatewayContext) private readonly context: GatewayContext) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    await this.context.auth.authenticate(context.switchToHttp().getRequest<FastifyRequest>().headers.authorization);
+    await this.context.auth.authenticate(presentedCredential(context.switchToHttp().getRequest<FastifyRequest>().headers));
     return true;
   }
 }

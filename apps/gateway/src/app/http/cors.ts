@@ -20,6 +20,8 @@ const EXPOSED_HEADERS = [
   'x-rainymodel-ranking',
   'x-rainymodel-complexity',
   'x-rainymodel-knowledge',
+  'x-rainymodel-dropped',
+  'x-rainymodel-token-count',
   'x-rainymodel-skipped',
   'x-rainymodel-dimensions',
   'x-ratelimit-limit-requests',
@@ -28,7 +30,7 @@ const EXPOSED_HEADERS = [
   'retry-after',
 ].join(', ');
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
-const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, x-rainymodel-policy, x-rainymodel-profile, x-request-id';
+const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-rainymodel-policy, x-rainymodel-profile, x-request-id';
 
 export function registerOpenCors(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (req, reply, done) => {

@@ -6,7 +6,9 @@
  */
 import type { FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { admitCaller } from '../admission/admit-caller';
+import type { ErrorShape } from '../completions/client-dialect';
 import type { GatewayContext } from '../gateway-context';
+import type { ErrorShapeConfig } from './openai-exception.filter';
 import { afterChatResponse, registerChatSlots } from '../usage/usage-hook';
 import type { ModelEndpoints } from './model-endpoints';
 
@@ -17,6 +19,8 @@ export interface ModelRoute {
   readonly credential?: (req: FastifyRequest) => string | undefined;
   /** Answers an admitted request. */
   readonly serve: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** The shape of the route's errors, when its clients expect another than OpenAI's (Anthropic's on /v1/messages). */
+  readonly errorShape?: ErrorShape;
 }
 
 export class ModelRoutes {
@@ -48,6 +52,7 @@ export class ModelRoutes {
       method,
       url: path,
       onResponse: this.onResponse,
+      config: { errorShape: route.errorShape } satisfies ErrorShapeConfig,
       handler: async (req, reply) => {
         await admitCaller(context, req, reply, credential(req), () => route.promptTokens(req.body));
         await route.serve(req, reply);

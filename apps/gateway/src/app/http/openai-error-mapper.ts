@@ -1,13 +1,16 @@
 /**
- * The one place where every error becomes an HTTP answer in OpenAI's shape
- * `{"error":{"message","type","param","code"}}`, used by the global exception filter (which
- * also receives Fastify's body-parser errors, wrapped by Nest, and the chat route's errors).
+ * The one place where every error becomes an HTTP answer: status, headers, and a body in the
+ * shape the route's clients expect — OpenAI's `{"error":{"message","type","param","code"}}` by
+ * default, Anthropic's `{"type":"error","error":{"type","message"}}` on the Anthropic routes
+ * (the same decision, only dressed differently: `inShape`). Used by the global exception filter
+ * (which also receives Fastify's body-parser errors, wrapped by Nest, and the raw routes' errors).
  */
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
 import { InsufficientRoleError, InvalidAccessTokenError, TokenVerificationUnavailableError } from '@orcest/auth';
 import { UntranslatableRequestError } from '@orcest/providers';
 import { UnknownPolicyError, UnknownProfileError } from '@orcest/routing';
+import type { ErrorShape } from '../completions/client-dialect';
 import { attemptHeaders } from '../completions/route-headers';
 import {
   AllUpstreamsFailedError,
@@ -29,10 +32,46 @@ export interface OpenAiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }
 
-export interface MappedError {
+export interface AnthropicErrorBody {
+  type: 'error';
+  error: { type: string; message: string };
+}
+
+export interface MappedError<B extends OpenAiErrorBody | AnthropicErrorBody = OpenAiErrorBody> {
   readonly status: number;
-  readonly body: OpenAiErrorBody;
+  readonly body: B;
   readonly headers: Record<string, string>;
+}
+
+/**
+ * The error in the shape a route's clients parse. Anthropic's error type follows from the
+ * status, as in Anthropic's own API (its SDKs pick their exception class by status).
+ */
+export function inShape(error: MappedError, shape: ErrorShape): MappedError<OpenAiErrorBody | AnthropicErrorBody> {
+  if (shape === 'openai') return error;
+  return { status: error.status, headers: error.headers, body: { type: 'error', error: { type: anthropicErrorType(error.status), message: error.body.error.message } } };
+}
+
+export function anthropicErrorType(status: number): string {
+  switch (status) {
+    case 401:
+      return 'authentication_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 413:
+      return 'request_too_large';
+    case 429:
+      return 'rate_limit_error';
+    case 503:
+    case 529:
+      return 'overloaded_error';
+    case 504:
+      return 'timeout_error';
+    default:
+      return status >= 500 ? 'api_error' : 'invalid_request_error';
+  }
 }
 
 const logger = new Logger('GatewayError');

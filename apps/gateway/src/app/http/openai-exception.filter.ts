@@ -3,7 +3,17 @@ import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common'
 import type { FastifyReply } from 'fastify';
 import { ClientClosedError } from '../errors';
 import type { UpstreamSetup } from '../setup/upstream-setup';
-import { mapError } from './openai-error-mapper';
+import type { ErrorShape } from '../completions/client-dialect';
+import { inShape, mapError } from './openai-error-mapper';
+
+/** Route config of the routes whose clients expect another error shape than OpenAI's (`{ config: { errorShape } }`). */
+export interface ErrorShapeConfig {
+  readonly errorShape?: ErrorShape;
+}
+
+function errorShapeOf(reply: FastifyReply): ErrorShape {
+  return (reply.request?.routeOptions?.config as ErrorShapeConfig | undefined)?.errorShape ?? 'openai';
+}
 
 @Catch()
 export class OpenAiExceptionFilter implements ExceptionFilter {
@@ -21,7 +31,7 @@ export function sendError(reply: FastifyReply, exception: unknown, setup?: Pick<
     if (!reply.raw.writableEnded) reply.raw.end();
     return;
   }
-  const { status, body, headers } = mapError(exception);
+  const { status, body, headers } = inShape(mapError(exception), errorShapeOf(reply));
   const hint = setup?.hintFor(exception);
   if (hint) body.error.message = `${hint} (${body.error.message})`;
   void reply.code(status).headers(headers).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));

@@ -22,6 +22,8 @@ export class InfoController {
         { method: 'GET', path: '/v1/models', auth: true, description: 'model aliases (?all=true adds deployments with windows and prices)' },
         { method: 'GET', path: '/v1/models/rankings', auth: true, description: 'how a routing profile orders an alias right now (?alias=&profile=&policy=&complexity=)' },
         { method: 'POST', path: '/v1/chat/completions', auth: true, description: 'chat completions, streaming and tools' },
+        { method: 'POST', path: '/v1/messages', auth: true, description: 'Anthropic Messages (Claude Code, the Anthropic SDKs): streaming, tools, thinking to Anthropic upstreams' },
+        { method: 'POST', path: '/v1/messages/count_tokens', auth: true, description: 'input tokens of a Messages request (the upstream\'s count for Anthropic, else an estimate)' },
         { method: 'GET', path: '/metrics', auth: 'operator', description: 'Prometheus metrics (master or metrics key)' },
       ],
     };

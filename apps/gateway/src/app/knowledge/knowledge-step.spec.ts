@@ -47,14 +47,14 @@ describe('KnowledgeStep', () => {
   it("adds the context through the dialect's withSystemMessage when it has one (its native body too)", async () => {
     const reply = headers();
     const request: NativeRequest = { model: 'kb', stream: false, chat, body: { system: 'Be kind.', messages: [] } };
-    const enriched = await step.enrich(nativeDialect, request, reply);
+    const enriched = await step.enrich(nativeDialect, request, 'kb', reply);
     expect(enriched.body.system).toBe(`${CONTEXT}\n\nBe kind.`);
     expect(reply.values[KNOWLEDGE_HEADER]).toBe('injected=1');
   });
 
   it('without it, the chat form gets the system message', async () => {
     const reply = headers();
-    const enriched = await step.enrich(openAiChatDialect, { model: 'kb', stream: false, chat }, reply);
+    const enriched = await step.enrich(openAiChatDialect, { model: 'kb', stream: false, chat }, 'kb', reply);
     expect(enriched.chat.messages).toEqual([{ role: 'system', content: CONTEXT }, ...chat.messages]);
     expect(chat.messages).toHaveLength(1);
   });
@@ -62,18 +62,18 @@ describe('KnowledgeStep', () => {
   it('an alias without an agent gets its request back as it is, not a promise, and no header', () => {
     const reply = headers();
     const request = { model: 'other', stream: false, chat: { ...chat, model: 'other' } };
-    expect(step.enrich(openAiChatDialect, request, reply)).toBe(request);
+    expect(step.enrich(openAiChatDialect, request, 'other', reply)).toBe(request);
     expect(reply.values).toEqual({});
   });
 
   it('logs a failing agent at most once a minute (clock injected)', async () => {
     warnings.length = 0;
     agent.fault = { kind: 'status', status: 503 };
-    for (let i = 0; i < 3; i++) await step.enrich(openAiChatDialect, { model: 'kb', stream: false, chat }, headers());
+    for (let i = 0; i < 3; i++) await step.enrich(openAiChatDialect, { model: 'kb', stream: false, chat }, 'kb', headers());
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`knowledge agent ${agent.url} skipped (error): the knowledge agent answered HTTP 503`);
     now += 60_000;
-    await step.enrich(openAiChatDialect, { model: 'kb', stream: false, chat }, headers());
+    await step.enrich(openAiChatDialect, { model: 'kb', stream: false, chat }, 'kb', headers());
     expect(warnings).toHaveLength(2);
   });
 });

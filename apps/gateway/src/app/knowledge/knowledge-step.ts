@@ -44,13 +44,13 @@ export class KnowledgeStep {
   ) {}
 
   /**
-   * The client's request to route (with context, or as it came) and, for a knowledge alias, its
-   * header on `reply`. The context goes in through the dialect (`withSystemMessage`), so a
+   * The client's request to route (with context, or as it came) and, for a knowledge alias
+   * (`alias`: the model name resolved, `model_aliases` applied), its header on `reply`. The context goes in through the dialect (`withSystemMessage`), so a
    * dialect that forwards its own body natively carries it too. Not async for other aliases:
    * they pay a map lookup, no promise.
    */
-  enrich<R extends ClientRequest>(dialect: ClientDialect<R>, request: R, reply: HeaderSink): R | Promise<R> {
-    const settings = this.byAlias.get(request.model);
+  enrich<R extends ClientRequest>(dialect: ClientDialect<R>, request: R, alias: string, reply: HeaderSink): R | Promise<R> {
+    const settings = this.byAlias.get(alias);
     if (settings === undefined) return request;
     return this.search(request.chat, settings).then(({ context, outcome }) => {
       reply.header(KNOWLEDGE_HEADER, outcome);

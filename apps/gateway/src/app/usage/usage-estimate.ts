@@ -9,7 +9,8 @@
  *   events included: a slight overcount). OpenAI-compatible servers stream about one token per
  *   chunk, and counting events costs nothing on the hot path (the stream is forwarded without
  *   being decoded).
- * - completion, whole answer: the characters of the choices' content and tool-call arguments / 4.
+ * - completion, whole answer: the characters of the choices' content and tool-call arguments / 4
+ *   (of an Anthropic message: its text and tool inputs).
  */
 import type { Usage } from '@orcest/providers';
 
@@ -22,13 +23,23 @@ export function estimateStreamUsage(promptTokens: number, upstreamEvents: number
 export function estimateCompletionUsage(promptTokens: number, completionJson: string): Usage {
   let chars = 0;
   try {
-    const parsed = JSON.parse(completionJson) as { choices?: Array<{ text?: unknown; message?: { content?: unknown; tool_calls?: Array<{ function?: { arguments?: unknown } }> } }> };
+    const parsed = JSON.parse(completionJson) as {
+      choices?: Array<{ text?: unknown; message?: { content?: unknown; tool_calls?: Array<{ function?: { arguments?: unknown } }> } }>;
+      /** An Anthropic message (the `/v1/messages` answer): text and tool_use blocks. */
+      content?: Array<{ text?: unknown; input?: unknown }>;
+    };
     for (const choice of parsed.choices ?? []) {
       // A legacy text completion's answer (`/v1/completions`).
       if (typeof choice.text === 'string') chars += choice.text.length;
       const message = choice.message;
       if (typeof message?.content === 'string') chars += message.content.length;
       for (const call of message?.tool_calls ?? []) if (typeof call.function?.arguments === 'string') chars += call.function.arguments.length;
+    }
+    if (Array.isArray(parsed.content)) {
+      for (const block of parsed.content) {
+        if (typeof block?.text === 'string') chars += block.text.length;
+        else if (block?.input !== undefined) chars += JSON.stringify(block.input).length;
+      }
     }
   } catch {
     // The adapters validated this JSON already; an estimate is never worth failing an answer.

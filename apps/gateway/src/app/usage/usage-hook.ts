@@ -44,6 +44,8 @@ declare module 'fastify' {
  * short-lived key is an ephemeron the garbage collector must trace.)
  */
 export function registerChatSlots(fastify: FastifyInstance): void {
+  // Every model route registers them; the first does it.
+  if (fastify.hasRequestDecorator('chatCaller')) return;
   fastify.decorateRequest('chatCaller', null);
   fastify.decorateRequest('chatServed', null);
   fastify.decorateRequest('chatAdmission', null);

@@ -23,6 +23,16 @@ model_list:
 ${extra}`;
 
 describe('loadGatewayConfig', () => {
+  it('reads model_aliases in file order, and refuses one that maps to no alias', () => {
+    const config = withConfig(entry('model_aliases:\n  "claude-*": rainymodel/auto\n  gpt-4o: rainymodel/auto\n'), { KEY: 'k' })();
+    expect(config.modelAliases).toEqual([
+      { pattern: 'claude-*', alias: 'rainymodel/auto' },
+      { pattern: 'gpt-4o', alias: 'rainymodel/auto' },
+    ]);
+    expect(withConfig(entry(''), { KEY: 'k' })().modelAliases).toEqual([]);
+    expect(withConfig(entry('model_aliases:\n  "claude-*": rainymodel/nope\n'), { KEY: 'k' })).toThrow(/model_aliases: "claude-\*" maps to "rainymodel\/nope", which is not a model_name/);
+  });
+
   it('expands env with defaults and converts seconds to ms', () => {
     const config = withConfig(entry(), { KEY: 'k', T: '2.5' })();
     expect(config.deployments[0]).toMatchObject({ alias: 'rainymodel/auto', apiBase: 'http://localhost:1234/v1', apiKey: 'k', timeoutMs: 2500, streamTimeoutMs: 2500 });

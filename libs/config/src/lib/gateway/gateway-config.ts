@@ -156,6 +156,17 @@ export interface GatewayConfig {
   readonly knowledge: ReadonlyMap<string, KnowledgeSettings>;
   /** Which private upstreams may be reached: every URL above was checked against it; sockets check DNS answers with it. */
   readonly upstreamPolicy: EgressPolicy;
+  /**
+   * `model_aliases`: names agents send (Claude Code's `claude-sonnet-4-5`, …) mapped to an alias,
+   * in file order. An exact alias in `model_list` always wins over these.
+   */
+  readonly modelAliases: readonly ModelAliasRule[];
+}
+
+/** One `model_aliases` entry: `pattern` is a model name, `*` matching any run of characters. */
+export interface ModelAliasRule {
+  readonly pattern: string;
+  readonly alias: string;
 }
 
 /** The gateway's environment (exported for the generated reference, docs/configuration.md). */
@@ -239,7 +250,7 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
 }
 
 /** The YAML's part of the config, with what the upstream guard needs: the config's allowance and every URL to check. */
-export interface ModelConfig extends Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'knowledge'> {
+export interface ModelConfig extends Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'modelAliases' | 'knowledge'> {
   readonly allowPrivateUpstreams: boolean | string | readonly string[] | undefined;
   readonly upstreamUrls: readonly UpstreamUrl[];
 }
@@ -341,6 +352,13 @@ export function parseModelConfig(source: YamlSource, knowledgeAgentUrl?: string)
     const where = path ? `${source.locate(path)}: ${path.join('.')}` : 'KNOWLEDGE_AGENT_URL';
     if (!upstreamUrls.some((u) => u.url === settings.url && u.where === where)) upstreamUrls.push({ url: settings.url, where });
   }
+  const modelAliases: ModelAliasRule[] = [];
+  for (const [pattern, alias] of Object.entries(file.model_aliases)) {
+    if (!aliases.includes(alias)) {
+      throw new ConfigError(`${source.locate(['model_aliases', pattern])}: model_aliases: "${pattern}" maps to "${alias}", which is not a model_name in model_list`);
+    }
+    modelAliases.push(Object.freeze({ pattern, alias }));
+  }
   return {
     aliases: Object.freeze(aliases),
     deployments: Object.freeze(deployments),
@@ -348,6 +366,7 @@ export function parseModelConfig(source: YamlSource, knowledgeAgentUrl?: string)
     router,
     routing,
     catalogue,
+    modelAliases: Object.freeze(modelAliases),
     knowledge: knowledgeByAlias,
     allowPrivateUpstreams: file.general_settings?.allow_private_upstreams,
     upstreamUrls,

@@ -115,6 +115,8 @@ export const litellmConfigSchema = z
       .loose()
       .optional(),
     catalogue: catalogueSchema.optional(),
+    /** Model names clients send (`claude-*`, exact names) → an alias of model_list; `*` matches any characters. */
+    model_aliases: z.record(z.string().min(1), z.string().min(1)).default({}),
   })
   .loose();
 
