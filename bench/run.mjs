@@ -3,8 +3,9 @@
  * `npm run bench`: the gateway vs direct vs a bare Node proxy (the floor, bench/bare-proxy.mjs),
  * in the same run, against a fake OpenAI upstream on loopback. Scenarios: 1 and 50 connections,
  * non-streaming and streaming, each target measured in alternating rounds; then embeddings
- * (gateway vs direct, half the time), and `/v1/messages` to an Anthropic upstream
- * (bench/messages.mjs). Prints req/s, p50,
+ * (gateway vs direct, half the time); then the response cache (a hit, and a request that
+ * hashes and stores its answer, next to a routed request of an uncached alias, all through the
+ * same gateway), and `/v1/messages` to an Anthropic upstream (bench/messages.mjs). Prints req/s, p50,
  * p99, each server's CPU per request and the ratios; then the routing replay and decision cost (bench/replay.mjs,
  * bench/routing-decision.mjs) and the status app's benchmark (bench/status.mjs). Needs the built gateway (`npm run build`; this script builds when missing).
  *
@@ -41,7 +42,9 @@ const configFile = join(configDir, 'config.yaml');
 writeFileSync(
   configFile,
   `model_list:\n  - model_name: rainymodel/auto\n    litellm_params:\n      model: openai/bench-model\n      api_base: http://127.0.0.1:${upstreamPort}/v1\n      api_key: upstream-key\n` +
-    `  - model_name: rainymodel/embed\n    litellm_params:\n      model: openai/bench-embed\n      api_base: http://127.0.0.1:${upstreamPort}/v1\n      api_key: upstream-key\n    model_info: { mode: embedding }\n`,
+    `  - model_name: rainymodel/embed\n    litellm_params:\n      model: openai/bench-embed\n      api_base: http://127.0.0.1:${upstreamPort}/v1\n      api_key: upstream-key\n    model_info: { mode: embedding }\n` +
+    // The same upstream behind a cached alias, for the response cache's rows; rainymodel/auto stays uncached (the rows above).
+    `  - model_name: rainymodel/cached\n    litellm_params:\n      model: openai/bench-model\n      api_base: http://127.0.0.1:${upstreamPort}/v1\n      api_key: upstream-key\n    model_info:\n      cache: { ttl: 3600 }\n`,
 );
 const gateway = spawn(process.execPath, [gatewayMain], {
   cwd: root,
@@ -110,6 +113,33 @@ for (const connections of [1, 50]) {
   console.log(`  ${connections} conn`.padEnd(10) + `gateway ${viaGateway.rps.toFixed(0).padStart(6)} req/s (${pct(viaGateway.rps / direct.rps)} of direct)   p50 ${fmt(viaGateway.p50)} ms, added ${fmt(viaGateway.p50 - direct.p50)} ms   errors ${viaGateway.errors}`);
 }
 
+// The response cache: the same deterministic question through the gateway, to an uncached alias
+// (routed to the upstream), to a cached alias with `x-rainymodel-cache: refresh` (routed, plus
+// the key's hash and the store of each answer), and to the cached alias (a hit after the first).
+const cacheTargets = [
+  { label: 'routed', model: 'rainymodel/auto', headers: clientHeaders },
+  { label: 'refresh', model: 'rainymodel/cached', headers: { ...clientHeaders, 'x-rainymodel-cache': 'refresh' } },
+  { label: 'hit', model: 'rainymodel/cached', headers: clientHeaders },
+];
+console.log('\nresponse cache: a hit next to a routed request (temperature 0; refresh = routed + hashed + stored)');
+const cacheRows = [];
+for (const s of scenarios) {
+  const runs = Object.fromEntries(cacheTargets.map((t) => [t.label, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const t of cacheTargets) {
+      const body = JSON.stringify({ ...message, model: t.model, temperature: 0, stream: s.stream });
+      runs[t.label].push(await runLoad({ body, connections: s.connections, durationMs: (seconds * 1000) / rounds, warmupMs: round === 0 ? 1000 : 200, url: `http://127.0.0.1:${GATEWAY_PORT}`, path: '/v1/chat/completions', headers: t.headers, serverPid: gateway.pid }));
+    }
+  }
+  const row = { ...s, ...Object.fromEntries(Object.entries(runs).map(([label, r]) => [label, combine(r)])) };
+  cacheRows.push(row);
+  print(row, cacheTargets);
+}
+console.log('\nresponse cache summary');
+for (const r of cacheRows) {
+  console.log(`  ${`${r.name}, ${r.connections} conn`.padEnd(26)} hit ${(r.hit.rps / r.routed.rps).toFixed(2)}x the routed throughput, p50 ${fmt(r.hit.p50)} ms vs ${fmt(r.routed.p50)} ms   refresh (hash + store) ${pct(r.refresh.rps / r.routed.rps)} of routed`);
+}
+
 gateway.kill('SIGTERM');
 floor.kill('SIGTERM');
 upstream.kill('SIGTERM');
@@ -131,11 +161,11 @@ console.log('');
 const statusBench = spawnSync(process.execPath, [join(root, 'bench/status.mjs')], { cwd: root, stdio: 'inherit' });
 if (statusBench.status !== 0) process.exitCode = statusBench.status ?? 1;
 
-function print(r) {
+function print(r, shown = targets) {
   const line = (label, m) =>
     `    ${label.padEnd(8)} ${m.rps.toFixed(0).padStart(7)} req/s   p50 ${fmt(m.p50)} ms   p99 ${fmt(m.p99)} ms   ${m.cpuUsPerRequest === undefined ? '' : `cpu ${m.cpuUsPerRequest.toFixed(0).padStart(4)} µs/req   `}(${m.requests} requests, ${m.errors} errors)`;
   console.log(`${r.name}, ${r.connections} connection${r.connections > 1 ? 's' : ''}`);
-  for (const t of targets) console.log(line(t.label, r[t.label]));
+  for (const t of shown) console.log(line(t.label, r[t.label]));
 }
 
 /** One figure per target from its rounds: summed requests, mean throughput, median percentiles, CPU over all requests. */

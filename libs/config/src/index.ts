@@ -31,6 +31,7 @@ export {
 } from './lib/gateway/gateway-config';
 export { KNOWLEDGE_DEFAULTS, type KnowledgeSettings } from './lib/gateway/knowledge-settings';
 export { ALLOW_PRIVATE_UPSTREAMS } from './lib/gateway/upstream-guard';
+export { CACHE_DEFAULTS, type CacheFreshness, type ResponseCacheSettings } from './lib/gateway/cache-settings';
 export { loadLoginConfig, loginEnvSchema, LOGIN_CLIENTS, type LoginConfig, type LoginClientConfig } from './lib/login/login-config';
 export { setEnvVars } from './lib/set-env-vars';
 export {

@@ -10,7 +10,7 @@
  */
 export { createPrismaClient, type PrismaClientOptions } from './lib/prisma-client';
 export { PrismaClient, Prisma, Role } from './generated/prisma/client';
-export type { User, ApiKey, UsageRecord, OidcClient, OidcModel, SigningKey, AuditLog, LoginThrottle, SharedSecret, Lease } from './generated/prisma/client';
+export type { User, ApiKey, UsageRecord, StoredResponse, OidcClient, OidcModel, SigningKey, AuditLog, LoginThrottle, SharedSecret, Lease } from './generated/prisma/client';
 export { StatusImpact, StatusIncidentState } from './generated/prisma/client';
 export type { StatusCheck, StatusRollup, StatusComponentState, StatusIncident, StatusIncidentUpdate, StatusMaintenance } from './generated/prisma/client';
 export { applyMigrations, PRISMA_MIGRATE_LOCK_KEY, type ApplyMigrationsOptions, type MigrationReport } from './lib/migrations/apply-migrations';

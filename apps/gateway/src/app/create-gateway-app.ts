@@ -16,6 +16,7 @@ import { registerEmbeddingsRoute } from './embeddings/embeddings.route';
 import { registerTextCompletionsRoute } from './text-completions/text-completions.route';
 import { GatewayContext } from './gateway-context';
 import { registerMessagesRoutes } from './messages/messages.route';
+import { registerResponsesRoutes } from './responses/responses.route';
 import { GatewayModule } from './gateway.module';
 import { registerOpenCors } from './http/cors';
 import { registerJsonBodyParser } from './http/json-body-parser';
@@ -40,11 +41,13 @@ export interface GatewayAppOptions {
   readonly budgetClock?: () => number;
   /** Resolves upstream hosts (tests point it at a fake DNS server to re-point a name). */
   readonly resolveHost?: ResolveHost;
+  /** The response cache's clock: freshness and staleness (tests move it past a ttl instead of sleeping). */
+  readonly cacheClock?: () => number;
 }
 
 
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
-  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock, options.budgetClock, options.resolveHost);
+  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock, options.budgetClock, options.cacheClock, options.resolveHost);
   await context.start();
   const fastifyOptions = { bodyLimit: config.server.maxBodyBytes, trustProxy: fastifyTrustProxy(config.server.trustProxy), genReqId: requestIdFor };
   // Chat completions and the other model endpoints: their own Fastify instance on the same server (http/model-endpoints.ts).
@@ -76,6 +79,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   registerEmbeddingsRoute(routes, context);
   registerTextCompletionsRoute(routes, context);
   registerMessagesRoutes(routes, context);
+  registerResponsesRoutes(routes, context);
   if (config.server.debug) registerRoutingDebugLog(models.fastify);
   await models.fastify.ready();
   logStartupWarnings(config);

@@ -19,6 +19,14 @@ export class InvalidRequestError extends Error {
   }
 }
 
+/** No stored response of this id belongs to the caller (absent, expired, deleted or another's: one answer for all). */
+export class ResponseNotFoundError extends Error {
+  constructor(readonly id: string) {
+    super(`No response found with id '${id}'.`);
+    this.name = 'ResponseNotFoundError';
+  }
+}
+
 export class AuthenticationError extends Error {
   constructor(message: string) {
     super(message);

@@ -22,6 +22,7 @@ import { RedisLimitStore } from './limits/redis-limit-store';
 import { RequestMetrics } from './metrics/request-metrics';
 import { UpstreamSetup } from './setup/upstream-setup';
 import { UsageRecorder } from './usage/usage-recorder';
+import { UsageRetention } from './usage/usage-retention';
 import { Budgets, spendLoader } from './budgets/budgets';
 import { MemorySpendStore, RedisSpendStore } from './budgets/spend-store';
 import { CatalogueService } from './catalogue/catalogue-service';
@@ -31,6 +32,13 @@ import { RoutePlanner } from './routing/route-planner';
 import { RoutingState } from './routing/routing-state';
 import { KnowledgeAgentClient } from './knowledge/knowledge-agent-client';
 import { KnowledgeStep } from './knowledge/knowledge-step';
+import { ResponseCache } from './cache/response-cache';
+import { MemoryCacheStore } from './cache/memory-cache-store';
+import { RedisCacheStore } from './cache/redis-cache-store';
+import { ResponseStore } from './responses/store/response-store';
+
+/** How often expired stored responses are deleted (each replica; they share the work). */
+const RESPONSE_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 const logger = new Logger('RainyModel');
 
@@ -53,12 +61,18 @@ export class GatewayContext {
   /** With a database only (DATABASE_URL): API keys and usage records. */
   readonly apiKeys: ApiKeyStore | undefined;
   readonly usage: UsageRecorder | undefined;
+  /** Stored Responses-API responses (`store`, `previous_response_id`), with a database only. */
+  readonly responses: ResponseStore | undefined;
+  /** Prunes raw usage records and daily roll-ups past their retention (with a database). */
+  readonly usageRetention: UsageRetention | undefined;
   /** Monthly budgets per key and per user (with a database). */
   readonly budgets: Budgets | undefined;
   /** Model metadata (windows, prices, quality), refreshed from the configured URLs. */
   readonly catalogue: CatalogueService;
   readonly routing: RoutingState;
   readonly planner: RoutePlanner;
+  /** Chat answers, in memory or in Redis (REDIS_URL); see cache/response-cache.ts. */
+  readonly cache: ResponseCache;
   private readonly prisma: PrismaClient | undefined;
 
   constructor(
@@ -68,6 +82,7 @@ export class GatewayContext {
     limiterClock: () => number = Date.now,
     routingClock: () => number = Date.now,
     budgetClock: () => number = Date.now,
+    cacheClock: () => number = Date.now,
     /** Resolves upstream hosts for new connections (tests point it at a fake DNS server). */
     resolveHost: ResolveHost = systemResolve,
   ) {
@@ -81,6 +96,8 @@ export class GatewayContext {
       const apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
       this.apiKeys = apiKeys;
       this.usage = new UsageRecorder(this.prisma, warn);
+      this.responses = new ResponseStore(this.prisma, { ttlMs: config.data.responsesTtlMs, warn });
+      this.usageRetention = new UsageRetention(this.prisma, config.data.usageRetention, { info: (m) => logger.log(m), warn });
       const spend = config.redisUrl ? new RedisSpendStore(config.redisUrl, warn) : new MemorySpendStore();
       this.budgets = new Budgets(spend, spendLoader(this.prisma), apiKeys, config.data.budgetMode, warn, budgetClock);
     }
@@ -96,7 +113,11 @@ export class GatewayContext {
     this.metrics = new RequestMetrics(new Set(config.aliases));
     const walk = new FallbackWalk(config.router, config.server.debug ? logAttemptFailure : undefined);
     this.modelNames = new ModelNames(config.aliases, config.modelAliases);
-    this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner, this.modelNames, this.knowledge);
+    const { maxEntries, maxBytes } = config.cache;
+    const anyAliasCached = config.cache.allAliases || Object.values(config.cache.aliases).some((alias) => alias !== false);
+    const cacheStore = config.redisUrl ? new RedisCacheStore(config.redisUrl, maxBytes, warn, cacheClock, anyAliasCached) : new MemoryCacheStore(maxEntries, maxBytes, cacheClock);
+    this.cache = new ResponseCache(config.cache, config.deployments, cacheStore, cacheClock);
+    this.completions = new CompletionPipeline(this.registry, walk, this.client, config.router, this.planner, this.modelNames, this.knowledge, this.cache);
     this.embeddings = new EmbeddingsService(this.registry, walk, this.client, config.router);
   }
 
@@ -105,6 +126,8 @@ export class GatewayContext {
     await this.apiKeys?.start();
     await this.budgets?.start();
     await this.catalogue.start();
+    this.responses?.startPruning(RESPONSE_PRUNE_INTERVAL_MS);
+    this.usageRetention?.start();
   }
 
   /** After the server stopped taking requests: flush usage, release connections. */
@@ -113,8 +136,11 @@ export class GatewayContext {
     this.budgets?.stop();
     this.catalogue.stop();
     await this.knowledge.close();
+    await this.usageRetention?.stop();
     await this.usage?.close().catch((error: Error) => logger.warn(`usage records lost at shutdown: ${error.message}`));
+    await this.responses?.close();
     await this.limiter.close();
+    await this.cache.close();
     await this.budgets?.close();
     await this.prisma?.$disconnect();
   }

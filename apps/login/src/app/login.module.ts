@@ -6,6 +6,7 @@ import { AccountUsageController } from './account/account-usage.controller';
 import { AccountTwoFactorController } from './account/account-two-factor.controller';
 import { AdminController } from './admin/admin.controller';
 import { AdminTwoFactorController } from './admin/admin-two-factor.controller';
+import { AdminUsageController } from './admin/admin-usage.controller';
 import { AccountApiController } from './api/account-api.controller';
 import { ApiController } from './api/api.controller';
 import { InfoController } from './info.controller';
@@ -28,7 +29,7 @@ export class LoginModule {
   static register(context: LoginContext): DynamicModule {
     return {
       module: LoginModule,
-      controllers: [InfoController, InteractionController, SecondFactorController, AdminController, ApiController, AccountController, AccountKeysController, AccountUsageController, AccountSecurityController, AccountTwoFactorController, AdminTwoFactorController, AccountApiController],
+      controllers: [InfoController, InteractionController, SecondFactorController, AdminController, ApiController, AccountController, AccountKeysController, AccountUsageController, AccountSecurityController, AccountTwoFactorController, AdminTwoFactorController, AdminUsageController, AccountApiController],
       providers: [{ provide: LoginContext, useValue: context }, LoginShutdown],
     };
   }

@@ -96,7 +96,7 @@ describe('account API (real app, real PostgreSQL, real tokens)', () => {
     const perDay = (await (await api('/usage?from=2026-11-01&to=2026-11-03&group_by=day', aliceToken)).json()) as { totals: unknown; data: { group: string; requests: number }[]; to: string };
     expect(perDay.to).toBe('2026-11-04T00:00:00.000Z');
     expect(perDay.data.map((d) => [d.group, d.requests])).toEqual([['2026-11-01', 0], ['2026-11-02', 1], ['2026-11-03', 1]]);
-    expect(perDay.totals).toEqual({ requests: 2, prompt_tokens: 110, completion_tokens: 55, cost_usd: 0.5, unpriced_requests: 1 });
+    expect(perDay.totals).toEqual({ requests: 2, prompt_tokens: 110, completion_tokens: 55, cost_usd: 0.5, unpriced_requests: 1, errors: 0, cache_hits: 0 });
     const perModel = (await (await api('/usage?from=2026-11-01&to=2026-11-30&group_by=model', aliceToken)).json()) as { data: { group: string; label: string }[] };
     expect(perModel.data.map((d) => d.group).sort()).toEqual(['rainymodel/chat', 'rainymodel/code']);
     const bobs = (await (await api('/usage?from=2026-11-01&to=2026-11-30&group_by=model', bobToken)).json()) as { data: { group: string }[] };

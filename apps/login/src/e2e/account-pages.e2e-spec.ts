@@ -118,10 +118,10 @@ describe('account pages (real app, real PostgreSQL)', () => {
     const perDay = await aliceWeb.get('/account/usage.csv?group_by=day');
     expect(perDay.headers.get('content-type')).toContain('text/csv');
     const lines = perDay.body.trim().split('\r\n');
-    expect(lines[0]).toBe('day,requests,prompt_tokens,completion_tokens,cost_usd,unpriced_requests');
+    expect(lines[0]).toBe('day,requests,prompt_tokens,completion_tokens,cost_usd,unpriced_requests,errors,cache_hits');
     expect(lines).toHaveLength(31);
-    expect(lines).toContain('2026-12-04,2,2000,1000,1,0');
-    expect(lines).toContain('2026-12-01,1,10,5,0,1');
+    expect(lines).toContain('2026-12-04,2,2000,1000,1,0,0,0');
+    expect(lines).toContain('2026-12-01,1,10,5,0,1,0,0');
     const perModel = (await aliceWeb.get('/account/usage.csv?group_by=model')).body;
     expect(perModel).toContain("'=cmd|x,ollama,1,10,5,0,1");
     expect(perModel).not.toContain('bobs-model');

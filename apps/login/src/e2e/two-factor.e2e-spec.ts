@@ -2,7 +2,8 @@
  * Two-factor sign-in end to end, over HTTP with a clock the test moves: enrolment from the
  * account page (QR code and base32 secret, confirmation, ten recovery codes), the code asked
  * after the password, replay and recovery-code reuse refused, the lockout on wrong codes,
- * turning it off; an admin requiring it for a role (enrolment inside the sign-in) and resetting it.
+ * turning it off; the code asked on a sign-in through a third-party client (openid-client), before
+ * any authorization code; an admin requiring it for a role (enrolment inside the sign-in) and resetting it.
  */
 import type { User } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
@@ -11,7 +12,8 @@ import { closePasswordHashing } from '../app/users/passwords';
 import { signInToAdminPanel } from '../testing/admin-panel';
 import { accountUserOf, signInToAccount } from '../testing/account-user';
 import { csrfToken, formAction, HttpBrowser, type BrowserResponse } from '../testing/http-browser';
-import { startLogin, TEST_ADMIN, type RunningLogin } from '../testing/login-harness';
+import { startLogin, TEST_ADMIN, TEST_REDIRECT, TEST_SECRETS, type RunningLogin } from '../testing/login-harness';
+import { discoverClient, oidc, signIn, startFlow } from '../testing/oidc-rp';
 
 const START = new Date('2026-12-06T12:00:00Z');
 
@@ -109,6 +111,25 @@ describe('two-factor sign-in (real app, real PostgreSQL, injected clock)', () =>
     now = new Date(now.getTime() + 901_000);
     const after = await submitCode(attempt.browser, attempt.page, totpCode(secret, now));
     expect(after.url).toBe(`${login.url}/account`);
+  });
+
+  it('asks for the code on a sign-in through a third-party OIDC client (openid-client): no authorization code before it', async () => {
+    now = new Date(now.getTime() + 30_000);
+    const lamino = await discoverClient(login.url, 'lamino', TEST_SECRETS.lamino);
+    const flow = await startFlow(lamino);
+    const browser = new HttpBrowser();
+    const afterPassword = await signIn(browser, flow, carol.email, 'carol-password-1');
+    expect(afterPassword.status).toBe(200);
+    expect(afterPassword.location ?? '').not.toContain(TEST_REDIRECT);
+    expect(afterPassword.body).toContain('Enter your code');
+    const action = new URL(formAction(afterPassword.body, '/second-factor'), `${login.url}/`).toString();
+    const wrong = await browser.follow(action, TEST_REDIRECT, { form: { _csrf: csrfToken(afterPassword.body), code: '000000' } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.location ?? '').not.toContain(TEST_REDIRECT);
+    const end = await browser.follow(action, TEST_REDIRECT, { form: { _csrf: csrfToken(afterPassword.body), code: totpCode(secret, now) } });
+    expect(end.location).toMatch(new RegExp(`^${TEST_REDIRECT}\\?code=`));
+    const tokens = await oidc.authorizationCodeGrant(lamino, new URL(end.location as string), { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
+    expect(tokens.claims()?.sub).toBe(carol.id);
   });
 
   it('turns off with a code; sign-in then needs only the password', async () => {

@@ -1,2 +1,3 @@
 /** Test helpers of the data layer: for specs only, never for production code. */
 export { createTestDatabase, LOCAL_TEST_SERVER_URL, type TestDatabase, type CreateTestDatabaseOptions } from './test-database';
+export { fillUsageLedger, type UsageLedgerFixture, type UsageLedgerFixtureOptions } from './usage-ledger-fixture';

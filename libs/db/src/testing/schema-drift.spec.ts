@@ -51,6 +51,8 @@ describe('schema.prisma and prisma/migrations', () => {
       'status_maintenances',
       'status_rollups',
       'status_subscribers',
+      'stored_responses',
+      'usage_daily',
       'usage_records',
       'user_sessions',
       'users',

@@ -104,18 +104,24 @@ export class Budgets {
   }
 }
 
-/** The month's spend so far per key and per user: two grouped queries on the (…, at) indexes. */
+/**
+ * The month's spend so far per key and per user, from the daily roll-ups (`usage_daily`): a
+ * month is at most 31 rows per bucket whatever the traffic, and the raw records may already be
+ * pruned (USAGE_RAW_RETENTION_DAYS can be shorter than a month). The month starts at a UTC
+ * midnight, so whole days cover it exactly.
+ */
 export function spendLoader(prisma: PrismaClient): (sinceMs: number) => Promise<SpendSums> {
   return async (sinceMs) => {
     const since = new Date(sinceMs);
     const [keys, users] = await Promise.all([
-      prisma.usageRecord.groupBy({ by: ['apiKeyId'], where: { apiKeyId: { not: null }, at: { gte: since }, costUsd: { gt: 0 } }, _sum: { costUsd: true } }),
-      prisma.usageRecord.groupBy({ by: ['userId'], where: { userId: { not: null }, at: { gte: since }, costUsd: { gt: 0 } }, _sum: { costUsd: true } }),
+      prisma.$queryRaw<{ id: string; usd: number }[]>`
+        SELECT api_key_id::text AS id, sum(cost_usd)::float8 AS usd FROM usage_daily
+        WHERE day >= (${since}::timestamptz AT TIME ZONE 'UTC')::date AND api_key_id IS NOT NULL AND cost_usd > 0 GROUP BY api_key_id`,
+      prisma.$queryRaw<{ id: string; usd: number }[]>`
+        SELECT user_id::text AS id, sum(cost_usd)::float8 AS usd FROM usage_daily
+        WHERE day >= (${since}::timestamptz AT TIME ZONE 'UTC')::date AND user_id IS NOT NULL AND cost_usd > 0 GROUP BY user_id`,
     ]);
-    return {
-      keys: new Map(keys.map((row) => [row.apiKeyId as string, row._sum.costUsd ?? 0])),
-      users: new Map(users.map((row) => [row.userId as string, row._sum.costUsd ?? 0])),
-    };
+    return { keys: new Map(keys.map((row) => [row.id, row.usd])), users: new Map(users.map((row) => [row.id, row.usd])) };
   };
 }
 

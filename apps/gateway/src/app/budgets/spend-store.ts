@@ -2,10 +2,10 @@
  * Month-to-date spend (USD) per API key and per user, read on the hot path from process memory
  * only. Two stores, like the rate limits:
  *
- * - memory (one replica): the month's sums loaded from usage_records at start, plus this
+ * - memory (one replica): the month's sums loaded from the daily roll-ups (usage_daily) at start, plus this
  *   process's own costs as they are recorded;
  * - Redis (REDIS_URL, several replicas): the counters live in Redis (`rm:spend:<YYYY-MM>:k:<id>`
- *   and `…:u:<id>`, INCRBYFLOAT, expiring after the month), seeded from usage_records by the
+ *   and `…:u:<id>`, INCRBYFLOAT, expiring after the month), seeded from usage_daily by the
  *   first replica to start in a month (a SET NX marker, so the sums are added once). Each
  *   replica mirrors the counters of budgeted keys and users in memory: its own increments
  *   return the new total, and `sync` (every second) reads everyone else's. So a replica may

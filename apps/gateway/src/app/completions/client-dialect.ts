@@ -15,7 +15,7 @@
  * Methods take the request and deployment as arguments rather than returning per-request
  * objects: the OpenAI chat dialect adds no allocation to the benchmarked hot path.
  */
-import type { ChatRequest, DecodedCompletion, StreamOptions, UpstreamRequest, WireStream } from '@orcest/providers';
+import type { ChatRequest, DecodedCompletion, StreamOptions, UpstreamRequest, Usage, Wire, WireStream } from '@orcest/providers';
 import type { Deployment } from '../deployments/deployment';
 import type { AttemptFailure } from './attempt-failure';
 
@@ -52,4 +52,22 @@ export interface ClientDialect<R extends ClientRequest = ClientRequest> {
    * build from `chat`).
    */
   withSystemMessage?(request: R, message: string): R;
+  /** How this protocol's answers are kept in the response cache (`cache/`); absent: they never are. */
+  readonly cache?: DialectCache<R>;
+}
+
+/** What the response cache needs of a protocol: it keeps whole answers in the protocol's own JSON. */
+export interface DialectCache<R extends ClientRequest> {
+  /** In every key: one question asked in two protocols has two answers. */
+  readonly name: string;
+  /** A cached whole answer replayed as this client's stream (its framing and end marker). */
+  replayStream(request: R, body: string): string;
+  /** Collects a stream as the client got it; once it completed, the whole answer (undefined: not cacheable). */
+  streamAssembler(maxBytes: number): StreamAssembly;
+}
+
+export interface StreamAssembly {
+  readonly tap: (wire: Wire) => void;
+  /** `usage`: the upstream's counts, which the client may not have been shown. */
+  assemble(usage: Usage | undefined): string | undefined;
 }

@@ -13,12 +13,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
 import type { ModelNames } from '../deployments/model-names';
-import { ModelNotFoundError, NoDeploymentError, WrongEndpointError, type AttemptRecord } from '../errors';
+import { AllUpstreamsFailedError, DeadlineExceededError, ModelNotFoundError, NoDeploymentError, WrongEndpointError, type AttemptRecord } from '../errors';
+import type { CacheTicket, ResponseCache } from '../cache/response-cache';
+import type { CachedAnswer } from '../cache/cached-answer';
 import { OVERHEAD_HEADER, takeOverhead, UpstreamWait } from '../http/overhead';
 import { AbortLink } from './abort-link';
 import type { ClientDialect, ClientRequest } from './client-dialect';
-import type { FallbackWalk } from './fallback-walk';
-import { routeHeaders } from './route-headers';
+import type { FallbackWalk, WalkSuccess } from './fallback-walk';
+import { cachedRouteHeaders, routeHeaders } from './route-headers';
 import { writeStream } from './sse-writer';
 import { UpstreamCall, type ResponseLimits } from './upstream-call';
 import { estimateCompletionUsage, estimateStreamUsage } from '../usage/usage-estimate';
@@ -49,6 +51,12 @@ export interface ServedCompletion {
   readonly streamFailure: string | undefined;
   /** The complexity classifier's label for the request (chat only: undefined for embeddings). */
   readonly complexity: Complexity | undefined;
+  /**
+   * Set when the answer came from the response cache (a hit, or a stale one when every upstream
+   * failed): no upstream tokens were spent, `usage` is zero, and `deployment` is the one that
+   * produced the cached answer.
+   */
+  readonly cache?: 'hit' | 'stale';
 }
 
 /**
@@ -98,6 +106,8 @@ export class CompletionPipeline {
     private readonly planner: RoutePlanner,
     private readonly names: ModelNames,
     private readonly knowledge: KnowledgeStep,
+    /** Undefined: no response cache at all. */
+    private readonly cache?: ResponseCache,
   ) {
     this.limits = { maxResponseBytes: router.maxResponseBytes, maxEventBytes: router.maxStreamEventBytes };
   }
@@ -119,13 +129,28 @@ export class CompletionPipeline {
     const wait = new UpstreamWait();
     req.upstreamWait = wait;
     const walkRequest = { alias, deployments, startedAt, clientSignal, wait };
+    // The response cache, where it applies (cache/): a fresh answer is served without a walk;
+    // the others fill it after the walk, or fall back to an expired one if every upstream failed.
+    const ticket = dialect.cache && this.cache?.begin(alias, dialect.cache.name, req.headers, request.chat);
+    const fromCache =
+      ticket &&
+      ((answer: CachedAnswer, verdict: 'hit' | 'stale', failed: readonly AttemptRecord[]) =>
+        this.answerFromCache(dialect, request, req, reply, answer, verdict, { policy, complexity, startedAt, failed, deployments }, observe));
+    if (ticket !== undefined && fromCache !== undefined) {
+      const cached = await this.cache?.fresh(ticket);
+      if (cached !== undefined) return fromCache(cached, 'hit', []);
+      reply.header('x-rainymodel-cache', ticket.key === undefined ? 'skip' : 'miss');
+    }
 
     if (request.stream) {
-      const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
+      const walked = this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
         const opened = await this.call(d, dialect, request, clientSignal).openStream(budget);
         attempt.firstToken();
         return opened;
       });
+      // Without the cache, the walk is awaited as is: no wrapper on the uncached path.
+      const result = ticket && fromCache ? await this.lastResort(ticket, walked, fromCache) : await walked;
+      if (result === undefined) return;
       const { attempt } = result;
       try {
         const served = observe ? new StreamServed(alias, policy, result.deployment, result.failed, result.value.stream, shape.promptTokens, complexity) : undefined;
@@ -133,8 +158,12 @@ export class CompletionPipeline {
         const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
         addServedHeaders(headers, dialect, request, result.deployment);
         const res = commit(reply, headers, policy, STREAM_HEADERS);
-        const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs, dialect.streamFailure);
+        const assembly = ticket?.key !== undefined ? dialect.cache?.streamAssembler(this.cache?.maxAnswerBytes ?? 0) : undefined;
+        const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs, dialect.streamFailure, assembly?.tap);
         served?.ended(outcome.failure?.reason);
+        // Only a stream that completed fills the cache: never a cut one, nor one the client left.
+        const assembled = assembly && !outcome.failure && !outcome.clientClosed ? assembly.assemble(result.value.stream.usage) : undefined;
+        if (ticket && assembled !== undefined) this.cache?.fill(ticket, assembled, result.deployment);
         // The one verdict of this attempt: complete, failed (before or after the first byte), or no verdict (the client left).
         if (outcome.failure) attempt.fail(outcome.failure);
         else if (!outcome.clientClosed) attempt.succeed();
@@ -144,10 +173,13 @@ export class CompletionPipeline {
       return;
     }
 
-    const result = await this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, dialect, request, clientSignal).complete(budget));
+    const walked = this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, dialect, request, clientSignal).complete(budget));
+    const result = ticket && fromCache ? await this.lastResort(ticket, walked, fromCache) : await walked;
+    if (result === undefined) return;
     // The whole answer is in hand: nothing can still fail on the upstream's side.
     result.attempt.succeed();
     const { json } = result.value;
+    if (ticket) this.cache?.fill(ticket, json, result.deployment);
     const reported = result.value.usage;
     const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
     addServedHeaders(headers, dialect, request, result.deployment);
@@ -157,6 +189,61 @@ export class CompletionPipeline {
       observe(req, { alias, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, usageEstimated: reported === undefined, streamFailure: undefined, complexity });
     }
     commit(reply, headers, policy, JSON_HEADERS).end(json);
+  }
+
+  /**
+   * The walk's result; or, when every upstream failed (or the deadline passed) and the request
+   * may have it, an expired cached answer served instead (then undefined: answered).
+   */
+  private async lastResort<T>(
+    ticket: CacheTicket,
+    walk: Promise<WalkSuccess<T>>,
+    serveStale: (answer: CachedAnswer, verdict: 'stale', failed: readonly AttemptRecord[]) => void,
+  ): Promise<WalkSuccess<T> | undefined> {
+    try {
+      const result = await walk;
+      this.cache?.count(ticket.alias, ticket.key === undefined ? 'skip' : 'miss');
+      return result;
+    } catch (error) {
+      // Offline: every upstream failed, the deadline passed, or every circuit is open and probed.
+      const failed = error instanceof AllUpstreamsFailedError || error instanceof DeadlineExceededError ? error.attempts : error instanceof NoDeploymentError ? [] : undefined;
+      const stale = failed !== undefined ? await this.cache?.stale(ticket) : undefined;
+      if (stale === undefined || failed === undefined) {
+        this.cache?.count(ticket.alias, ticket.key === undefined ? 'skip' : 'miss');
+        throw error;
+      }
+      serveStale(stale, 'stale', failed);
+      return undefined;
+    }
+  }
+
+  /** Writes a cached answer as the request asked for it: whole, or replayed as the client's stream. */
+  private answerFromCache<R extends ClientRequest>(
+    dialect: ClientDialect<R>,
+    request: R,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    answer: CachedAnswer,
+    verdict: 'hit' | 'stale',
+    context: { policy: Policy; complexity: Complexity; startedAt: number; failed: readonly AttemptRecord[]; deployments: readonly Deployment[] },
+    observe: ServedObserver | undefined,
+  ): void {
+    const { policy, complexity, startedAt, failed } = context;
+    const alias = request.model;
+    this.cache?.count(alias, verdict);
+    reply.header('x-rainymodel-cache', verdict).header('age', String(this.cache?.ageSeconds(answer) ?? 0));
+    if (observe) {
+      // The record names the deployment that produced the answer (any configured one if it is gone from the config).
+      const deployment = this.registry.forAlias(alias).find((d) => d.name === answer.deployment) ?? context.deployments[0];
+      observe(req, { alias, policy, stream: request.stream, deployment, failed, usage: NO_USAGE, usageEstimated: false, streamFailure: undefined, complexity, cache: verdict });
+    }
+    const headers = cachedRouteHeaders(answer, failed, Date.now() - startedAt);
+    if (request.stream && dialect.cache) {
+      commit(reply, headers, policy, STREAM_HEADERS).end(dialect.cache.replayStream(request, answer.body));
+      return;
+    }
+    headers.push('content-length', String(Buffer.byteLength(answer.body)));
+    commit(reply, headers, policy, JSON_HEADERS).end(answer.body);
   }
 
   private deploymentsFor(alias: string, policy: Policy): readonly Deployment[] {
@@ -175,6 +262,9 @@ export class CompletionPipeline {
     return new UpstreamCall(this.client, deployment, dialect, request, clientSignal, this.limits);
   }
 }
+
+/** A cached answer spent no upstream tokens. */
+const NO_USAGE: Usage = Object.freeze({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 });
 
 const JSON_HEADERS: readonly string[] = ['content-type', 'application/json; charset=utf-8'];
 const STREAM_HEADERS: readonly string[] = ['content-type', 'text/event-stream; charset=utf-8', 'cache-control', 'no-cache', 'x-accel-buffering', 'no'];

@@ -4,6 +4,8 @@
  * upstream's stream bytes are forwarded as they came, see providers' `openai-wire-stream.ts`).
  */
 import type { ChatRequest } from '@orcest/providers';
+import { replayAsSse } from '../cache/sse-replay';
+import { StreamAssembler } from '../cache/stream-assembler';
 import type { AttemptFailure } from './attempt-failure';
 import { validateChatRequest } from './chat-request-validator';
 import type { ClientDialect, ClientRequest } from './client-dialect';
@@ -22,6 +24,11 @@ export const openAiChatDialect: ClientDialect<OpenAiChatRequest> = {
   decodeCompletion: (_request, deployment, body) => deployment.adapter.decodeCompletion(body, deployment.target),
   createWireStream: (request, deployment, options) => deployment.adapter.createWireStream(request.chat, deployment.target, options),
   streamFailure: openAiStreamFailure,
+  cache: {
+    name: 'openai-chat',
+    replayStream: (request, body) => replayAsSse(body, request.chat.stream_options?.include_usage === true),
+    streamAssembler: (maxBytes) => new StreamAssembler(maxBytes),
+  },
 };
 
 /** OpenAI's SDKs raise on a `data:` event carrying `error`; no `[DONE]` follows. */

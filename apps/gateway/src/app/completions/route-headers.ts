@@ -16,6 +16,14 @@ export function routeHeaders(deployment: Deployment, failed: readonly AttemptRec
   return headers;
 }
 
+/** The route headers of an answer served from the response cache: the deployment that produced it, as stored with it. */
+export function cachedRouteHeaders(route: { readonly tier: string; readonly upstream: string; readonly model: string }, failed: readonly AttemptRecord[], latencyMs: number): string[] {
+  const headers = ['x-rainymodel-route', headerSafe(route.tier), 'x-rainymodel-upstream', headerSafe(route.upstream), 'x-rainymodel-model', headerSafe(route.model), 'x-rainymodel-latency-ms', String(Math.round(latencyMs))];
+  const attempts = attemptHeaders(failed);
+  for (const name in attempts) headers.push(name, attempts[name]);
+  return headers;
+}
+
 /** `x-rainymodel-tried` lists every deployment attempted in order, the one that served last. */
 export function attemptHeaders(failed: readonly AttemptRecord[], served?: string): Record<string, string> {
   if (failed.length === 0) return {};

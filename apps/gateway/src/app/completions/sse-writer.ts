@@ -21,9 +21,27 @@ export interface StreamOutcome {
   readonly clientClosed: boolean;
 }
 
-/** `failureEvent`: the client protocol's last bytes for a stream whose upstream failed (`ClientDialect.streamFailure`). */
-export async function writeStream(res: ServerResponse, opened: OpenedStream, idleTimeoutMs: number, failureEvent: (failure: AttemptFailure) => string): Promise<StreamOutcome> {
+/**
+ * `failureEvent`: the client protocol's last bytes for a stream whose upstream failed
+ * (`ClientDialect.streamFailure`). `tap`, when given, sees every piece of wire the client gets
+ * up to the end marker (the response cache assembles a completed stream's answer from it); the
+ * error event of a failed stream is not shown to it.
+ */
+export async function writeStream(
+  res: ServerResponse,
+  opened: OpenedStream,
+  idleTimeoutMs: number,
+  failureEvent: (failure: AttemptFailure) => string,
+  tap?: (wire: Wire) => void,
+): Promise<StreamOutcome> {
   const { stream, body, timer } = opened;
+  const send =
+    tap === undefined
+      ? sendWire
+      : (to: ServerResponse, wire: Wire, last: boolean): Promise<void> => {
+          tap(wire);
+          return sendWire(to, wire, last);
+        };
   let doneSent = false;
   let upstreamEnded = false;
   try {
@@ -70,7 +88,7 @@ export async function writeStream(res: ServerResponse, opened: OpenedStream, idl
 }
 
 /** Writes `wire` (which ends with the end marker when `last`), ending the response when `last`; waits for the client to drain. */
-async function send(res: ServerResponse, wire: Wire, last: boolean): Promise<void> {
+async function sendWire(res: ServerResponse, wire: Wire, last: boolean): Promise<void> {
   if (res.destroyed) return;
   if (last) res.end(wire);
   else if (wire.length > 0 && !res.write(wire)) await Promise.race([once(res, 'drain'), once(res, 'close')]);

@@ -20,6 +20,8 @@ const EXPOSED_HEADERS = [
   'x-rainymodel-ranking',
   'x-rainymodel-complexity',
   'x-rainymodel-knowledge',
+  'x-rainymodel-cache',
+  'age',
   'x-rainymodel-dropped',
   'x-rainymodel-token-count',
   'x-rainymodel-skipped',
@@ -29,8 +31,9 @@ const EXPOSED_HEADERS = [
   'x-ratelimit-reset-requests',
   'retry-after',
 ].join(', ');
-const ALLOWED_METHODS = 'GET, POST, OPTIONS';
-const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-rainymodel-policy, x-rainymodel-profile, x-request-id';
+// DELETE: `DELETE /v1/responses/{id}` from a browser app.
+const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
+const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-rainymodel-policy, x-rainymodel-profile, x-rainymodel-cache, x-request-id';
 
 export function registerOpenCors(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (req, reply, done) => {

@@ -24,6 +24,7 @@ import {
   OperatorOnlyError,
   RateLimitedError,
   RequestBuildError,
+  ResponseNotFoundError,
   UpstreamRejectedRequestError,
   WrongEndpointError,
 } from '../errors';
@@ -114,6 +115,7 @@ export function mapError(error: unknown): MappedError {
     return mapped(429, error.message, 'rate_limit_error', 'budget_exceeded', null, { 'retry-after': String(error.retryAfterSeconds) });
   }
   if (error instanceof WrongEndpointError) return mapped(400, error.message, 'invalid_request_error', 'model_not_supported', 'model');
+  if (error instanceof ResponseNotFoundError) return mapped(404, error.message, 'invalid_request_error', 'not_found');
   if (error instanceof ModelNotFoundError) return mapped(404, error.message, 'invalid_request_error', 'model_not_found', 'model');
   if (error instanceof NoDeploymentError) return mapped(503, error.message, 'service_unavailable', 'no_deployment_available');
   if (error instanceof AllUpstreamsFailedError) return mapped(502, error.message, 'upstream_error', 'all_upstreams_failed', null, attemptHeaders(error.attempts));

@@ -24,6 +24,7 @@ export class MetricsController {
     const lines: string[] = [];
     lines.push('# HELP rainymodel_uptime_seconds Seconds since this gateway started.', '# TYPE rainymodel_uptime_seconds gauge', `rainymodel_uptime_seconds ${Math.round((now - this.context.startedAt) / 1000)}`);
     this.context.metrics.render(lines);
+    this.context.cache.render(lines);
     const deployments = this.context.registry.all.map((d) => ({ d, labels: `alias="${escapeLabel(d.alias)}",deployment="${escapeLabel(d.name)}",tier="${d.tier}"` }));
     lines.push('# HELP rainymodel_upstream_circuit_state Circuit breaker of each deployment: 0 closed, 1 half-open, 2 open.', '# TYPE rainymodel_upstream_circuit_state gauge');
     for (const { d, labels } of deployments) lines.push(`rainymodel_upstream_circuit_state{${labels}} ${CIRCUIT_VALUE[d.health.breaker.state(now)]}`);

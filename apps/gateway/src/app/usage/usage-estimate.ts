@@ -11,6 +11,7 @@
  *   being decoded).
  * - completion, whole answer: the characters of the choices' content and tool-call arguments / 4
  *   (of an Anthropic message: its text and tool inputs).
+ *   (or of a Responses `output`'s text and function-call arguments, for /v1/responses).
  */
 import type { Usage } from '@orcest/providers';
 
@@ -27,6 +28,8 @@ export function estimateCompletionUsage(promptTokens: number, completionJson: st
       choices?: Array<{ text?: unknown; message?: { content?: unknown; tool_calls?: Array<{ function?: { arguments?: unknown } }> } }>;
       /** An Anthropic message (the `/v1/messages` answer): text and tool_use blocks. */
       content?: Array<{ text?: unknown; input?: unknown }>;
+      /** A Responses-API `response` object (the /v1/responses dialect answers in it). */
+      output?: Array<{ content?: Array<{ text?: unknown }>; arguments?: unknown }>;
     };
     for (const choice of parsed.choices ?? []) {
       // A legacy text completion's answer (`/v1/completions`).
@@ -40,6 +43,10 @@ export function estimateCompletionUsage(promptTokens: number, completionJson: st
         if (typeof block?.text === 'string') chars += block.text.length;
         else if (block?.input !== undefined) chars += JSON.stringify(block.input).length;
       }
+    }
+    for (const item of parsed.output ?? []) {
+      if (typeof item.arguments === 'string') chars += item.arguments.length;
+      for (const part of item.content ?? []) if (typeof part.text === 'string') chars += part.text.length;
     }
   } catch {
     // The adapters validated this JSON already; an estimate is never worth failing an answer.

@@ -74,7 +74,8 @@ export function afterChatResponse({ metrics, recorder, limiter, pricesOf, budget
     // Served: the usage the answer reported (undefined keeps the reserved estimate); not served: nothing used.
     if (caller?.kind === 'api_key' && req.chatAdmission) limiter.settle(caller.apiKey, req.chatAdmission, served ? served.usage?.total_tokens : 0);
     // Priced once, here, at the prices in force when it was served.
-    const costUsd = served ? costOf(pricesOf(served.deployment), served.usage) : undefined;
+    // A cached answer spent nothing upstream.
+    const costUsd = served?.cache ? 0 : served ? costOf(pricesOf(served.deployment), served.usage) : undefined;
     if (budgets && costUsd !== undefined && (caller?.kind === 'api_key' || caller?.kind === 'sso')) {
       budgets.add(caller.kind === 'api_key' ? caller.apiKey.id : undefined, caller.userId, costUsd);
     }
@@ -88,7 +89,7 @@ export function afterChatResponse({ metrics, recorder, limiter, pricesOf, budget
         apiKeyId: caller.kind === 'api_key' ? caller.apiKey.id : undefined,
         alias: served?.alias ?? (typeof body?.model === 'string' ? body.model.slice(0, 200) : '(none)'),
         policy: served?.policy ?? (typeof policyHeader === 'string' ? policyHeader.slice(0, 50) : 'auto'),
-        tiersTried: served ? [...served.failed.map((f) => f.tier), served.deployment.tier] : [],
+        tiersTried: served ? [...served.failed.map((f) => f.tier), ...(served.cache ? [] : [served.deployment.tier])] : [],
         upstream: served?.deployment.name,
         servedModel: served?.deployment.model,
         stream: served?.stream ?? false,
@@ -98,6 +99,7 @@ export function afterChatResponse({ metrics, recorder, limiter, pricesOf, budget
         costUsd,
         latencyMs: reply.elapsedTime,
         complexity: served?.complexity,
+        cacheHit: served?.cache !== undefined,
         // A stream that broke after it began went out as 200; its record says it failed.
         status,
         at: new Date(),

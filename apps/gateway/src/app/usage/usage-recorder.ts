@@ -36,6 +36,8 @@ export interface UsageEntry {
   readonly status: number;
   /** The complexity classifier's label (requests that never reached routing have none). */
   readonly complexity?: string;
+  /** Answered from the response cache (a hit, or a stale answer when every upstream failed): no upstream tokens, cost 0. */
+  readonly cacheHit?: boolean;
   readonly at: Date;
 }
 
@@ -128,5 +130,6 @@ function toRow(e: UsageEntry) {
     latencyMs: Math.round(e.latencyMs),
     status: e.status,
     complexity: e.complexity ?? null,
+    cacheHit: e.cacheHit ?? false,
   };
 }

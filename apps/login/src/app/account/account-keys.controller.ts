@@ -4,7 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { field } from '../http/form-body';
 import { sendPage } from '../http/security-headers';
 import { LoginContext } from '../login-context';
+import type { AccountFrame } from '../pages/account/account-frame';
 import { keysPage } from '../pages/account/keys-page';
+import { monthToDate } from '../usage/usage-report';
 import { UserInputError } from '../users/user-errors';
 import { AccountGate } from './account-gate';
 
@@ -18,7 +20,15 @@ export class AccountKeysController {
 
   @Get()
   list(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    return this.gate.page(req, reply, async ({ frame }) => sendPage(reply, 200, keysPage(frame, await this.context.apiKeys.listWithLastUse(frame.user.id), this.context.clock())));
+    return this.gate.page(req, reply, async ({ frame }) => sendPage(reply, 200, await this.page(frame)));
+  }
+
+  /** The keys page: each key with its last use and its spend this month against its budget. */
+  private async page(frame: AccountFrame): Promise<string> {
+    const now = this.context.clock();
+    const [keys, perKey] = await Promise.all([this.context.apiKeys.listWithLastUse(frame.user.id), this.context.usage.grouped(frame.user.id, monthToDate(now), 'key')]);
+    const monthSpend = new Map(perKey.filter((r) => r.group !== null).map((r) => [r.group as string, r.costUsd]));
+    return keysPage(frame, keys, now, monthSpend);
   }
 
   @Post()
@@ -37,11 +47,10 @@ export class AccountKeysController {
           },
           user.id,
         );
-        const keys = await this.context.apiKeys.listWithLastUse(user.id);
-        return sendPage(reply, 200, keysPage({ ...frame, secret: { label: `Your new key "${record.name}"`, value: key } }, keys, this.context.clock()));
+        return sendPage(reply, 200, await this.page({ ...frame, secret: { label: `Your new key "${record.name}"`, value: key } }));
       } catch (error) {
         if (!(error instanceof UserInputError)) throw error;
-        return sendPage(reply, 400, keysPage({ ...frame, error: error.message }, await this.context.apiKeys.listWithLastUse(user.id), this.context.clock()));
+        return sendPage(reply, 400, await this.page({ ...frame, error: error.message }));
       }
     });
   }

@@ -24,7 +24,7 @@ export class AccountUsageController {
     return this.gate.page(req, reply, async ({ frame }) => {
       const range = lastDays(this.context.clock(), PAGE_DAYS);
       const id = frame.user.id;
-      const [totals, perDay, perModel] = await Promise.all([this.context.usage.totals(id, range), this.context.usage.grouped(id, range, 'day'), this.context.usage.grouped(id, range, 'model')]);
+      const { totals, perDay, perModel } = await this.context.usage.breakdown(id, range);
       return sendPage(reply, 200, usagePage(frame, { days: PAGE_DAYS, totals, perDay, perModel }));
     });
   }

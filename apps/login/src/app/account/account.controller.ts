@@ -9,7 +9,7 @@ import { sendPage } from '../http/security-headers';
 import { LoginContext } from '../login-context';
 import { overviewPage } from '../pages/account/overview-page';
 import { messagePage } from '../pages/interaction-pages';
-import { utcDay } from '../usage/usage-report';
+import { monthToDate } from '../usage/usage-report';
 import { AccountGate } from './account-gate';
 
 @Controller('account')
@@ -24,8 +24,7 @@ export class AccountController {
   overview(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.gate.page(req, reply, async ({ frame }) => {
       const now = this.context.clock();
-      const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-      const month = await this.context.usage.totals(frame.user.id, { from: monthStart, to: new Date(utcDay(now).getTime() + 86_400_000) });
+      const month = await this.context.usage.totals(frame.user.id, monthToDate(now));
       const activeKeys = await this.context.prisma.apiKey.count({ where: { userId: frame.user.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } });
       return sendPage(reply, 200, overviewPage(frame, month, activeKeys));
     });

@@ -33,7 +33,7 @@ function keyJson(k: ApiKeyView | (Omit<ApiKeyView, 'lastUsedAt'> & { lastUsedAt?
 }
 
 function usageJson(r: UsageRow): Record<string, unknown> {
-  return { group: r.group, ...(r.label !== undefined ? { label: r.label } : {}), requests: r.requests, prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, cost_usd: Number(r.costUsd.toFixed(8)), unpriced_requests: r.unpriced };
+  return { group: r.group, ...(r.label !== undefined ? { label: r.label } : {}), requests: r.requests, prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, cost_usd: Number(r.costUsd.toFixed(8)), unpriced_requests: r.unpriced, errors: r.errors, cache_hits: r.cacheHits };
 }
 
 /** A JSON field given as a number or text, as text for the shared validation; absent or null = none. */
@@ -115,7 +115,7 @@ export class AccountApiController {
       from: from.toISOString(),
       to: to.toISOString(),
       group_by: by,
-      totals: { requests: totals.requests, prompt_tokens: totals.promptTokens, completion_tokens: totals.completionTokens, cost_usd: Number(totals.costUsd.toFixed(8)), unpriced_requests: totals.unpriced },
+      totals: { requests: totals.requests, prompt_tokens: totals.promptTokens, completion_tokens: totals.completionTokens, cost_usd: Number(totals.costUsd.toFixed(8)), unpriced_requests: totals.unpriced, errors: totals.errors, cache_hits: totals.cacheHits },
       data: rows.map(usageJson),
     };
   }

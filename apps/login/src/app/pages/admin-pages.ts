@@ -19,7 +19,7 @@ export function adminFrame(title: string, f: AdminFrame, body: SafeHtml): string
   return layout(
     title,
     html`<nav aria-label="Admin"><strong>Orcest Login admin</strong>
-<a href="/admin/users">Users</a><a href="/admin/clients">Clients</a><a href="/admin/keys">Signing keys</a><a href="/admin/two-factor">Two-factor</a><a href="/admin/audit">Audit log</a>
+<a href="/admin/users">Users</a><a href="/admin/usage">Usage</a><a href="/admin/clients">Clients</a><a href="/admin/keys">Signing keys</a><a href="/admin/two-factor">Two-factor</a><a href="/admin/audit">Audit log</a>
 <span class="muted">${f.admin.email}</span><a href="${f.signOutUrl}">Sign out</a></nav>
 <h1>${title}</h1>
 ${panelMessages(f)}
@@ -52,7 +52,7 @@ export function usersPage(f: AdminFrame, users: Page<User>, query: string): stri
 <button type="submit" class="secondary">${u.active ? 'Deactivate' : 'Activate'}</button></form>
 <form class="inline" method="post" action="/admin/users/${u.id}/password">${hidden(f.csrf)}<button type="submit" class="secondary">Reset password</button></form>
 ${u.totpEnabledAt ? html`<form class="inline" method="post" action="/admin/users/${u.id}/totp-reset">${hidden(f.csrf)}<button type="submit" class="secondary">Reset 2FA</button></form>` : ''}
-<a href="/admin/users/${u.id}/keys">API keys</a></td>
+<a href="/admin/users/${u.id}/keys">API keys</a> <a href="/admin/users/${u.id}/usage">Usage</a></td>
 </tr>`,
   );
   return adminFrame(
@@ -124,7 +124,8 @@ export function apiKeysPage(f: AdminFrame, user: User, keys: readonly ApiKey[]):
   return adminFrame(
     `API keys of ${user.email}`,
     f,
-    html`<p class="muted">Keys call the RainyModel gateway as this user (<code>Authorization: Bearer rm-…</code>) while the user is active and their role (${user.role}) includes RainyModel. Limits apply per key; empty means unlimited.</p>
+    html`<p><a href="/admin/users/${user.id}/usage">Usage, month-to-date spend and each key's spend</a></p>
+<p class="muted">Keys call the RainyModel gateway as this user (<code>Authorization: Bearer rm-…</code>) while the user is active and their role (${user.role}) includes RainyModel. Limits apply per key; empty means unlimited.</p>
 <h2>Monthly budget</h2>
 <form method="post" action="/admin/users/${user.id}/budget" class="card">${hidden(f.csrf)}
 <label for="user-budget">USD per calendar month (UTC), over all this user's keys</label><input id="user-budget" name="budget" inputmode="decimal" placeholder="none" value="${user.monthlyBudgetUsd === null ? '' : user.monthlyBudgetUsd.toFixed(2)}">

@@ -3,7 +3,7 @@
  * a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is
  * prefixed with an apostrophe, and quotes are doubled.
  */
-import type { UsageGrouping, UsageRow } from './usage-report';
+import type { AdminUsageGrouping, UsageRow } from './usage-report';
 
 function cell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
@@ -12,17 +12,18 @@ function cell(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const FIRST_COLUMNS: Record<UsageGrouping, readonly string[]> = {
+const FIRST_COLUMNS: Record<AdminUsageGrouping, readonly string[]> = {
   day: ['day'],
   model: ['model', 'deployment'],
   key: ['key_id', 'key'],
+  user: ['user_id', 'email'],
 };
 
-export function usageCsv(by: UsageGrouping, rows: readonly UsageRow[]): string {
-  const header = [...FIRST_COLUMNS[by], 'requests', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'unpriced_requests'];
+export function usageCsv(by: AdminUsageGrouping, rows: readonly UsageRow[]): string {
+  const header = [...FIRST_COLUMNS[by], 'requests', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'unpriced_requests', 'errors', 'cache_hits'];
   const lines = rows.map((r) => {
     const first = by === 'day' ? [r.group] : [r.group, r.label ?? ''];
-    return [...first, r.requests, r.promptTokens, r.completionTokens, Number(r.costUsd.toFixed(6)), r.unpriced].map(cell).join(',');
+    return [...first, r.requests, r.promptTokens, r.completionTokens, Number(r.costUsd.toFixed(6)), r.unpriced, r.errors, r.cacheHits].map(cell).join(',');
   });
   return [header.join(','), ...lines].join('\r\n') + '\r\n';
 }

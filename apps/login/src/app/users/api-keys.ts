@@ -81,9 +81,12 @@ export class ApiKeys {
     if (!isUuid(userId)) return [];
     const keys = await this.listFor(userId);
     if (keys.length === 0) return [];
-    // One index probe per key on usage_records (api_key_id, at).
+    // One index probe per key on usage_records (api_key_id, at); once the key's raw records are
+    // pruned (USAGE_RAW_RETENTION_DAYS), the day of its newest roll-up, on (api_key_id, day).
     const rows = await this.prisma.$queryRaw<{ id: string; last: Date | null }[]>`
-      SELECT k.id::text AS id, (SELECT max(u.at) FROM usage_records u WHERE u.api_key_id = k.id) AS last
+      SELECT k.id::text AS id, coalesce(
+        (SELECT max(u.at) FROM usage_records u WHERE u.api_key_id = k.id),
+        (SELECT max(d.day)::timestamp AT TIME ZONE 'UTC' FROM usage_daily d WHERE d.api_key_id = k.id)) AS last
       FROM api_keys k WHERE k.user_id = ${userId}::uuid`;
     const last = new Map(rows.map((r) => [r.id, r.last]));
     return keys.map((k) => ({ ...k, lastUsedAt: last.get(k.id) ?? null }));

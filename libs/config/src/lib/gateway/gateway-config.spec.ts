@@ -73,6 +73,14 @@ describe('loadGatewayConfig', () => {
     expect(withConfig(entry(), { KEY: 'k', PORT: 'eighty' })).toThrow(/environment: PORT/);
   });
 
+  it('reads the usage retention (raw 30 days, roll-ups 400 by default) and refuses roll-ups shorter than a month and a day', () => {
+    const db = { KEY: 'k', DATABASE_URL: 'postgresql://u@127.0.0.1/db' };
+    expect(withConfig(entry(), db)().data?.usageRetention).toEqual({ rawDays: 30, rollupDays: 400 });
+    expect(withConfig(entry(), { ...db, USAGE_RAW_RETENTION_DAYS: '7', USAGE_ROLLUP_RETENTION_DAYS: '90' })().data?.usageRetention).toEqual({ rawDays: 7, rollupDays: 90 });
+    expect(withConfig(entry(), { ...db, USAGE_ROLLUP_RETENTION_DAYS: '31' })).toThrow(/environment: USAGE_ROLLUP_RETENTION_DAYS/);
+    expect(withConfig(entry(), { ...db, USAGE_RAW_RETENTION_DAYS: '0' })).toThrow(/environment: USAGE_RAW_RETENTION_DAYS/);
+  });
+
   it('takes RAINYMODEL_CONFIG over LITELLM_CONFIG_PATH', () => {
     const load = withConfig(entry(), { KEY: 'k', LITELLM_CONFIG_PATH: '/nonexistent.yaml' });
     expect(load().deployments).toHaveLength(1);

@@ -15,6 +15,7 @@ import { placeholderNames } from '../expand-env';
 import { setEnvVars } from '../set-env-vars';
 import { withSeedNames } from '../seed-names';
 import { dirname, isAbsolute, join } from 'node:path';
+import { responseCacheSettings, type EntryCache, type ResponseCacheSettings } from './cache-settings';
 import { litellmConfigSchema, PROFILE_NAMES, type LitellmConfigFile, type ProfileName } from './litellm-schema';
 import type { EgressPolicy } from '@orcest/egress';
 import { KnowledgeDeclarations, type KnowledgeSettings } from './knowledge-settings';
@@ -141,6 +142,10 @@ export interface GatewayConfig {
      * serves and adds `x-rainymodel-budget-warning`.
      */
     readonly budgetMode: 'enforce' | 'warn';
+    /** How long a stored Responses-API response (`store`, `previous_response_id`) is kept. */
+    readonly responsesTtlMs: number;
+    /** How long usage is kept, in days: raw records, and the daily roll-ups (`usage_daily`). */
+    readonly usageRetention: { readonly rawDays: number; readonly rollupDays: number };
   };
   /** Shares the API keys' rate-limit counters between replicas. */
   readonly redisUrl?: string;
@@ -156,6 +161,7 @@ export interface GatewayConfig {
   readonly knowledge: ReadonlyMap<string, KnowledgeSettings>;
   /** Which private upstreams may be reached: every URL above was checked against it; sockets check DNS answers with it. */
   readonly upstreamPolicy: EgressPolicy;
+  readonly cache: ResponseCacheSettings;
   /**
    * `model_aliases`: names agents send (Claude Code's `claude-sonnet-4-5`, …) mapped to an alias,
    * in file order. An exact alias in `model_list` always wins over these.
@@ -188,6 +194,10 @@ export const gatewayEnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   RAINYMODEL_KEY_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(5),
   RAINYMODEL_BUDGET_MODE: z.enum(['enforce', 'warn']).default('enforce'),
+  RAINYMODEL_RESPONSES_TTL_DAYS: z.coerce.number().positive().max(3650).default(30),
+  USAGE_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // At least a month and a day: budgets and "this month" read the month-to-date from the roll-ups.
+  USAGE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(32).max(36500).default(400),
   RAINYMODEL_AUDIENCE: httpUrl.default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
   RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: z.string().optional(),
@@ -241,7 +251,15 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
           })
         : undefined,
     }),
-    data: vars.DATABASE_URL ? Object.freeze({ databaseUrl: vars.DATABASE_URL, keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000, budgetMode: vars.RAINYMODEL_BUDGET_MODE }) : undefined,
+    data: vars.DATABASE_URL
+      ? Object.freeze({
+          databaseUrl: vars.DATABASE_URL,
+          keyRefreshMs: vars.RAINYMODEL_KEY_REFRESH_SECONDS * 1000,
+          budgetMode: vars.RAINYMODEL_BUDGET_MODE,
+          responsesTtlMs: Math.round(vars.RAINYMODEL_RESPONSES_TTL_DAYS * 86_400_000),
+          usageRetention: Object.freeze({ rawDays: vars.USAGE_RAW_RETENTION_DAYS, rollupDays: vars.USAGE_ROLLUP_RETENTION_DAYS }),
+        })
+      : undefined,
     redisUrl: vars.REDIS_URL,
     configFile,
     ...modelConfig,
@@ -250,7 +268,7 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
 }
 
 /** The YAML's part of the config, with what the upstream guard needs: the config's allowance and every URL to check. */
-export interface ModelConfig extends Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'modelAliases' | 'knowledge'> {
+export interface ModelConfig extends Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'modelAliases' | 'cache' | 'knowledge'> {
   readonly allowPrivateUpstreams: boolean | string | readonly string[] | undefined;
   readonly upstreamUrls: readonly UpstreamUrl[];
 }
@@ -278,11 +296,13 @@ export function parseModelConfig(source: YamlSource, knowledgeAgentUrl?: string)
   const ids = new Set<string>();
   const knowledge = new KnowledgeDeclarations();
   const upstreamUrls: UpstreamUrl[] = [];
+  const entryCaches: EntryCache[] = [];
   const modes = new Map<string, DeploymentMode>();
   file.model_list.forEach((entry, index) => {
     if (!aliases.includes(entry.model_name)) aliases.push(entry.model_name);
     const params = entry.litellm_params;
     const info = entry.model_info ?? {};
+    if (info.cache !== undefined) entryCaches.push({ alias: entry.model_name, index, cache: info.cache });
     const location = source.locate(['model_list', index]);
     knowledge.add(entry.model_name, info.knowledge, ['model_list', index, 'model_info', 'knowledge'], source.locate);
     if (params.api_key !== undefined && params.api_key.trim() === '') {
@@ -366,6 +386,7 @@ export function parseModelConfig(source: YamlSource, knowledgeAgentUrl?: string)
     router,
     routing,
     catalogue,
+    cache: responseCacheSettings(rs.cache, entryCaches, source),
     modelAliases: Object.freeze(modelAliases),
     knowledge: knowledgeByAlias,
     allowPrivateUpstreams: file.general_settings?.allow_private_upstreams,

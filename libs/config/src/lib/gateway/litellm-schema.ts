@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { knowledgeSchema } from './knowledge-settings';
+import { modelInfoCacheSchema, routerCacheSchema } from './cache-settings';
 
 const seconds = z.coerce.number().positive();
 const optionalString = z
@@ -36,6 +37,8 @@ export const modelInfoSchema = z
     max_output_tokens: z.coerce.number().int().positive().optional(),
     /** The knowledge agent of this entry's alias (knowledge-settings.ts). */
     knowledge: knowledgeSchema.optional(),
+    /** This alias's response cache: its freshness, or `false` (cache-settings.ts). */
+    cache: modelInfoCacheSchema.optional(),
     // LiteLLM's keys: what the deployment serves (`embedding` makes it an embeddings model; any
     // other value, or none, a chat model) and an embedding model's vector length.
     mode: z.string().optional(),
@@ -79,6 +82,8 @@ export const routerSettingsSchema = z
     alias_profiles: z.record(z.string(), z.enum(PROFILE_NAMES)).default({}),
     /** Seconds of outcomes the reliability score looks back over. */
     reliability_window: seconds.default(120),
+    /** The response cache for every alias, and the store's bounds (cache-settings.ts). */
+    cache: routerCacheSchema.optional(),
   })
   .loose();
 

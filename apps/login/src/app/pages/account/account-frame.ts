@@ -40,11 +40,4 @@ export function when(d: Date | null | undefined): string {
   return d ? d.toISOString().replace('T', ' ').slice(0, 16) : '—';
 }
 
-export function usd(value: number): string {
-  if (value === 0) return '$0';
-  return value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
-export function count(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
-}
+export { count, usd } from '../usage-figures';

@@ -2,6 +2,7 @@
 import type { ApiKeyView } from '../../users/api-keys';
 import { html } from '../../http/html';
 import { accountPage, hiddenCsrf, usd, when, type AccountFrame } from './account-frame';
+import { spendOfBudget } from '../usage-figures';
 
 function state(k: ApiKeyView, now: Date): string {
   if (k.revokedAt) return `revoked ${when(k.revokedAt)}`;
@@ -9,12 +10,13 @@ function state(k: ApiKeyView, now: Date): string {
   return 'active';
 }
 
-export function keysPage(f: AccountFrame, keys: readonly ApiKeyView[], now: Date): string {
+/** `monthSpend`: each key's spend this calendar month (UTC), by key id. */
+export function keysPage(f: AccountFrame, keys: readonly ApiKeyView[], now: Date, monthSpend: ReadonlyMap<string, number> = new Map()): string {
   const rows = keys.map((k) => {
     const st = state(k, now);
     return html`<tr data-key="${k.prefix}"><td>${k.name}</td><td><code>${k.prefix}…</code></td>
 <td>${k.rpmLimit ?? '∞'} rpm<br>${k.tpmLimit ?? '∞'} tpm</td>
-<td>${k.monthlyBudgetUsd === null ? 'none' : `${usd(k.monthlyBudgetUsd)}/month`}</td>
+<td>${k.monthlyBudgetUsd === null ? 'none' : `${usd(k.monthlyBudgetUsd)}/month`}</td><td data-key-spend>${k.monthlyBudgetUsd === null ? usd(monthSpend.get(k.id) ?? 0) : spendOfBudget(monthSpend.get(k.id) ?? 0, k.monthlyBudgetUsd)}</td>
 <td>${when(k.expiresAt)}</td><td>${when(k.lastUsedAt)}</td><td>${st}</td>
 <td>${st === 'active' ? html`<form class="inline" method="post" action="/account/keys/${k.id}/revoke">${hiddenCsrf(f.csrf)}<button type="submit" class="secondary">Revoke</button></form>` : ''}</td></tr>`;
   });
@@ -23,8 +25,8 @@ export function keysPage(f: AccountFrame, keys: readonly ApiKeyView[], now: Date
     '/account/keys',
     f,
     html`<p class="muted">A key calls the RainyModel gateway as you (<code>Authorization: Bearer rm-…</code>) while your account is active and your role includes RainyModel. Times are UTC.</p>
-<div class="table-wrap"><table><thead><tr><th>Name</th><th>Key</th><th>Limits</th><th>Budget</th><th>Expires</th><th>Last used</th><th>State</th><th></th></tr></thead>
-<tbody>${rows.length ? rows : html`<tr><td colspan="8" class="muted">No keys yet.</td></tr>`}</tbody></table></div>
+<div class="table-wrap"><table><thead><tr><th>Name</th><th>Key</th><th>Limits</th><th>Budget</th><th>This month</th><th>Expires</th><th>Last used</th><th>State</th><th></th></tr></thead>
+<tbody>${rows.length ? rows : html`<tr><td colspan="9" class="muted">No keys yet.</td></tr>`}</tbody></table></div>
 <h2>Create a key</h2>
 <form method="post" action="/account/keys" class="card">${hiddenCsrf(f.csrf)}
 <label for="key-name">Name</label><input id="key-name" name="name" required maxlength="100" placeholder="laptop">

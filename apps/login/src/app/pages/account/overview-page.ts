@@ -2,6 +2,7 @@
 import { isRole, servicesOfRole } from '@orcest/auth';
 import { html } from '../../http/html';
 import { accountPage, usd, when, type AccountFrame } from './account-frame';
+import { spendOfBudget } from '../usage-figures';
 import type { UsageTotals } from '../../usage/usage-report';
 
 export function overviewPage(f: AccountFrame, month: UsageTotals, activeKeys: number): string {
@@ -19,6 +20,7 @@ export function overviewPage(f: AccountFrame, month: UsageTotals, activeKeys: nu
 </dl></div>
 <h2>This month</h2>
 <p>${month.requests} requests · ${usd(month.costUsd)}${month.unpriced ? html` <span class="muted">(${month.unpriced} without a price)</span>` : ''} · ${activeKeys} active API key${activeKeys === 1 ? '' : 's'}</p>
+<p data-month-spend>Monthly budget (all your keys, calendar month UTC): ${u.monthlyBudgetUsd === null ? 'none' : spendOfBudget(month.costUsd, u.monthlyBudgetUsd)}</p>
 <p><a href="/account/keys">Manage API keys</a> · <a href="/account/usage">See usage</a> · <a href="/account/security">Password, two-factor, sessions</a></p>`,
   );
 }

@@ -1,0 +1,93 @@
+import { createPrismaClient, type PrismaClient } from '@orcest/db';
+import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
+import { parseResponsesRequest } from '../responses-request';
+import { completeFromChat, newId, responseSkeleton } from '../response-object';
+import type { ResponseObject } from '../responses-types';
+import { ResponseStore } from './response-store';
+
+const DAY = 86_400_000;
+const ALICE = 'user:00000000-0000-4000-8000-00000000000a';
+const BOB = 'user:00000000-0000-4000-8000-00000000000b';
+
+function answered(text: string): ResponseObject {
+  const r = responseSkeleton(parseResponsesRequest({ model: 'm', input: 'x' }), newId('resp'), 1, true);
+  completeFromChat(r, JSON.stringify({ model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }] }), 2);
+  return r;
+}
+
+describe('ResponseStore (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let prisma: PrismaClient;
+  let clock = Date.UTC(2026, 0, 1);
+  const now = () => clock;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prisma = createPrismaClient(db.url, { poolSize: 2 });
+  });
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+  beforeEach(async () => {
+    await prisma.storedResponse.deleteMany();
+    clock = Date.UTC(2026, 0, 1);
+  });
+
+  it('gives a saved response back to its owner only, even before the write finished', async () => {
+    const store = new ResponseStore(prisma, { ttlMs: 30 * DAY, now });
+    const response = answered('hello');
+    const conversation = [
+      { role: 'user' as const, content: 'hi' },
+      { role: 'assistant' as const, content: 'hello' },
+    ];
+    store.save(ALICE, response, conversation);
+    // No await between save and find: the read waits for the write under way.
+    const found = await store.find(response.id, ALICE);
+    expect(found?.response).toEqual(response);
+    expect(found?.conversation).toEqual(conversation);
+    expect(await store.find(response.id, BOB)).toBeUndefined();
+    expect(await store.find('resp_missing', ALICE)).toBeUndefined();
+    await store.close();
+  });
+
+  it('deletes for the owner only', async () => {
+    const store = new ResponseStore(prisma, { ttlMs: DAY, now });
+    const response = answered('x');
+    store.save(ALICE, response, []);
+    expect(await store.delete(response.id, BOB)).toBe(false);
+    expect(await store.delete(response.id, ALICE)).toBe(true);
+    expect(await store.delete(response.id, ALICE)).toBe(false);
+    expect(await store.find(response.id, ALICE)).toBeUndefined();
+    await store.close();
+  });
+
+  it('hides expired responses at once and prunes them in batches', async () => {
+    const store = new ResponseStore(prisma, { ttlMs: DAY, pruneBatch: 2, now });
+    const old = [answered('a'), answered('b'), answered('c'), answered('d'), answered('e')];
+    for (const r of old) store.save(ALICE, r, []);
+    await store.close();
+    clock += DAY / 2;
+    const fresh = answered('f');
+    store.save(ALICE, fresh, []);
+    await store.close();
+
+    clock += DAY / 2 + 1;
+    expect(await store.find(old[0].id, ALICE)).toBeUndefined();
+    expect(await store.find(fresh.id, ALICE)).toBeDefined();
+    expect(await store.prune()).toBe(5);
+    expect(await prisma.storedResponse.count()).toBe(1);
+    expect(await store.prune()).toBe(0);
+  });
+
+  it('logs a write that failed instead of throwing (the client already has its answer)', async () => {
+    const warnings: string[] = [];
+    const store = new ResponseStore(prisma, { ttlMs: DAY, now, warn: (m) => warnings.push(m) });
+    const response = answered('x');
+    store.save(ALICE, response, []);
+    store.save(ALICE, response, []);
+    await store.close();
+    expect(warnings).toEqual([expect.stringContaining(`stored response ${response.id} lost`)]);
+    expect(await store.find(response.id, ALICE)).toBeDefined();
+  });
+});
