@@ -83,7 +83,7 @@ for (const [profile, label, metric, better] of goals) {
 async function runMode(profile) {
   const gateway = spawn(process.execPath, [gatewayMain], {
     cwd: root,
-    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', RAINYMODEL_CONFIG: configFile, RAINYMODEL_MASTER_KEY: 'replay-key', NODE_ENV: 'production' },
+    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', RAINYMODEL_CONFIG: configFile, RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: '127.0.0.1', RAINYMODEL_MASTER_KEY: 'replay-key', NODE_ENV: 'production' },
     stdio: ['ignore', 'ignore', 'ignore'],
   });
   await waitForHealth(`http://127.0.0.1:${PORT}/health`);

@@ -48,7 +48,7 @@ writeFileSync(
 );
 const gateway = spawn(process.execPath, [gatewayMain], {
   cwd: root,
-  env: { ...process.env, PORT: String(GATEWAY_PORT), HOST: '127.0.0.1', RAINYMODEL_CONFIG: configFile, RAINYMODEL_MASTER_KEY: MASTER_KEY, NODE_ENV: 'production' },
+  env: { ...process.env, PORT: String(GATEWAY_PORT), HOST: '127.0.0.1', RAINYMODEL_CONFIG: configFile, RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: '127.0.0.1', RAINYMODEL_MASTER_KEY: MASTER_KEY, NODE_ENV: 'production' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 await waitForHealth(`http://127.0.0.1:${GATEWAY_PORT}/health`);

@@ -35,6 +35,8 @@ describe('npm start (issue 13)', () => {
         // Given, so nothing is written to the checkout's .data/local-secrets.json.
         OIDC_STATUS_SECRET: 'status-secret-for-the-test',
         RAINYMODEL_METRICS_KEY: 'metrics-key-for-the-test',
+        // Unset, as for a user: the shipped config's own allowance (this machine) reaches Ollama at 127.0.0.1.
+        RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: '',
       },
       { args: ['--no-build', '--env-file', envFile] },
     );

@@ -15,7 +15,7 @@ export {
   type GatewayConfig,
   type ModelAliasRule,
   type DeploymentSpec,
-  type ModelConfig,
+  type LiveModelConfig,
   type SsoLimit,
   type SsoLimitSettings,
   type DeploymentMode,
@@ -26,11 +26,14 @@ export {
   type CatalogueSettings,
   type CatalogueSourceSettings,
   type CatalogueSourceKey,
+  type ModelConfig,
   type ComponentWeights,
   type ProfileName,
   PROFILE_NAMES,
   CATALOGUE_SOURCE_NAMES,
 } from './lib/gateway/gateway-config';
+export { KNOWLEDGE_DEFAULTS, type KnowledgeSettings } from './lib/gateway/knowledge-settings';
+export { ALLOW_PRIVATE_UPSTREAMS } from './lib/gateway/upstream-guard';
 export { CACHE_DEFAULTS, type CacheFreshness, type ResponseCacheSettings } from './lib/gateway/cache-settings';
 export { loadLoginConfig, loginEnvSchema, LOGIN_CLIENTS, type LoginConfig, type LoginClientConfig } from './lib/login/login-config';
 export { setEnvVars } from './lib/set-env-vars';

@@ -20,13 +20,20 @@ export function builtAppMain(app: string, root = process.cwd()): string {
   return join(root, 'dist/apps', app, 'main.js');
 }
 
-/** Starts `main` (a built bundle or any Node script) with only `env` (plus PATH): no variable of the test's leaks in. */
+/**
+ * The gateway's allowance for the tests' upstreams: every fake listens on the loopback. Given to
+ * every built app unless `env` sets the variable (`''` falls back to the config's own list, as
+ * the shipped config's first start does).
+ */
+export const LOOPBACK_UPSTREAMS_ALLOWANCE = '127.0.0.0/8,::1';
+
+/** Starts `main` (a built bundle or any Node script) with only `env` (plus PATH and the loopback allowance): no variable of the test's leaks in. */
 export function startBuiltApp(main: string, env: Record<string, string>, options: { cwd?: string; args?: readonly string[] } = {}): BuiltApp {
   let output = '';
   const listeners = new Set<() => void>();
   const child = spawn(process.execPath, [main, ...(options.args ?? [])], {
     cwd: options.cwd ?? process.cwd(),
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: LOOPBACK_UPSTREAMS_ALLOWANCE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const append = (chunk: Buffer): void => {

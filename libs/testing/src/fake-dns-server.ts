@@ -6,6 +6,7 @@
  * client under test, so a shared mistake cannot hide.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { promises as dns } from 'node:dns';
 
 export type FakeDnsType = 'A' | 'AAAA' | 'CNAME' | 'NS' | 'MX' | 'TXT';
 const TYPES: Record<number, FakeDnsType> = { 1: 'A', 2: 'NS', 5: 'CNAME', 15: 'MX', 16: 'TXT', 28: 'AAAA' };
@@ -45,6 +46,19 @@ export class FakeDnsServer {
   get url(): string {
     return `dns://127.0.0.1:${this.port}`;
   }
+
+  /**
+   * Every A and AAAA address of `hostname`, asked of this server only: a resolver for code that
+   * takes one (the upstream guard's connect-time lookup), so a test can re-point a name.
+   */
+  readonly resolveHost = async (hostname: string): Promise<Array<{ address: string; family: number }>> => {
+    const resolver = new dns.Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([`127.0.0.1:${this.port}`]);
+    const [v4, v6] = await Promise.all([resolver.resolve4(hostname).catch(() => []), resolver.resolve6(hostname).catch(() => [])]);
+    const found = [...v4.map((address) => ({ address, family: 4 })), ...v6.map((address) => ({ address, family: 6 }))];
+    if (found.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
+    return found;
+  };
 
   /** Sets the records of `name` for `type` (an empty list: the name exists, no such records). */
   set(name: string, type: FakeDnsType, values: string[]): void {

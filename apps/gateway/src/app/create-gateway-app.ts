@@ -10,6 +10,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { GatewayConfig } from '@orcest/config';
 import { boundedServerFactory, fastifyTrustProxy, type ClientLimits } from '@orcest/http';
 import type { ReadyBlock } from '@orcest/logging';
+import type { ResolveHost } from '@orcest/egress';
 import { registerChatCompletionsRoute } from './completions/chat-completions.route';
 import { registerEmbeddingsRoute } from './embeddings/embeddings.route';
 import { registerTextCompletionsRoute } from './text-completions/text-completions.route';
@@ -38,13 +39,15 @@ export interface GatewayAppOptions {
   readonly routingClock?: () => number;
   /** The budgets' clock: which calendar month spend counts in (tests pin it near a month's end). */
   readonly budgetClock?: () => number;
+  /** Resolves upstream hosts (tests point it at a fake DNS server to re-point a name). */
+  readonly resolveHost?: ResolveHost;
   /** The response cache's clock: freshness and staleness (tests move it past a ttl instead of sleeping). */
   readonly cacheClock?: () => number;
 }
 
 
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
-  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock, options.budgetClock, options.cacheClock);
+  const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock, options.budgetClock, options.cacheClock, options.resolveHost);
   await context.start();
   const fastifyOptions = { bodyLimit: config.server.maxBodyBytes, trustProxy: fastifyTrustProxy(config.server.trustProxy), genReqId: requestIdFor };
   // Chat completions and the other model endpoints: their own Fastify instance on the same server (http/model-endpoints.ts).

@@ -11,6 +11,10 @@ import { Logger } from '@nestjs/common';
 import type { GatewayConfig } from '@orcest/config';
 import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { UpstreamClient } from '@orcest/providers';
+import { guardedLookup, systemResolve, type ResolveHost } from '@orcest/egress';
+import { guardedDownload } from './catalogue/catalogue-download';
+import { KnowledgeAgentClient } from './knowledge/knowledge-agent-client';
+import type { KnowledgeStep } from './knowledge/knowledge-step';
 import { CircuitBreaker } from '@orcest/routing';
 import type { CompletionPipeline } from './completions/completion-pipeline';
 import type { AttemptFailure } from './completions/attempt-failure';
@@ -49,7 +53,7 @@ const RESPONSE_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 const logger = new Logger('RainyModel');
 
 export class GatewayContext {
-  readonly client = new UpstreamClient();
+  readonly client: UpstreamClient;
   /** The routing table in force; `tables.reload(reason)` replaces it (watcher, SIGHUP). */
   readonly tables: LiveRoutingTable;
   readonly startedAt = Date.now();
@@ -89,8 +93,16 @@ export class GatewayContext {
     routingClock: () => number = Date.now,
     budgetClock: () => number = Date.now,
     cacheClock: () => number = Date.now,
+    /** Resolves upstream hosts for new connections (tests point it at a fake DNS server). */
+    resolveHost: ResolveHost = systemResolve,
   ) {
     const warn = (message: string): void => logger.warn(message);
+    // Every connection out (upstreams, knowledge agents) resolves through the upstream guard: no
+    // DNS answer in a private range unless allowed. The policy is the start's (a reload that
+    // changes allow_private_upstreams checks the new URLs with it, see libs/config).
+    const lookup = guardedLookup(config.upstreamPolicy, resolveHost);
+    this.client = new UpstreamClient({ lookup });
+    const knowledgeClient = new KnowledgeAgentClient(lookup);
     if (config.data) {
       this.prisma = createPrismaClient(config.data.databaseUrl, { poolSize: 4 });
       const apiKeys = new ApiKeyStore(this.prisma, config.data.keyRefreshMs, warn);
@@ -107,7 +119,7 @@ export class GatewayContext {
     const unknownRoles = this.ssoLimits?.unknownRoles() ?? [];
     if (unknownRoles.length > 0) warn(`RAINYMODEL_SSO_LIMITS_BY_ROLE names roles Login does not have: ${unknownRoles.join(', ')} (they never apply)`);
     this.operatorAuth = new OperatorAuth(config.auth.metricsKey, this.auth);
-    this.catalogue = new CatalogueService(config.catalogue, this.prisma ? new PrismaCatalogueStore(this.prisma) : undefined, warn);
+    this.catalogue = new CatalogueService(config.catalogue, this.prisma ? new PrismaCatalogueStore(this.prisma) : undefined, warn, guardedDownload(lookup));
     const fleet = config.redisUrl ? new BreakerFleet(config.redisUrl, { log: (message) => logger.log(message), warn }) : undefined;
     this.breakerFleet = fleet;
     // The store's bounds (and whether Redis keeps answers) are fixed at start; a reload changes what is cached.
@@ -122,6 +134,8 @@ export class GatewayContext {
         breakerFor: fleet ? (identity, settings) => fleet.breakerFor(identity, settings) : (_identity, settings) => new CircuitBreaker(settings),
         routingClock,
         cacheStore: this.cacheStore,
+        knowledgeClient,
+        warn,
         cacheClock,
         onAttemptFailed: config.server.debug ? logAttemptFailure : undefined,
       },
@@ -173,6 +187,11 @@ export class GatewayContext {
   /** Chat answers of the config in force, in memory or in Redis (REDIS_URL); see cache/response-cache.ts. */
   get cache(): ResponseCache {
     return this.tables.current.cache;
+  }
+
+  /** Knowledge context for the aliases with a knowledge agent (seed 004), as the config in force says. */
+  get knowledge(): KnowledgeStep {
+    return this.tables.current.knowledge;
   }
 
   get embeddings(): EmbeddingsService {

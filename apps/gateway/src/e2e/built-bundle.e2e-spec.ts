@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
+import { freePort, startFakeOpenAi, type FakeUpstream, LOOPBACK_UPSTREAMS_ALLOWANCE } from '@orcest/testing';
 
 const main = join(process.cwd(), 'dist/apps/gateway/main.js');
 
@@ -19,7 +19,7 @@ function writeConfig(text: string): string {
 
 function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
   let output = '';
-  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: LOOPBACK_UPSTREAMS_ALLOWANCE, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   return { child, output: () => output, exit: new Promise((resolve) => child.on('exit', resolve)) };

@@ -37,7 +37,8 @@ describe('first start of the built gateway (issue 13)', () => {
   const running: BuiltApp[] = [];
   async function start(env: Record<string, string>): Promise<{ app: BuiltApp; port: number }> {
     const port = await freePort();
-    const app = startBuiltApp(main, { PORT: String(port), HOST: '127.0.0.1', ...env });
+    // '' = the variable unset: the shipped config's own allowance (this machine) reaches the fake Ollama.
+    const app = startBuiltApp(main, { PORT: String(port), HOST: '127.0.0.1', RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: '', ...env });
     running.push(app);
     await app.waitForOutput(env.LOG_FORMAT === 'json' ? /"msg":"ready"/ : READY);
     return { app, port };

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadGatewayConfig, type Env } from '@orcest/config';
+import { LOOPBACK_UPSTREAMS_ALLOWANCE } from '@orcest/testing';
 import { createGatewayApp, type GatewayAppOptions } from '../app/create-gateway-app';
 
 export interface RunningGateway {
@@ -19,7 +20,9 @@ export async function startGateway(configYaml: string, env: Env = {}, options: G
   const dir = mkdtempSync(join(tmpdir(), 'rainymodel-test-'));
   const file = join(dir, 'config.yaml');
   writeFileSync(file, configYaml);
-  const config = loadGatewayConfig({ RAINYMODEL_CONFIG: file, ...env });
+  // Every fake upstream listens on loopback: allowed here, the one place in-process test
+  // configs are loaded (upstream-guard.e2e-spec.ts passes its own value to see refusals).
+  const config = loadGatewayConfig({ RAINYMODEL_CONFIG: file, RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: LOOPBACK_UPSTREAMS_ALLOWANCE, ...env });
   const app = await createGatewayApp(config, { logger: false, shutdownGraceMs: 300, ...options });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();

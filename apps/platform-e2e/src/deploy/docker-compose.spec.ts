@@ -142,6 +142,8 @@ describe('docker-compose.yml (issue 13)', () => {
     for (const url of [gateway.data?.databaseUrl, login.database.url, status.database.url]) expect(host(url ?? '')).toBe('postgres');
     expect(host(gateway.auth.sso?.jwksUrl ?? '')).toBe('login');
     for (const d of gateway.deployments.filter((x) => x.model.startsWith('ollama/') && !x.apiBase?.includes('11435'))) expect(host(d.apiBase ?? '')).toBe('ollama');
+    // The ollama service's private address is allowed by its name (the upstream guard).
+    expect(gateway.upstreamPolicy.allowsHost('ollama')).toBe(true);
     expect(host(status.oidc.internalUrl ?? '')).toBe('login');
     const watched = Object.fromEntries(status.monitors.map((m) => [m.id, host(m.url)]));
     expect(Object.values(watched)).toEqual(expect.arrayContaining(['gateway', 'login', 'ollama']));

@@ -71,7 +71,7 @@ function startReplica(port: number): Proc {
 }
 
 function startGateway(): Proc {
-  return run(gatewayMain, { PORT: String(gatewayPort), HOST: '127.0.0.1', RAINYMODEL_CONFIG: gatewayConfig, RAINYMODEL_MASTER_KEY: 'mk', RAINYMODEL_METRICS_KEY: METRICS_KEY });
+  return run(gatewayMain, { PORT: String(gatewayPort), HOST: '127.0.0.1', RAINYMODEL_CONFIG: gatewayConfig, RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: '127.0.0.1', RAINYMODEL_MASTER_KEY: 'mk', RAINYMODEL_METRICS_KEY: METRICS_KEY });
 }
 
 async function health(port: number): Promise<{ checker: string } | undefined> {

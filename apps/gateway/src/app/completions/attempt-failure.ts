@@ -6,7 +6,7 @@ import { UpstreamProtocolError } from '@orcest/providers';
 
 export class AttemptFailure extends Error {
   constructor(
-    /** `http_503`, `timeout`, `deadline`, `connect_error`, `network_error`, `stream_cut`… */
+    /** `http_503`, `timeout`, `deadline`, `connect_error`, `address_refused`, `network_error`, `stream_cut`… */
     readonly reason: string,
     message: string,
     /** False only when the caller's request itself was refused (an upstream 400/413/422). */
@@ -41,6 +41,8 @@ export function failureFromError(error: unknown, streaming = false): AttemptFail
   const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.code ?? err.cause?.code;
   const detail = err.cause?.message ?? err.message ?? String(error);
+  // The upstream guard refused the address the name resolves to (libs/egress guardedLookup).
+  if (code === 'EPRIVATEADDRESS') return new AttemptFailure('address_refused', `refused: ${detail}`, true);
   if (code && NETWORK_CODES.has(code)) return new AttemptFailure('connect_error', `cannot connect: ${code} ${detail}`.trim(), true);
   if (streaming && code === 'UND_ERR_SOCKET') return new AttemptFailure('stream_cut', `upstream closed the stream before its end: ${detail}`, true);
   return new AttemptFailure('network_error', `connection failed: ${code ? `${code} ` : ''}${detail}`, true);

@@ -45,6 +45,13 @@ export interface ClientDialect<R extends ClientRequest = ClientRequest> {
   streamFailure(failure: AttemptFailure): string;
   /** Headers to add to an answer this deployment served (flat `[name, value, …]`), e.g. what was dropped in translation. */
   servedHeaders?(request: R, deployment: Deployment): readonly string[] | undefined;
+  /**
+   * The request with `message` added as a system message (knowledge context, `knowledge/`):
+   * `chat` gets it through `withSystemMessage`; a dialect that forwards the client's own body
+   * to native upstreams must add it there too. Absent: `chat` only (dialects that always
+   * build from `chat`).
+   */
+  withSystemMessage?(request: R, message: string): R;
   /** How this protocol's answers are kept in the response cache (`cache/`); absent: they never are. */
   readonly cache?: DialectCache<R>;
 }

@@ -26,6 +26,7 @@ import { UpstreamCall, type ResponseLimits } from './upstream-call';
 import { estimateCompletionUsage, estimateStreamUsage } from '../usage/usage-estimate';
 import type { RoutePlanner } from '../routing/route-planner';
 import { requestedProfile, setRoutingHeaders } from '../routing/routing-headers';
+import type { KnowledgeStep } from '../knowledge/knowledge-step';
 
 /**
  * What a served request did, for its usage record. Handed to the observer before the answer
@@ -104,6 +105,7 @@ export class CompletionPipeline {
     private readonly router: RouterSettings,
     private readonly planner: RoutePlanner,
     private readonly names: ModelNames,
+    private readonly knowledge: KnowledgeStep,
     /** Undefined: no response cache at all. */
     private readonly cache?: ResponseCache,
   ) {
@@ -112,9 +114,10 @@ export class CompletionPipeline {
 
   async handle<R extends ClientRequest>(dialect: ClientDialect<R>, req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
     const startedAt = Date.now();
-    const request = dialect.parse(req.body, req.headers);
-    const alias = this.names.resolve(request.model);
-    if (alias === undefined) throw new ModelNotFoundError(request.model, this.registry.aliases);
+    const parsed = dialect.parse(req.body, req.headers);
+    const alias = this.names.resolve(parsed.model);
+    if (alias === undefined) throw new ModelNotFoundError(parsed.model, this.registry.aliases);
+    const request = await this.knowledge.enrich(dialect, parsed, alias, reply);
     const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
     const ordered = this.deploymentsFor(alias, policy);
     // Window filter, then the profile's order (if any); the policy's order otherwise.

@@ -19,6 +19,7 @@ const EXPOSED_HEADERS = [
   'x-rainymodel-profile',
   'x-rainymodel-ranking',
   'x-rainymodel-complexity',
+  'x-rainymodel-knowledge',
   'x-rainymodel-cache',
   'age',
   'x-rainymodel-dropped',

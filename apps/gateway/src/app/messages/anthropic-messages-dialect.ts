@@ -23,6 +23,7 @@ import { measureRequest } from '@orcest/routing';
 import type { AttemptFailure } from '../completions/attempt-failure';
 import type { ClientDialect, ClientRequest } from '../completions/client-dialect';
 import type { Deployment } from '../deployments/deployment';
+import { withContext } from '../knowledge/knowledge-prompt';
 import { validateMessagesRequest } from './messages-request-validator';
 
 export interface AnthropicClientRequest extends ClientRequest {
@@ -58,7 +59,15 @@ export const anthropicMessagesDialect: ClientDialect<AnthropicClientRequest> = {
   },
   streamFailure: (failure: AttemptFailure) => streamErrorEvent(failure.reason === 'stream_stalled' ? 'timeout_error' : 'api_error', `Upstream stream failed after it began: ${failure.message}`),
   servedHeaders: (request, deployment) => (request.droppedThinking && !isNative(deployment) ? DROPPED_THINKING : undefined),
+  // Knowledge context (knowledge/): into the translated form and into the body Anthropic upstreams
+  // get as it came, after the client's own system text (a cache_control breakpoint there keeps its prefix).
+  withSystemMessage: (request, message) => ({ ...request, chat: withContext(request.chat, message), body: { ...request.body, system: appendSystem(request.body.system, message) } }),
 };
+
+function appendSystem(system: MessagesRequest['system'], text: string): MessagesRequest['system'] {
+  if (system === undefined || system === '' || (Array.isArray(system) && system.length === 0)) return text;
+  return typeof system === 'string' ? `${system}\n\n${text}` : [...system, { type: 'text', text }];
+}
 
 function isNative(deployment: Deployment): boolean {
   return deployment.adapter.protocol === 'anthropic';

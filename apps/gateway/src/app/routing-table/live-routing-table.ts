@@ -9,7 +9,7 @@
  * Callers: the file watcher (config-watcher.ts, on by default), SIGHUP (main.ts), and tests,
  * which call `reload` the way the signal handler does.
  */
-import { ConfigError, type GatewayConfig, type ModelConfig } from '@orcest/config';
+import { ConfigError, type GatewayConfig, type LiveModelConfig } from '@orcest/config';
 import { RoutingTable, type TableParts } from './routing-table';
 
 export type ReloadOutcome =
@@ -100,7 +100,7 @@ export class LiveRoutingTable {
   }
 }
 
-function withModel(start: GatewayConfig, model: ModelConfig): GatewayConfig {
+function withModel(start: GatewayConfig, model: LiveModelConfig): GatewayConfig {
   return Object.freeze({ ...start, ...model });
 }
 

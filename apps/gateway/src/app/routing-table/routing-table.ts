@@ -20,6 +20,8 @@ import { ResponseCache } from '../cache/response-cache';
 import { CompletionPipeline } from '../completions/completion-pipeline';
 import { FallbackWalk } from '../completions/fallback-walk';
 import { EmbeddingsService } from '../embeddings/embeddings.service';
+import type { KnowledgeAgentClient } from '../knowledge/knowledge-agent-client';
+import { KnowledgeStep } from '../knowledge/knowledge-step';
 import { DeploymentHealth } from '../deployments/deployment';
 import { DeploymentRegistry } from '../deployments/deployment-registry';
 import { ModelNames } from '../deployments/model-names';
@@ -38,6 +40,8 @@ export interface TableParts {
   /** Cached answers, kept across reloads (a table's ResponseCache keys them by its aliases' models). */
   readonly cacheStore: CacheStore;
   readonly cacheClock: () => number;
+  readonly knowledgeClient: KnowledgeAgentClient;
+  readonly warn: (message: string) => void;
   readonly onAttemptFailed?: AttemptFailedListener;
 }
 
@@ -48,6 +52,8 @@ export class RoutingTable {
   readonly setup: UpstreamSetup;
   /** Client model names → aliases (`model_aliases`). */
   readonly modelNames: ModelNames;
+  /** Knowledge context per alias (`model_info.knowledge`, KNOWLEDGE_AGENT_URL). */
+  readonly knowledge: KnowledgeStep;
   /** This config's cache policy over the shared store (per-alias settings, model fingerprints). */
   readonly cache: ResponseCache;
   /** Routes and walks a request of any client dialect over this table's deployments. */
@@ -79,7 +85,8 @@ export class RoutingTable {
     const walk = new FallbackWalk(config.router, parts.onAttemptFailed);
     this.modelNames = new ModelNames(config.aliases, config.modelAliases);
     this.cache = new ResponseCache(config.cache, config.deployments, parts.cacheStore, parts.cacheClock);
-    this.completions = new CompletionPipeline(this.registry, walk, parts.client, config.router, this.planner, this.modelNames, this.cache);
+    this.knowledge = new KnowledgeStep(config.knowledge, parts.knowledgeClient, parts.warn);
+    this.completions = new CompletionPipeline(this.registry, walk, parts.client, config.router, this.planner, this.modelNames, this.knowledge, this.cache);
     this.embeddings = new EmbeddingsService(this.registry, walk, parts.client, config.router);
     // Last, once nothing can refuse this config: the kept breakers take the new allowed_fails/cooldown.
     for (const health of carried) health.breaker.useSettings(config.router);

@@ -8,7 +8,8 @@ function withConfig(yaml: string, env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'config-spec-'));
   const file = join(dir, 'c.yaml');
   writeFileSync(file, yaml);
-  return () => loadGatewayConfig({ RAINYMODEL_CONFIG: file, ...env });
+  // The entries below call localhost: allowed here as an operator would (upstream-guard.spec.ts tests the refusal).
+  return () => loadGatewayConfig({ RAINYMODEL_CONFIG: file, RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: 'localhost,127.0.0.0/8', ...env });
 }
 
 const entry = (extra = '') => `

@@ -17,6 +17,9 @@ import { withSeedNames } from '../seed-names';
 import { dirname, isAbsolute, join } from 'node:path';
 import { responseCacheSettings, type EntryCache, type ResponseCacheSettings } from './cache-settings';
 import { litellmConfigSchema, PROFILE_NAMES, type LitellmConfigFile, type ProfileName } from './litellm-schema';
+import type { EgressPolicy } from '@orcest/egress';
+import { KnowledgeDeclarations, type KnowledgeSettings } from './knowledge-settings';
+import { checkUpstreamUrls, upstreamPolicy, type UpstreamUrl } from './upstream-guard';
 
 export { PROFILE_NAMES, type ProfileName };
 
@@ -153,7 +156,7 @@ export interface GatewayConfig {
    * Re-reads the YAML file with the environment the gateway started with: what a live reload
    * swaps in. Throws ConfigError like the first load; the environment part never changes.
    */
-  readonly readModelConfig: () => ModelConfig;
+  readonly readModelConfig: () => LiveModelConfig;
   /** SHA-256 (hex) of the YAML file's text this config was read from. */
   readonly configHash: string;
   /** Every alias named in `model_list`, in config order, even when all its deployments were skipped. */
@@ -163,6 +166,10 @@ export interface GatewayConfig {
   readonly router: RouterSettings;
   readonly routing: RoutingSettings;
   readonly catalogue: CatalogueSettings | undefined;
+  /** The knowledge agent of each alias that has one (seed 004). */
+  readonly knowledge: ReadonlyMap<string, KnowledgeSettings>;
+  /** Which private upstreams may be reached: every URL above was checked against it; sockets check DNS answers with it. */
+  readonly upstreamPolicy: EgressPolicy;
   readonly cache: ResponseCacheSettings;
   /**
    * `model_aliases`: names agents send (Claude Code's `claude-sonnet-4-5`, …) mapped to an alias,
@@ -189,8 +196,8 @@ export interface SsoLimitSettings {
   readonly byRole: Readonly<Record<string, SsoLimit>>;
 }
 
-/** The part of the config that comes from the YAML file: what a live reload replaces. */
-export type ModelConfig = Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'modelAliases' | 'cache' | 'configHash'>;
+/** The part of the config that comes from the YAML file, checked by the upstream guard: what a live reload replaces. */
+export type LiveModelConfig = Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'modelAliases' | 'cache' | 'knowledge' | 'upstreamPolicy' | 'configHash'>;
 
 /** `{"viewer":{"rpm":10},"admin":{"rpm":null}}`: per role, each limit a positive integer or null (none). */
 const ssoRoleLimits = z
@@ -234,6 +241,12 @@ export const gatewayEnvSchema = z.object({
   USAGE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(32).max(36500).default(400),
   RAINYMODEL_AUDIENCE: httpUrl.default('http://localhost:8080'),
   NODE_ENV: z.string().default('development'),
+  RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: z.string().optional(),
+  // Empty (compose's `${KNOWLEDGE_AGENT_URL:-}`) = unset.
+  KNOWLEDGE_AGENT_URL: z
+    .union([z.literal(''), httpUrl])
+    .optional()
+    .transform((v) => v || undefined),
 });
 
 /**
@@ -253,7 +266,16 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
   const production = vars.NODE_ENV === 'production';
   if (production && !vars.RAINYMODEL_MASTER_KEY && !vars.RAINYMODEL_ALLOW_OPEN) throw new ConfigError(OPEN_IN_PRODUCTION);
   const configFile = resolvePath(vars.RAINYMODEL_CONFIG ?? vars.LITELLM_CONFIG_PATH ?? 'config/litellm_config.yaml', cwd);
-  const readModelConfig = (): ModelConfig => parseModelConfig(readYamlSource(configFile, env));
+  // The YAML part, read now and again at each live reload: parsed, then every upstream URL
+  // checked by the guard, exactly as at start (a reload cannot slip a private address in).
+  const readModelConfig = (): LiveModelConfig => {
+    const source = readYamlSource(configFile, env);
+    const models = parseModelConfig(source, vars.KNOWLEDGE_AGENT_URL);
+    const policy = upstreamPolicy(vars.RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS, models.allowPrivateUpstreams, source.locate(['general_settings', 'allow_private_upstreams']));
+    checkUpstreamUrls(models.upstreamUrls, policy);
+    const { allowPrivateUpstreams: _allow, upstreamUrls: _urls, ...modelConfig } = models;
+    return { ...modelConfig, upstreamPolicy: policy, configHash: source.sha256 };
+  };
   const model = readModelConfig();
   return Object.freeze({
     server: Object.freeze({
@@ -302,7 +324,13 @@ function ssoLimits(rpm: number | undefined, tpm: number | undefined, byRole: Rec
   return Object.freeze({ perUser, byRole: Object.freeze(roles) });
 }
 
-export function parseModelConfig(source: YamlSource): ModelConfig {
+/** The YAML's part of the config, with what the upstream guard needs: the config's allowance and every URL to check. */
+export interface ModelConfig extends Pick<GatewayConfig, 'aliases' | 'deployments' | 'skipped' | 'router' | 'routing' | 'catalogue' | 'modelAliases' | 'cache' | 'knowledge'> {
+  readonly allowPrivateUpstreams: boolean | string | readonly string[] | undefined;
+  readonly upstreamUrls: readonly UpstreamUrl[];
+}
+
+export function parseModelConfig(source: YamlSource, knowledgeAgentUrl?: string): ModelConfig {
   const parsed = litellmConfigSchema.safeParse(source.data ?? {});
   if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, source.locate);
   const file = parsed.data;
@@ -323,6 +351,8 @@ export function parseModelConfig(source: YamlSource): ModelConfig {
   const deployments: DeploymentSpec[] = [];
   const skipped: SkippedDeployment[] = [];
   const ids = new Set<string>();
+  const knowledge = new KnowledgeDeclarations();
+  const upstreamUrls: UpstreamUrl[] = [];
   const entryCaches: EntryCache[] = [];
   const modes = new Map<string, DeploymentMode>();
   file.model_list.forEach((entry, index) => {
@@ -331,6 +361,7 @@ export function parseModelConfig(source: YamlSource): ModelConfig {
     const info = entry.model_info ?? {};
     if (info.cache !== undefined) entryCaches.push({ alias: entry.model_name, index, cache: info.cache });
     const location = source.locate(['model_list', index]);
+    knowledge.add(entry.model_name, info.knowledge, ['model_list', index, 'model_info', 'knowledge'], source.locate);
     if (params.api_key !== undefined && params.api_key.trim() === '') {
       const variables = placeholderNames(rawApiKey(source.raw, index));
       skipped.push({ alias: entry.model_name, model: params.model, reason: `api_key is empty (${variables.length ? variables.join(', ') : 'its environment variable'} unset)`, variables });
@@ -346,6 +377,7 @@ export function parseModelConfig(source: YamlSource): ModelConfig {
       }
       ids.add(key);
     }
+    if (params.api_base !== undefined) upstreamUrls.push({ url: params.api_base, where: `${source.locate(['model_list', index, 'litellm_params', 'api_base'])}: model_list.${index}.litellm_params.api_base` });
     const mode: DeploymentMode = info.mode === 'embedding' ? 'embedding' : 'chat';
     const aliasMode = modes.get(entry.model_name);
     if (aliasMode !== undefined && aliasMode !== mode) {
@@ -388,6 +420,15 @@ export function parseModelConfig(source: YamlSource): ModelConfig {
     aliasProfiles: Object.freeze(rs.alias_profiles),
     reliabilityWindowMs: rs.reliability_window * 1000,
   });
+  const catalogue = catalogueSettings(file.catalogue, source.file);
+  for (const s of catalogue?.sources ?? []) if (s.url) upstreamUrls.push({ url: s.url, where: `${source.locate(['catalogue', s.name, 'url'])}: catalogue.${s.name}.url` });
+  // Embedding aliases have no prompt to enrich: no agent (and no agent URL to check) for them.
+  const knowledgeByAlias = knowledge.resolve(aliases.filter((alias) => modes.get(alias) !== 'embedding'), knowledgeAgentUrl, source.locate);
+  for (const [alias, settings] of knowledgeByAlias) {
+    const path = knowledge.pathOf(alias);
+    const where = path ? `${source.locate(path)}: ${path.join('.')}` : 'KNOWLEDGE_AGENT_URL';
+    if (!upstreamUrls.some((u) => u.url === settings.url && u.where === where)) upstreamUrls.push({ url: settings.url, where });
+  }
   const modelAliases: ModelAliasRule[] = [];
   for (const [pattern, alias] of Object.entries(file.model_aliases)) {
     if (!aliases.includes(alias)) {
@@ -401,10 +442,12 @@ export function parseModelConfig(source: YamlSource): ModelConfig {
     skipped: Object.freeze(skipped),
     router,
     routing,
-    catalogue: catalogueSettings(file.catalogue, source.file),
+    catalogue,
     cache: responseCacheSettings(rs.cache, entryCaches, source),
     modelAliases: Object.freeze(modelAliases),
-    configHash: source.sha256,
+    knowledge: knowledgeByAlias,
+    allowPrivateUpstreams: file.general_settings?.allow_private_upstreams,
+    upstreamUrls,
   };
 }
 

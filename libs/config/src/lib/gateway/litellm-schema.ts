@@ -4,6 +4,7 @@
  * keys we act on are type-checked. Numbers may arrive as strings after `${VAR}` expansion.
  */
 import { z } from 'zod';
+import { knowledgeSchema } from './knowledge-settings';
 import { modelInfoCacheSchema, routerCacheSchema } from './cache-settings';
 
 const seconds = z.coerce.number().positive();
@@ -34,6 +35,8 @@ export const modelInfoSchema = z
     // LiteLLM's keys: the context window (prompt + completion) and the longest completion.
     max_input_tokens: z.coerce.number().int().positive().optional(),
     max_output_tokens: z.coerce.number().int().positive().optional(),
+    /** The knowledge agent of this entry's alias (knowledge-settings.ts). */
+    knowledge: knowledgeSchema.optional(),
     /** This alias's response cache: its freshness, or `false` (cache-settings.ts). */
     cache: modelInfoCacheSchema.optional(),
     // LiteLLM's keys: what the deployment serves (`embedding` makes it an embeddings model; any
@@ -109,7 +112,13 @@ export const litellmConfigSchema = z
   .object({
     model_list: z.array(modelEntrySchema).min(1, 'needs at least one deployment'),
     router_settings: routerSettingsSchema.default(routerSettingsSchema.parse({})),
-    general_settings: z.record(z.string(), z.unknown()).optional(),
+    general_settings: z
+      .object({
+        /** Private upstreams this config allows (RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS, when set, replaces it). */
+        allow_private_upstreams: z.union([z.boolean(), z.string(), z.array(z.string())]).optional(),
+      })
+      .loose()
+      .optional(),
     catalogue: catalogueSchema.optional(),
     /** Model names clients send (`claude-*`, exact names) → an alias of model_list; `*` matches any characters. */
     model_aliases: z.record(z.string().min(1), z.string().min(1)).default({}),

@@ -41,6 +41,11 @@ export const GATEWAY_SETTING_DOCS: SettingDocs = {
   RAINYMODEL_KEY_REFRESH_SECONDS: { meaning: 'how often the API keys are reloaded from the database' },
   RAINYMODEL_RESPONSES_TTL_DAYS: { meaning: 'how long /v1/responses keeps a stored response (store, previous_response_id, GET) before it is pruned; fractions allowed' },
   RAINYMODEL_BUDGET_MODE: { meaning: 'monthly budgets of keys and users: enforce (429 budget_exceeded) or warn (x-rainymodel-budget-warning)' },
+  RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: {
+    meaning: "upstreams (api_base, catalogue, knowledge agent) allowed in private, loopback and link-local ranges: true, or host names/addresses/CIDRs (e.g. ollama,10.0.0.0/8); set, it replaces the config's general_settings.allow_private_upstreams",
+    default: "the config's list (shipped: localhost, 127.0.0.0/8, ::1); none without one",
+  },
+  KNOWLEDGE_AGENT_URL: { meaning: "knowledge agent for every alias without model_info.knowledge: POST {url}/search, passages injected as a system message (docs/knowledge-agent.md); unset = none" },
   USAGE_RAW_RETENTION_DAYS: { meaning: 'raw usage records older than this many days are deleted, in small batches, every hour (the daily roll-ups keep their sums)' },
   USAGE_ROLLUP_RETENTION_DAYS: { meaning: 'daily usage roll-ups (usage pages, CSV, budgets) older than this many days are deleted; at least 32' },
 };

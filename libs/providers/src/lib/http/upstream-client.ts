@@ -1,9 +1,12 @@
 /**
  * The one HTTP client every upstream call goes through: an undici Agent with keep-alive pools
  * per origin. Timeouts are the caller's (an AbortSignal), so undici's own header/body timers
- * are off and cannot fire behind the gateway's back.
+ * are off and cannot fire behind the gateway's back. `lookup`, when given, resolves the host of
+ * every new connection (the gateway passes the upstream guard's, which refuses private DNS
+ * answers); pooled connections are reused without a lookup.
  */
 import type { EventEmitter } from 'node:events';
+import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import type { UpstreamRequest, UpstreamTarget } from '../contract';
 
@@ -14,14 +17,23 @@ interface Endpoint {
   readonly path: string;
 }
 
+export interface UpstreamClientOptions {
+  /** Resolves hosts for new connections (default: the system's `dns.lookup`). */
+  readonly lookup?: LookupFunction;
+}
+
 export class UpstreamClient {
-  private readonly agent = new Agent({
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 600_000,
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    connect: { timeout: 30_000 },
-  });
+  private readonly agent: Agent;
+
+  constructor(options: UpstreamClientOptions = {}) {
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      connect: { timeout: 30_000, ...(options.lookup && { lookup: options.lookup }) },
+    });
+  }
 
   /** Origin and path per base URL and path, split once: undici's top-level `request()` parses a URL per call. */
   private readonly endpoints = new Map<string, Map<string, Endpoint>>();

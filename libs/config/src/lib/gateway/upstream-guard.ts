@@ -1,0 +1,57 @@
+/**
+ * The load-time half of the upstream URL guard (seed 003 §5): every URL the gateway will call —
+ * deployments' api_base, catalogue sources, knowledge agents — must be http(s) and may not
+ * point at a private, loopback or link-local address unless RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS
+ * (or the config's `general_settings.allow_private_upstreams`) allows it. A refused URL stops
+ * the start with its place in the config, the reason and the setting to change. The
+ * connect-time half (DNS answers) is `guardedLookup` in libs/egress, given this policy.
+ */
+import { EgressPolicy, EgressPolicyError, upstreamUrlRefusal } from '@orcest/egress';
+import { ConfigError } from '../config-error';
+
+export const ALLOW_PRIVATE_UPSTREAMS = 'RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS';
+
+/**
+ * The variable when set (it replaces the config's list), else the config's list, else nothing
+ * private. `where` names the config's key for messages.
+ */
+export function upstreamPolicy(fromEnv: string | undefined, fromConfig: boolean | string | readonly string[] | undefined, where: string): EgressPolicy {
+  try {
+    if (fromEnv !== undefined && fromEnv.trim() !== '') return EgressPolicy.parse(fromEnv);
+  } catch (error) {
+    throw new ConfigError(`${ALLOW_PRIVATE_UPSTREAMS}: ${(error as EgressPolicyError).message}`);
+  }
+  try {
+    if (fromConfig === undefined) return EgressPolicy.PUBLIC_ONLY;
+    return EgressPolicy.parse(typeof fromConfig === 'boolean' ? String(fromConfig) : fromConfig);
+  } catch (error) {
+    throw new ConfigError(`${where}: ${(error as EgressPolicyError).message}`);
+  }
+}
+
+/** One URL to check: its value and where it was written (`file:line: key` or a variable name). */
+export interface UpstreamUrl {
+  readonly url: string;
+  readonly where: string;
+}
+
+export function checkUpstreamUrls(urls: readonly UpstreamUrl[], policy: EgressPolicy): void {
+  for (const { url, where } of urls) {
+    const refusal = upstreamUrlRefusal(url, policy);
+    if (refusal === undefined) continue;
+    const host = hostOf(url);
+    const fix = host ? ` (e.g. ${ALLOW_PRIVATE_UPSTREAMS}=${host}, a CIDR, or true)` : '';
+    throw new ConfigError(
+      `${where}: "${url}" ${refusal}. Upstreams in private, loopback and link-local ranges are refused unless ${ALLOW_PRIVATE_UPSTREAMS} allows them${fix}; now allowed: ${policy.describe()}`,
+    );
+  }
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:' ? hostname.replace(/^\[|\]$/g, '') : undefined;
+  } catch {
+    return undefined;
+  }
+}

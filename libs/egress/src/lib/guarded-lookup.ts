@@ -1,0 +1,61 @@
+/**
+ * A DNS lookup for sockets (`net.connect`'s and undici's `connect.lookup`) that refuses answers
+ * in non-public ranges unless the policy allows them: the connect-time half of the upstream
+ * guard. A name that passed the load-time check and later resolves to 127.0.0.1 or
+ * 169.254.169.254 (DNS rebinding) is refused here, at every new connection. Answers are
+ * filtered rather than all refused, so a name with one public and one private answer reaches
+ * only the public one. Names the policy allows by name (`ollama`, `localhost`) pass as they are.
+ *
+ * Costs nothing per request: it runs when a pooled connection is opened.
+ */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import type { EgressPolicy } from './egress-policy';
+
+/** Every address `hostname` resolves to (the system resolver by default; tests point it at a fake DNS server). */
+export type ResolveHost = (hostname: string) => Promise<readonly LookupAddress[]>;
+
+export const systemResolve: ResolveHost = (hostname) =>
+  new Promise((resolve, reject) => dnsLookup(hostname, { all: true }, (error, found) => (error ? reject(error) : resolve(found))));
+
+/** What `net.connect` and undici's `connect.lookup` call. */
+export type SocketLookup = LookupFunction;
+
+export class PrivateAddressRefused extends Error {
+  readonly code = 'EPRIVATEADDRESS';
+  constructor(
+    readonly hostname: string,
+    readonly address: string,
+    range: string,
+  ) {
+    super(`${hostname} resolves to ${address}, a ${range} address, which upstreams may not reach`);
+    this.name = 'PrivateAddressRefused';
+  }
+}
+
+export function guardedLookup(policy: EgressPolicy, resolve: ResolveHost = systemResolve): SocketLookup {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (found) => {
+        const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
+        const wanted = family === 0 ? found : found.filter((a) => a.family === family);
+        let allowed: readonly LookupAddress[] = wanted;
+        let refused: PrivateAddressRefused | undefined;
+        if (!policy.allowsHost(hostname)) {
+          allowed = wanted.filter((a) => {
+            const range = policy.refusalOf(a.address);
+            if (range && !refused) refused = new PrivateAddressRefused(hostname, a.address, `${range.name} (${range.cidr})`);
+            return range === undefined;
+          });
+        }
+        if (allowed.length === 0) {
+          const error = refused ?? Object.assign(new Error(`${hostname} has no ${family ? `IPv${family} ` : ''}address`), { code: 'ENOTFOUND' });
+          return callback(error, options.all ? [] : '', undefined);
+        }
+        if (options.all) return callback(null, [...allowed]);
+        return callback(null, allowed[0].address, allowed[0].family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, options.all ? [] : '', undefined),
+    );
+  };
+}
