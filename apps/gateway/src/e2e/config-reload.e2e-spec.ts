@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { builtAppMain, freePort, startBuiltApp, startFakeOllama, startFakeOpenAi, streamedText, type FakeUpstream } from '@orcest/testing';
+import { builtAppMain, freePort, LOOPBACK_UPSTREAMS_ALLOWANCE, startBuiltApp, startFakeOllama, startFakeOpenAi, streamedText, type FakeUpstream } from '@orcest/testing';
 import { GatewayContext } from '../app/gateway-context';
 import type { ReloadOutcome } from '../app/routing-table/live-routing-table';
 import { configYaml, type RunningGateway, startGateway, type TestDeployment } from '../testing/gateway-harness';
@@ -207,7 +207,7 @@ describe('dist/apps/gateway/main.js', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'reload-bundle-')), 'config.yaml');
     writeFileSync(file, configYaml(firstOnly()));
     const port = await freePort();
-    const app = startBuiltApp(main, { PORT: String(port), HOST: '127.0.0.1', RAINYMODEL_CONFIG: file, RAINYMODEL_CONFIG_WATCH: 'false' });
+    const app = startBuiltApp(main, { PORT: String(port), HOST: '127.0.0.1', RAINYMODEL_CONFIG: file, RAINYMODEL_CONFIG_WATCH: 'false', RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: LOOPBACK_UPSTREAMS_ALLOWANCE });
     try {
       await app.waitForOutput(/RainyModel gateway/);
       const url = `http://127.0.0.1:${port}`;
