@@ -181,6 +181,14 @@ describe('reload (the SIGHUP path: the same call the signal handler makes)', () 
     first.setDefault({ kind: 'answer' });
   });
 
+  it('a reload runs the upstream URL guard like the start: a private address the start did not allow is refused', async () => {
+    const gateway = await gatewayWith(configYaml(firstOnly()), { RAINYMODEL_CONFIG_WATCH: 'false' });
+    writeFileSync(gateway.file, configYaml([{ model: 'openai/m9', apiBase: 'http://10.1.2.3:8000/v1', id: 'private' }]));
+    const outcome = gateway.context.tables.reload('SIGHUP', true);
+    expect(outcome).toMatchObject({ kind: 'refused', error: expect.stringContaining('"http://10.1.2.3:8000/v1"') });
+    expect((await chat(gateway.url)).served).toBe('m1');
+  });
+
   it('a reloaded config expands ${VAR} from the environment of the start: OLLAMA_BASE_URL is the default of both Ollama URLs', async () => {
     const ollama = await startFakeOllama({ name: 'ollama', models: ['qwen2.5:7b'] });
     try {
