@@ -7,12 +7,13 @@
  * alone: `node bench/messages.mjs` (needs the built gateway). Same BENCH_SECONDS, BENCH_ROUNDS
  * and BENCH_CHUNKS as bench/run.mjs.
  */
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from './load.mjs';
+import { spawnBenchGateway } from './gateway-process.mjs';
 import { waitForHealth } from './wait-for-health.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,11 +30,7 @@ writeFileSync(
   configFile,
   `model_list:\n  - model_name: rainymodel/agent\n    litellm_params:\n      model: anthropic/bench-claude\n      api_base: http://127.0.0.1:${upstreamPort}\n      api_key: upstream-key\nmodel_aliases:\n  "claude-*": rainymodel/agent\n`,
 );
-const gateway = spawn(process.execPath, [join(root, 'dist/apps/gateway/main.js')], {
-  cwd: root,
-  env: { ...process.env, PORT: String(GATEWAY_PORT), HOST: '127.0.0.1', RAINYMODEL_CONFIG: configFile, RAINYMODEL_MASTER_KEY: MASTER_KEY, NODE_ENV: 'production' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const gateway = spawnBenchGateway(root, { port: GATEWAY_PORT, configFile, masterKey: MASTER_KEY });
 try {
   await waitForHealth(`http://127.0.0.1:${GATEWAY_PORT}/health`);
   const headers = (key) => ({ 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' });

@@ -10,12 +10,13 @@
  * BENCH_SECONDS (default 8) per endpoint and scenario, over BENCH_ROUNDS (default 4) rounds;
  * BENCH_CHUNKS (default 20) content chunks per stream.
  */
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from './load.mjs';
+import { spawnBenchGateway } from './gateway-process.mjs';
 import { waitForHealth } from './wait-for-health.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,11 +36,7 @@ const upstream = fork(join(root, 'bench/fake-openai-upstream.mjs'), ['0', String
 const upstreamPort = await new Promise((resolve) => upstream.once('message', (m) => resolve(m.port)));
 const configFile = join(mkdtempSync(join(tmpdir(), 'rainymodel-bench-')), 'config.yaml');
 writeFileSync(configFile, `model_list:\n  - model_name: rainymodel/auto\n    litellm_params:\n      model: openai/bench-model\n      api_base: http://127.0.0.1:${upstreamPort}/v1\n      api_key: upstream-key\n`);
-const gateway = spawn(process.execPath, [gatewayMain], {
-  cwd: root,
-  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', RAINYMODEL_CONFIG: configFile, RAINYMODEL_MASTER_KEY: KEY, NODE_ENV: 'production', DATABASE_URL: '' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const gateway = spawnBenchGateway(root, { port: PORT, configFile, masterKey: KEY, env: { DATABASE_URL: '' } });
 
 try {
   await waitForHealth(`http://127.0.0.1:${PORT}/health`);

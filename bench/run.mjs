@@ -5,7 +5,8 @@
  * non-streaming and streaming, each target measured in alternating rounds; then embeddings
  * (gateway vs direct, half the time); then the response cache (a hit, and a request that
  * hashes and stores its answer, next to a routed request of an uncached alias, all through the
- * same gateway), and `/v1/messages` to an Anthropic upstream (bench/messages.mjs). Prints req/s, p50,
+ * same gateway), `/v1/messages` to an Anthropic upstream (bench/messages.mjs) and `/v1/responses`
+ * (bench/responses.mjs). Prints req/s, p50,
  * p99, each server's CPU per request and the ratios; then the routing replay and decision cost (bench/replay.mjs,
  * bench/routing-decision.mjs) and the status app's benchmark (bench/status.mjs). Needs the built gateway (`npm run build`; this script builds when missing).
  *
@@ -13,8 +14,9 @@
  * BENCH_ROUNDS (default 4) rounds; BENCH_CHUNKS (default 20) the number of content chunks per
  * streamed answer; BENCH_PROXY_ONLY=1 stops after the proxy comparison.
  */
+import { spawnBenchGateway } from './gateway-process.mjs';
 import { waitForHealth } from './wait-for-health.mjs';
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -46,11 +48,7 @@ writeFileSync(
     // The same upstream behind a cached alias, for the response cache's rows; rainymodel/auto stays uncached (the rows above).
     `  - model_name: rainymodel/cached\n    litellm_params:\n      model: openai/bench-model\n      api_base: http://127.0.0.1:${upstreamPort}/v1\n      api_key: upstream-key\n    model_info:\n      cache: { ttl: 3600 }\n`,
 );
-const gateway = spawn(process.execPath, [gatewayMain], {
-  cwd: root,
-  env: { ...process.env, PORT: String(GATEWAY_PORT), HOST: '127.0.0.1', RAINYMODEL_CONFIG: configFile, RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: '127.0.0.1', RAINYMODEL_MASTER_KEY: MASTER_KEY, NODE_ENV: 'production' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const gateway = spawnBenchGateway(root, { port: GATEWAY_PORT, configFile, masterKey: MASTER_KEY });
 await waitForHealth(`http://127.0.0.1:${GATEWAY_PORT}/health`);
 
 const floor = fork(join(root, 'bench/bare-proxy.mjs'), ['0', `http://127.0.0.1:${upstreamPort}`, MASTER_KEY, 'upstream-key'], { stdio: 'inherit' });
@@ -145,9 +143,13 @@ floor.kill('SIGTERM');
 upstream.kill('SIGTERM');
 if (process.env.BENCH_PROXY_ONLY === '1') process.exit(process.exitCode ?? 0);
 
-// `/v1/messages` to an Anthropic upstream (bench/messages.mjs: its own gateway and upstream).
-const messagesBench = spawnSync(process.execPath, [join(root, 'bench/messages.mjs')], { cwd: root, stdio: 'inherit' });
-if (messagesBench.status !== 0) process.exitCode = messagesBench.status ?? 1;
+// The other client protocols, each with its own gateway and upstream: `/v1/messages` to an
+// Anthropic upstream (bench/messages.mjs) and `/v1/responses` next to chat completions
+// (bench/responses.mjs).
+for (const script of ['bench/messages.mjs', 'bench/responses.mjs']) {
+  const part = spawnSync(process.execPath, [join(root, script)], { cwd: root, stdio: 'inherit' });
+  if (part.status !== 0) process.exitCode = part.status ?? 1;
+}
 
 // Second part: routing — the replay of a mixed workload in plain order and per profile, and
 // the routing decision's own cost (bench/replay.mjs, bench/routing-decision.mjs).

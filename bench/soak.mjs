@@ -8,12 +8,13 @@
  * SOAK_MINUTES (default 10) sets the length; SOAK_CONNECTIONS (default 20) the concurrency;
  * BENCH_CHUNKS (default 20) the chunks per streamed answer.
  */
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from './load.mjs';
+import { spawnBenchGateway } from './gateway-process.mjs';
 import { waitForHealth } from './wait-for-health.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,11 +34,7 @@ const upstream = fork(join(root, 'bench/fake-openai-upstream.mjs'), ['0', String
 const upstreamPort = await new Promise((resolve) => upstream.once('message', (m) => resolve(m.port)));
 const configFile = join(mkdtempSync(join(tmpdir(), 'rainymodel-soak-')), 'config.yaml');
 writeFileSync(configFile, `model_list:\n  - model_name: rainymodel/auto\n    litellm_params:\n      model: openai/bench-model\n      api_base: http://127.0.0.1:${upstreamPort}/v1\n      api_key: upstream-key\n`);
-const gateway = spawn(process.execPath, [gatewayMain], {
-  cwd: root,
-  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', RAINYMODEL_CONFIG: configFile, RAINYMODEL_MASTER_KEY: 'soak-key', NODE_ENV: 'production' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const gateway = spawnBenchGateway(root, { port: PORT, configFile, masterKey: 'soak-key' });
 await waitForHealth(`http://127.0.0.1:${PORT}/health`);
 
 const load = (durationMs, warmupMs) =>
