@@ -1,7 +1,8 @@
 /**
  * Issue 12 (usage ledger that lasts): the daily roll-ups (`usage_daily`) are exact while two
  * gateway replicas write usage records at the same time (the statement trigger upserts each
- * batch in its own transaction); the `cache_hits` column counts `usage_records.cache_hit` as
+ * batch in its own transaction), and so are the narrow roll-ups the all-users admin views read
+ * (`usage_daily_users`, `usage_daily_models`); the `cache_hits` column counts `usage_records.cache_hit` as
  * soon as that column exists; and retention deletes raw records and old roll-ups in batches
  * (the counts of batches and rows observed), leaving the roll-ups of pruned raw days intact.
  * Real gateways on loopback, real PostgreSQL, fake upstream servers.
@@ -45,6 +46,26 @@ async function rollupAndRaw(prisma: PrismaClient): Promise<{ rollup: Sums[]; raw
       round(coalesce(sum(cost_usd), 0)::numeric, 9)::float8 AS cost, (count(*) FILTER (WHERE cost_usd IS NULL))::int AS unpriced
     FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`;
   return { rollup, raw };
+}
+
+type NarrowSums = Omit<Sums, 'auth_kind' | 'api_key_id' | 'user_id' | 'alias' | 'upstream'> & { grp: string | null; sub: string | null; cache_hits: number };
+const NARROW_SUMS = `requests, errors, prompt_tokens::float8 AS prompt, completion_tokens::float8 AS completion,
+  round(cost_usd::numeric, 9)::float8 AS cost, unpriced_requests AS unpriced, cache_hits`;
+const RAW_SUMS = `count(*)::int AS requests, (count(*) FILTER (WHERE status >= 400))::int AS errors,
+  coalesce(sum(prompt_tokens), 0)::float8 AS prompt, coalesce(sum(completion_tokens), 0)::float8 AS completion,
+  round(coalesce(sum(cost_usd), 0)::numeric, 9)::float8 AS cost, (count(*) FILTER (WHERE cost_usd IS NULL))::int AS unpriced,
+  (count(*) FILTER (WHERE cache_hit))::int AS cache_hits`;
+
+/** The narrow roll-ups (per day × user, per day × alias × deployment) and the same sums of the raw records. */
+async function narrowAndRaw(prisma: PrismaClient): Promise<{ users: NarrowSums[]; rawUsers: NarrowSums[]; models: NarrowSums[]; rawModels: NarrowSums[] }> {
+  const day = `(at AT TIME ZONE 'UTC')::date::text`;
+  const [users, rawUsers, models, rawModels] = await Promise.all([
+    prisma.$queryRawUnsafe<NarrowSums[]>(`SELECT day::text AS day, user_id::text AS grp, NULL AS sub, ${NARROW_SUMS} FROM usage_daily_users ORDER BY 1, 2`),
+    prisma.$queryRawUnsafe<NarrowSums[]>(`SELECT ${day} AS day, user_id::text AS grp, NULL AS sub, ${RAW_SUMS} FROM usage_records GROUP BY 1, 2 ORDER BY 1, 2`),
+    prisma.$queryRawUnsafe<NarrowSums[]>(`SELECT day::text AS day, alias AS grp, upstream AS sub, ${NARROW_SUMS} FROM usage_daily_models ORDER BY 1, 2, 3`),
+    prisma.$queryRawUnsafe<NarrowSums[]>(`SELECT ${day} AS day, alias AS grp, upstream AS sub, ${RAW_SUMS} FROM usage_records GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
+  ]);
+  return { users, rawUsers, models, rawModels };
 }
 
 describe('usage ledger: daily roll-ups and retention (issue 12)', () => {
@@ -111,6 +132,14 @@ describe('usage ledger: daily roll-ups and retention (issue 12)', () => {
     expect(broken.reduce((n, r) => n + r.errors, 0)).toBe(8);
     expect(broken.every((r) => r.upstream === null && r.unpriced === r.requests)).toBe(true);
     expect(rollup.find((r) => r.auth_kind === 'master')).toMatchObject({ user_id: null, api_key_id: null, requests: 2 });
+
+    // The narrow roll-ups, kept by the same trigger, equal the raw sums too (the master key's
+    // requests and the unserved ones in their NULL buckets).
+    const narrow = await narrowAndRaw(prisma);
+    expect(narrow.users).toEqual(narrow.rawUsers);
+    expect(narrow.models).toEqual(narrow.rawModels);
+    expect(narrow.users.map((r) => r.grp).sort()).toEqual([alice.userId, bob.userId, null].sort());
+    expect(narrow.models.find((r) => r.grp === 'rainymodel/broken')).toMatchObject({ sub: null, errors: 8, unpriced: 8 });
   });
 
   it('cache_hits counts usage_records.cache_hit (the response cache\'s column; false when a record does not say)', async () => {
@@ -126,6 +155,10 @@ describe('usage ledger: daily roll-ups and retention (issue 12)', () => {
       { alias: 'cache/after', requests: 6, cache_hits: 2 },
       { alias: 'cache/before', requests: 6, cache_hits: 0 },
     ]);
+    const narrow = await narrowAndRaw(prisma);
+    expect(narrow.users).toEqual(narrow.rawUsers);
+    expect(narrow.models).toEqual(narrow.rawModels);
+    expect(narrow.models.filter((r) => r.day === day).map((r) => [r.grp, r.cache_hits])).toEqual([['cache/after', 2], ['cache/before', 0]]);
   });
 
   it('retention deletes old raw records and old roll-ups in batches, and keeps the roll-ups of pruned raw days', async () => {
@@ -136,6 +169,8 @@ describe('usage ledger: daily roll-ups and retention (issue 12)', () => {
         SELECT ${at}, 'old-' || g, 'open', ${aliasOf} || (g % 120), 'auto', '{}', false, 5, 200, 10, 0.5 FROM generate_series(1, ${count}::int) g`;
     await prisma.$executeRaw`DELETE FROM usage_records`;
     await prisma.$executeRaw`DELETE FROM usage_daily`;
+    await prisma.$executeRaw`DELETE FROM usage_daily_users`;
+    await prisma.$executeRaw`DELETE FROM usage_daily_models`;
     await rawAt(daysAgo(40), 250, 'forty/'); // raw pruned, roll-ups (40 days < 400) kept
     await rawAt(daysAgo(450), 120, 'ancient/'); // 120 raw rows and 120 roll-up buckets, all past retention
     await rawAt(daysAgo(1), 50, 'fresh/'); // kept
@@ -146,18 +181,22 @@ describe('usage ledger: daily roll-ups and retention (issue 12)', () => {
     const retention = new UsageRetention(prisma, { rawDays: 30, rollupDays: 400 }, { info: () => undefined, warn: () => undefined }, { batchSize: 100, clock: () => now });
     const report = await retention.prune();
     console.log(`retention run: ${JSON.stringify(report)}`);
-    // 370 raw rows: 100 + 100 + 100 + 70; 120 roll-ups: 100 + 20.
-    expect(report).toEqual({ raw: { batches: 4, rows: 370 }, rollups: { batches: 2, rows: 120 } });
+    // 370 raw rows: 100 + 100 + 100 + 70; 120 roll-ups: 100 + 20; narrow: the day's one user
+    // bucket (1 batch) and its 120 model buckets (100 + 20).
+    expect(report).toEqual({ raw: { batches: 4, rows: 370 }, rollups: { batches: 2, rows: 120 }, narrowRollups: { batches: 3, rows: 121 } });
     expect(await prisma.usageRecord.count()).toBe(50);
     const fortyAfter = await prisma.$queryRaw<{ requests: number; cost: number }[]>`
       SELECT sum(requests)::int AS requests, sum(cost_usd)::float8 AS cost FROM usage_daily WHERE alias LIKE 'forty/%'`;
     expect(fortyAfter).toEqual(fortyBefore);
     expect(await prisma.usageDaily.count({ where: { alias: { startsWith: 'ancient/' } } })).toBe(0);
     expect(await prisma.usageDaily.count({ where: { alias: { startsWith: 'fresh/' } } })).toBe(50);
+    expect(await prisma.usageDailyModel.count({ where: { alias: { startsWith: 'ancient/' } } })).toBe(0);
+    expect(await prisma.usageDailyModel.count({ where: { alias: { startsWith: 'forty/' } } })).toBe(120);
+    expect(await prisma.usageDailyUser.count()).toBe(2);
 
     // Nothing left to do: one empty batch per table.
-    expect(await retention.prune()).toEqual({ raw: { batches: 1, rows: 0 }, rollups: { batches: 1, rows: 0 } });
+    expect(await retention.prune()).toEqual({ raw: { batches: 1, rows: 0 }, rollups: { batches: 1, rows: 0 }, narrowRollups: { batches: 2, rows: 0 } });
     // The gateway's own job is wired to the configured retention.
-    expect(await replicas[0].app.get(GatewayContext).usageRetention?.prune()).toEqual({ raw: { batches: 1, rows: 0 }, rollups: { batches: 1, rows: 0 } });
+    expect(await replicas[0].app.get(GatewayContext).usageRetention?.prune()).toEqual({ raw: { batches: 1, rows: 0 }, rollups: { batches: 1, rows: 0 }, narrowRollups: { batches: 2, rows: 0 } });
   });
 });

@@ -53,6 +53,8 @@ describe('schema.prisma and prisma/migrations', () => {
       'status_subscribers',
       'stored_responses',
       'usage_daily',
+      'usage_daily_models',
+      'usage_daily_users',
       'usage_records',
       'user_sessions',
       'users',

@@ -1,6 +1,6 @@
 /**
  * Keeps the usage ledger bounded: raw `usage_records` older than USAGE_RAW_RETENTION_DAYS and
- * daily roll-ups (`usage_daily`) older than USAGE_ROLLUP_RETENTION_DAYS are deleted every hour.
+ * daily roll-ups (`usage_daily` and its narrow sums `usage_daily_users` and `usage_daily_models`) older than USAGE_ROLLUP_RETENTION_DAYS are deleted every hour.
  *
  * Never one huge DELETE: a statement that removes a day of a busy gateway's records holds its
  * locks, bloats WAL and stalls replication for minutes. Each batch is its own short statement
@@ -11,7 +11,7 @@
  * Deleting raw rows leaves the roll-ups alone (the roll-up trigger fires on INSERT only), so the
  * usage pages and budgets keep their sums after the detail is gone.
  */
-import type { PrismaClient } from '@orcest/db';
+import { Prisma, type PrismaClient } from '@orcest/db';
 
 const DAY_MS = 24 * 3600 * 1000;
 const HOUR_MS = 3600 * 1000;
@@ -29,8 +29,14 @@ export interface PruneCount {
 
 export interface PruneReport {
   readonly raw: PruneCount;
+  /** `usage_daily`. */
   readonly rollups: PruneCount;
+  /** `usage_daily_users` and `usage_daily_models` together. */
+  readonly narrowRollups: PruneCount;
 }
+
+/** The roll-ups besides usage_daily, pruned at the same age so every view agrees. */
+const NARROW_ROLLUPS = [Prisma.raw('usage_daily_users'), Prisma.raw('usage_daily_models')];
 
 export interface UsageRetentionOptions {
   /** Rows per DELETE (default 5,000). */
@@ -96,13 +102,22 @@ export class UsageRetention {
       this.prisma.$executeRaw`DELETE FROM usage_daily WHERE id IN (
         SELECT id FROM usage_daily WHERE day < ${rollupCutoff}::date ORDER BY day LIMIT ${limit} FOR UPDATE SKIP LOCKED)`,
     );
-    if (raw.rows > 0 || rollups.rows > 0) {
+    let narrowRollups: PruneCount = { batches: 0, rows: 0 };
+    for (const table of NARROW_ROLLUPS) {
+      const pruned = await this.inBatches((limit) =>
+        this.prisma.$executeRaw`DELETE FROM ${table} WHERE id IN (
+          SELECT id FROM ${table} WHERE day < ${rollupCutoff}::date ORDER BY day LIMIT ${limit} FOR UPDATE SKIP LOCKED)`,
+      );
+      narrowRollups = { batches: narrowRollups.batches + pruned.batches, rows: narrowRollups.rows + pruned.rows };
+    }
+    if (raw.rows > 0 || rollups.rows > 0 || narrowRollups.rows > 0) {
       this.log.info(
         `usage retention: deleted ${raw.rows} usage records older than ${this.settings.rawDays} days (${raw.batches} batches) ` +
-          `and ${rollups.rows} daily roll-ups older than ${this.settings.rollupDays} days (${rollups.batches} batches)`,
+          `and ${rollups.rows} daily roll-ups older than ${this.settings.rollupDays} days (${rollups.batches} batches; ` +
+          `${narrowRollups.rows} per-user and per-model roll-ups in ${narrowRollups.batches} batches)`,
       );
     }
-    return { raw, rollups };
+    return { raw, rollups, narrowRollups };
   }
 
   private async inBatches(deleteBatch: (limit: number) => Promise<number>): Promise<PruneCount> {

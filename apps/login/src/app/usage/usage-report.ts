@@ -10,6 +10,11 @@
  * to the second (the account API accepts date-times) come from the raw records, through their
  * `(user_id, at)` / `(at)` indexes — and only while those are kept (USAGE_RAW_RETENTION_DAYS).
  *
+ * Everyone's usage (the admin views) grouped by day, user or model reads the narrow roll-ups
+ * instead — `usage_daily_users` (day × user) and `usage_daily_models` (day × alias × deployment),
+ * kept by the same trigger in the same transaction — so it sums ~1 row per active user and day,
+ * not every bucket of the period.
+ *
  * A scope is one user's id (every account query) or `ALL_USERS` (the admin views only): a
  * symbol, so no null or empty id can widen an account query to everyone's usage.
  */
@@ -109,6 +114,26 @@ export function monthToDate(now: Date): UsageRange {
 
 const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
+/**
+ * A roll-up table and the dimensions it keeps; the facts read from it carry NULL for the others.
+ * One user's usage always reads `usage_daily` (by its `(user_id, day)` index); the narrow tables
+ * sum everyone.
+ */
+type Dimension = 'user_id' | 'api_key_id' | 'alias' | 'upstream';
+interface Rollup {
+  readonly table: Prisma.Sql;
+  readonly keeps: readonly Dimension[];
+}
+const EVERY_BUCKET: Rollup = { table: Prisma.sql`usage_daily`, keeps: ['user_id', 'api_key_id', 'alias', 'upstream'] };
+const PER_USER: Rollup = { table: Prisma.sql`usage_daily_users`, keeps: ['user_id'] };
+const PER_MODEL: Rollup = { table: Prisma.sql`usage_daily_models`, keeps: ['alias', 'upstream'] };
+
+/** The narrowest roll-up that answers a scope grouped by `needs` (besides the day). */
+function rollupFor(scope: UsageScope, needs: readonly Dimension[]): Rollup {
+  if (scope !== ALL_USERS) return EVERY_BUCKET;
+  return [PER_MODEL, PER_USER].find((r) => needs.every((d) => r.keeps.includes(d))) ?? EVERY_BUCKET;
+}
+
 const SUMS = Prisma.sql`sum(f.requests)::int AS requests, sum(f.prompt)::float8 AS prompt, sum(f.completion)::float8 AS completion,
   sum(f.cost)::float8 AS cost, sum(f.unpriced)::int AS unpriced, sum(f.errors)::int AS errors, sum(f.cache_hits)::int AS cache_hits`;
 
@@ -117,7 +142,7 @@ export class UsageReport {
 
   async totals(scope: UsageScope, range: UsageRange): Promise<UsageTotals> {
     const [row] = await this.prisma.$queryRaw<RawRow[]>`
-      WITH f AS (${this.facts(scope, range)}) SELECT NULL AS grp, NULL AS label, ${SUMS} FROM f`;
+      WITH f AS (${this.facts(scope, range, rollupFor(scope, []))}) SELECT NULL AS grp, NULL AS label, ${SUMS} FROM f`;
     return row ? totalsOf(row) : NO_USAGE;
   }
 
@@ -127,7 +152,7 @@ export class UsageReport {
    */
   async grouped(scope: UsageScope, range: UsageRange, by: AdminUsageGrouping, limit = 200): Promise<UsageRow[]> {
     if (by === 'day') return this.perDay(scope, range);
-    const facts = this.facts(scope, range);
+    const facts = this.facts(scope, range, rollupFor(scope, by === 'model' ? ['alias', 'upstream'] : by === 'key' ? ['api_key_id'] : ['user_id']));
     const order = Prisma.sql`ORDER BY sum(f.cost) DESC NULLS LAST, sum(f.requests) DESC, 1 LIMIT ${limit}`;
     let rows: RawRow[];
     if (by === 'model') {
@@ -151,14 +176,20 @@ export class UsageReport {
   /**
    * Totals, per day, per model and per user of one range in ONE pass over the facts (GROUPING
    * SETS): what a usage page shows, for the price of a single scan instead of four. Per model
-   * and per user: the costliest `limit` first.
+   * and per user: the costliest `limit` first. Everyone's: two narrow passes instead, the days,
+   * models and total from `usage_daily_models` and the users from `usage_daily_users`.
    */
   async breakdown(scope: UsageScope, range: UsageRange, limit = 200): Promise<UsageBreakdown> {
-    const rows = await this.prisma.$queryRaw<(RawRow & { set: number; upstream: string | null })[]>`
-      WITH f AS (${this.facts(scope, range)})
+    type SetRow = RawRow & { set: number; upstream: string | null };
+    const pass = (rollup: Rollup, sets: Prisma.Sql): Promise<SetRow[]> => this.prisma.$queryRaw<SetRow[]>`
+      WITH f AS (${this.facts(scope, range, rollup)})
       SELECT grouping(f.day, f.user_id, f.alias, f.upstream)::int AS set,
         coalesce(to_char(f.day, 'YYYY-MM-DD'), f.user_id::text, f.alias) AS grp, coalesce(f.upstream, '') AS upstream, NULL AS label, ${SUMS}
-      FROM f GROUP BY GROUPING SETS ((f.day), (f.user_id), (f.alias, f.upstream), ())`;
+      FROM f GROUP BY GROUPING SETS (${sets})`;
+    const rows =
+      scope === ALL_USERS
+        ? (await Promise.all([pass(PER_MODEL, Prisma.sql`(f.day), (f.alias, f.upstream), ()`), pass(PER_USER, Prisma.sql`(f.user_id)`)])).flat()
+        : await pass(EVERY_BUCKET, Prisma.sql`(f.day), (f.user_id), (f.alias, f.upstream), ()`);
     const costliest = (a: UsageRow, b: UsageRow): number => b.costUsd - a.costUsd || b.requests - a.requests;
     // grouping() sets a bit per argument NOT in the set: (day) = 0b0111, (user_id) = 0b1011, (alias, upstream) = 0b1100, () = 0b1111.
     const of = (set: number) => rows.filter((r) => r.set === set);
@@ -174,7 +205,7 @@ export class UsageReport {
 
   private async perDay(scope: UsageScope, range: UsageRange): Promise<UsageRow[]> {
     const rows = await this.prisma.$queryRaw<RawRow[]>`
-      WITH f AS (${this.facts(scope, range)})
+      WITH f AS (${this.facts(scope, range, rollupFor(scope, []))})
       SELECT to_char(f.day, 'YYYY-MM-DD') AS grp, NULL AS label, ${SUMS} FROM f GROUP BY f.day ORDER BY f.day`;
     return this.everyDay(range, rows);
   }
@@ -193,12 +224,15 @@ export class UsageReport {
 
   /**
    * The usage facts of a scope and range, one shape whatever their source: the roll-ups of the
-   * whole UTC days inside the range, plus the raw records of the partial days at its ends.
+   * whole UTC days inside the range (from `rollup`; NULL for the dimensions it does not keep),
+   * plus the raw records of the partial days at its ends.
    */
-  private facts(scope: UsageScope, range: UsageRange): Prisma.Sql {
+  private facts(scope: UsageScope, range: UsageRange, rollup: Rollup): Prisma.Sql {
     const who = scope === ALL_USERS ? Prisma.sql`TRUE` : Prisma.sql`user_id = ${scope}::uuid`;
     const firstWholeDay = new Date(Math.ceil(range.from.getTime() / DAY_MS) * DAY_MS);
     const endOfWholeDays = utcDay(range.to);
+    const keptOrNull = (column: Dimension, type: 'uuid' | 'text'): Prisma.Sql =>
+      rollup.keeps.includes(column) ? Prisma.raw(column) : Prisma.raw(`NULL::${type} AS ${column}`);
     const raw = (from: Date, to: Date): Prisma.Sql => Prisma.sql`
       SELECT (at AT TIME ZONE 'UTC')::date AS day, user_id, api_key_id, alias, upstream, 1 AS requests,
         coalesce(prompt_tokens, 0)::bigint AS prompt, coalesce(completion_tokens, 0)::bigint AS completion, coalesce(cost_usd, 0) AS cost,
@@ -207,9 +241,10 @@ export class UsageReport {
     if (firstWholeDay.getTime() >= endOfWholeDays.getTime()) return raw(range.from, range.to);
     const parts = [
       Prisma.sql`
-      SELECT day, user_id, api_key_id, alias, upstream, requests, prompt_tokens AS prompt, completion_tokens AS completion, cost_usd AS cost,
+      SELECT day, ${keptOrNull('user_id', 'uuid')}, ${keptOrNull('api_key_id', 'uuid')}, ${keptOrNull('alias', 'text')}, ${keptOrNull('upstream', 'text')},
+        requests, prompt_tokens AS prompt, completion_tokens AS completion, cost_usd AS cost,
         unpriced_requests AS unpriced, errors, cache_hits
-      FROM usage_daily WHERE ${who} AND day >= ${isoDay(firstWholeDay)}::date AND day < ${isoDay(endOfWholeDays)}::date`,
+      FROM ${rollup.table} WHERE ${who} AND day >= ${isoDay(firstWholeDay)}::date AND day < ${isoDay(endOfWholeDays)}::date`,
     ];
     if (range.from.getTime() < firstWholeDay.getTime()) parts.push(raw(range.from, firstWholeDay));
     if (endOfWholeDays.getTime() < range.to.getTime()) parts.push(raw(endOfWholeDays, range.to));
