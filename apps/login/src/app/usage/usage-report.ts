@@ -181,15 +181,31 @@ export class UsageReport {
    */
   async breakdown(scope: UsageScope, range: UsageRange, limit = 200): Promise<UsageBreakdown> {
     type SetRow = RawRow & { set: number; upstream: string | null };
-    const pass = (rollup: Rollup, sets: Prisma.Sql): Promise<SetRow[]> => this.prisma.$queryRaw<SetRow[]>`
+    // `set` is grouping(day, user_id, alias, upstream) whatever the pass. A pass may name only
+    // its own grouping columns (in GROUPING() and the select list), so a narrow pass spells the
+    // bits and columns it lacks as constants.
+    const pass = (rollup: Rollup, columns: Prisma.Sql, sets: Prisma.Sql): Promise<SetRow[]> => this.prisma.$queryRaw<SetRow[]>`
       WITH f AS (${this.facts(scope, range, rollup)})
-      SELECT grouping(f.day, f.user_id, f.alias, f.upstream)::int AS set,
-        coalesce(to_char(f.day, 'YYYY-MM-DD'), f.user_id::text, f.alias) AS grp, coalesce(f.upstream, '') AS upstream, NULL AS label, ${SUMS}
-      FROM f GROUP BY GROUPING SETS (${sets})`;
+      SELECT ${columns}, NULL AS label, ${SUMS} FROM f GROUP BY GROUPING SETS (${sets})`;
     const rows =
       scope === ALL_USERS
-        ? (await Promise.all([pass(PER_MODEL, Prisma.sql`(f.day), (f.alias, f.upstream), ()`), pass(PER_USER, Prisma.sql`(f.user_id)`)])).flat()
-        : await pass(EVERY_BUCKET, Prisma.sql`(f.day), (f.user_id), (f.alias, f.upstream), ()`);
+        ? (
+            await Promise.all([
+              pass(
+                PER_MODEL,
+                Prisma.sql`(grouping(f.day) * 8 + 4 + grouping(f.alias, f.upstream))::int AS set,
+                  coalesce(to_char(f.day, 'YYYY-MM-DD'), f.alias) AS grp, coalesce(f.upstream, '') AS upstream`,
+                Prisma.sql`(f.day), (f.alias, f.upstream), ()`,
+              ),
+              pass(PER_USER, Prisma.sql`11 AS set, f.user_id::text AS grp, '' AS upstream`, Prisma.sql`(f.user_id)`),
+            ])
+          ).flat()
+        : await pass(
+            EVERY_BUCKET,
+            Prisma.sql`grouping(f.day, f.user_id, f.alias, f.upstream)::int AS set,
+              coalesce(to_char(f.day, 'YYYY-MM-DD'), f.user_id::text, f.alias) AS grp, coalesce(f.upstream, '') AS upstream`,
+            Prisma.sql`(f.day), (f.user_id), (f.alias, f.upstream), ()`,
+          );
     const costliest = (a: UsageRow, b: UsageRow): number => b.costUsd - a.costUsd || b.requests - a.requests;
     // grouping() sets a bit per argument NOT in the set: (day) = 0b0111, (user_id) = 0b1011, (alias, upstream) = 0b1100, () = 0b1111.
     const of = (set: number) => rows.filter((r) => r.set === set);
