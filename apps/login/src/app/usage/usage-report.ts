@@ -184,9 +184,9 @@ export class UsageReport {
     // `set` is grouping(day, user_id, alias, upstream) whatever the pass. A pass may name only
     // its own grouping columns (in GROUPING() and the select list), so a narrow pass spells the
     // bits and columns it lacks as constants.
-    const pass = (rollup: Rollup, columns: Prisma.Sql, sets: Prisma.Sql): Promise<SetRow[]> => this.prisma.$queryRaw<SetRow[]>`
+    const pass = (rollup: Rollup, columns: Prisma.Sql, sets: Prisma.Sql, tail = Prisma.empty): Promise<SetRow[]> => this.prisma.$queryRaw<SetRow[]>`
       WITH f AS (${this.facts(scope, range, rollup)})
-      SELECT ${columns}, NULL AS label, ${SUMS} FROM f GROUP BY GROUPING SETS (${sets})`;
+      SELECT ${columns}, NULL AS label, ${SUMS} FROM f GROUP BY GROUPING SETS (${sets}) ${tail}`;
     const rows =
       scope === ALL_USERS
         ? (
@@ -197,7 +197,13 @@ export class UsageReport {
                   coalesce(to_char(f.day, 'YYYY-MM-DD'), f.alias) AS grp, coalesce(f.upstream, '') AS upstream`,
                 Prisma.sql`(f.day), (f.alias, f.upstream), ()`,
               ),
-              pass(PER_USER, Prisma.sql`11 AS set, f.user_id::text AS grp, '' AS upstream`, Prisma.sql`(f.user_id)`),
+              // One set: the costliest `limit` users picked in PostgreSQL, not every user sent over.
+              pass(
+                PER_USER,
+                Prisma.sql`11 AS set, f.user_id::text AS grp, '' AS upstream`,
+                Prisma.sql`(f.user_id)`,
+                Prisma.sql`ORDER BY sum(f.cost) DESC NULLS LAST, sum(f.requests) DESC LIMIT ${limit}`,
+              ),
             ])
           ).flat()
         : await pass(
