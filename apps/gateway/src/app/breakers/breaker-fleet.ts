@@ -85,7 +85,11 @@ export class BreakerFleet implements BreakerChannel {
     // for a half-open circuit): shorter timers fired in a busy process before an answer already in was read.
     const options = { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000, enableOfflineQueue: false, lazyConnect: false } as const;
     this.redis = new Redis(url, options);
-    this.subscriber = new Redis(url, { ...options, commandTimeout: undefined, enableOfflineQueue: true });
+    // Subscribed here on every 'ready', not by ioredis: its automatic re-subscription on a
+    // reconnection leaves a promise nobody handles, and a connection closed during it crashed
+    // the process with an unhandled rejection.
+    this.subscriber = new Redis(url, { ...options, commandTimeout: undefined, enableOfflineQueue: true, autoResubscribe: false });
+    this.subscriber.on('ready', () => this.subscriber.subscribe(CHANNEL).catch(() => undefined));
     for (const connection of [this.redis, this.subscriber]) {
       connection.on('ready', () => {
         this.lastError = undefined;
@@ -99,7 +103,6 @@ export class BreakerFleet implements BreakerChannel {
       });
     }
     this.subscriber.on('message', (_channel: string, message: string) => this.heard(message));
-    this.subscriber.subscribe(CHANNEL).catch(() => undefined);
   }
 
   /** Whether decisions are shared right now (Redis answers). */
