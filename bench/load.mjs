@@ -65,3 +65,21 @@ export async function runLoad({ url, path, headers, body, connections, durationM
   const cpuUsPerRequest = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / latencies.length;
   return { requests: latencies.length, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99), errors, cpuUsPerRequest };
 }
+
+/**
+ * One figure per target from its alternating rounds: summed requests and errors, mean
+ * throughput, median percentiles, CPU per request over all requests (undefined without /proc).
+ */
+export function combineRounds(runs) {
+  const median = (values) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const cpuKnown = runs.every((r) => r.cpuUsPerRequest !== undefined);
+  return {
+    requests,
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    rps: runs.reduce((n, r) => n + r.rps, 0) / runs.length,
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    cpuUsPerRequest: cpuKnown ? runs.reduce((n, r) => n + r.cpuUsPerRequest * r.requests, 0) / requests : undefined,
+  };
+}

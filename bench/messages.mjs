@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLoad } from './load.mjs';
+import { combineRounds, runLoad } from './load.mjs';
 import { spawnBenchGateway } from './gateway-process.mjs';
 import { waitForHealth } from './wait-for-health.mjs';
 
@@ -48,8 +48,8 @@ try {
         runs[t.label].push(await runLoad({ body, connections, durationMs: (seconds * 1000) / rounds, warmupMs: round === 0 ? 1000 : 200, url: t.url, path: '/v1/messages', headers: t.headers, serverPid: t.pid }));
       }
     }
-    const direct = combine(runs.direct);
-    const viaGateway = combine(runs.gateway);
+    const direct = combineRounds(runs.direct);
+    const viaGateway = combineRounds(runs.gateway);
     const name = `${stream ? 'streaming' : 'non-streaming'}, ${connections} conn`;
     console.log(name);
     for (const [label, m] of [['direct', direct], ['gateway', viaGateway]]) {
@@ -65,20 +65,6 @@ try {
   upstream.kill('SIGTERM');
 }
 
-/** One figure per target from its rounds: summed requests, mean throughput, median percentiles, CPU over all requests. */
-function combine(runs) {
-  const median = (values) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
-  const requests = runs.reduce((n, r) => n + r.requests, 0);
-  const cpuKnown = runs.every((r) => r.cpuUsPerRequest !== undefined);
-  return {
-    requests,
-    errors: runs.reduce((n, r) => n + r.errors, 0),
-    rps: runs.reduce((n, r) => n + r.rps, 0) / runs.length,
-    p50: median(runs.map((r) => r.p50)),
-    p99: median(runs.map((r) => r.p99)),
-    cpuUsPerRequest: cpuKnown ? runs.reduce((n, r) => n + r.cpuUsPerRequest * r.requests, 0) / requests : undefined,
-  };
-}
 
 function fmt(ms) {
   return ms.toFixed(3).padStart(7);

@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLoad } from './load.mjs';
+import { combineRounds, runLoad } from './load.mjs';
 import { spawnBenchGateway } from './gateway-process.mjs';
 import { waitForHealth } from './wait-for-health.mjs';
 
@@ -55,13 +55,13 @@ try {
           runs[e.label].push(await runLoad({ url: `http://127.0.0.1:${PORT}`, path: e.path, headers, body: JSON.stringify(e.body(stream)), connections, durationMs: (seconds * 1000) / rounds, warmupMs: round === 0 ? 1000 : 200, serverPid: gateway.pid }));
         }
       }
-      const chat = combine(runs.chat);
-      const responses = combine(runs.responses);
+      const chat = combineRounds(runs.chat);
+      const responses = combineRounds(runs.responses);
       console.log(`${stream ? 'streaming' : 'non-streaming'}, ${connections} connection${connections > 1 ? 's' : ''}`);
       for (const [label, m] of [['chat', chat], ['responses', responses]]) {
-        console.log(`    ${label.padEnd(10)} ${m.rps.toFixed(0).padStart(7)} req/s   p50 ${m.p50.toFixed(3)} ms   cpu ${m.cpu === undefined ? '?' : m.cpu.toFixed(0)} µs/req   (${m.requests} requests, ${m.errors} errors)`);
+        console.log(`    ${label.padEnd(10)} ${m.rps.toFixed(0).padStart(7)} req/s   p50 ${m.p50.toFixed(3)} ms   cpu ${m.cpuUsPerRequest === undefined ? '?' : m.cpuUsPerRequest.toFixed(0)} µs/req   (${m.requests} requests, ${m.errors} errors)`);
       }
-      const cpu = chat.cpu && responses.cpu ? `, cpu/request ${(responses.cpu / chat.cpu).toFixed(2)}x chat's` : '';
+      const cpu = chat.cpuUsPerRequest && responses.cpuUsPerRequest ? `, cpu/request ${(responses.cpuUsPerRequest / chat.cpuUsPerRequest).toFixed(2)}x chat's` : '';
       console.log(`    responses: ${((100 * responses.rps) / chat.rps).toFixed(1)}% of chat's throughput${cpu}\n`);
     }
   }
@@ -70,15 +70,3 @@ try {
   upstream.kill('SIGTERM');
 }
 
-function combine(list) {
-  const median = (values) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
-  const requests = list.reduce((n, r) => n + r.requests, 0);
-  const known = list.every((r) => r.cpuUsPerRequest !== undefined);
-  return {
-    requests,
-    errors: list.reduce((n, r) => n + r.errors, 0),
-    rps: list.reduce((n, r) => n + r.rps, 0) / list.length,
-    p50: median(list.map((r) => r.p50)),
-    cpu: known ? list.reduce((n, r) => n + r.cpuUsPerRequest * r.requests, 0) / requests : undefined,
-  };
-}

@@ -21,7 +21,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLoad } from './load.mjs';
+import { combineRounds, runLoad } from './load.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -81,7 +81,7 @@ for (const s of scenarios) {
       runs[t.label].push(await runLoad({ body, connections: s.connections, durationMs: (seconds * 1000) / rounds, warmupMs: round === 0 ? 1000 : 200, url: t.url, path: '/v1/chat/completions', headers: t.headers, serverPid: t.pid }));
     }
   }
-  const row = { ...s, ...Object.fromEntries(Object.entries(runs).map(([label, r]) => [label, combine(r)])) };
+  const row = { ...s, ...Object.fromEntries(Object.entries(runs).map(([label, r]) => [label, combineRounds(r)])) };
   rows.push(row);
   print(row);
 }
@@ -106,8 +106,8 @@ for (const connections of [1, 50]) {
       runs[t.label].push(await runLoad({ body, connections, durationMs: (seconds * 500) / rounds, warmupMs: round === 0 ? 1000 : 200, url: t.url, path: '/v1/embeddings', headers: t.headers, serverPid: t.pid }));
     }
   }
-  const direct = combine(runs.direct);
-  const viaGateway = combine(runs.gateway);
+  const direct = combineRounds(runs.direct);
+  const viaGateway = combineRounds(runs.gateway);
   console.log(`  ${connections} conn`.padEnd(10) + `gateway ${viaGateway.rps.toFixed(0).padStart(6)} req/s (${pct(viaGateway.rps / direct.rps)} of direct)   p50 ${fmt(viaGateway.p50)} ms, added ${fmt(viaGateway.p50 - direct.p50)} ms   errors ${viaGateway.errors}`);
 }
 
@@ -129,7 +129,7 @@ for (const s of scenarios) {
       runs[t.label].push(await runLoad({ body, connections: s.connections, durationMs: (seconds * 1000) / rounds, warmupMs: round === 0 ? 1000 : 200, url: `http://127.0.0.1:${GATEWAY_PORT}`, path: '/v1/chat/completions', headers: t.headers, serverPid: gateway.pid }));
     }
   }
-  const row = { ...s, ...Object.fromEntries(Object.entries(runs).map(([label, r]) => [label, combine(r)])) };
+  const row = { ...s, ...Object.fromEntries(Object.entries(runs).map(([label, r]) => [label, combineRounds(r)])) };
   cacheRows.push(row);
   print(row, cacheTargets);
 }
@@ -170,20 +170,6 @@ function print(r, shown = targets) {
   for (const t of shown) console.log(line(t.label, r[t.label]));
 }
 
-/** One figure per target from its rounds: summed requests, mean throughput, median percentiles, CPU over all requests. */
-function combine(runs) {
-  const median = (values) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
-  const requests = runs.reduce((n, r) => n + r.requests, 0);
-  const cpuKnown = runs.every((r) => r.cpuUsPerRequest !== undefined);
-  return {
-    requests,
-    errors: runs.reduce((n, r) => n + r.errors, 0),
-    rps: runs.reduce((n, r) => n + r.rps, 0) / runs.length,
-    p50: median(runs.map((r) => r.p50)),
-    p99: median(runs.map((r) => r.p99)),
-    cpuUsPerRequest: cpuKnown ? runs.reduce((n, r) => n + r.cpuUsPerRequest * r.requests, 0) / requests : undefined,
-  };
-}
 
 function pct(ratio) {
   return `${(100 * ratio).toFixed(1).padStart(5)}%`;
