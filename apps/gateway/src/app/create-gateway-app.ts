@@ -50,10 +50,10 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   const context = new GatewayContext(config, options.shutdownGraceMs ?? 10_000, options.limiterClock, options.routingClock, options.budgetClock, options.cacheClock, options.resolveHost);
   await context.start();
   const fastifyOptions = { bodyLimit: config.server.maxBodyBytes, trustProxy: fastifyTrustProxy(config.server.trustProxy), genReqId: requestIdFor };
-  // Chat completions and the other model endpoints: their own Fastify instance on the same server (http/model-endpoints.ts).
+  // Chat completions and the other model endpoints: served beside Nest on the same server (http/model-endpoints.ts).
   // The setup hints of the routing table in force when an error is mapped (a config reload replaces it).
   const setup = { hintFor: (error: unknown) => context.setup.hintFor(error) };
-  const models = new ModelEndpoints({ fastify: fastifyOptions, maxJsonDepth: config.server.maxJsonDepth, setup });
+  const models = new ModelEndpoints({ bodyLimit: config.server.maxBodyBytes, maxJsonDepth: config.server.maxJsonDepth, setup });
   const bounded = boundedServerFactory(options.clientLimits);
   const adapter = new FastifyAdapter({
     ...fastifyOptions,
@@ -82,8 +82,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   registerTextCompletionsRoute(routes, context);
   registerMessagesRoutes(routes, context);
   registerResponsesRoutes(routes, context);
-  if (config.server.debug) registerRoutingDebugLog(models.fastify);
-  await models.fastify.ready();
+  if (config.server.debug) registerRoutingDebugLog(models);
   logStartupWarnings(config);
   return app;
 }

@@ -146,3 +146,11 @@ export class BudgetExceededError extends Error {
     this.name = 'BudgetExceededError';
   }
 }
+
+/** A request body the model endpoints cannot take: too large, not JSON, or not sent as JSON. */
+export class RequestBodyError extends Error {
+  constructor(readonly problem: 'too_large' | 'invalid_json' | 'unsupported_media_type', message: string) {
+    super(message);
+    this.name = 'RequestBodyError';
+  }
+}

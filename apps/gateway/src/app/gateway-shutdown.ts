@@ -29,7 +29,6 @@ export class GatewayShutdown implements BeforeApplicationShutdown, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     clearTimeout(this.cut);
-    await this.models.close();
     await this.context.client.close();
     await this.context.stop();
   }

@@ -5,11 +5,11 @@
  * API key or of the SSO user (limits/sso-limits.ts).
  * The caller and admission are left on the request for the usage hook (usage/usage-hook.ts).
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { describeOverrun } from '../budgets/budgets';
 import { BudgetExceededError, RateLimitedError } from '../errors';
 import type { GatewayContext } from '../gateway-context';
 import type { Principal } from '../http/api-auth';
+import type { ModelReply, ModelRequest } from '../http/model-exchange';
 import { noteAdmission, noteCaller } from '../usage/usage-hook';
 
 /**
@@ -20,8 +20,8 @@ import { noteAdmission, noteCaller } from '../usage/usage-hook';
  */
 export async function admitCaller(
   context: GatewayContext,
-  req: FastifyRequest,
-  reply: FastifyReply,
+  req: ModelRequest,
+  reply: ModelReply,
   credential: string | undefined,
   promptTokens: () => number,
 ): Promise<Principal> {

@@ -8,9 +8,9 @@
 import type { RouterSettings } from '@orcest/config';
 import type { DecodedEmbeddings, EmbeddingAdapter, UpstreamClient } from '@orcest/providers';
 import { parsePolicy, type Policy } from '@orcest/routing';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
+import type { ModelReply, ModelRequest } from '../http/model-exchange';
 import { UpstreamWait } from '../http/overhead';
 import { InvalidRequestError, ModelNotFoundError, NoDeploymentError, WrongEndpointError } from '../errors';
 import { clientGone, commit, type ServedObserver } from '../completions/completion-pipeline';
@@ -35,7 +35,7 @@ export class EmbeddingsService {
     private readonly router: RouterSettings,
   ) {}
 
-  async handle(req: FastifyRequest, reply: FastifyReply, observe?: ServedObserver): Promise<void> {
+  async handle(req: ModelRequest, reply: ModelReply, observe?: ServedObserver): Promise<void> {
     const startedAt = Date.now();
     const request = validateEmbeddingRequest(req.body);
     const policyHeader = req.headers['x-rainymodel-policy'];

@@ -1,9 +1,11 @@
 /**
  * CORS for the gateway: every origin may call it (the client apps live on other subdomains).
- * One small onRequest hook instead of `app.enableCors()`: Nest's CORS hook runs @fastify/cors and
- * then copies its headers for every request, browser or not, and cost ~12 µs per request in the
- * benchmark. Here a request without an `Origin` header (every SDK, curl) costs one lookup.
+ * A request without an `Origin` header (every SDK, curl) costs one lookup. Used by Nest's side
+ * (one small onRequest hook instead of `app.enableCors()`: Nest's CORS hook runs @fastify/cors
+ * and copies its headers for every request, browser or not, ~12 µs per request in bench/) and
+ * by the model endpoints (`model-endpoints.ts`).
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 
 const EXPOSED_HEADERS = [
@@ -35,21 +37,30 @@ const EXPOSED_HEADERS = [
 const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
 const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-rainymodel-policy, x-rainymodel-profile, x-rainymodel-cache, x-request-id';
 
+export interface CorsAnswer {
+  /** Header names and values, in pairs, for the answer. */
+  readonly headers: string[];
+  /** A preflight: answer 204 with `headers` and nothing else. */
+  readonly preflight: boolean;
+}
+
+/** What a request from `origin` gets. */
+export function corsFor(origin: string, method: string | undefined, headers: IncomingHttpHeaders): CorsAnswer {
+  const answer = ['access-control-allow-origin', origin, 'vary', 'Origin', 'access-control-expose-headers', EXPOSED_HEADERS];
+  if (method !== 'OPTIONS' || headers['access-control-request-method'] === undefined) return { headers: answer, preflight: false };
+  const requested = headers['access-control-request-headers'];
+  const allowed = typeof requested === 'string' && requested !== '' ? requested : DEFAULT_ALLOWED_HEADERS;
+  answer.push('access-control-allow-methods', ALLOWED_METHODS, 'access-control-allow-headers', allowed, 'access-control-max-age', '600');
+  return { headers: answer, preflight: true };
+}
+
 export function registerOpenCors(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (req, reply, done) => {
     const origin = req.headers.origin;
     if (origin === undefined) return done();
-    reply.header('access-control-allow-origin', origin).header('vary', 'Origin').header('access-control-expose-headers', EXPOSED_HEADERS);
-    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
-      const requested = req.headers['access-control-request-headers'];
-      void reply
-        .code(204)
-        .header('access-control-allow-methods', ALLOWED_METHODS)
-        .header('access-control-allow-headers', typeof requested === 'string' && requested !== '' ? requested : DEFAULT_ALLOWED_HEADERS)
-        .header('access-control-max-age', '600')
-        .send();
-      return;
-    }
-    done();
+    const cors = corsFor(origin, req.method, req.headers);
+    for (let i = 0; i < cors.headers.length; i += 2) reply.header(cors.headers[i], cors.headers[i + 1]);
+    if (!cors.preflight) return done();
+    void reply.code(204).send();
   });
 }

@@ -1,63 +1,99 @@
 /**
- * The model endpoints (chat completions and the other client protocols) run on a Fastify
- * instance of their own, beside Nest's, on the same server. Nest's Fastify adapter adds seven
- * hooks to every request (shutdown 503, CORS, security, middleware matching, versioning,
- * lifecycle) that the model endpoints never use, and in bench/ they cost more CPU per request
- * than Fastify itself. The server's handler sends the model paths here and everything else
- * (info, metrics, health, 404s) to Nest; a closing gateway sends everything to Nest, whose
- * shutdown hook answers 503.
+ * The model endpoints (chat completions and the other client protocols) are served straight on
+ * Node's request and response, beside Nest's Fastify on the same server. In bench/ a framework
+ * per request was the largest share of the gateway's own CPU: Nest's adapter added seven hooks
+ * (shutdown 503, CORS, security, middleware matching, versioning, lifecycle), and Fastify on its
+ * own still cost a quarter more than Node per request. What the model endpoints need of one is
+ * small and here: exact routes (and `{id}` under a path), the JSON body (size limit, content
+ * type, depth, prototype poisoning), request ids, CORS, the overhead header, the one error
+ * mapping, and a hook once the answer is out.
  *
- * The instance has the same options, body parser, CORS, request ids, overhead header and error
- * mapping as Nest's side, so a client cannot tell which side answered.
+ * The server's handler sends the model paths here and everything else (info, metrics, health,
+ * 404s) to Nest; a closing gateway sends everything to Nest, whose shutdown hook answers 503.
+ * A client cannot tell which side answered: same headers, same error shapes.
  */
-import { NotFoundException } from '@nestjs/common';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { Logger, NotFoundException } from '@nestjs/common';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { UpstreamSetup } from '../setup/upstream-setup';
-import { registerOpenCors } from './cors';
-import { registerJsonBodyParser } from './json-body-parser';
-import { sendError } from './openai-exception.filter';
-import { registerOverheadHeader } from './overhead';
+import { performance } from 'node:perf_hooks';
+import type { ErrorShape } from '../completions/client-dialect';
+import { ClientClosedError, RequestBodyError } from '../errors';
+import { corsFor } from './cors';
+import { parseJsonBody } from './json-body-parser';
+import { ModelReply, ModelRequest } from './model-exchange';
+import { sendModelError, type SetupHints } from './openai-exception.filter';
+import { requestIdFor } from './request-id';
 
 export interface ModelEndpointOptions {
-  readonly fastify: Pick<FastifyServerOptions, 'bodyLimit' | 'trustProxy' | 'genReqId'>;
+  /** The largest request body taken, in bytes (RAINYMODEL_MAX_BODY_BYTES). */
+  readonly bodyLimit: number;
   readonly maxJsonDepth: number;
-  readonly setup: Pick<UpstreamSetup, 'hintFor'>;
+  readonly setup: SetupHints;
 }
 
+export type ModelHandler = (req: ModelRequest, reply: ModelReply) => Promise<void>;
+/** Runs once the answer is out or the client is gone (the usage hook, the debug log). */
+export type AfterResponse = (req: ModelRequest, reply: ModelReply) => void;
+
+export interface EndpointOptions {
+  /** The shape of the endpoint's errors, when its clients expect another than OpenAI's. */
+  readonly errorShape?: ErrorShape;
+  readonly after?: AfterResponse;
+}
+
+interface Endpoint {
+  readonly handler: ModelHandler;
+  readonly errorShape: ErrorShape;
+  readonly after: AfterResponse | undefined;
+  readonly takesBody: boolean;
+}
+
+type Methods = Map<string, Endpoint>;
+
+const ID_SEGMENT = '/:id';
+const logger = new Logger('ModelEndpoints');
+
 export class ModelEndpoints {
-  readonly fastify: FastifyInstance;
-  /** Paths answered here (any method: a wrong one gets the same 404 as on Nest's side). */
-  private readonly paths = new Set<string>();
-  /** Path prefixes answered here, each ending with `/` (e.g. stored responses by id). */
-  private readonly prefixes: string[] = [];
+  /** Path → method → endpoint. */
+  private readonly exact = new Map<string, Methods>();
+  /** `prefix/` → method → endpoint, for the routes declared as `prefix/:id`. */
+  private readonly withId = new Map<string, Methods>();
+  private readonly afterEvery: AfterResponse[] = [];
+  private readonly notFound = new NotFoundException();
   private closing = false;
 
-  constructor(options: ModelEndpointOptions) {
-    this.fastify = Fastify({ ...options.fastify, logger: false });
-    registerOpenCors(this.fastify);
-    registerJsonBodyParser(this.fastify, options.maxJsonDepth);
-    registerOverheadHeader(this.fastify);
-    this.fastify.addHook('onRequest', (req, reply, done) => {
-      reply.header('x-request-id', req.id);
-      done();
-    });
-    this.fastify.setErrorHandler((error, _req, reply) => sendError(reply, error, options.setup));
-    this.fastify.setNotFoundHandler((_req, reply) => sendError(reply, new NotFoundException(), options.setup));
+  constructor(private readonly options: ModelEndpointOptions) {}
+
+  /** Serves `method path` (a path may end with `/:id`: one segment, in `req.params.id`). */
+  route(method: 'GET' | 'POST' | 'DELETE', path: string, handler: ModelHandler, options: EndpointOptions = {}): void {
+    const byId = path.endsWith(ID_SEGMENT);
+    const table = byId ? this.withId : this.exact;
+    const key = byId ? path.slice(0, -ID_SEGMENT.length + 1) : path;
+    const methods = table.get(key) ?? new Map<string, Endpoint>();
+    if (methods.has(method)) throw new Error(`${method} ${path} is already served`);
+    methods.set(method, { handler, errorShape: options.errorShape ?? 'openai', after: options.after, takesBody: method === 'POST' });
+    table.set(key, methods);
   }
 
-  /** Claims a path (and with `subpaths`, everything under `path/`) for this instance. */
-  claim(path: string, subpaths = false): void {
-    this.paths.add(path);
-    if (subpaths) this.prefixes.push(`${path}/`);
+  /** Runs after every answer of the model endpoints (errors and 404s included). */
+  onResponse(after: AfterResponse): void {
+    this.afterEvery.push(after);
   }
 
   /** Nest's request handler wrapped: model paths come here unless the gateway is closing. */
   dispatch(nest: RequestListener): RequestListener {
-    const routing = this.fastify.routing as (req: IncomingMessage, res: ServerResponse) => void;
-    return (req, res) => {
-      if (!this.closing && this.owns(req.url ?? '/')) routing(req, res);
-      else nest(req, res);
+    return (raw, res) => {
+      const url = raw.url ?? '/';
+      const query = url.indexOf('?');
+      const path = query === -1 ? url : url.slice(0, query);
+      let methods = this.exact.get(path);
+      let id: string | undefined;
+      if (methods === undefined && this.withId.size > 0) {
+        const slash = path.lastIndexOf('/');
+        methods = this.withId.get(path.slice(0, slash + 1));
+        if (methods !== undefined) id = path.slice(slash + 1);
+      }
+      if (methods === undefined || this.closing) return nest(raw, res);
+      this.serve(raw, res, path, query === -1 ? '' : url.slice(query + 1), methods, id);
     };
   }
 
@@ -66,16 +102,163 @@ export class ModelEndpoints {
     this.closing = true;
   }
 
-  close(): Promise<void> {
-    this.closing = true;
-    return this.fastify.close();
+  private serve(raw: IncomingMessage, res: ServerResponse, path: string, search: string, methods: Methods, id: string | undefined): void {
+    const req = new ModelRequest(raw, requestIdFor(raw), path, search, performance.now());
+    const reply = new ModelReply(res, req);
+    reply.header('x-request-id', req.id);
+    const endpoint = methods.get(raw.method ?? 'GET');
+    if (this.afterEvery.length > 0 || endpoint?.after !== undefined) res.once('close', () => this.after(endpoint, req, reply));
+    const origin = raw.headers.origin;
+    if (origin !== undefined) {
+      const cors = corsFor(origin, raw.method, raw.headers);
+      for (let i = 0; i < cors.headers.length; i += 2) reply.header(cors.headers[i], cors.headers[i + 1]);
+      if (cors.preflight) {
+        raw.resume();
+        reply.writeHead(204).end();
+        return;
+      }
+    }
+    if (endpoint === undefined) {
+      raw.resume();
+      this.fail(reply, this.notFound, 'openai');
+      return;
+    }
+    if (id !== undefined) {
+      const decoded = decodeId(id);
+      if (decoded === undefined) {
+        raw.resume();
+        this.fail(reply, this.notFound, endpoint.errorShape);
+        return;
+      }
+      req.params = { id: decoded };
+    }
+    if (!endpoint.takesBody) {
+      raw.resume();
+      this.run(endpoint, req, reply);
+      return;
+    }
+    const problem = bodyProblem(raw, this.options.bodyLimit);
+    if (problem !== undefined) {
+      this.refuseBody(reply, problem, endpoint.errorShape);
+      return;
+    }
+    if (raw.headers['content-type'] === undefined) {
+      // No body and no type: the handler validates what it got (nothing).
+      this.run(endpoint, req, reply);
+      return;
+    }
+    readBody(raw, this.options.bodyLimit).then(
+      (text) => {
+        try {
+          req.body = parseJsonBody(text, this.options.maxJsonDepth);
+        } catch (error) {
+          this.fail(reply, error, endpoint.errorShape);
+          return;
+        }
+        this.run(endpoint, req, reply);
+      },
+      (error: unknown) => {
+        if (error instanceof RequestBodyError) this.refuseBody(reply, error, endpoint.errorShape);
+        else this.fail(reply, error, endpoint.errorShape);
+      },
+    );
   }
 
-  private owns(url: string): boolean {
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
-    if (this.paths.has(path)) return true;
-    for (const prefix of this.prefixes) if (path.startsWith(prefix)) return true;
-    return false;
+  private run(endpoint: Endpoint, req: ModelRequest, reply: ModelReply): void {
+    endpoint.handler(req, reply).then(
+      () => {
+        // Every handler answers; one that did not is a bug, and the client must not hang on it.
+        if (!reply.raw.headersSent && !reply.raw.destroyed) this.fail(reply, new Error(`${req.method} ${req.path} finished without an answer`), endpoint.errorShape);
+      },
+      (error: unknown) => this.fail(reply, error, endpoint.errorShape),
+    );
+  }
+
+  private fail(reply: ModelReply, error: unknown, shape: ErrorShape): void {
+    sendModelError(reply, error, shape, this.options.setup);
+  }
+
+  /** The body will not be read: answered, and the connection closed once the answer is out (no reading the rest). */
+  private refuseBody(reply: ModelReply, problem: RequestBodyError, shape: ErrorShape): void {
+    reply.header('connection', 'close');
+    this.fail(reply, problem, shape);
+  }
+
+  private after(endpoint: Endpoint | undefined, req: ModelRequest, reply: ModelReply): void {
+    try {
+      endpoint?.after?.(req, reply);
+      for (const after of this.afterEvery) after(req, reply);
+    } catch (error) {
+      // Accounting must never take the process down; the answer is already out.
+      logger.error(`after-response hook failed for ${req.method} ${req.path}: ${(error as Error)?.stack ?? String(error)}`);
+    }
+  }
+}
+
+/** Why a POST's body cannot be read at all, from its headers alone (undefined: read it). */
+function bodyProblem(raw: IncomingMessage, limit: number): RequestBodyError | undefined {
+  const headers = raw.headers;
+  const length = headers['content-length'];
+  if (length !== undefined && Number(length) > limit) return new RequestBodyError('too_large', 'Request body is too large.');
+  const type = headers['content-type'];
+  if (type === undefined) {
+    const hasBody = headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+    return hasBody ? new RequestBodyError('unsupported_media_type', 'A body without a content type') : undefined;
+  }
+  return isJson(type) ? undefined : new RequestBodyError('unsupported_media_type', `Unsupported content type: ${type.slice(0, 100)}`);
+}
+
+/** `application/json`, with or without parameters, in any case. */
+function isJson(type: string): boolean {
+  if (type === 'application/json') return true;
+  const semicolon = type.indexOf(';');
+  return (semicolon === -1 ? type : type.slice(0, semicolon)).trim().toLowerCase() === 'application/json';
+}
+
+/** The whole body as text, or a RequestBodyError past `limit` bytes, or ClientClosedError if the client left. */
+function readBody(raw: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit) {
+        finish();
+        reject(new RequestBodyError('too_large', 'Request body is too large.'));
+        return;
+      }
+      if (first === undefined) first = chunk;
+      else (more ??= [first]).push(chunk);
+    };
+    const onEnd = () => {
+      finish();
+      const body = more !== undefined ? Buffer.concat(more, received) : first;
+      resolve(body === undefined ? '' : body.toString('utf8'));
+    };
+    const onClose = () => {
+      finish();
+      reject(new ClientClosedError());
+    };
+    const finish = () => {
+      raw.off('data', onData);
+      raw.off('end', onEnd);
+      raw.off('close', onClose);
+      raw.off('error', onClose);
+    };
+    raw.on('data', onData);
+    raw.once('end', onEnd);
+    raw.once('close', onClose);
+    raw.once('error', onClose);
+  });
+}
+
+function decodeId(id: string): string | undefined {
+  if (id === '') return undefined;
+  if (!id.includes('%')) return id;
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return undefined;
   }
 }

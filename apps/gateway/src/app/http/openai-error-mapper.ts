@@ -23,6 +23,7 @@ import {
   NoDeploymentError,
   OperatorOnlyError,
   RateLimitedError,
+  RequestBodyError,
   RequestBuildError,
   ResponseNotFoundError,
   UpstreamRejectedRequestError,
@@ -89,6 +90,7 @@ interface FastifyLikeError {
 }
 
 export function mapError(error: unknown): MappedError {
+  if (error instanceof RequestBodyError) return bodyProblem(error.problem, error.message);
   if (error instanceof InvalidRequestError) return mapped(400, error.message, 'invalid_request_error', error.code, error.param);
   if (error instanceof UnknownPolicyError) return mapped(400, error.message, 'invalid_request_error', 'invalid_policy', 'x-rainymodel-policy');
   if (error instanceof UnknownProfileError) return mapped(400, error.message, 'invalid_request_error', 'invalid_profile', 'x-rainymodel-profile');
@@ -145,18 +147,30 @@ export function mapError(error: unknown): MappedError {
   return mapped(500, `Internal error (id ${errorId}). It has been logged.`, 'server_error', 'internal_error');
 }
 
+/** A body that cannot be taken, whichever side read it (the model endpoints, or Fastify for Nest's side). */
+function bodyProblem(problem: RequestBodyError['problem'], detail: string): MappedError {
+  switch (problem) {
+    case 'too_large':
+      return mapped(413, 'Request body is too large.', 'invalid_request_error', 'request_too_large');
+    case 'invalid_json':
+      return mapped(400, `Could not parse the JSON body of your request: ${detail}`, 'invalid_request_error', 'invalid_json');
+    case 'unsupported_media_type':
+      return mapped(415, 'Unsupported content type: send application/json.', 'invalid_request_error', 'unsupported_media_type');
+  }
+}
+
 function mapFastifyError(error: FastifyLikeError): MappedError {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return mapped(413, 'Request body is too large.', 'invalid_request_error', 'request_too_large');
+      return bodyProblem('too_large', error.message);
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return mapped(400, `Could not parse the JSON body of your request: ${error.message}`, 'invalid_request_error', 'invalid_json');
+      return bodyProblem('invalid_json', error.message);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return mapped(415, 'Unsupported content type: send application/json.', 'invalid_request_error', 'unsupported_media_type');
+      return bodyProblem('unsupported_media_type', error.message);
     default:
       // JSON.parse's own SyntaxError from the JSON body parser arrives as a 400 without an FST code.
-      if (error.statusCode === 400) return mapped(400, `Could not parse the JSON body of your request: ${error.message}`, 'invalid_request_error', 'invalid_json');
+      if (error.statusCode === 400) return bodyProblem('invalid_json', error.message);
       return mapped(error.statusCode as number, error.message, 'invalid_request_error', null);
   }
 }

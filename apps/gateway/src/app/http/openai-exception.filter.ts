@@ -1,38 +1,52 @@
-/** Nest's side of the error mapping: everything thrown by guards and controllers. */
+/**
+ * Where a thrown error meets the wire, on both sides of the server: Nest's exception filter
+ * (guards, controllers, Fastify's body-parser errors wrapped by Nest) and the model endpoints
+ * (`model-endpoints.ts`). The decision itself is the one mapping, `openai-error-mapper.ts`.
+ */
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ClientClosedError } from '../errors';
 import type { UpstreamSetup } from '../setup/upstream-setup';
 import type { ErrorShape } from '../completions/client-dialect';
-import { inShape, mapError } from './openai-error-mapper';
+import type { ModelReply } from './model-exchange';
+import { inShape, mapError, type AnthropicErrorBody, type MappedError, type OpenAiErrorBody } from './openai-error-mapper';
 
-/** Route config of the routes whose clients expect another error shape than OpenAI's (`{ config: { errorShape } }`). */
-export interface ErrorShapeConfig {
-  readonly errorShape?: ErrorShape;
-}
-
-function errorShapeOf(reply: FastifyReply): ErrorShape {
-  return (reply.request?.routeOptions?.config as ErrorShapeConfig | undefined)?.errorShape ?? 'openai';
-}
+export type SetupHints = Pick<UpstreamSetup, 'hintFor'>;
 
 @Catch()
 export class OpenAiExceptionFilter implements ExceptionFilter {
   /** `setup` adds the fix to an answer where no upstream was there at all (a first start without Ollama or keys). */
-  constructor(private readonly setup?: Pick<UpstreamSetup, 'hintFor'>) {}
+  constructor(private readonly setup?: SetupHints) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     sendError(host.switchToHttp().getResponse<FastifyReply>(), exception, this.setup);
   }
 }
 
-export function sendError(reply: FastifyReply, exception: unknown, setup?: Pick<UpstreamSetup, 'hintFor'>): void {
+/** Nest's side: always OpenAI's shape. */
+export function sendError(reply: FastifyReply, exception: unknown, setup?: SetupHints): void {
   // The client is gone, or a stream was already committed (the SSE writer reports its own errors).
   if (exception instanceof ClientClosedError || reply.sent || reply.raw.headersSent) {
     if (!reply.raw.writableEnded) reply.raw.end();
     return;
   }
-  const { status, body, headers } = inShape(mapError(exception), errorShapeOf(reply));
-  const hint = setup?.hintFor(exception);
-  if (hint) body.error.message = `${hint} (${body.error.message})`;
+  const { status, body, headers } = errorAnswer(exception, 'openai', setup);
   void reply.code(status).headers(headers).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+/** The model endpoints' side, in the shape the route's clients expect. */
+export function sendModelError(reply: ModelReply, exception: unknown, shape: ErrorShape, setup?: SetupHints): void {
+  if (exception instanceof ClientClosedError || reply.sent) {
+    if (!reply.raw.writableEnded) reply.raw.end();
+    return;
+  }
+  const { status, body, headers } = errorAnswer(exception, shape, setup);
+  reply.code(status).headers(headers).send(body);
+}
+
+function errorAnswer(exception: unknown, shape: ErrorShape, setup?: SetupHints): MappedError<OpenAiErrorBody | AnthropicErrorBody> {
+  const answer = inShape(mapError(exception), shape);
+  const hint = setup?.hintFor(exception);
+  if (hint) answer.body.error.message = `${hint} (${answer.body.error.message})`;
+  return answer;
 }

@@ -6,41 +6,39 @@
  * is already out); `rainymodel_overhead_seconds` in /metrics has the same figure per model
  * request.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 
 /** Milliseconds (fractional) a request has waited on upstreams so far; the walk adds to it. */
 export class UpstreamWait {
   ms = 0;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set by a model endpoint before it walks its deployments (null elsewhere). */
-    upstreamWait: UpstreamWait | null;
-    /** The overhead reported with the answer, for the metrics (-1 until the headers left). */
-    overheadMs: number;
-  }
-}
-
 export const OVERHEAD_HEADER = 'x-rainymodel-overhead-ms';
 
-/** The request's overhead now, noted on the request for the metrics, as the header's value. */
-export function takeOverhead(req: FastifyRequest, reply: FastifyReply): string {
-  const ms = Math.max(0, reply.elapsedTime - (req.upstreamWait?.ms ?? 0));
+/** Where a request keeps its upstream waits and, once its headers left, its overhead. */
+export interface OverheadSlots {
+  upstreamWait: UpstreamWait | null;
+  overheadMs: number;
+}
+
+/**
+ * The request's overhead now (`elapsedMs` since it arrived), noted on the request for the
+ * metrics, as the header's value.
+ */
+export function takeOverhead(req: OverheadSlots, elapsedMs: number): string {
+  const ms = Math.max(0, elapsedMs - (req.upstreamWait?.ms ?? 0));
   req.overheadMs = ms;
   return ms.toFixed(2);
 }
 
 /**
- * Declares the request slots and adds the header to every answer sent through Fastify (errors,
- * the info endpoints). Answers the model endpoints write themselves (`reply.hijack()`) skip this
- * hook and add the header where they write their status line.
+ * Nest's side (info, health, metrics, 404s), where nothing waits on an upstream: the header on
+ * every answer sent through Fastify. The model endpoints add it where they write their status
+ * line (`ModelReply.writeHead`).
  */
 export function registerOverheadHeader(fastify: FastifyInstance): void {
-  fastify.decorateRequest('upstreamWait', null);
-  fastify.decorateRequest('overheadMs', -1);
-  fastify.addHook('onSend', (req, reply, payload, done) => {
-    reply.header(OVERHEAD_HEADER, takeOverhead(req, reply));
+  fastify.addHook('onSend', (_req, reply, payload, done) => {
+    reply.header(OVERHEAD_HEADER, reply.elapsedTime.toFixed(2));
     done(null, payload);
   });
 }

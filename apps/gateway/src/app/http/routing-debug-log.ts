@@ -5,18 +5,18 @@
  * attempts are also logged as they happen (gateway-context.ts).
  */
 import { Logger } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ModelReply, ModelRequest } from './model-exchange';
+import type { ModelEndpoints } from './model-endpoints';
 
 const logger = new Logger('Routing');
 
-export function registerRoutingDebugLog(fastify: FastifyInstance): void {
-  fastify.addHook('onResponse', (req, reply, done) => {
-    if (req.routeOptions.url === '/v1/chat/completions') logger.log(describeRouting(req, reply));
-    done();
+export function registerRoutingDebugLog(models: ModelEndpoints): void {
+  models.onResponse((req, reply) => {
+    if (req.path === '/v1/chat/completions') logger.log(describeRouting(req, reply));
   });
 }
 
-function describeRouting(req: FastifyRequest, reply: FastifyReply): string {
+function describeRouting(req: ModelRequest, reply: ModelReply): string {
   const served = req.chatServed;
   const ms = Math.round(reply.elapsedTime);
   if (!served) {

@@ -28,7 +28,7 @@ const WARN_INTERVAL_MS = 60_000;
 
 export type SkipReason = 'timeout' | 'error' | 'bad_answer' | 'no_user_message';
 
-/** Where the outcome header goes (a Fastify reply). */
+/** Where the outcome header goes (the model reply). */
 export interface HeaderSink {
   header(name: string, value: string): unknown;
 }

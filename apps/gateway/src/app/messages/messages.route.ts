@@ -8,7 +8,6 @@
 import { estimatePromptTokens } from '@orcest/routing';
 import type { GatewayContext } from '../gateway-context';
 import type { ModelRoutes } from '../http/model-routes';
-import type { ErrorShapeConfig } from '../http/openai-exception.filter';
 import { presentedCredential } from '../http/presented-credential';
 import { noteServed } from '../usage/usage-hook';
 import { anthropicHeadersOf, anthropicMessagesDialect } from './anthropic-messages-dialect';
@@ -27,22 +26,17 @@ export function registerMessagesRoutes(routes: ModelRoutes, context: GatewayCont
 
   // Counting serves no answer: authenticated, but not admitted against the limits nor recorded.
   const counter = new TokenCounter(context.registry, context.modelNames, context.client);
-  routes.models.claim(COUNT_TOKENS_PATH);
-  routes.models.fastify.route({
-    method: 'POST',
-    url: COUNT_TOKENS_PATH,
-    config: { errorShape: 'anthropic' } satisfies ErrorShapeConfig,
-    handler: async (req, reply) => {
+  routes.models.route(
+    'POST',
+    COUNT_TOKENS_PATH,
+    async (req, reply) => {
       const authenticated = context.auth.authenticate(presentedCredential(req.headers));
       if (authenticated instanceof Promise) await authenticated;
       const request = validateMessagesRequest(req.body, { requireMaxTokens: false });
       const policy = req.headers['x-rainymodel-policy'];
       const counted = await counter.count(request, anthropicHeadersOf(req.headers), Array.isArray(policy) ? policy[0] : policy);
-      void reply
-        .header('x-rainymodel-token-count', counted.source)
-        .header('x-rainymodel-model', counted.deployment.model)
-        .header('content-type', 'application/json; charset=utf-8')
-        .send(JSON.stringify({ input_tokens: counted.inputTokens }));
+      reply.header('x-rainymodel-token-count', counted.source).header('x-rainymodel-model', counted.deployment.model).send({ input_tokens: counted.inputTokens });
     },
-  });
+    { errorShape: 'anthropic' },
+  );
 }

@@ -8,11 +8,11 @@
  * The database is read only when a request names `previous_response_id` (and by GET/DELETE);
  * a request without it costs what a chat completion costs, plus the translation.
  */
-import type { FastifyRequest } from 'fastify';
 import type { ChatMessage } from '@orcest/providers';
 import { measureRequest } from '@orcest/routing';
 import { InvalidRequestError, ResponseNotFoundError } from '../errors';
 import type { GatewayContext } from '../gateway-context';
+import type { ModelRequest } from '../http/model-exchange';
 import type { ModelRoutes } from '../http/model-routes';
 import { noteServed } from '../usage/usage-hook';
 import { responseOwner } from './response-owner';
@@ -46,24 +46,23 @@ export function registerResponsesRoutes(routes: ModelRoutes, context: GatewayCon
   });
 
   const models = routes.models;
-  models.claim('/v1/responses', true);
-  const storedFor = async (req: FastifyRequest<{ Params: { id: string } }>) => {
+  const storedFor = async (req: ModelRequest) => {
     const caller = await context.auth.authenticate(req.headers.authorization);
-    const id = req.params.id;
+    const id = req.params['id'];
     if (!store) throw new ResponseNotFoundError(id);
     return { id, owner: responseOwner(caller), store };
   };
 
-  models.fastify.get<{ Params: { id: string } }>('/v1/responses/:id', async (req, reply) => {
+  models.route('GET', '/v1/responses/:id', async (req, reply) => {
     const { id, owner, store } = await storedFor(req);
     const found = await store.find(id, owner);
     if (!found) throw new ResponseNotFoundError(id);
-    return reply.send(found.response);
+    reply.send(found.response);
   });
 
-  models.fastify.delete<{ Params: { id: string } }>('/v1/responses/:id', async (req, reply) => {
+  models.route('DELETE', '/v1/responses/:id', async (req, reply) => {
     const { id, owner, store } = await storedFor(req);
     if (!(await store.delete(id, owner))) throw new ResponseNotFoundError(id);
-    return reply.send({ id, object: 'response', deleted: true });
+    reply.send({ id, object: 'response', deleted: true });
   });
 }

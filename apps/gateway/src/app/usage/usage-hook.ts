@@ -3,11 +3,10 @@
  * tokens-per-minute limit (replacing the estimate reserved at admission, whether or not the
  * client asked for a stream's usage), its cost (priced once, counted against the monthly budgets
  * and stored in its usage record), and its usage record. The route handler leaves a draft — who
- * called, what was served — and Fastify's onResponse hook, which runs after the last byte,
+ * called, what was served — and the hook, which runs once the answer is out (`ModelEndpoints`),
  * completes it with the final status and time: nothing here delays a response.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import '../http/overhead';
+import type { ModelReply, ModelRequest } from '../http/model-exchange';
 import type { ServedCompletion } from '../completions/completion-pipeline';
 import type { Principal } from '../http/api-auth';
 import type { Admission, RateLimiter } from '../limits/rate-limiter';
@@ -28,43 +27,20 @@ export interface ChatAftermath {
   readonly budgets: Budgets | undefined;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Who called and what was served, for the onResponse hook (null until known). */
-    chatCaller: Principal | null;
-    chatServed: ServedCompletion | null;
-    /** An API key's or SSO user's admission by the rate limiter (its key, window and reserved tokens). */
-    chatAdmission: Admission | null;
-  }
-}
-
-/**
- * Declares the slots on every request, as Fastify recommends, so requests keep one shape.
- * (A WeakMap keyed by requests cost the streaming path a quarter of its CPU in bench/: every
- * short-lived key is an ephemeron the garbage collector must trace.)
- */
-export function registerChatSlots(fastify: FastifyInstance): void {
-  // Every model route registers them; the first does it.
-  if (fastify.hasRequestDecorator('chatCaller')) return;
-  fastify.decorateRequest('chatCaller', null);
-  fastify.decorateRequest('chatServed', null);
-  fastify.decorateRequest('chatAdmission', null);
-}
-
-export function noteAdmission(req: FastifyRequest, admission: Admission): void {
+export function noteAdmission(req: ModelRequest, admission: Admission): void {
   req.chatAdmission = admission;
 }
 
-export function noteCaller(req: FastifyRequest, caller: Principal): void {
+export function noteCaller(req: ModelRequest, caller: Principal): void {
   req.chatCaller = caller;
 }
 
-export function noteServed(req: FastifyRequest, served: ServedCompletion): void {
+export function noteServed(req: ModelRequest, served: ServedCompletion): void {
   req.chatServed = served;
 }
 
 export function afterChatResponse({ metrics, recorder, limiter, pricesOf, budgets }: ChatAftermath) {
-  return (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+  return (req: ModelRequest, reply: ModelReply): void => {
     const served = req.chatServed ?? undefined;
     const caller = req.chatCaller ?? undefined;
     const status = served?.streamFailure ? 502 : reply.statusCode;
@@ -106,6 +82,5 @@ export function afterChatResponse({ metrics, recorder, limiter, pricesOf, budget
         at: new Date(),
       });
     }
-    done();
   };
 }
