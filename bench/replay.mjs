@@ -10,8 +10,9 @@
  *
  * REPLAY_REQUESTS (default 400) per run, REPLAY_CONCURRENCY (default 8).
  */
+import { spawnBenchGateway } from './gateway-process.mjs';
 import { waitForHealth } from './wait-for-health.mjs';
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -81,11 +82,7 @@ for (const [profile, label, metric, better] of goals) {
 }
 
 async function runMode(profile) {
-  const gateway = spawn(process.execPath, [gatewayMain], {
-    cwd: root,
-    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', RAINYMODEL_CONFIG: configFile, RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: '127.0.0.1', RAINYMODEL_MASTER_KEY: 'replay-key', NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'ignore'],
-  });
+  const gateway = spawnBenchGateway(root, { port: PORT, configFile, masterKey: 'replay-key' });
   await waitForHealth(`http://127.0.0.1:${PORT}/health`);
   const pool = new Pool(`http://127.0.0.1:${PORT}`, { connections: CONCURRENCY, keepAliveTimeout: 60_000 });
   const headers = { 'content-type': 'application/json', authorization: 'Bearer replay-key', ...(profile ? { 'x-rainymodel-profile': profile } : {}) };

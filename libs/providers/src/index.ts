@@ -8,3 +8,4 @@ export { joinWire } from './lib/shared/wire';
 export type { EmbeddingAdapter, EmbeddingEncoding, EmbeddingInput, EmbeddingRequest, DecodedEmbeddings } from './lib/embeddings/embedding-contract';
 export { decodeFloat32Base64, encodeFloat32Base64 } from './lib/embeddings/vector-encoding';
 export * from './lib/anthropic/inbound';
+export { anthropicErrorType } from './lib/anthropic/anthropic-error-type';

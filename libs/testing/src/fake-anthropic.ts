@@ -4,6 +4,7 @@
  * the real API it insists on the `x-api-key` and `anthropic-version` headers. Its `baseUrl`
  * is the origin (`http://127.0.0.1:PORT`), as for `https://api.anthropic.com`.
  */
+import { anthropicErrorType } from '@orcest/providers';
 import { argumentsObject, toolFragments, type AnswerContent } from './behavior';
 import { FakeUpstream, type FakeUpstreamOptions } from './fake-upstream';
 import { requestModel, type FakeProtocol, type JsonObject, type Rendition, type Route } from './protocol';
@@ -58,27 +59,7 @@ export function anthropicProtocol(options: FakeUpstreamOptions = {}): FakeProtoc
 
 /** `{"type":"error","error":{"type","message"}}` with the error type Anthropic uses for that status. */
 export function anthropicErrorBody(status: number, message: string): string {
-  return JSON.stringify({ type: 'error', error: { type: errorType(status), message } });
-}
-
-function errorType(status: number): string {
-  switch (status) {
-    case 401:
-      return 'authentication_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 413:
-      return 'request_too_large';
-    case 429:
-      return 'rate_limit_error';
-    case 503:
-    case 529:
-      return 'overloaded_error';
-    default:
-      return status >= 500 ? 'api_error' : 'invalid_request_error';
-  }
+  return JSON.stringify({ type: 'error', error: { type: anthropicErrorType(status), message } });
 }
 
 type ContentBlock = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
 import { InsufficientRoleError, InvalidAccessTokenError, TokenVerificationUnavailableError } from '@orcest/auth';
-import { UntranslatableRequestError } from '@orcest/providers';
+import { anthropicErrorType, UntranslatableRequestError } from '@orcest/providers';
 import { UnknownPolicyError, UnknownProfileError } from '@orcest/routing';
 import type { ErrorShape } from '../completions/client-dialect';
 import { attemptHeaders } from '../completions/route-headers';
@@ -52,28 +52,6 @@ export interface MappedError<B extends OpenAiErrorBody | AnthropicErrorBody = Op
 export function inShape(error: MappedError, shape: ErrorShape): MappedError<OpenAiErrorBody | AnthropicErrorBody> {
   if (shape === 'openai') return error;
   return { status: error.status, headers: error.headers, body: { type: 'error', error: { type: anthropicErrorType(error.status), message: error.body.error.message } } };
-}
-
-export function anthropicErrorType(status: number): string {
-  switch (status) {
-    case 401:
-      return 'authentication_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 413:
-      return 'request_too_large';
-    case 429:
-      return 'rate_limit_error';
-    case 503:
-    case 529:
-      return 'overloaded_error';
-    case 504:
-      return 'timeout_error';
-    default:
-      return status >= 500 ? 'api_error' : 'invalid_request_error';
-  }
 }
 
 const logger = new Logger('GatewayError');

@@ -1,5 +1,4 @@
-import { createPrismaClient, type PrismaClient } from '@orcest/db';
-import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
+import { useTestPrisma } from '@orcest/db/testing';
 import { parseResponsesRequest } from '../responses-request';
 import { completeFromChat, newId, responseSkeleton } from '../response-object';
 import type { ResponseObject } from '../responses-types';
@@ -16,26 +15,17 @@ function answered(text: string): ResponseObject {
 }
 
 describe('ResponseStore (real PostgreSQL)', () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
+  const database = useTestPrisma();
   let clock = Date.UTC(2026, 0, 1);
   const now = () => clock;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrismaClient(db.url, { poolSize: 2 });
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await db.drop();
-  });
   beforeEach(async () => {
-    await prisma.storedResponse.deleteMany();
+    await database.prisma.storedResponse.deleteMany();
     clock = Date.UTC(2026, 0, 1);
   });
 
   it('gives a saved response back to its owner only, even before the write finished', async () => {
-    const store = new ResponseStore(prisma, { ttlMs: 30 * DAY, now });
+    const store = new ResponseStore(database.prisma, { ttlMs: 30 * DAY, now });
     const response = answered('hello');
     const conversation = [
       { role: 'user' as const, content: 'hi' },
@@ -52,7 +42,7 @@ describe('ResponseStore (real PostgreSQL)', () => {
   });
 
   it('deletes for the owner only', async () => {
-    const store = new ResponseStore(prisma, { ttlMs: DAY, now });
+    const store = new ResponseStore(database.prisma, { ttlMs: DAY, now });
     const response = answered('x');
     store.save(ALICE, response, []);
     expect(await store.delete(response.id, BOB)).toBe(false);
@@ -63,7 +53,7 @@ describe('ResponseStore (real PostgreSQL)', () => {
   });
 
   it('hides expired responses at once and prunes them in batches', async () => {
-    const store = new ResponseStore(prisma, { ttlMs: DAY, pruneBatch: 2, now });
+    const store = new ResponseStore(database.prisma, { ttlMs: DAY, pruneBatch: 2, now });
     const old = [answered('a'), answered('b'), answered('c'), answered('d'), answered('e')];
     for (const r of old) store.save(ALICE, r, []);
     await store.close();
@@ -76,13 +66,13 @@ describe('ResponseStore (real PostgreSQL)', () => {
     expect(await store.find(old[0].id, ALICE)).toBeUndefined();
     expect(await store.find(fresh.id, ALICE)).toBeDefined();
     expect(await store.prune()).toBe(5);
-    expect(await prisma.storedResponse.count()).toBe(1);
+    expect(await database.prisma.storedResponse.count()).toBe(1);
     expect(await store.prune()).toBe(0);
   });
 
   it('logs a write that failed instead of throwing (the client already has its answer)', async () => {
     const warnings: string[] = [];
-    const store = new ResponseStore(prisma, { ttlMs: DAY, now, warn: (m) => warnings.push(m) });
+    const store = new ResponseStore(database.prisma, { ttlMs: DAY, now, warn: (m) => warnings.push(m) });
     const response = answered('x');
     store.save(ALICE, response, []);
     store.save(ALICE, response, []);
