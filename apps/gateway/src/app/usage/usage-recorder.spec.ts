@@ -1,5 +1,5 @@
-import { createPrismaClient, type PrismaClient } from '@orcest/db';
-import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
+import { createPrismaClient } from '@orcest/db';
+import { useTestPrisma } from '@orcest/db/testing';
 import { UsageRecorder, type UsageEntry } from './usage-recorder';
 
 const entry = (i: number, extra: Partial<UsageEntry> = {}): UsageEntry => ({
@@ -21,35 +21,26 @@ const entry = (i: number, extra: Partial<UsageEntry> = {}): UsageEntry => ({
 });
 
 describe('UsageRecorder (real PostgreSQL)', () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrismaClient(db.url, { poolSize: 2 });
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await db.drop();
-  });
+  const database = useTestPrisma();
 
   it('buffers without touching the database, then writes a batch', async () => {
-    const recorder = new UsageRecorder(prisma, () => undefined, { flushMs: 60_000 });
+    const recorder = new UsageRecorder(database.prisma, () => undefined, { flushMs: 60_000 });
     for (let i = 0; i < 3; i++) recorder.record(entry(i));
     recorder.record(entry(3, { status: 502, upstream: undefined, promptTokens: undefined, completionTokens: undefined, stream: true }));
-    expect(await prisma.usageRecord.count()).toBe(0);
+    expect(await database.prisma.usageRecord.count()).toBe(0);
     await recorder.close();
-    const rows = await prisma.usageRecord.findMany({ orderBy: { requestId: 'asc' } });
+    const rows = await database.prisma.usageRecord.findMany({ orderBy: { requestId: 'asc' } });
     expect(rows).toHaveLength(4);
     expect(rows[0]).toMatchObject({ requestId: 'req-0', tiersTried: ['free', 'internal'], latencyMs: 13, promptTokens: 7, status: 200 });
     expect(rows[3]).toMatchObject({ status: 502, upstream: null, promptTokens: null, stream: true });
   });
 
   it('flushes on its own once a batch fills', async () => {
-    const recorder = new UsageRecorder(prisma, () => undefined, { flushMs: 60_000, batchSize: 5 });
-    const before = await prisma.usageRecord.count();
+    const recorder = new UsageRecorder(database.prisma, () => undefined, { flushMs: 60_000, batchSize: 5 });
+    const before = await database.prisma.usageRecord.count();
     for (let i = 0; i < 5; i++) recorder.record(entry(100 + i));
     await recorder.flush();
-    expect((await prisma.usageRecord.count()) - before).toBe(5);
+    expect((await database.prisma.usageRecord.count()) - before).toBe(5);
     await recorder.close();
   });
 
@@ -66,14 +57,14 @@ describe('UsageRecorder (real PostgreSQL)', () => {
 
   it('writes NUL bytes from callers as U+FFFD, and drops a row PostgreSQL refuses without holding back the others', async () => {
     const warnings: string[] = [];
-    const recorder = new UsageRecorder(prisma, (m) => warnings.push(m), { flushMs: 60_000 });
+    const recorder = new UsageRecorder(database.prisma, (m) => warnings.push(m), { flushMs: 60_000 });
     recorder.record(entry(501, { alias: 'x\u0000', policy: 'p\u0000', requestId: 'poison-\u00001' }));
     // An upstream reporting more tokens than an int column holds: refused by PostgreSQL (22003).
     recorder.record(entry(502, { promptTokens: 2 ** 40 }));
     for (let i = 503; i < 506; i++) recorder.record(entry(i));
     await recorder.flush();
     const mine = { requestId: { in: ['poison-\uFFFD1', 'req-502', 'req-503', 'req-504', 'req-505', 'req-506'] } };
-    const rows = await prisma.usageRecord.findMany({ where: mine, orderBy: { id: 'asc' } });
+    const rows = await database.prisma.usageRecord.findMany({ where: mine, orderBy: { id: 'asc' } });
     expect(rows.map((r) => r.requestId)).toEqual(['poison-\uFFFD1', 'req-503', 'req-504', 'req-505']);
     expect(rows[0]).toMatchObject({ alias: 'x\uFFFD', policy: 'p\uFFFD' });
     expect(recorder.refused).toBe(1);
@@ -81,6 +72,6 @@ describe('UsageRecorder (real PostgreSQL)', () => {
     // Nothing is retried: the next flush writes only what came since.
     recorder.record(entry(506));
     await recorder.close();
-    expect(await prisma.usageRecord.count({ where: mine })).toBe(5);
+    expect(await database.prisma.usageRecord.count({ where: mine })).toBe(5);
   });
 });
