@@ -76,7 +76,8 @@ describe('ModelEndpoints', () => {
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.headers.get('connection')).toBe('close');
     expect((await post('/v1/things', '<a/>', 'application/xml')).status).toBe(415);
-    expect((await post('/v1/things', '{}', 'text/plain;charset=UTF-8')).status).toBe(415);
+    expect(await (await post('/v1/things', 'hello', 'text/plain;charset=UTF-8')).json()).toMatchObject({ error: { code: 'invalid_json' } });
+    expect((await post('/v1/things', '{}', 'multipart/form-data; boundary=x')).status).toBe(415);
     expect((await postUntyped('/v1/things', '{}')).status).toBe(415);
     // No body and no type: the handler sees no body (and validates it).
     expect(JSON.parse((await postUntyped('/v1/things', undefined)).body)).toEqual({ side: 'models', body: null, profile: null });

@@ -205,14 +205,18 @@ function bodyProblem(raw: IncomingMessage, limit: number): RequestBodyError | un
     const hasBody = headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
     return hasBody ? new RequestBodyError('unsupported_media_type', 'A body without a content type') : undefined;
   }
-  return isJson(type) ? undefined : new RequestBodyError('unsupported_media_type', `Unsupported content type: ${type.slice(0, 100)}`);
+  if (isMediaType(type, 'application/json')) return undefined;
+  // Text is a 400 as it always was here (a client that meant JSON and forgot the type gets told);
+  // any other type is one the endpoint does not take at all.
+  if (isMediaType(type, 'text/plain')) return new RequestBodyError('invalid_json', 'the body was sent as text/plain: send JSON, as application/json');
+  return new RequestBodyError('unsupported_media_type', `Unsupported content type: ${type.slice(0, 100)}`);
 }
 
-/** `application/json`, with or without parameters, in any case. */
-function isJson(type: string): boolean {
-  if (type === 'application/json') return true;
+/** Whether a content type is `media` (lower case), with or without parameters, in any case. */
+function isMediaType(type: string, media: string): boolean {
+  if (type === media) return true;
   const semicolon = type.indexOf(';');
-  return (semicolon === -1 ? type : type.slice(0, semicolon)).trim().toLowerCase() === 'application/json';
+  return (semicolon === -1 ? type : type.slice(0, semicolon)).trim().toLowerCase() === media;
 }
 
 /** The whole body as text, or a RequestBodyError past `limit` bytes, or ClientClosedError if the client left. */
