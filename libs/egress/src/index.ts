@@ -6,5 +6,6 @@
  */
 export { specialRangeOf, type SpecialRange } from './lib/address-ranges';
 export { EgressPolicy, EgressPolicyError } from './lib/egress-policy';
+export { EgressPolicyHolder } from './lib/policy-holder';
 export { upstreamUrlRefusal } from './lib/upstream-url';
 export { guardedLookup, systemResolve, PrivateAddressRefused, type ResolveHost, type SocketLookup } from './lib/guarded-lookup';
