@@ -42,6 +42,7 @@ import { BreakerFleet, type BreakerSharing } from './breakers/breaker-fleet';
 import { ConfigWatcher } from './routing-table/config-watcher';
 import { LiveRoutingTable } from './routing-table/live-routing-table';
 import type { ResponseCache } from './cache/response-cache';
+import { CacheCounters } from './cache/cache-counters';
 import type { CacheStore } from './cache/cache-store';
 import { MemoryCacheStore } from './cache/memory-cache-store';
 import { RedisCacheStore } from './cache/redis-cache-store';
@@ -135,6 +136,7 @@ export class GatewayContext {
         breakerFor: fleet ? (identity, settings) => fleet.breakerFor(identity, settings) : (_identity, settings) => new CircuitBreaker(settings),
         routingClock,
         cacheStore: this.cacheStore,
+        cacheCounters: new CacheCounters(),
         knowledgeClient,
         warn,
         cacheClock,
