@@ -4,6 +4,7 @@ export { UntranslatableRequestError, UpstreamProtocolError, tooLarge } from './l
 export { describeProvider, adapterFor, embeddingAdapterFor, UnknownProviderError, type ProviderDescriptor } from './lib/registry';
 export { SseParser, type SseMessage } from './lib/shared/sse-parser';
 export { UpstreamClient, type UpstreamClientOptions, type UpstreamResponse } from './lib/http/upstream-client';
+export { RenewablePool } from './lib/http/renewable-pool';
 export { joinWire } from './lib/shared/wire';
 export type { EmbeddingAdapter, EmbeddingEncoding, EmbeddingInput, EmbeddingRequest, DecodedEmbeddings } from './lib/embeddings/embedding-contract';
 export { decodeFloat32Base64, encodeFloat32Base64 } from './lib/embeddings/vector-encoding';

@@ -71,6 +71,7 @@ export class FakeUpstream {
   private fallback: Behavior = DEFAULT_BEHAVIOR;
   private hitCount = 0;
   private abortedCount = 0;
+  private connectionCount = 0;
   private boundPort = 0;
   private listening = false;
   private closed = false;
@@ -85,6 +86,7 @@ export class FakeUpstream {
     this.embeddingOptions = options.embeddings ?? {};
     this.server = createServer((req, res) => this.receive(req, res));
     this.server.on('connection', (socket) => {
+      this.connectionCount += 1;
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
@@ -118,6 +120,11 @@ export class FakeUpstream {
   /** Requests to the model routes, chat and embeddings (whatever their outcome), since start or `reset()`. */
   get hits(): number {
     return this.hitCount;
+  }
+
+  /** TCP connections accepted since start (not reset): tells a reused pooled connection from a new one. */
+  get connectionsAccepted(): number {
+    return this.connectionCount;
   }
 
   /** Responses the client walked away from before the fake finished them. */

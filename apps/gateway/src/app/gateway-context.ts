@@ -11,7 +11,7 @@ import { Logger } from '@nestjs/common';
 import type { GatewayConfig } from '@orcest/config';
 import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { UpstreamClient } from '@orcest/providers';
-import { guardedLookup, systemResolve, type ResolveHost } from '@orcest/egress';
+import { EgressPolicyHolder, guardedLookup, systemResolve, type ResolveHost } from '@orcest/egress';
 import { guardedDownload } from './catalogue/catalogue-download';
 import { KnowledgeAgentClient } from './knowledge/knowledge-agent-client';
 import type { KnowledgeStep } from './knowledge/knowledge-step';
@@ -42,6 +42,7 @@ import { BreakerFleet, type BreakerSharing } from './breakers/breaker-fleet';
 import { ConfigWatcher } from './routing-table/config-watcher';
 import { LiveRoutingTable } from './routing-table/live-routing-table';
 import type { ResponseCache } from './cache/response-cache';
+import { CacheCounters } from './cache/cache-counters';
 import type { CacheStore } from './cache/cache-store';
 import { MemoryCacheStore } from './cache/memory-cache-store';
 import { RedisCacheStore } from './cache/redis-cache-store';
@@ -97,10 +98,11 @@ export class GatewayContext {
     resolveHost: ResolveHost = systemResolve,
   ) {
     const warn = (message: string): void => logger.warn(message);
-    // Every connection out (upstreams, knowledge agents) resolves through the upstream guard: no
-    // DNS answer in a private range unless allowed. The policy is the start's (a reload that
-    // changes allow_private_upstreams checks the new URLs with it, see libs/config).
-    const lookup = guardedLookup(config.upstreamPolicy, resolveHost);
+    // Every connection out (upstreams, knowledge agents, catalogue sources) resolves through the
+    // upstream guard: no DNS answer in a private range unless allowed. The allowance is the
+    // routing table's in force: a reload that changes allow_private_upstreams swaps it below.
+    const upstreamPolicy = new EgressPolicyHolder(config.upstreamPolicy);
+    const lookup = guardedLookup(upstreamPolicy, resolveHost);
     this.client = new UpstreamClient({ lookup });
     const knowledgeClient = new KnowledgeAgentClient(lookup);
     if (config.data) {
@@ -134,6 +136,7 @@ export class GatewayContext {
         breakerFor: fleet ? (identity, settings) => fleet.breakerFor(identity, settings) : (_identity, settings) => new CircuitBreaker(settings),
         routingClock,
         cacheStore: this.cacheStore,
+        cacheCounters: new CacheCounters(),
         knowledgeClient,
         warn,
         cacheClock,
@@ -147,6 +150,12 @@ export class GatewayContext {
     this.metrics = new RequestMetrics(aliases);
     this.tables.onReload((outcome) => {
       if (outcome.kind !== 'reloaded') return;
+      // Connections pooled under the old allowance are never looked up again: start new pools.
+      // (Catalogue downloads keep no connections.)
+      if (upstreamPolicy.use(outcome.table.config.upstreamPolicy)) {
+        this.client.renewConnections();
+        knowledgeClient.renewConnections();
+      }
       for (const alias of outcome.table.registry.aliases) aliases.add(alias);
       fleet?.retain(new Set(outcome.table.registry.all.map((d) => d.identity)));
     });

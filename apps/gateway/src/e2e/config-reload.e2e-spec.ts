@@ -181,6 +181,28 @@ describe('reload (the SIGHUP path: the same call the signal handler makes)', () 
     first.setDefault({ kind: 'answer' });
   });
 
+  it("the response cache's counters in /metrics carry over a reload (Prometheus counters never go back)", async () => {
+    // The cache (router_settings.cache) on, and a reload that changes the config around it.
+    const cached = (timeout: number): string => configYaml([{ ...onFirst, apiBase: first.baseUrl, timeout }]) + '  cache: { ttl: 600 }\n';
+    const gateway = await gatewayWith(cached(30), { RAINYMODEL_CONFIG_WATCH: 'false' });
+    const ask = () => fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'rainymodel/auto', messages: [{ role: 'user', content: 'cached?' }], temperature: 0 }) });
+    const counted = async (result: string): Promise<number> => {
+      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      return Number(new RegExp(`rainymodel_cache_requests_total\\{alias="rainymodel/auto",result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? NaN);
+    };
+    for (const verdict of ['miss', 'hit', 'hit']) expect((await ask()).headers.get('x-rainymodel-cache')).toBe(verdict);
+    expect(await counted('hit')).toBe(2);
+    expect(await counted('miss')).toBe(1);
+
+    writeFileSync(gateway.file, cached(45));
+    expect(gateway.context.tables.reload('SIGHUP', true).kind).toBe('reloaded');
+    expect(await counted('hit')).toBe(2);
+    expect(await counted('miss')).toBe(1);
+    // The same models, so the same key: still a hit, counted on top.
+    expect((await ask()).headers.get('x-rainymodel-cache')).toBe('hit');
+    expect(await counted('hit')).toBe(3);
+  });
+
   it('a reload runs the upstream URL guard like the start: a private address the start did not allow is refused', async () => {
     const gateway = await gatewayWith(configYaml(firstOnly()), { RAINYMODEL_CONFIG_WATCH: 'false' });
     writeFileSync(gateway.file, configYaml([{ model: 'openai/m9', apiBase: 'http://10.1.2.3:8000/v1', id: 'private' }]));

@@ -3,10 +3,13 @@
  * loopback does not load without RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS, saying which URL and which
  * setting; a name that passes the load check but resolves to a private address when the
  * connection is opened (DNS rebinding) is refused then, before any byte reaches it. The names
- * resolve through a fake DNS server on 127.0.0.1, re-pointed during the test.
+ * resolve through a fake DNS server on 127.0.0.1, re-pointed during the test. A config reload
+ * that changes `general_settings.allow_private_upstreams` changes the connect-time check too.
  */
+import { writeFileSync } from 'node:fs';
 import { ConfigError } from '@orcest/config';
 import { FakeDnsServer, FakeKnowledgeAgent, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
+import { GatewayContext } from '../app/gateway-context';
 import { configYaml, startGateway } from '../testing/gateway-harness';
 
 let upstream: FakeUpstream;
@@ -81,6 +84,56 @@ describe('upstream URL guard', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('x-rainymodel-knowledge')).toBe('skipped=error');
       expect(agent.queries).toHaveLength(0);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe('upstream URL guard after a config reload', () => {
+  const withAllowance = (yaml: string, allowance: string | undefined): string => (allowance === undefined ? yaml : `${yaml}general_settings:\n  allow_private_upstreams: ${allowance}\n`);
+
+  it("the connect-time check follows the reloaded config's allow_private_upstreams, both ways", async () => {
+    const port = new URL(upstream.baseUrl).port;
+    dns.set('upstream.test', 'A', ['127.0.0.1']);
+    const yaml = configYaml([{ model: 'openai/m', apiBase: `http://upstream.test:${port}/v1`, id: 'by-name' }]);
+    // No variable: the config's own list is the allowance (the variable would replace it).
+    const gateway = await startGateway(withAllowance(yaml, undefined), { RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: '', RAINYMODEL_CONFIG_WATCH: 'false' }, { resolveHost: dns.resolveHost });
+    try {
+      const context = gateway.app.get(GatewayContext);
+      expect((await chat(gateway.url)).status).toBe(502);
+      expect(upstream.requests).toHaveLength(0);
+
+      // Loosened: the loopback answer is now allowed, at the next connection.
+      writeFileSync(context.config.configFile, withAllowance(yaml, '[127.0.0.0/8]'));
+      expect(context.tables.reload('SIGHUP', true).kind).toBe('reloaded');
+      expect((await chat(gateway.url)).status).toBe(200);
+      expect(upstream.requests).toHaveLength(1);
+
+      // Tightened again: refused, even though a kept-alive connection to the address was open.
+      writeFileSync(context.config.configFile, withAllowance(yaml, 'false'));
+      expect(context.tables.reload('SIGHUP', true).kind).toBe('reloaded');
+      const res = await chat(gateway.url);
+      expect(res.status).toBe(502);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('upstream.test resolves to 127.0.0.1, a loopback (127.0.0.0/8) address');
+      expect(upstream.requests).toHaveLength(1);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('a reload that keeps the allowance keeps the pooled connections', async () => {
+    const port = new URL(upstream.baseUrl).port;
+    dns.set('upstream.test', 'A', ['127.0.0.1']);
+    const yaml = withAllowance(configYaml([{ model: 'openai/m', apiBase: `http://upstream.test:${port}/v1` }]), '[127.0.0.0/8]');
+    const gateway = await startGateway(yaml, { RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS: '', RAINYMODEL_CONFIG_WATCH: 'false' }, { resolveHost: dns.resolveHost });
+    try {
+      const context = gateway.app.get(GatewayContext);
+      expect((await chat(gateway.url)).status).toBe(200);
+      const connections = upstream.connectionsAccepted;
+      expect(context.tables.reload('SIGHUP', true).kind).toBe('reloaded');
+      expect((await chat(gateway.url)).status).toBe(200);
+      expect(upstream.connectionsAccepted).toBe(connections);
     } finally {
       await gateway.close();
     }

@@ -1,4 +1,5 @@
-import { FakeTokenIssuer, freePort } from '@orcest/testing';
+import { createServer, type Server } from 'node:http';
+import { FakeDnsServer, FakeTokenIssuer, freePort } from '@orcest/testing';
 import { AccessTokenVerifier, InsufficientRoleError, InvalidAccessTokenError, looksLikeJwt, TokenVerificationUnavailableError } from './access-token';
 
 describe('AccessTokenVerifier (against a JWKS served over HTTP)', () => {
@@ -72,5 +73,53 @@ describe('AccessTokenVerifier (against a JWKS served over HTTP)', () => {
     expect(looksLikeJwt('sk-plain-master-key')).toBe(false);
     expect(looksLikeJwt('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln')).toBe(true);
     expect(looksLikeJwt('eyJ.two-parts')).toBe(false);
+  });
+});
+
+describe('AccessTokenVerifier: the JWKS fetch goes through the egress guard (jwks-fetch.ts)', () => {
+  let issuer: FakeTokenIssuer;
+  let dns: FakeDnsServer;
+  let redirector: Server;
+  let redirectorPort: number;
+  beforeAll(async () => {
+    [issuer, dns] = await Promise.all([FakeTokenIssuer.start('http://gateway.test'), FakeDnsServer.start()]);
+    // A login (or whatever answers on its name) that sends the key fetch elsewhere.
+    redirector = createServer((_req, res) => res.writeHead(302, { location: `${issuer.url}/oauth2/jwks` }).end());
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    redirectorPort = (redirector.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await Promise.all([issuer.close(), dns.close(), new Promise((resolve) => redirector.close(resolve))]);
+  });
+
+  const issuerPort = (): string => new URL(issuer.url).port;
+  const verifierAt = (jwksUrl: string): AccessTokenVerifier =>
+    new AccessTokenVerifier({ issuer: issuer.url, audience: 'http://gateway.test', service: 'rm', jwksUrl, resolveHost: dns.resolveHost });
+
+  it('a login on a private network or this machine is reached by name (compose: http://login:8090), no setting needed', async () => {
+    dns.set('login.test', 'A', ['127.0.0.1']);
+    const v = verifierAt(`http://login.test:${issuerPort()}/oauth2/jwks`);
+    expect((await v.verify(await issuer.sign({ sub: 'u-local' }))).sub).toBe('u-local');
+  });
+
+  it('a DNS answer outside loopback and private networks is refused before connecting: no key fetch, 503 not 401', async () => {
+    // 0.0.0.0 stands in for 169.254.169.254 (same policy verdict, see egress-policy.spec.ts): on
+    // Linux a connection to it reaches this machine's listeners, so without the guard the key
+    // fetch below would succeed, and the test never sends a packet off 127.0.0.1.
+    dns.set('rebound-login.test', 'A', ['0.0.0.0']);
+    const before = issuer.jwksFetches;
+    const v = verifierAt(`http://rebound-login.test:${issuerPort()}/oauth2/jwks`);
+    const refused = v.verify(await issuer.sign());
+    await expect(refused).rejects.toBeInstanceOf(TokenVerificationUnavailableError);
+    await expect(refused).rejects.toThrow('rebound-login.test resolves to 0.0.0.0, a unspecified ("this network") (0.0.0.0/8) address');
+    expect(issuer.jwksFetches).toBe(before);
+  });
+
+  it('a redirect from the JWKS URL is not followed: a failed fetch (503), the target never asked', async () => {
+    const before = issuer.jwksFetches;
+    const redirected = verifierAt(`http://127.0.0.1:${redirectorPort}/oauth2/jwks`).verify(await issuer.sign());
+    await expect(redirected).rejects.toBeInstanceOf(TokenVerificationUnavailableError);
+    await expect(redirected).rejects.toThrow(`answered HTTP 302 (a redirect to ${issuer.url}/oauth2/jwks, not followed)`);
+    expect(issuer.jwksFetches).toBe(before);
   });
 });

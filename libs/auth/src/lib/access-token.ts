@@ -3,7 +3,9 @@
  * `typ: at+jwt`, RS256, issuer = the login URL, audience = the app's resource URL, and the
  * claims below. Login issues it (apps/login); the gateway verifies it with the login's JWKS.
  */
-import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import type { ResolveHost } from '@orcest/egress';
+import { guardedJwksFetch } from './jwks-fetch';
 import { isRole, roleGrantsService, type RoleName } from './rbac';
 
 export interface VerifiedAccessToken {
@@ -25,8 +27,8 @@ export class InvalidAccessTokenError extends Error {
 
 /** The login's key set could not be fetched, so no verdict on the token is possible: 503. */
 export class TokenVerificationUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'TokenVerificationUnavailableError';
   }
 }
@@ -52,6 +54,8 @@ export interface AccessTokenVerifierOptions {
   readonly cacheSize?: number;
   /** Least time between two JWKS fetches caused by unknown `kid`s (default 30 s). */
   readonly jwksCooldownMs?: number;
+  /** Resolves the JWKS URL's host (tests point it at a fake DNS server); answers pass the egress guard (jwks-fetch.ts). */
+  readonly resolveHost?: ResolveHost;
   readonly now?: () => number;
 }
 
@@ -61,7 +65,8 @@ export function looksLikeJwt(token: string): boolean {
 }
 
 /**
- * Verifies access tokens locally. The key set is fetched from the JWKS URL, cached, and
+ * Verifies access tokens locally. The key set is fetched from the JWKS URL (never from a
+ * link-local or cloud metadata address: jwks-fetch.ts), cached, and
  * refetched when a token names an unknown `kid` (at most once per 30 s, jose's cooldown), so a
  * key rotation at the login needs no restart here. A verified token is remembered until it
  * expires, so a client reusing its token pays for one RSA verification, not one per request.
@@ -73,7 +78,11 @@ export class AccessTokenVerifier {
   private readonly now: () => number;
 
   constructor(private readonly options: AccessTokenVerifierOptions) {
-    this.jwks = createRemoteJWKSet(new URL(options.jwksUrl ?? `${options.issuer}/oauth2/jwks`), { cooldownDuration: options.jwksCooldownMs ?? 30_000, cacheMaxAge: 10 * 60_000 });
+    this.jwks = createRemoteJWKSet(new URL(options.jwksUrl ?? `${options.issuer}/oauth2/jwks`), {
+      cooldownDuration: options.jwksCooldownMs ?? 30_000,
+      cacheMaxAge: 10 * 60_000,
+      [customFetch]: guardedJwksFetch(options.resolveHost),
+    });
     this.cacheSize = options.cacheSize ?? 10_000;
     this.now = options.now ?? Date.now;
   }
@@ -93,7 +102,7 @@ export class AccessTokenVerifier {
         currentDate: new Date(this.now()),
       }));
     } catch (error) {
-      if (isKeySetOutage(error)) throw new TokenVerificationUnavailableError('the login key set could not be fetched');
+      if (isKeySetOutage(error)) throw new TokenVerificationUnavailableError(`the login key set could not be fetched (${rootCause(error)})`, { cause: error });
       throw new InvalidAccessTokenError(describeJoseError(error));
     }
     if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number' || !isRole(payload['role'])) {
@@ -125,6 +134,13 @@ export class AccessTokenVerifier {
 /** Anything that is not a JOSE verdict on the token itself is the key set's fetch failing. */
 function isKeySetOutage(error: unknown): boolean {
   return error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid || !(error instanceof joseErrors.JOSEError);
+}
+
+/** The innermost reason of a failed fetch (undici's "fetch failed" wraps the socket's error, e.g. the egress guard's refusal). */
+function rootCause(error: unknown): string {
+  let inner = error;
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+  return inner instanceof Error ? inner.message : String(inner);
 }
 
 function describeJoseError(error: unknown): string {

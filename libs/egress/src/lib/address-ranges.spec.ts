@@ -19,6 +19,7 @@ describe('specialRangeOf: which addresses are not public', () => {
     ['[::1]', 'loopback'],
     ['::', 'unspecified'],
     ['fd00::1', 'private (unique local)'],
+    ['fd00:ec2::254', 'cloud metadata (AWS IPv6)'],
     ['fc00::1', 'private (unique local)'],
     ['fe80::1', 'link-local'],
     ['fe80::1%eth0', 'link-local'],

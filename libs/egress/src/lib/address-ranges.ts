@@ -57,6 +57,9 @@ const IPV4_RANGES: readonly Range[] = [
 ];
 
 const IPV6_RANGES: readonly Range[] = [
+  // AWS's instance metadata over IPv6 sits inside fc00::/7: named first, so a policy that allows
+  // private networks by kind (EgressPolicy.PLATFORM_NETWORK) does not allow it with them.
+  v6('fd00:ec2::254/128', 'cloud metadata (AWS IPv6)'),
   v6('::/128', 'unspecified'),
   v6('::1/128', 'loopback'),
   v6('100::/64', 'discard-only'),

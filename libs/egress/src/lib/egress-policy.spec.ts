@@ -28,6 +28,26 @@ describe('EgressPolicy', () => {
     expect(policy.describe()).toBe('localhost, ollama, 10.1.0.0/16, fd00::/8, 192.168.1.5');
   });
 
+  it("PLATFORM_NETWORK (the login's JWKS): loopback and private networks, never link-local or cloud metadata", () => {
+    const platform = EgressPolicy.PLATFORM_NETWORK;
+    for (const address of ['127.0.0.1', '::1', '10.0.0.5', '172.18.0.3', '192.168.1.10', 'fd12::7', '::ffff:172.18.0.3', '93.184.216.34']) expect(platform.refusalOf(address)).toBeUndefined();
+    for (const [address, name] of [
+      ['169.254.169.254', 'link-local (cloud metadata)'],
+      ['::ffff:169.254.169.254', 'link-local (cloud metadata)'],
+      ['fd00:ec2::254', 'cloud metadata (AWS IPv6)'],
+      ['fe80::1', 'link-local'],
+      ['100.100.100.200', 'shared (CGNAT)'],
+      ['0.0.0.0', 'unspecified ("this network")'],
+      ['224.0.0.1', 'multicast'],
+    ]) {
+      expect(platform.refusalOf(address)?.name).toBe(name);
+    }
+    expect(upstreamUrlRefusal('http://localhost:8090/oauth2/jwks', platform)).toBeUndefined();
+    expect(upstreamUrlRefusal('http://169.254.169.254/latest/meta-data', platform)).toMatch(/cloud metadata/);
+    expect(platform.allowsHost('login')).toBe(false); // a name is judged by its answers
+    expect(platform.describe()).toBe('loopback addresses, private addresses, private (unique local) addresses');
+  });
+
   it('refuses entries it cannot read, naming them', () => {
     expect(() => EgressPolicy.parse('10.0.0.0/33')).toThrow(EgressPolicyError);
     expect(() => EgressPolicy.parse('10.0.0.0/33')).toThrow('"10.0.0.0/33": the prefix length must be 0-32');

@@ -7,6 +7,9 @@
  *   - addresses and CIDRs (`127.0.0.1`, `10.0.0.0/8`, `fd00::/8`): those addresses may be
  *     reached, as literals in URLs or as DNS answers of any name.
  * Everything else in a non-public range is refused. Public addresses are never affected.
+ *
+ * `PLATFORM_NETWORK` is the fixed policy for the platform's own services (the login's JWKS):
+ * loopback and private networks by kind, never link-local or cloud metadata.
  */
 import { isIP } from 'node:net';
 import { ipv4ToNumber, ipv6Groups, specialRangeOf, type SpecialRange } from './address-ranges';
@@ -28,15 +31,28 @@ export class EgressPolicy {
   static readonly PUBLIC_ONLY = new EgressPolicy(false, [], []);
   /** Every address allowed (`true`). */
   static readonly ALLOW_ALL_PRIVATE = new EgressPolicy(true, [], []);
+  /**
+   * Where the platform's own services run (Login, whose JWKS the gateway fetches): this machine
+   * (dev), a compose or Kubernetes network (RFC 1918, fc00::/7), or a public host. Allowed by
+   * the kind of range the address is in, not by CIDR, so the addresses classified apart inside
+   * those ranges (AWS's fd00:ec2::254) stay refused, as do link-local (169.254.169.254, the
+   * cloud metadata service, and fe80::/10), CGNAT (Alibaba's metadata at 100.100.100.200),
+   * unspecified, multicast and reserved addresses.
+   */
+  static readonly PLATFORM_NETWORK = new EgressPolicy(false, [], [], ['loopback', 'private', 'private (unique local)']);
 
   private readonly hostSet: ReadonlySet<string>;
+  /** Names of address-ranges.ts ranges allowed whole (PLATFORM_NETWORK). */
+  private readonly rangeNames: ReadonlySet<string>;
 
   private constructor(
     readonly allowAllPrivate: boolean,
     hosts: readonly string[],
     private readonly networks: readonly Network[],
+    rangeNames: readonly string[] = [],
   ) {
     this.hostSet = new Set(hosts);
+    this.rangeNames = new Set(rangeNames);
   }
 
   /**
@@ -65,7 +81,7 @@ export class EgressPolicy {
   /** What the policy allows, for messages and /health: "every private address" or the list. */
   describe(): string {
     if (this.allowAllPrivate) return 'every private address';
-    const all = [...this.hostSet, ...this.networks.map((n) => n.text)];
+    const all = [...this.hostSet, ...this.networks.map((n) => n.text), ...[...this.rangeNames].map((name) => `${name} addresses`)];
     return all.length ? all.join(', ') : 'nothing private';
   }
 
@@ -80,7 +96,7 @@ export class EgressPolicy {
    */
   refusalOf(address: string): SpecialRange | undefined {
     const range = specialRangeOf(address);
-    if (range === undefined || this.allowAllPrivate) return undefined;
+    if (range === undefined || this.allowAllPrivate || this.rangeNames.has(range.name)) return undefined;
     const plain = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
     if (this.networks.some((n) => n.contains(plain))) return undefined;
     return range;

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { FakeDnsServer, FakeTarget } from '@orcest/testing';
 import { EgressPolicy } from './egress-policy';
 import { guardedLookup, PrivateAddressRefused, type SocketLookup } from './guarded-lookup';
+import { EgressPolicyHolder } from './policy-holder';
 
 function lookupAll(lookup: SocketLookup, host: string): Promise<string[]> {
   return new Promise((resolve, reject) =>
@@ -39,6 +40,19 @@ describe('guardedLookup: DNS answers checked at connect time', () => {
     await expect(lookupAll(guardedLookup(EgressPolicy.parse('ollama'), dns.resolveHost), 'ollama')).resolves.toEqual(['172.18.0.4']);
     await expect(lookupAll(guardedLookup(EgressPolicy.parse('172.16.0.0/12'), dns.resolveHost), 'ollama')).resolves.toEqual(['172.18.0.4']);
     await expect(lookupAll(guardedLookup(EgressPolicy.parse('other'), dns.resolveHost), 'ollama')).rejects.toMatchObject({ code: 'EPRIVATEADDRESS' });
+  });
+
+  it('given a holder, each lookup judges by the policy in force at that moment', async () => {
+    dns.set('swapped.test', 'A', ['10.0.0.9']);
+    const holder = new EgressPolicyHolder(EgressPolicy.PUBLIC_ONLY);
+    const lookup = guardedLookup(holder, dns.resolveHost);
+    await expect(lookupAll(lookup, 'swapped.test')).rejects.toMatchObject({ code: 'EPRIVATEADDRESS' });
+    expect(holder.use(EgressPolicy.parse('10.0.0.0/8'))).toBe(true);
+    await expect(lookupAll(lookup, 'swapped.test')).resolves.toEqual(['10.0.0.9']);
+    // The same allowance written again is no change (pools are kept); another one is.
+    expect(holder.use(EgressPolicy.parse('10.0.0.0/8'))).toBe(false);
+    expect(holder.use(EgressPolicy.PUBLIC_ONLY)).toBe(true);
+    await expect(lookupAll(lookup, 'swapped.test')).rejects.toMatchObject({ code: 'EPRIVATEADDRESS' });
   });
 
   it('a socket using it never connects to the refused address', async () => {

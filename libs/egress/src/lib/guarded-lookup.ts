@@ -6,11 +6,13 @@
  * filtered rather than all refused, so a name with one public and one private answer reaches
  * only the public one. Names the policy allows by name (`ollama`, `localhost`) pass as they are.
  *
- * Costs nothing per request: it runs when a pooled connection is opened.
+ * Costs nothing per request: it runs when a pooled connection is opened. Given a holder, it
+ * judges each connection by the policy in force at that moment (the gateway's config reload).
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import type { EgressPolicy } from './egress-policy';
+import { EgressPolicy } from './egress-policy';
+import type { EgressPolicyHolder } from './policy-holder';
 
 /** Every address `hostname` resolves to (the system resolver by default; tests point it at a fake DNS server). */
 export type ResolveHost = (hostname: string) => Promise<readonly LookupAddress[]>;
@@ -33,10 +35,13 @@ export class PrivateAddressRefused extends Error {
   }
 }
 
-export function guardedLookup(policy: EgressPolicy, resolve: ResolveHost = systemResolve): SocketLookup {
+export function guardedLookup(policyOrHolder: EgressPolicy | EgressPolicyHolder, resolve: ResolveHost = systemResolve): SocketLookup {
+  const holder: { readonly current: EgressPolicy } = policyOrHolder instanceof EgressPolicy ? { current: policyOrHolder } : policyOrHolder;
   return (hostname, options, callback) => {
     resolve(hostname).then(
       (found) => {
+        // Read once the answer is in: a reload during the DNS query already counts.
+        const policy = holder.current;
         const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
         const wanted = family === 0 ? found : found.filter((a) => a.family === family);
         let allowed: readonly LookupAddress[] = wanted;

@@ -2,21 +2,18 @@
  * The response cache as the chat pipeline sees it: `begin` decides whether a request takes
  * part (cache-policy.ts) and keys it (cache-key.ts); `fresh` is the look-up before the walk;
  * `fill` stores a complete answer after it; `stale` is the offline last resort when every
- * upstream failed. Counts each request's outcome for /metrics. The store is one replica's
- * memory, or Redis shared by every replica when REDIS_URL is set.
+ * upstream failed. Counts each request's outcome for /metrics (in counters that outlive it:
+ * cache-counters.ts). The store is one replica's memory, or Redis shared by every replica when
+ * REDIS_URL is set.
  */
 import type { DeploymentSpec, ResponseCacheSettings } from '@orcest/config';
 import type { Deployment } from '../deployments/deployment';
-import { escapeLabel } from '../metrics/request-metrics';
 import { cacheKey } from './cache-key';
+import type { CacheCounters, CacheVerdict } from './cache-counters';
 import { CachePolicy, cacheMode, type CacheParticipation } from './cache-policy';
 import type { CacheStore } from './cache-store';
 import type { CachedAnswer } from './cached-answer';
 import { MemoryCacheStore } from './memory-cache-store';
-
-/** What `x-rainymodel-cache` says on an answer of a cached alias. */
-export type CacheVerdict = 'hit' | 'miss' | 'stale' | 'skip';
-const VERDICTS: readonly CacheVerdict[] = ['hit', 'miss', 'stale', 'skip'];
 
 /** One request's part in the cache, from `begin` to its answer. */
 export class CacheTicket {
@@ -35,12 +32,13 @@ export class ResponseCache {
   private readonly policy: CachePolicy;
   /** Per alias: the models it is made of, in every key, so a changed config never serves another model's answers. */
   private readonly fingerprints = new Map<string, string>();
-  private readonly counts = new Map<string, number[]>();
 
   constructor(
     private readonly settings: ResponseCacheSettings,
     deployments: readonly DeploymentSpec[],
     readonly store: CacheStore,
+    /** The process's counters, shared by every table's cache so a reload never resets them. */
+    private readonly counters: CacheCounters,
     private readonly now: () => number = Date.now,
   ) {
     this.policy = new CachePolicy(settings);
@@ -111,19 +109,11 @@ export class ResponseCache {
 
   /** One request's outcome, once; aliases are configured names (the caller resolved the alias), so labels stay bounded. */
   count(alias: string, verdict: CacheVerdict): void {
-    let counts = this.counts.get(alias);
-    if (counts === undefined) {
-      counts = [0, 0, 0, 0];
-      this.counts.set(alias, counts);
-    }
-    counts[VERDICTS.indexOf(verdict)] += 1;
+    this.counters.count(alias, verdict);
   }
 
   render(lines: string[]): void {
-    lines.push('# HELP rainymodel_cache_requests_total Chat requests of cached aliases, by what the response cache did: hit, miss, stale (served expired: every upstream failed) or skip.', '# TYPE rainymodel_cache_requests_total counter');
-    for (const [alias, counts] of this.counts) {
-      VERDICTS.forEach((verdict, i) => lines.push(`rainymodel_cache_requests_total{alias="${escapeLabel(alias)}",result="${verdict}"} ${counts[i]}`));
-    }
+    this.counters.render(lines);
     if (this.store instanceof MemoryCacheStore) {
       lines.push('# HELP rainymodel_cache_entries Answers held in this replica\'s response cache.', '# TYPE rainymodel_cache_entries gauge', `rainymodel_cache_entries ${this.store.size}`);
       lines.push('# HELP rainymodel_cache_bytes Bytes of answers held in this replica\'s response cache.', '# TYPE rainymodel_cache_bytes gauge', `rainymodel_cache_bytes ${this.store.bytes}`);

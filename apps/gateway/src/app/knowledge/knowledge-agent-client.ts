@@ -6,9 +6,8 @@
  * timers are off. Answers are read up to 1 MiB.
  */
 import type { LookupFunction } from 'node:net';
-import { Agent } from 'undici';
 import { readCappedBody } from '../completions/bounded-body';
-import { UpstreamProtocolError } from '@orcest/providers';
+import { RenewablePool, UpstreamProtocolError } from '@orcest/providers';
 import { BadKnowledgeAnswer, parseKnowledgeAnswer, type Passage } from './knowledge-answer';
 
 /** Largest answer read: top_k passages of text, with room to spare. */
@@ -22,10 +21,10 @@ export class KnowledgeAgentError extends Error {
 }
 
 export class KnowledgeAgentClient {
-  private readonly agent: Agent;
+  private readonly pool: RenewablePool;
 
   constructor(lookup?: LookupFunction) {
-    this.agent = new Agent({
+    this.pool = new RenewablePool({
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
       headersTimeout: 0,
@@ -43,7 +42,7 @@ export class KnowledgeAgentClient {
     const url = new URL(`${baseUrl}/search`);
     let res;
     try {
-      res = await this.agent.request({
+      res = await this.pool.agent.request({
         origin: url.origin,
         path: url.pathname + url.search,
         method: 'POST',
@@ -72,7 +71,12 @@ export class KnowledgeAgentClient {
     return parseKnowledgeAnswer(text, topK);
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  /** Later queries open new connections (each looked up by the upstream guard); queries in flight finish on theirs. */
+  renewConnections(): void {
+    this.pool.renew();
+  }
+
+  close(graceMs = 2000): Promise<void> {
+    return this.pool.close(graceMs);
   }
 }

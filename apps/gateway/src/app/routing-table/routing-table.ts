@@ -15,6 +15,7 @@ import type { GatewayConfig, RouterSettings } from '@orcest/config';
 import type { UpstreamClient } from '@orcest/providers';
 import type { Breaker } from '@orcest/routing';
 import type { AttemptFailedListener } from '../completions/attempt';
+import type { CacheCounters } from '../cache/cache-counters';
 import type { CacheStore } from '../cache/cache-store';
 import { ResponseCache } from '../cache/response-cache';
 import { CompletionPipeline } from '../completions/completion-pipeline';
@@ -39,6 +40,8 @@ export interface TableParts {
   readonly routingClock: () => number;
   /** Cached answers, kept across reloads (a table's ResponseCache keys them by its aliases' models). */
   readonly cacheStore: CacheStore;
+  /** What the cache did, per alias: counted across reloads (/metrics counters never go back). */
+  readonly cacheCounters: CacheCounters;
   readonly cacheClock: () => number;
   readonly knowledgeClient: KnowledgeAgentClient;
   readonly warn: (message: string) => void;
@@ -84,7 +87,7 @@ export class RoutingTable {
     this.planner = new RoutePlanner(this.registry, this.routing, config.routing, parts.routingClock);
     const walk = new FallbackWalk(config.router, parts.onAttemptFailed);
     this.modelNames = new ModelNames(config.aliases, config.modelAliases);
-    this.cache = new ResponseCache(config.cache, config.deployments, parts.cacheStore, parts.cacheClock);
+    this.cache = new ResponseCache(config.cache, config.deployments, parts.cacheStore, parts.cacheCounters, parts.cacheClock);
     this.knowledge = new KnowledgeStep(config.knowledge, parts.knowledgeClient, parts.warn);
     this.completions = new CompletionPipeline(this.registry, walk, parts.client, config.router, this.planner, this.modelNames, this.knowledge, this.cache);
     this.embeddings = new EmbeddingsService(this.registry, walk, parts.client, config.router);

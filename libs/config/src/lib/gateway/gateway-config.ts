@@ -19,7 +19,7 @@ import { responseCacheSettings, type EntryCache, type ResponseCacheSettings } fr
 import { litellmConfigSchema, PROFILE_NAMES, type LitellmConfigFile, type ProfileName } from './litellm-schema';
 import type { EgressPolicy } from '@orcest/egress';
 import { KnowledgeDeclarations, type KnowledgeSettings } from './knowledge-settings';
-import { checkUpstreamUrls, upstreamPolicy, type UpstreamUrl } from './upstream-guard';
+import { checkSsoJwksUrl, checkUpstreamUrls, upstreamPolicy, type UpstreamUrl } from './upstream-guard';
 
 export { PROFILE_NAMES, type ProfileName };
 
@@ -277,6 +277,8 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
     return { ...modelConfig, upstreamPolicy: policy, configHash: source.sha256 };
   };
   const model = readModelConfig();
+  const jwksUrl = vars.RAINYMODEL_SSO_ISSUER ? (vars.RAINYMODEL_SSO_JWKS_URL ?? `${vars.RAINYMODEL_SSO_ISSUER}/oauth2/jwks`) : undefined;
+  if (jwksUrl !== undefined) checkSsoJwksUrl(jwksUrl, vars.RAINYMODEL_SSO_JWKS_URL ? 'RAINYMODEL_SSO_JWKS_URL' : 'RAINYMODEL_SSO_ISSUER (its /oauth2/jwks)');
   return Object.freeze({
     server: Object.freeze({
       host: vars.HOST,
@@ -290,10 +292,11 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
     auth: Object.freeze({
       masterKey: vars.RAINYMODEL_MASTER_KEY,
       metricsKey: vars.RAINYMODEL_METRICS_KEY,
-      sso: vars.RAINYMODEL_SSO_ISSUER
+      sso:
+        vars.RAINYMODEL_SSO_ISSUER && jwksUrl !== undefined
         ? Object.freeze({
             issuer: vars.RAINYMODEL_SSO_ISSUER,
-            jwksUrl: vars.RAINYMODEL_SSO_JWKS_URL ?? `${vars.RAINYMODEL_SSO_ISSUER}/oauth2/jwks`,
+            jwksUrl,
             audience: vars.RAINYMODEL_AUDIENCE,
             limits: ssoLimits(vars.RAINYMODEL_SSO_RPM, vars.RAINYMODEL_SSO_TPM, vars.RAINYMODEL_SSO_LIMITS_BY_ROLE),
           })

@@ -107,3 +107,24 @@ describe('knowledge agent settings', () => {
     expect(() => load(entries(''), { KNOWLEDGE_AGENT_URL: 'kb:8001' })).toThrow(/KNOWLEDGE_AGENT_URL/);
   });
 });
+
+describe('the SSO JWKS URL at config load (the login: loopback and private allowed, link-local never)', () => {
+  const sso = (vars: Record<string, string>) => load(one('https://api.example.com/v1'), { RAINYMODEL_SSO_ISSUER: 'https://login.example.com', ...vars });
+
+  it("the platform's own login on a private network or this machine needs no setting", () => {
+    for (const url of ['http://login:8090/oauth2/jwks', 'http://localhost:8090/oauth2/jwks', 'http://127.0.0.1:8090/oauth2/jwks', 'http://172.18.0.3:8090/oauth2/jwks', 'http://[fd00::3]/oauth2/jwks', 'https://login.example.com/oauth2/jwks']) {
+      expect(sso({ RAINYMODEL_SSO_JWKS_URL: url }).auth.sso?.jwksUrl).toBe(url);
+    }
+    expect(sso({}).auth.sso?.jwksUrl).toBe('https://login.example.com/oauth2/jwks');
+  });
+
+  it('refuses a link-local or cloud metadata address in any spelling, naming the variable', () => {
+    expect(() => sso({ RAINYMODEL_SSO_JWKS_URL: 'http://169.254.169.254/latest/meta-data' })).toThrow(
+      'RAINYMODEL_SSO_JWKS_URL: "http://169.254.169.254/latest/meta-data" points at 169.254.169.254, a link-local (cloud metadata) address (169.254.0.0/16)',
+    );
+    for (const url of ['http://0xa9fea9fe/', 'http://[::ffff:169.254.169.254]/', 'http://[fd00:ec2::254]/', 'http://[fe80::1]/', 'http://100.100.100.200/']) {
+      expect(() => sso({ RAINYMODEL_SSO_JWKS_URL: url })).toThrow(ConfigError);
+    }
+    expect(() => load(one('https://api.example.com/v1'), { RAINYMODEL_SSO_ISSUER: 'http://169.254.169.254' })).toThrow(/^RAINYMODEL_SSO_ISSUER \(its \/oauth2\/jwks\): /);
+  });
+});

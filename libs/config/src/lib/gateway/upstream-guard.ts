@@ -47,6 +47,19 @@ export function checkUpstreamUrls(urls: readonly UpstreamUrl[], policy: EgressPo
   }
 }
 
+/**
+ * The SSO JWKS URL (the login's keys): the platform's own service, so loopback and private
+ * addresses are allowed without a setting (compose's `http://login:8090`, `localhost` in
+ * development), but never link-local or cloud metadata (EgressPolicy.PLATFORM_NETWORK). This
+ * is the check of a literal address; a name is judged by its DNS answers at every fetch
+ * (libs/auth jwks-fetch.ts), since sockets do not look literals up.
+ */
+export function checkSsoJwksUrl(url: string, where: string): void {
+  const refusal = upstreamUrlRefusal(url, EgressPolicy.PLATFORM_NETWORK);
+  if (refusal === undefined) return;
+  throw new ConfigError(`${where}: "${url}" ${refusal}. The login's keys are fetched from public, loopback or private (RFC 1918, fc00::/7) addresses only; now allowed: ${EgressPolicy.PLATFORM_NETWORK.describe()}`);
+}
+
 function hostOf(url: string): string | undefined {
   try {
     const { protocol, hostname } = new URL(url);

@@ -30,7 +30,10 @@ export const GATEWAY_SETTING_DOCS: SettingDocs = {
   RAINYMODEL_TRUST_PROXY: { meaning: 'proxies trusted for X-Forwarded-*: true (one hop), a hop count, or addresses/CIDRs', default: 'false' },
   RAINYMODEL_DEBUG: { meaning: 'log each routing decision and every failed upstream attempt', default: 'false' },
   RAINYMODEL_SSO_ISSUER: { meaning: "Login SSO's issuer URL; unset = SSO tokens are not accepted" },
-  RAINYMODEL_SSO_JWKS_URL: { meaning: "where Login's public keys are fetched (compose: the login container)", default: '$RAINYMODEL_SSO_ISSUER/oauth2/jwks' },
+  RAINYMODEL_SSO_JWKS_URL: {
+    meaning: "where Login's public keys are fetched (compose: the login container); public, loopback and private addresses only, never link-local or cloud metadata (169.254.169.254), checked at load and on every fetch's DNS answers",
+    default: '$RAINYMODEL_SSO_ISSUER/oauth2/jwks',
+  },
   RAINYMODEL_AUDIENCE: { meaning: "this gateway's resource URL: the aud SSO access tokens must carry (the same value as Login's)" },
   DATABASE_URL: { meaning: 'the platform database: API keys are read from it, usage written to it; unset = neither', secret: true },
   RAINYMODEL_SSO_RPM: { meaning: 'requests per minute of each SSO-token user (429 beyond, like an API key); unset = no limit' },

@@ -3,12 +3,14 @@
  * per origin. Timeouts are the caller's (an AbortSignal), so undici's own header/body timers
  * are off and cannot fire behind the gateway's back. `lookup`, when given, resolves the host of
  * every new connection (the gateway passes the upstream guard's, which refuses private DNS
- * answers); pooled connections are reused without a lookup.
+ * answers); pooled connections are reused without a lookup, so `renewConnections()` starts a
+ * fresh pool when the lookup's rules change (renewable-pool.ts).
  */
 import type { EventEmitter } from 'node:events';
 import type { LookupFunction } from 'node:net';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { UpstreamRequest, UpstreamTarget } from '../contract';
+import { RenewablePool } from './renewable-pool';
 
 export type UpstreamResponse = Dispatcher.ResponseData;
 
@@ -23,10 +25,10 @@ export interface UpstreamClientOptions {
 }
 
 export class UpstreamClient {
-  private readonly agent: Agent;
+  private readonly pool: RenewablePool;
 
   constructor(options: UpstreamClientOptions = {}) {
-    this.agent = new Agent({
+    this.pool = new RenewablePool({
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
       headersTimeout: 0,
@@ -41,7 +43,7 @@ export class UpstreamClient {
   /** `signal` may be an AbortSignal or any EventEmitter with `aborted` and an `abort` event (undici accepts both). */
   send(target: UpstreamTarget, upstreamRequest: UpstreamRequest, signal: AbortSignal | EventEmitter): Promise<UpstreamResponse> {
     const { origin, path } = this.endpoint(target.baseUrl, upstreamRequest.path);
-    return this.agent.request({ origin, path, method: 'POST', headers: upstreamRequest.headers, body: upstreamRequest.body, signal });
+    return this.pool.agent.request({ origin, path, method: 'POST', headers: upstreamRequest.headers, body: upstreamRequest.body, signal });
   }
 
   private endpoint(baseUrl: string, path: string): Endpoint {
@@ -56,12 +58,13 @@ export class UpstreamClient {
     return endpoint;
   }
 
+  /** Later requests open new connections (each looked up); requests in flight finish on theirs. */
+  renewConnections(): void {
+    this.pool.renew();
+  }
+
   /** Lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
-  async close(graceMs = 2000): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
-    const outcome = await Promise.race([this.agent.close().then(() => 'closed' as const), grace]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') await this.agent.destroy();
+  close(graceMs = 2000): Promise<void> {
+    return this.pool.close(graceMs);
   }
 }
