@@ -39,6 +39,13 @@ export interface ClientDialect<R extends ClientRequest = ClientRequest> {
   buildRequest(request: R, deployment: Deployment, stream: boolean): UpstreamRequest;
   /** A 2xx upstream body as the client's whole answer (`json`), with the upstream's token counts. */
   decodeCompletion(request: R, deployment: Deployment, body: string): DecodedCompletion;
+  /**
+   * The characters the model generated in a whole answer of this dialect (`decodeCompletion`'s
+   * `json`, parsed): text and tool-call arguments, whatever this protocol's answer calls them.
+   * Only for the usage estimate of an upstream that reported no usage (`usage/usage-estimate.ts`);
+   * a thrown error counts as zero there.
+   */
+  completionChars(answer: unknown): number;
   /** Upstream stream bytes in, the client's stream bytes out. */
   createWireStream(request: R, deployment: Deployment, options: StreamOptions): WireStream;
   /** The last bytes of a committed stream whose upstream failed: an explicit error, never the protocol's end marker. */

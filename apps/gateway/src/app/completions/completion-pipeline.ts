@@ -185,7 +185,7 @@ export class CompletionPipeline {
     addServedHeaders(headers, dialect, request, result.deployment);
     headers.push('content-length', String(Buffer.byteLength(json)));
     if (observe) {
-      const usage = reported ?? estimateCompletionUsage(shape.promptTokens, json);
+      const usage = reported ?? estimateCompletionUsage(shape.promptTokens, json, dialect);
       observe(req, { alias, policy, stream: false, deployment: result.deployment, failed: result.failed, usage, usageEstimated: reported === undefined, streamFailure: undefined, complexity });
     }
     commit(reply, headers, policy, JSON_HEADERS).end(json);

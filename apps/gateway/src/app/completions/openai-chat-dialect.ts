@@ -22,6 +22,7 @@ export const openAiChatDialect: ClientDialect<OpenAiChatRequest> = {
   },
   buildRequest: (request, deployment, stream) => deployment.adapter.buildRequest(request.chat, deployment.target, stream),
   decodeCompletion: (_request, deployment, body) => deployment.adapter.decodeCompletion(body, deployment.target),
+  completionChars: chatCompletionChars,
   createWireStream: (request, deployment, options) => deployment.adapter.createWireStream(request.chat, deployment.target, options),
   streamFailure: openAiStreamFailure,
   cache: {
@@ -30,6 +31,21 @@ export const openAiChatDialect: ClientDialect<OpenAiChatRequest> = {
     streamAssembler: (maxBytes) => new StreamAssembler(maxBytes),
   },
 };
+
+interface ChatCompletionAnswer {
+  choices?: Array<{ message?: { content?: unknown; tool_calls?: Array<{ function?: { arguments?: unknown } }> } }>;
+}
+
+/** A chat completion's generated characters: each choice's content and tool-call arguments. */
+function chatCompletionChars(answer: unknown): number {
+  let chars = 0;
+  for (const choice of (answer as ChatCompletionAnswer).choices ?? []) {
+    const message = choice.message;
+    if (typeof message?.content === 'string') chars += message.content.length;
+    for (const call of message?.tool_calls ?? []) if (typeof call.function?.arguments === 'string') chars += call.function.arguments.length;
+  }
+  return chars;
+}
 
 /** OpenAI's SDKs raise on a `data:` event carrying `error`; no `[DONE]` follows. */
 function openAiStreamFailure(failure: AttemptFailure): string {

@@ -52,6 +52,7 @@ export const anthropicMessagesDialect: ClientDialect<AnthropicClientRequest> = {
     const decoded = deployment.adapter.decodeCompletion(body, deployment.target);
     return { json: chatCompletionToMessage(decoded.json, decoded.usage, deployment.target.model), usage: decoded.usage };
   },
+  completionChars: messageChars,
   createWireStream(request, deployment, options) {
     if (isNative(deployment)) return new NativeMessagesStream(options.maxEventBytes);
     const decoder = deployment.adapter.createStreamDecoder(request.chat, deployment.target, options);
@@ -63,6 +64,18 @@ export const anthropicMessagesDialect: ClientDialect<AnthropicClientRequest> = {
   // get as it came, after the client's own system text (a cache_control breakpoint there keeps its prefix).
   withSystemMessage: (request, message) => ({ ...request, chat: withContext(request.chat, message), body: { ...request.body, system: appendSystem(request.body.system, message) } }),
 };
+
+/** A message's generated characters: its text blocks, and its tool_use blocks' inputs as JSON. */
+function messageChars(answer: unknown): number {
+  const content = (answer as { content?: unknown }).content;
+  let chars = 0;
+  if (!Array.isArray(content)) return chars;
+  for (const block of content as Array<{ text?: unknown; input?: unknown } | null>) {
+    if (typeof block?.text === 'string') chars += block.text.length;
+    else if (block?.input !== undefined) chars += JSON.stringify(block.input).length;
+  }
+  return chars;
+}
 
 function appendSystem(system: MessagesRequest['system'], text: string): MessagesRequest['system'] {
   if (system === undefined || system === '' || (Array.isArray(system) && system.length === 0)) return text;

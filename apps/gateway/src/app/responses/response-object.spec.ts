@@ -1,6 +1,7 @@
 import { UpstreamProtocolError } from '@orcest/providers';
 import { parseResponsesRequest } from './responses-request';
-import { assistantMessageOf, completeFromChat, newId, responseSkeleton } from './response-object';
+import { assistantMessageOf, completeFromChat, newId, outputChars, responseSkeleton } from './response-object';
+import { ResponsesDialect } from './responses-dialect';
 
 const parsed = parseResponsesRequest({ model: 'rainymodel/auto', input: 'x', instructions: 'Be brief.', max_output_tokens: 50, metadata: { a: 'b' } });
 
@@ -42,6 +43,16 @@ describe('the response object', () => {
   it('refuses an answer without a message (the upstream is at fault: another may do better)', () => {
     expect(() => completeFromChat(responseSkeleton(parsed, 'r', 1, false), '{"choices":[]}', 2)).toThrow(UpstreamProtocolError);
     expect(() => completeFromChat(responseSkeleton(parsed, 'r', 1, false), 'not json', 2)).toThrow(UpstreamProtocolError);
+  });
+
+  it('counts its generated characters, read back from its JSON: text and function-call arguments (the usage estimate)', () => {
+    const r = responseSkeleton(parsed, 'resp_x', 10, false);
+    completeFromChat(r, completion({ content: 'Sure.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] }, 'tool_calls'), 11);
+    const answer: unknown = JSON.parse(JSON.stringify(r));
+    expect(outputChars(answer)).toBe('Sure.'.length + '{"a":1}'.length);
+    expect(new ResponsesDialect(parsed, { model: 'm', messages: [] }, [], undefined).completionChars(answer)).toBe(12);
+    // Another protocol's answer is not a response: nothing counted.
+    expect(outputChars({ choices: [{ message: { content: 'abcd' } }] })).toBe(0);
   });
 
   it('makes unguessable ids', () => {

@@ -91,6 +91,19 @@ export function completeFromChat(response: ResponseObject, completionJson: strin
   settleResponse(response, choice.finish_reason, completion.usage, nowSeconds);
 }
 
+/**
+ * A whole `response`'s generated characters, for the usage estimate: its messages' text and its
+ * function calls' arguments. Read defensively: the object comes back parsed from its JSON.
+ */
+export function outputChars(response: unknown): number {
+  let chars = 0;
+  for (const item of (response as { output?: Array<{ content?: Array<{ text?: unknown }>; arguments?: unknown }> }).output ?? []) {
+    if (typeof item.arguments === 'string') chars += item.arguments.length;
+    for (const part of item.content ?? []) if (typeof part.text === 'string') chars += part.text.length;
+  }
+  return chars;
+}
+
 /** The response's output as the assistant's turn of a chat conversation. */
 export function assistantMessageOf(output: readonly OutputItem[]): ChatMessage {
   let text = '';

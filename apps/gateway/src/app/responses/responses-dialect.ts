@@ -12,7 +12,7 @@ import type { ChatMessage, ChatRequest, DecodedCompletion, StreamOptions, Upstre
 import type { AttemptFailure } from '../completions/attempt-failure';
 import type { ClientDialect, ClientRequest } from '../completions/client-dialect';
 import type { Deployment } from '../deployments/deployment';
-import { assistantMessageOf, completeFromChat, newId, responseSkeleton } from './response-object';
+import { assistantMessageOf, completeFromChat, newId, outputChars, responseSkeleton } from './response-object';
 import { ResponsesStreamTranslator, ResponsesWireStream } from './responses-stream';
 import type { ParsedResponsesRequest, ResponseObject } from './responses-types';
 import type { ResponseStore } from './store/response-store';
@@ -60,6 +60,10 @@ export class ResponsesDialect implements ClientDialect<ResponsesClientRequest> {
     completeFromChat(response, decoded.json, this.nowSeconds());
     this.keep(response);
     return { json: JSON.stringify(response), usage: decoded.usage };
+  }
+
+  completionChars(answer: unknown): number {
+    return outputChars(answer);
   }
 
   createWireStream(request: ResponsesClientRequest, deployment: Deployment, options: StreamOptions): WireStream {

@@ -1,5 +1,7 @@
+import { openAiChatDialect } from '../completions/openai-chat-dialect';
 import { estimateCompletionUsage } from '../usage/usage-estimate';
 import { textCompletionFromChat } from './text-completion-answer';
+import { textCompletionDialect } from './text-completion-dialect';
 
 describe('a whole chat answer as a text completion', () => {
   const chat = JSON.stringify({
@@ -23,7 +25,12 @@ describe('a whole chat answer as a text completion', () => {
   });
 
   it('is estimated like the chat answer when the upstream reported no usage', () => {
-    expect(estimateCompletionUsage(4, textCompletionFromChat(chat))).toEqual(estimateCompletionUsage(4, chat));
-    expect(estimateCompletionUsage(4, textCompletionFromChat(chat)).completion_tokens).toBe(3);
+    expect(estimateCompletionUsage(4, textCompletionFromChat(chat), textCompletionDialect)).toEqual(estimateCompletionUsage(4, chat, openAiChatDialect));
+    expect(estimateCompletionUsage(4, textCompletionFromChat(chat), textCompletionDialect).completion_tokens).toBe(3);
+  });
+
+  it('counts only choices[].text of its own shape', () => {
+    expect(textCompletionDialect.completionChars({ choices: [{ text: 'abc' }, { text: 'de' }, { text: null }] })).toBe(5);
+    expect(textCompletionDialect.completionChars({ choices: [{ message: { content: 'abcd' } }] })).toBe(0);
   });
 });

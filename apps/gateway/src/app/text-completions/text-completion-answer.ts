@@ -12,6 +12,13 @@ interface ChatChoice {
   finish_reason?: string | null;
 }
 
+/** A text completion's generated characters (`choices[].text`), for the usage estimate. */
+export function textCompletionChars(answer: unknown): number {
+  let chars = 0;
+  for (const choice of (answer as { choices?: Array<{ text?: unknown }> }).choices ?? []) if (typeof choice.text === 'string') chars += choice.text.length;
+  return chars;
+}
+
 /** One chat choice as a text choice. */
 export function textChoice(choice: ChatChoice, fallbackIndex: number, text: string): Record<string, unknown> {
   return { text, index: choice.index ?? fallbackIndex, logprobs: null, finish_reason: choice.finish_reason ?? null };

@@ -8,7 +8,7 @@
 import type { ChatRequest } from '@orcest/providers';
 import type { ClientDialect, ClientRequest } from '../completions/client-dialect';
 import { openAiChatDialect } from '../completions/openai-chat-dialect';
-import { textCompletionFromChat } from './text-completion-answer';
+import { textCompletionChars, textCompletionFromChat } from './text-completion-answer';
 import { chatRequestFromTextCompletion } from './text-completion-request';
 import { TextCompletionStream } from './text-completion-stream';
 
@@ -27,6 +27,7 @@ export const textCompletionDialect: ClientDialect<TextCompletionRequest> = {
     const chat = deployment.adapter.decodeCompletion(body, deployment.target);
     return { json: textCompletionFromChat(chat.json), usage: chat.usage };
   },
+  completionChars: textCompletionChars,
   createWireStream: (request, deployment, options) => new TextCompletionStream(deployment.adapter.createWireStream(request.chat, deployment.target, options)),
   streamFailure: openAiChatDialect.streamFailure,
 };

@@ -9,11 +9,13 @@
  *   events included: a slight overcount). OpenAI-compatible servers stream about one token per
  *   chunk, and counting events costs nothing on the hot path (the stream is forwarded without
  *   being decoded).
- * - completion, whole answer: the characters of the choices' content and tool-call arguments / 4
- *   (of an Anthropic message: its text and tool inputs).
- *   (or of a Responses `output`'s text and function-call arguments, for /v1/responses).
+ * - completion, whole answer: the characters the model generated / 4. Which characters those are
+ *   (the choices' content and tool-call arguments, an Anthropic message's text and tool inputs, …)
+ *   depends on the answer's shape: the client dialect that shaped it says
+ *   (`ClientDialect.completionChars`), so this file knows no protocol.
  */
 import type { Usage } from '@orcest/providers';
+import type { ClientDialect } from '../completions/client-dialect';
 
 const CHARS_PER_TOKEN = 4;
 
@@ -21,33 +23,11 @@ export function estimateStreamUsage(promptTokens: number, upstreamEvents: number
   return usage(promptTokens, upstreamEvents);
 }
 
-export function estimateCompletionUsage(promptTokens: number, completionJson: string): Usage {
+/** `completionJson`: the whole answer as `answering` shaped it (its `decodeCompletion`'s `json`). */
+export function estimateCompletionUsage(promptTokens: number, completionJson: string, answering: Pick<ClientDialect, 'completionChars'>): Usage {
   let chars = 0;
   try {
-    const parsed = JSON.parse(completionJson) as {
-      choices?: Array<{ text?: unknown; message?: { content?: unknown; tool_calls?: Array<{ function?: { arguments?: unknown } }> } }>;
-      /** An Anthropic message (the `/v1/messages` answer): text and tool_use blocks. */
-      content?: Array<{ text?: unknown; input?: unknown }>;
-      /** A Responses-API `response` object (the /v1/responses dialect answers in it). */
-      output?: Array<{ content?: Array<{ text?: unknown }>; arguments?: unknown }>;
-    };
-    for (const choice of parsed.choices ?? []) {
-      // A legacy text completion's answer (`/v1/completions`).
-      if (typeof choice.text === 'string') chars += choice.text.length;
-      const message = choice.message;
-      if (typeof message?.content === 'string') chars += message.content.length;
-      for (const call of message?.tool_calls ?? []) if (typeof call.function?.arguments === 'string') chars += call.function.arguments.length;
-    }
-    if (Array.isArray(parsed.content)) {
-      for (const block of parsed.content) {
-        if (typeof block?.text === 'string') chars += block.text.length;
-        else if (block?.input !== undefined) chars += JSON.stringify(block.input).length;
-      }
-    }
-    for (const item of parsed.output ?? []) {
-      if (typeof item.arguments === 'string') chars += item.arguments.length;
-      for (const part of item.content ?? []) if (typeof part.text === 'string') chars += part.text.length;
-    }
+    chars = answering.completionChars(JSON.parse(completionJson));
   } catch {
     // The adapters validated this JSON already; an estimate is never worth failing an answer.
   }
