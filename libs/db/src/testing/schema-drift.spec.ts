@@ -67,6 +67,7 @@ describe('schema.prisma and prisma/migrations', () => {
       oidc_model_expires_at_idx: { kind: 'index', columns: ['expires_at'] },
     });
     expect(migrated.tables['users']?.columns['email']).toEqual({ type: 'text', nullable: false, default: null });
+    expect(migrated.tables['usage_records']?.columns['endpoint']).toEqual({ type: 'text', nullable: true, default: null });
     expect(migrated.tables['users']?.columns['role']).toEqual({ type: 'user_role', nullable: false, default: "'viewer'::user_role" });
     expect(migrated.enums).toEqual({
       user_role: ['admin', 'developer', 'researcher', 'viewer'],

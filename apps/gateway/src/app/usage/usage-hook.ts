@@ -62,6 +62,7 @@ export function afterChatResponse({ metrics, recorder, limiter, pricesOf, budget
       recorder.record({
         requestId: String(req.id),
         authKind: caller.kind === 'open' ? 'open' : caller.kind,
+        endpoint: req.path,
         userId: caller.kind === 'sso' || caller.kind === 'api_key' ? caller.userId : undefined,
         apiKeyId: caller.kind === 'api_key' ? caller.apiKey.id : undefined,
         alias: served?.alias ?? (typeof body?.model === 'string' ? body.model.slice(0, 200) : '(none)'),

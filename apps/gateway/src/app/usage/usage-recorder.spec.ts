@@ -5,6 +5,7 @@ import { UsageRecorder, type UsageEntry } from './usage-recorder';
 const entry = (i: number, extra: Partial<UsageEntry> = {}): UsageEntry => ({
   requestId: `req-${i}`,
   authKind: 'api_key',
+  endpoint: '/v1/chat/completions',
   userId: '00000000-0000-4000-8000-000000000001',
   apiKeyId: '00000000-0000-4000-8000-000000000002',
   alias: 'rainymodel/auto',
@@ -26,13 +27,13 @@ describe('UsageRecorder (real PostgreSQL)', () => {
   it('buffers without touching the database, then writes a batch', async () => {
     const recorder = new UsageRecorder(database.prisma, () => undefined, { flushMs: 60_000 });
     for (let i = 0; i < 3; i++) recorder.record(entry(i));
-    recorder.record(entry(3, { status: 502, upstream: undefined, promptTokens: undefined, completionTokens: undefined, stream: true }));
+    recorder.record(entry(3, { endpoint: '/v1/messages', status: 502, upstream: undefined, promptTokens: undefined, completionTokens: undefined, stream: true }));
     expect(await database.prisma.usageRecord.count()).toBe(0);
     await recorder.close();
     const rows = await database.prisma.usageRecord.findMany({ orderBy: { requestId: 'asc' } });
     expect(rows).toHaveLength(4);
-    expect(rows[0]).toMatchObject({ requestId: 'req-0', tiersTried: ['free', 'internal'], latencyMs: 13, promptTokens: 7, status: 200 });
-    expect(rows[3]).toMatchObject({ status: 502, upstream: null, promptTokens: null, stream: true });
+    expect(rows[0]).toMatchObject({ requestId: 'req-0', endpoint: '/v1/chat/completions', tiersTried: ['free', 'internal'], latencyMs: 13, promptTokens: 7, status: 200 });
+    expect(rows[3]).toMatchObject({ endpoint: '/v1/messages', status: 502, upstream: null, promptTokens: null, stream: true });
   });
 
   it('flushes on its own once a batch fills', async () => {

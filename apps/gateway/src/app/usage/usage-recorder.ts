@@ -1,5 +1,5 @@
 /**
- * Usage records (who, alias, policy, tiers tried, deployment and model served, tokens, cost,
+ * Usage records (who, endpoint, alias, policy, tiers tried, deployment and model served, tokens, cost,
  * latency, status), written to PostgreSQL in batches off the hot path: `record` only appends
  * to a buffer; a timer flushes it every second (or sooner when it fills) with one multi-row
  * INSERT. The buffer is bounded:
@@ -16,6 +16,8 @@ import { pgText, pgTextOrNull, writeIsolatingRefusedRows, type PrismaClient } fr
 export interface UsageEntry {
   readonly requestId: string;
   readonly authKind: 'master' | 'sso' | 'api_key' | 'open';
+  /** The route path called (`/v1/chat/completions`, `/v1/messages`, `/v1/embeddings`, …). */
+  readonly endpoint: string;
   readonly userId?: string;
   readonly apiKeyId?: string;
   readonly alias: string;
@@ -115,6 +117,7 @@ function toRow(e: UsageEntry) {
     at: e.at,
     requestId: pgText(e.requestId, 200),
     authKind: e.authKind,
+    endpoint: pgText(e.endpoint, 100),
     userId: e.userId ?? null,
     apiKeyId: e.apiKeyId ?? null,
     alias: pgText(e.alias, 200),
