@@ -56,15 +56,9 @@ export function boundedServerFactory(overrides: Partial<ClientLimits> = {}): (ha
         if (!hasBody(req)) return handler(req, res);
         if (bodiesInFlight >= limits.maxBodiesInFlight) return refuseOverloaded(req, res);
         bodiesInFlight++;
-        let counted = true;
-        const done = () => {
-          if (!counted) return;
-          counted = false;
-          bodiesInFlight--;
-        };
-        req.once('end', done);
-        req.once('close', done);
-        res.once('close', done);
+        // A request closes once its body has been read (or dropped after the answer), and when
+        // its client goes away mid-body: one listener covers both.
+        req.once('close', () => bodiesInFlight--);
         handler(req, res);
       },
     );

@@ -17,7 +17,7 @@ import type { CacheTicket, ResponseCache } from '../cache/response-cache';
 import type { CachedAnswer } from '../cache/cached-answer';
 import type { ModelReply, ModelRequest } from '../http/model-exchange';
 import { UpstreamWait } from '../http/overhead';
-import { AbortLink } from './abort-link';
+import type { AbortLink } from './abort-link';
 import type { ClientDialect, ClientRequest } from './client-dialect';
 import type { FallbackWalk, WalkSuccess } from './fallback-walk';
 import { cachedRouteHeaders, routeHeaders } from './route-headers';
@@ -125,7 +125,7 @@ export class CompletionPipeline {
     const plan = this.planner.plan(alias, ordered, requestedProfile(req), shape, request.stream);
     setRoutingHeaders(reply, plan);
     const { deployments, complexity } = plan;
-    const clientSignal = clientGone(reply);
+    const clientSignal = reply.clientGone();
     const wait = new UpstreamWait();
     req.upstreamWait = wait;
     const walkRequest = { alias, deployments, startedAt, clientSignal, wait };
@@ -288,12 +288,3 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Aborts when the client's connection closes before the response was fully written. */
-export function clientGone(reply: ModelReply): AbortLink {
-  const link = new AbortLink();
-  const res = reply.raw;
-  res.once('close', () => {
-    if (!res.writableFinished) link.abort();
-  });
-  return link;
-}

@@ -76,9 +76,13 @@ export class FallbackWalk {
         }
         retryAfterMs = undefined;
       }
-      const candidates = this.candidates(skipped ? walk.deployments.filter((d) => !skipped?.has(d)) : walk.deployments, pass === 0);
+      const remaining = skipped ? walk.deployments.filter((d) => !skipped?.has(d)) : walk.deployments;
+      let candidates = this.available(remaining);
+      // If every circuit is open, the one whose cooldown ends first is tried anyway, once.
+      const forced = candidates.length === 0 && pass === 0 && remaining.length > 0;
+      if (forced) candidates = [this.soonest(remaining)];
       if (candidates.length === 0) break;
-      for (const { deployment, forced } of candidates) {
+      for (const deployment of candidates) {
         const now = this.now();
         if (now >= deadlineAt) throw new DeadlineExceededError(walk.alias, this.settings.requestTimeoutMs, failed);
         const breaker = deployment.health.breaker;
@@ -124,13 +128,23 @@ export class FallbackWalk {
     throw new AllUpstreamsFailedError(walk.alias, failed);
   }
 
-  /** Deployments to visit in this pass; on the first, a forced one when every circuit is open. */
-  private candidates(deployments: readonly Deployment[], firstPass: boolean): Array<{ deployment: Deployment; forced: boolean }> {
+  /** The deployments whose circuits admit a request now: the list itself when all do (the usual case, no copy). */
+  private available(deployments: readonly Deployment[]): readonly Deployment[] {
     const now = this.now();
-    const open = deployments.filter((d) => d.health.breaker.isAvailable(now)).map((deployment) => ({ deployment, forced: false }));
-    if (open.length > 0 || !firstPass || deployments.length === 0) return open;
-    const soonest = deployments.reduce((best, d) => (d.health.breaker.cooldownEndsAt < best.health.breaker.cooldownEndsAt ? d : best));
-    return [{ deployment: soonest, forced: true }];
+    let open: Deployment[] | undefined;
+    for (let i = 0; i < deployments.length; i++) {
+      const admits = deployments[i].health.breaker.isAvailable(now);
+      if (open !== undefined) {
+        if (admits) open.push(deployments[i]);
+      } else if (!admits) {
+        open = deployments.slice(0, i);
+      }
+    }
+    return open ?? deployments;
+  }
+
+  private soonest(deployments: readonly Deployment[]): Deployment {
+    return deployments.reduce((best, d) => (d.health.breaker.cooldownEndsAt < best.health.breaker.cooldownEndsAt ? d : best));
   }
 }
 

@@ -13,7 +13,7 @@ import type { DeploymentRegistry } from '../deployments/deployment-registry';
 import type { ModelReply, ModelRequest } from '../http/model-exchange';
 import { UpstreamWait } from '../http/overhead';
 import { InvalidRequestError, ModelNotFoundError, NoDeploymentError, WrongEndpointError } from '../errors';
-import { clientGone, commit, type ServedObserver } from '../completions/completion-pipeline';
+import { commit, type ServedObserver } from '../completions/completion-pipeline';
 import { DeploymentSkipped } from '../completions/deployment-skipped';
 import type { FallbackWalk } from '../completions/fallback-walk';
 import { routeHeaders } from '../completions/route-headers';
@@ -47,7 +47,7 @@ export class EmbeddingsService {
       throw new InvalidRequestError(`No deployment of ${request.model} can embed this input with vectors of one length: ${skippedHeader(plan.skipped)}. Send text instead of token ids.`, 'input', 'unsupported_input');
     }
     let reference = plan.reference;
-    const clientSignal = clientGone(reply);
+    const clientSignal = reply.clientGone();
     // The walk adds its upstream waits here, for x-rainymodel-overhead-ms.
     const wait = new UpstreamWait();
     req.upstreamWait = wait;

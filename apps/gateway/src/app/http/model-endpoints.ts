@@ -107,7 +107,7 @@ export class ModelEndpoints {
     const reply = new ModelReply(res, req);
     reply.header('x-request-id', req.id);
     const endpoint = methods.get(raw.method ?? 'GET');
-    if (this.afterEvery.length > 0 || endpoint?.after !== undefined) res.once('close', () => this.after(endpoint, req, reply));
+    res.once('close', () => this.closed(endpoint, req, reply));
     const origin = raw.headers.origin;
     if (origin !== undefined) {
       const cors = corsFor(origin, raw.method, raw.headers);
@@ -184,7 +184,8 @@ export class ModelEndpoints {
     this.fail(reply, problem, shape);
   }
 
-  private after(endpoint: Endpoint | undefined, req: ModelRequest, reply: ModelReply): void {
+  private closed(endpoint: Endpoint | undefined, req: ModelRequest, reply: ModelReply): void {
+    reply.closed();
     try {
       endpoint?.after?.(req, reply);
       for (const after of this.afterEvery) after(req, reply);

@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { AbortLink } from '../completions/abort-link';
 import type { ServedCompletion } from '../completions/completion-pipeline';
 import type { Admission } from '../limits/rate-limiter';
 import type { Principal } from './api-auth';
@@ -62,6 +63,7 @@ const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 export class ModelReply {
   /** Header names (lower case) and values, in pairs, until they are written. */
   private readonly pending: string[] = [];
+  private gone: AbortLink | undefined;
 
   constructor(
     readonly raw: ServerResponse,
@@ -81,6 +83,19 @@ export class ModelReply {
   /** Milliseconds (fractional) since the request arrived. */
   get elapsedTime(): number {
     return performance.now() - this.request.startedAt;
+  }
+
+  /** Aborts when the client's connection closes before the answer was fully written. */
+  clientGone(): AbortLink {
+    return (this.gone ??= new AbortLink());
+  }
+
+  /**
+   * The response closed (`ModelEndpoints` listens once per request for everyone: a listener per
+   * interested party cost measurably in bench/).
+   */
+  closed(): void {
+    if (this.gone !== undefined && !this.raw.writableFinished) this.gone.abort();
   }
 
   code(status: number): this {

@@ -13,28 +13,35 @@ interface Histogram {
   count: number;
 }
 
+/** Everything counted for one alias label: one map lookup per request, no key strings built. */
+interface AliasCounters {
+  /** Requests by HTTP status. */
+  readonly requests: Map<number, number>;
+  readonly durations: Histogram;
+  promptTokens: number;
+  completionTokens: number;
+}
+
 export class RequestMetrics {
-  private readonly requests = new Map<string, number>();
-  private readonly durations = new Map<string, Histogram>();
-  private readonly tokens = new Map<string, number>();
+  private readonly byAlias = new Map<string, AliasCounters>();
   private readonly overhead: Histogram = { counts: OVERHEAD_BUCKETS_SECONDS.map(() => 0), sum: 0, count: 0 };
 
   constructor(private readonly knownAliases: ReadonlySet<string>) {}
 
   record(alias: string | undefined, status: number, seconds: number, promptTokens?: number, completionTokens?: number): void {
     const label = alias !== undefined && this.knownAliases.has(alias) ? alias : '(other)';
-    const key = `${label}\u0000${status}`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    let histogram = this.durations.get(label);
-    if (!histogram) {
-      histogram = { counts: BUCKETS_SECONDS.map(() => 0), sum: 0, count: 0 };
-      this.durations.set(label, histogram);
+    let counters = this.byAlias.get(label);
+    if (counters === undefined) {
+      counters = { requests: new Map(), durations: { counts: BUCKETS_SECONDS.map(() => 0), sum: 0, count: 0 }, promptTokens: 0, completionTokens: 0 };
+      this.byAlias.set(label, counters);
     }
+    counters.requests.set(status, (counters.requests.get(status) ?? 0) + 1);
+    const histogram = counters.durations;
     for (let i = 0; i < BUCKETS_SECONDS.length; i++) if (seconds <= BUCKETS_SECONDS[i]) histogram.counts[i] += 1;
     histogram.sum += seconds;
     histogram.count += 1;
-    if (promptTokens) this.tokens.set(`${label}\u0000prompt`, (this.tokens.get(`${label}\u0000prompt`) ?? 0) + promptTokens);
-    if (completionTokens) this.tokens.set(`${label}\u0000completion`, (this.tokens.get(`${label}\u0000completion`) ?? 0) + completionTokens);
+    if (promptTokens) counters.promptTokens += promptTokens;
+    if (completionTokens) counters.completionTokens += completionTokens;
   }
 
   /** The gateway's own time of one model request (`http/overhead.ts`), in milliseconds. */
@@ -48,12 +55,11 @@ export class RequestMetrics {
 
   render(lines: string[]): void {
     lines.push('# HELP rainymodel_requests_total Chat completion requests answered, by alias and HTTP status.', '# TYPE rainymodel_requests_total counter');
-    for (const [key, value] of this.requests) {
-      const [alias, status] = key.split('\u0000');
-      lines.push(`rainymodel_requests_total{alias="${escapeLabel(alias)}",status="${status}"} ${value}`);
+    for (const [alias, counters] of this.byAlias) {
+      for (const [status, value] of counters.requests) lines.push(`rainymodel_requests_total{alias="${escapeLabel(alias)}",status="${status}"} ${value}`);
     }
     lines.push('# HELP rainymodel_request_duration_seconds Time to answer a chat completion (to the last byte), by alias.', '# TYPE rainymodel_request_duration_seconds histogram');
-    for (const [alias, h] of this.durations) {
+    for (const [alias, { durations: h }] of this.byAlias) {
       const a = escapeLabel(alias);
       BUCKETS_SECONDS.forEach((le, i) => lines.push(`rainymodel_request_duration_seconds_bucket{alias="${a}",le="${le}"} ${h.counts[i]}`));
       lines.push(`rainymodel_request_duration_seconds_bucket{alias="${a}",le="+Inf"} ${h.count}`);
@@ -65,9 +71,10 @@ export class RequestMetrics {
     OVERHEAD_BUCKETS_SECONDS.forEach((le, i) => lines.push(`rainymodel_overhead_seconds_bucket{le="${le}"} ${o.counts[i]}`));
     lines.push(`rainymodel_overhead_seconds_bucket{le="+Inf"} ${o.count}`, `rainymodel_overhead_seconds_sum ${o.sum}`, `rainymodel_overhead_seconds_count ${o.count}`);
     lines.push('# HELP rainymodel_tokens_total Tokens the upstreams reported, by alias and kind.', '# TYPE rainymodel_tokens_total counter');
-    for (const [key, value] of this.tokens) {
-      const [alias, kind] = key.split('\u0000');
-      lines.push(`rainymodel_tokens_total{alias="${escapeLabel(alias)}",kind="${kind}"} ${value}`);
+    for (const [alias, counters] of this.byAlias) {
+      const a = escapeLabel(alias);
+      if (counters.promptTokens > 0) lines.push(`rainymodel_tokens_total{alias="${a}",kind="prompt"} ${counters.promptTokens}`);
+      if (counters.completionTokens > 0) lines.push(`rainymodel_tokens_total{alias="${a}",kind="completion"} ${counters.completionTokens}`);
     }
   }
 }
