@@ -14,6 +14,7 @@ import type { ApiKey, User } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { generateApiKey } from '@orcest/auth';
 import { accountApiAudience } from '../app/api/account-api-audience';
+import { UsageReport } from '../app/usage/usage-report';
 import { closePasswordHashing } from '../app/users/passwords';
 import { signInToAccount, type AccountUser } from '../testing/account-user';
 import { signInToAdminPanel, type AdminPanelUser } from '../testing/admin-panel';
@@ -75,6 +76,21 @@ describe('admin usage views and budgets on the pages (real app, real PostgreSQL)
     // A partial first day (raw), whole days 2nd–14th (roll-ups), a partial last day (raw).
     expect((await usage('from=2026-11-01T06:00:00Z&to=2026-11-15T09:30:00Z')).totals).toMatchObject({ requests: 3, cost_usd: 3, errors: 0 });
     expect((await usage('from=2026-11-01&to=2026-11-15')).totals).toMatchObject({ requests: 4, cost_usd: 3, errors: 1 });
+  });
+
+  it('counts cache hits on the partial days at a range\'s ends (raw records) as on whole days (roll-ups)', async () => {
+    const carol = await login.context.users.create({ email: 'carol@test.local', name: 'Carol', role: 'developer', password: 'carol-password-1' }, 'test');
+    // In June 2025: before every window the pages below look at (the longest is 365 days).
+    await insertUsage(login.prisma, [
+      { userId: carol.id, at: new Date('2025-06-03T08:00:00Z'), costUsd: 0, cacheHit: true },
+      { userId: carol.id, at: new Date('2025-06-07T12:00:00Z'), costUsd: 0, cacheHit: true },
+      { userId: carol.id, at: new Date('2025-06-07T13:00:00Z') },
+    ]);
+    const report = new UsageReport(login.prisma);
+    // The 3rd from 06:00 (raw), the 4th–6th (roll-ups, nothing), the 7th until 12:30 (raw).
+    expect(await report.totals(carol.id, { from: new Date('2025-06-03T06:00:00Z'), to: new Date('2025-06-07T12:30:00Z') })).toMatchObject({ requests: 2, cacheHits: 2 });
+    // Whole days only (roll-ups).
+    expect(await report.totals(carol.id, { from: new Date('2025-06-03T00:00:00Z'), to: new Date('2025-06-08T00:00:00Z') })).toMatchObject({ requests: 3, cacheHits: 2 });
   });
 
   const checkPages = async () => {

@@ -11,6 +11,7 @@ export interface UsageRowInput {
   readonly completionTokens?: number;
   readonly costUsd?: number | null;
   readonly status?: number;
+  readonly cacheHit?: boolean;
 }
 
 export async function insertUsage(prisma: PrismaClient, rows: readonly UsageRowInput[]): Promise<void> {
@@ -31,6 +32,7 @@ export async function insertUsage(prisma: PrismaClient, rows: readonly UsageRowI
       latencyMs: 20,
       status: r.status ?? 200,
       costUsd: r.costUsd === undefined ? 0.001 : r.costUsd,
+      cacheHit: r.cacheHit ?? false,
     })),
   });
 }

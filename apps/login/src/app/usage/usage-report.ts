@@ -45,7 +45,7 @@ export interface UsageTotals {
   readonly unpriced: number;
   /** Requests answered with status 400 or more. */
   readonly errors: number;
-  /** Requests answered from the gateway's response cache (0 until usage records carry `cache_hit`). */
+  /** Requests answered from the gateway's response cache. */
   readonly cacheHits: number;
 }
 
@@ -258,7 +258,7 @@ export class UsageReport {
     const raw = (from: Date, to: Date): Prisma.Sql => Prisma.sql`
       SELECT (at AT TIME ZONE 'UTC')::date AS day, user_id, api_key_id, alias, upstream, 1 AS requests,
         coalesce(prompt_tokens, 0)::bigint AS prompt, coalesce(completion_tokens, 0)::bigint AS completion, coalesce(cost_usd, 0) AS cost,
-        (cost_usd IS NULL)::int AS unpriced, (status >= 400)::int AS errors, 0 AS cache_hits
+        (cost_usd IS NULL)::int AS unpriced, (status >= 400)::int AS errors, cache_hit::int AS cache_hits
       FROM usage_records WHERE ${who} AND at >= ${from} AND at < ${to}`;
     if (firstWholeDay.getTime() >= endOfWholeDays.getTime()) return raw(range.from, range.to);
     const parts = [
