@@ -128,7 +128,7 @@ export class CompletionPipeline {
     const clientSignal = reply.clientGone();
     const wait = new UpstreamWait();
     req.upstreamWait = wait;
-    const walkRequest = { alias, deployments, startedAt, clientSignal, wait };
+    const walkRequest = { alias, deployments, startedAt, clientSignal, wait, timeoutOf: request.stream ? streamTimeoutOf : wholeTimeoutOf };
     // The response cache, where it applies (cache/): a fresh answer is served without a walk;
     // the others fill it after the walk, or fall back to an expired one if every upstream failed.
     const ticket = dialect.cache && this.cache?.begin(alias, dialect.cache.name, req.headers, request.chat);
@@ -143,7 +143,7 @@ export class CompletionPipeline {
     }
 
     if (request.stream) {
-      const walked = this.walk.run({ ...walkRequest, timeoutOf: (d) => d.streamTimeoutMs }, async (d, budget, attempt) => {
+      const walked = this.walk.run(walkRequest, async (d, budget, attempt) => {
         const opened = await this.call(d, dialect, request, clientSignal).openStream(budget);
         attempt.firstToken();
         return opened;
@@ -173,7 +173,7 @@ export class CompletionPipeline {
       return;
     }
 
-    const walked = this.walk.run({ ...walkRequest, timeoutOf: (d) => d.timeoutMs }, (d, budget) => this.call(d, dialect, request, clientSignal).complete(budget));
+    const walked = this.walk.run(walkRequest, (d, budget) => this.call(d, dialect, request, clientSignal).complete(budget));
     const result = ticket && fromCache ? await this.lastResort(ticket, walked, fromCache) : await walked;
     if (result === undefined) return;
     // The whole answer is in hand: nothing can still fail on the upstream's side.
@@ -262,6 +262,10 @@ export class CompletionPipeline {
     return new UpstreamCall(this.client, deployment, dialect, request, clientSignal, this.limits);
   }
 }
+
+/** How long an attempt may take: a stream until its first content, a whole answer until its end. */
+const streamTimeoutOf = (d: Deployment): number => d.streamTimeoutMs;
+const wholeTimeoutOf = (d: Deployment): number => d.timeoutMs;
 
 /** A cached answer spent no upstream tokens. */
 const NO_USAGE: Usage = Object.freeze({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 });

@@ -6,7 +6,8 @@ const bodyOf = (request: object, stream: boolean) => JSON.parse(buildOpenAiReque
 
 describe('buildOpenAiRequest', () => {
   it('a stream always asks the upstream for usage, keeping the client\'s other stream options', () => {
-    expect(bodyOf({}, true)['stream_options']).toEqual({ include_usage: true });
+    expect(bodyOf({ temperature: 0 }, true)).toEqual({ ...base, model: 'gpt-4o-mini', temperature: 0, stream: true, stream_options: { include_usage: true } });
+    expect(bodyOf({ stream_options: undefined }, true)['stream_options']).toEqual({ include_usage: true });
     expect(bodyOf({ stream_options: { include_usage: false, extra: 1 } }, true)['stream_options']).toEqual({ include_usage: true, extra: 1 });
     expect(bodyOf({ stream_options: { include_usage: true } }, true)['stream_options']).toEqual({ include_usage: true });
   });
