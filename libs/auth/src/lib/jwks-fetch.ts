@@ -19,7 +19,7 @@ import { Agent, fetch } from 'undici';
 import { EgressPolicy, guardedLookup, systemResolve, type ResolveHost } from '@orcest/egress';
 
 export function guardedJwksFetch(resolveHost: ResolveHost = systemResolve): FetchImplementation {
-  const dispatcher = new Agent({ pipelining: 0, connect: { lookup: guardedLookup(EgressPolicy.PLATFORM_NETWORK, resolveHost) } });
+  const dispatcher = new Agent({ pipelining: 0, connect: { lookup: guardedLookup(EgressPolicy.PLATFORM_NETWORK, resolveHost, 'the SSO key fetch') } });
   return async (url, init) => {
     // The global Headers jose built, as a plain record: undici's own Headers type is another class.
     const response = await fetch(url, { method: init.method, redirect: init.redirect, signal: init.signal, headers: Object.fromEntries(init.headers.entries()), dispatcher });

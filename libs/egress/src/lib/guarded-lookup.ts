@@ -29,13 +29,16 @@ export class PrivateAddressRefused extends Error {
     readonly hostname: string,
     readonly address: string,
     range: string,
+    /** Who was refused, for the message ("upstreams", "the SSO key fetch"). */
+    refusedTo: string,
   ) {
-    super(`${hostname} resolves to ${address}, a ${range} address, which upstreams may not reach`);
+    super(`${hostname} resolves to ${address}, a ${range} address, which ${refusedTo} may not reach`);
     this.name = 'PrivateAddressRefused';
   }
 }
 
-export function guardedLookup(policyOrHolder: EgressPolicy | EgressPolicyHolder, resolve: ResolveHost = systemResolve): SocketLookup {
+/** `refusedTo` names in a refusal who may not reach the address (upstreams by default). */
+export function guardedLookup(policyOrHolder: EgressPolicy | EgressPolicyHolder, resolve: ResolveHost = systemResolve, refusedTo = 'upstreams'): SocketLookup {
   const holder: { readonly current: EgressPolicy } = policyOrHolder instanceof EgressPolicy ? { current: policyOrHolder } : policyOrHolder;
   return (hostname, options, callback) => {
     resolve(hostname).then(
@@ -49,7 +52,7 @@ export function guardedLookup(policyOrHolder: EgressPolicy | EgressPolicyHolder,
         if (!policy.allowsHost(hostname)) {
           allowed = wanted.filter((a) => {
             const range = policy.refusalOf(a.address);
-            if (range && !refused) refused = new PrivateAddressRefused(hostname, a.address, `${range.name} (${range.cidr})`);
+            if (range && !refused) refused = new PrivateAddressRefused(hostname, a.address, `${range.name} (${range.cidr})`, refusedTo);
             return range === undefined;
           });
         }
