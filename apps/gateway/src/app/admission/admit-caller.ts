@@ -10,6 +10,7 @@ import { BudgetExceededError, RateLimitedError } from '../errors';
 import type { GatewayContext } from '../gateway-context';
 import type { Principal } from '../http/api-auth';
 import type { ModelReply, ModelRequest } from '../http/model-exchange';
+import type { Admission } from '../limits/rate-limiter';
 import { noteAdmission, noteCaller } from '../usage/usage-hook';
 
 /**
@@ -18,15 +19,21 @@ import { noteAdmission, noteCaller } from '../usage/usage-hook';
  * @param promptTokens the request's estimated prompt, reserved against a key's tokens-per-minute
  *   limit at once so parallel requests see each other; computed only when a limit needs it.
  */
-export async function admitCaller(
+export function admitCaller(
   context: GatewayContext,
   req: ModelRequest,
   reply: ModelReply,
   credential: string | undefined,
   promptTokens: () => number,
-): Promise<Principal> {
+): Principal | Promise<Principal> {
   const authenticated = context.auth.authenticate(credential);
-  const caller = authenticated instanceof Promise ? await authenticated : authenticated;
+  // A promise only where I/O is needed (an SSO token to verify, a shared limit store): the
+  // master key and API keys under the in-memory limiter are admitted without a microtask.
+  if (authenticated instanceof Promise) return authenticated.then((caller) => admit(context, req, reply, caller, promptTokens));
+  return admit(context, req, reply, authenticated, promptTokens);
+}
+
+function admit(context: GatewayContext, req: ModelRequest, reply: ModelReply, caller: Principal, promptTokens: () => number): Principal | Promise<Principal> {
   noteCaller(req, caller);
   const budgets = context.budgets;
   // Before the rate limits: a request refused for its budget is not one of the minute's requests.
@@ -39,12 +46,17 @@ export async function admitCaller(
   }
   // API keys carry their own limits; SSO users get the per-user (or per-role) ones.
   const limited = caller.kind === 'api_key' ? caller.apiKey : caller.kind === 'sso' ? context.ssoLimits?.keyFor(caller.userId, caller.role) : undefined;
-  if (limited !== undefined) {
-    const admission = await context.limiter.admit(limited, limited.tpmLimit === null ? 0 : promptTokens());
-    noteAdmission(req, admission);
-    if (!admission.allowed) throw new RateLimitedError(admission.exceeded ?? 'requests', admission.retryAfterSeconds, admission.headers);
-    // Carried onto the answer's raw headers with the hooks' ones.
-    for (let i = 0; i < admission.headers.length; i += 2) reply.header(admission.headers[i], admission.headers[i + 1]);
-  }
+  if (limited === undefined) return caller;
+  const admission = context.limiter.admit(limited, limited.tpmLimit === null ? 0 : promptTokens());
+  if (admission instanceof Promise) return admission.then((admitted) => limitedBy(req, reply, caller, admitted));
+  return limitedBy(req, reply, caller, admission);
+}
+
+/** The rate limiter's verdict applied: refused, or admitted with its headers on the answer. */
+function limitedBy(req: ModelRequest, reply: ModelReply, caller: Principal, admission: Admission): Principal {
+  noteAdmission(req, admission);
+  if (!admission.allowed) throw new RateLimitedError(admission.exceeded ?? 'requests', admission.retryAfterSeconds, admission.headers);
+  // Written with the answer's status line.
+  for (let i = 0; i < admission.headers.length; i += 2) reply.header(admission.headers[i], admission.headers[i + 1]);
   return caller;
 }

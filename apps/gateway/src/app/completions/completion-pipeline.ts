@@ -117,7 +117,9 @@ export class CompletionPipeline {
     const parsed = dialect.parse(req.body, req.headers);
     const alias = this.names.resolve(parsed.model);
     if (alias === undefined) throw new ModelNotFoundError(parsed.model, this.registry.aliases);
-    const request = await this.knowledge.enrich(dialect, parsed, alias, reply);
+    // Awaited only when the alias has a knowledge agent: an await is a microtask even on a value.
+    const enriched = this.knowledge.enrich(dialect, parsed, alias, reply);
+    const request = enriched instanceof Promise ? await enriched : enriched;
     const policy = parsePolicy(headerValue(req.headers['x-rainymodel-policy']));
     const ordered = this.deploymentsFor(alias, policy);
     // Window filter, then the profile's order (if any); the policy's order otherwise.

@@ -165,7 +165,15 @@ export class ModelEndpoints {
   }
 
   private run(endpoint: Endpoint, req: ModelRequest, reply: ModelReply): void {
-    endpoint.handler(req, reply).then(
+    let answered: Promise<void>;
+    try {
+      answered = endpoint.handler(req, reply);
+    } catch (error) {
+      // A handler may refuse before its first await (admission is synchronous when it can be).
+      this.fail(reply, error, endpoint.errorShape);
+      return;
+    }
+    answered.then(
       () => {
         // Every handler answers; one that did not is a bug, and the client must not hang on it.
         if (!reply.raw.headersSent && !reply.raw.destroyed) this.fail(reply, new Error(`${req.method} ${req.path} finished without an answer`), endpoint.errorShape);

@@ -46,9 +46,9 @@ export class ModelRoutes {
     this.models.route(
       'POST',
       path,
-      async (req, reply) => {
-        await admitCaller(context, req, reply, credential(req), () => route.promptTokens(req.body));
-        await route.serve(req, reply);
+      (req, reply) => {
+        const admitted = admitCaller(context, req, reply, credential(req), () => route.promptTokens(req.body));
+        return admitted instanceof Promise ? admitted.then(() => route.serve(req, reply)) : route.serve(req, reply);
       },
       { errorShape: route.errorShape, after: this.onResponse },
     );

@@ -71,25 +71,19 @@ export class RateLimiter {
 
   /**
    * Whether the request may go ahead; counts it either way (a refused request is a request).
-   * `promptTokens` is the estimate reserved against the tokens-per-minute limit.
+   * `promptTokens` is the estimate reserved against the tokens-per-minute limit. A promise only
+   * when the store is shared (Redis): the in-memory store answers at once.
    */
-  async admit(key: LimitedKey, promptTokens: number): Promise<Admission> {
+  admit(key: LimitedKey, promptTokens: number): Admission | Promise<Admission> {
     if (key.rpmLimit === null && key.tpmLimit === null) return UNLIMITED;
     const now = this.now();
     const window = Math.floor(now / WINDOW_MS);
     const resetSeconds = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
     const reserve = key.tpmLimit === null ? 0 : Math.max(0, Math.ceil(promptTokens));
-    const counted = await this.store.admit(key.id, window, key.rpmLimit, key.tpmLimit, reserve);
-    const headers: string[] = [];
-    if (key.rpmLimit !== null) {
-      headers.push('x-ratelimit-limit-requests', String(key.rpmLimit), 'x-ratelimit-remaining-requests', String(Math.max(0, key.rpmLimit - counted.requests)), 'x-ratelimit-reset-requests', `${resetSeconds}s`);
-    }
-    if (key.tpmLimit !== null) {
-      headers.push('x-ratelimit-limit-tokens', String(key.tpmLimit), 'x-ratelimit-remaining-tokens', String(Math.max(0, key.tpmLimit - counted.tokens)), 'x-ratelimit-reset-tokens', `${resetSeconds}s`);
-    }
-    const exceeded = counted.admitted ? undefined : key.rpmLimit !== null && counted.requests > key.rpmLimit ? 'requests' : 'tokens';
-    return { allowed: counted.admitted, headers, retryAfterSeconds: resetSeconds, exceeded, window, reservedTokens: counted.reserved, key };
+    const counted = this.store.admit(key.id, window, key.rpmLimit, key.tpmLimit, reserve);
+    return counted instanceof Promise ? counted.then((c) => admission(key, c, window, resetSeconds)) : admission(key, counted, window, resetSeconds);
   }
+
 
   /**
    * When an admitted request ended: its real token count replaces its reservation. `tokens`
@@ -148,4 +142,17 @@ export class MemoryLimitStore implements LimitStore {
     }
     return entry;
   }
+}
+
+/** The limiter's verdict from the store's counts, with the rate-limit headers of the answer. */
+function admission(key: LimitedKey, counted: WindowAdmission, window: number, resetSeconds: number): Admission {
+  const headers: string[] = [];
+  if (key.rpmLimit !== null) {
+    headers.push('x-ratelimit-limit-requests', String(key.rpmLimit), 'x-ratelimit-remaining-requests', String(Math.max(0, key.rpmLimit - counted.requests)), 'x-ratelimit-reset-requests', `${resetSeconds}s`);
+  }
+  if (key.tpmLimit !== null) {
+    headers.push('x-ratelimit-limit-tokens', String(key.tpmLimit), 'x-ratelimit-remaining-tokens', String(Math.max(0, key.tpmLimit - counted.tokens)), 'x-ratelimit-reset-tokens', `${resetSeconds}s`);
+  }
+  const exceeded = counted.admitted ? undefined : key.rpmLimit !== null && counted.requests > key.rpmLimit ? 'requests' : 'tokens';
+  return { allowed: counted.admitted, headers, retryAfterSeconds: resetSeconds, exceeded, window, reservedTokens: counted.reserved, key };
 }
