@@ -7,8 +7,10 @@ import type { AttemptRecord } from '../errors';
  * `res.writeHead` takes without copying. The per-deployment part is built once.
  */
 export function routeHeaders(deployment: Deployment, failed: readonly AttemptRecord[], latencyMs: number): string[] {
-  const headers = deploymentHeaders(deployment).slice();
-  headers.push('x-rainymodel-latency-ms', String(Math.round(latencyMs)));
+  // A literal rather than a copy of the cached part: slicing a frozen array and growing the
+  // copy cost ~2 µs per request in a CPU profile of bench/.
+  const d = deploymentHeaders(deployment);
+  const headers = [d[0], d[1], d[2], d[3], d[4], d[5], 'x-rainymodel-latency-ms', String(Math.round(latencyMs))];
   if (failed.length > 0) {
     const attempts = attemptHeaders(failed, deployment.name);
     for (const name in attempts) headers.push(name, attempts[name]);
@@ -41,7 +43,7 @@ const byDeployment = new WeakMap<Deployment, readonly string[]>();
 function deploymentHeaders(deployment: Deployment): readonly string[] {
   let headers = byDeployment.get(deployment);
   if (headers === undefined) {
-    headers = Object.freeze(['x-rainymodel-route', deployment.tier, 'x-rainymodel-upstream', headerSafe(deployment.upstream), 'x-rainymodel-model', headerSafe(deployment.model)]);
+    headers = ['x-rainymodel-route', deployment.tier, 'x-rainymodel-upstream', headerSafe(deployment.upstream), 'x-rainymodel-model', headerSafe(deployment.model)];
     byDeployment.set(deployment, headers);
   }
   return headers;

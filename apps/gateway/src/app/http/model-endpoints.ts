@@ -16,7 +16,7 @@ import { Logger, NotFoundException } from '@nestjs/common';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ErrorShape } from '../completions/client-dialect';
-import { ClientClosedError, RequestBodyError } from '../errors';
+import { RequestBodyError } from '../errors';
 import { corsFor } from './cors';
 import { parseJsonBody } from './json-body-parser';
 import { ModelReply, ModelRequest } from './model-exchange';
@@ -228,41 +228,29 @@ function isMediaType(type: string, media: string): boolean {
   return (semicolon === -1 ? type : type.slice(0, semicolon)).trim().toLowerCase() === media;
 }
 
-/** The whole body as text, or a RequestBodyError past `limit` bytes, or ClientClosedError if the client left. */
+/**
+ * The whole body as text, or a RequestBodyError past `limit` bytes. Two listeners, never
+ * removed (a request's listeners go with it): a client that leaves mid-body leaves the promise
+ * unsettled, and nothing is waiting on it then — its connection, and with it the request, is
+ * gone (a trickling one is cut by the server's request timeout).
+ */
 function readBody(raw: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let first: Buffer | undefined;
     let more: Buffer[] | undefined;
     let received = 0;
-    const onData = (chunk: Buffer) => {
+    raw.on('data', (chunk: Buffer) => {
+      if (received > limit) return;
       received += chunk.length;
-      if (received > limit) {
-        finish();
-        reject(new RequestBodyError('too_large', 'Request body is too large.'));
-        return;
-      }
-      if (first === undefined) first = chunk;
+      if (received > limit) reject(new RequestBodyError('too_large', 'Request body is too large.'));
+      else if (first === undefined) first = chunk;
       else (more ??= [first]).push(chunk);
-    };
-    const onEnd = () => {
-      finish();
+    });
+    raw.on('end', () => {
+      if (received > limit) return;
       const body = more !== undefined ? Buffer.concat(more, received) : first;
       resolve(body === undefined ? '' : body.toString('utf8'));
-    };
-    const onClose = () => {
-      finish();
-      reject(new ClientClosedError());
-    };
-    const finish = () => {
-      raw.off('data', onData);
-      raw.off('end', onEnd);
-      raw.off('close', onClose);
-      raw.off('error', onClose);
-    };
-    raw.on('data', onData);
-    raw.once('end', onEnd);
-    raw.once('close', onClose);
-    raw.once('error', onClose);
+    });
   });
 }
 
