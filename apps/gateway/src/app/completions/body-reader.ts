@@ -28,10 +28,15 @@ export class BodyReader {
     });
   }
 
-  /** Everything buffered as one chunk, or null once the body ended; rejects with its failure. */
-  next(): Promise<Buffer | null> {
+  /**
+   * Everything buffered as one chunk, or null once the body ended — at once when it is there
+   * (no promise, no microtask: `await` only a promise), else a promise of it; the body's
+   * failure is thrown, or rejects the promise.
+   */
+  next(): Buffer | null | Promise<Buffer | null> {
     const ready = this.take();
-    if (ready !== undefined) return ready instanceof Error ? Promise.reject(ready) : Promise.resolve(ready);
+    if (ready instanceof Error) throw ready;
+    if (ready !== undefined) return ready;
     return new Promise((resolve, reject) => {
       this.wake = () => {
         const now = this.take();

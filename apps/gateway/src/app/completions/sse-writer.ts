@@ -38,7 +38,7 @@ export async function writeStream(
   const send =
     tap === undefined
       ? sendWire
-      : (to: ServerResponse, wire: Wire, last: boolean): Promise<void> => {
+      : (to: ServerResponse, wire: Wire, last: boolean): Promise<void> | undefined => {
           tap(wire);
           return sendWire(to, wire, last);
         };
@@ -47,15 +47,17 @@ export async function writeStream(
   try {
     doneSent = stream.finished;
     // One write per upstream read, and the last one ends the response: every write is a syscall.
-    await send(res, opened.preamble, doneSent);
+    const preambleSent = send(res, opened.preamble, doneSent);
+    if (preambleSent !== undefined) await preambleSent;
     // When the answer is complete already (often: it came in one read), what is left is draining
     // the body, and the attempt's own timer still bounds that.
     if (!doneSent) timer.arm(idleTimeoutMs, 'idle');
     for (;;) {
-      const chunk = await body.next();
+      const next = body.next();
+      const chunk = next instanceof Promise ? await next : next;
       if (chunk === null) {
         upstreamEnded = true;
-        if (!doneSent) await send(res, stream.end(), true);
+        if (!doneSent) send(res, stream.end(), true);
         return { clientClosed: false };
       }
       // After [DONE] the rest of the body is drained, not parsed, so the upstream connection stays
@@ -67,7 +69,10 @@ export async function writeStream(
       const wire = stream.push(chunk);
       if (stream.events !== events) timer.refresh();
       doneSent = stream.finished;
-      if (wire.length > 0 || doneSent) await send(res, wire, doneSent);
+      if (wire.length > 0 || doneSent) {
+        const sent = send(res, wire, doneSent);
+        if (sent !== undefined) await sent;
+      }
     }
   } catch (error) {
     if (doneSent) return { clientClosed: false };
@@ -87,9 +92,13 @@ export async function writeStream(
   }
 }
 
-/** Writes `wire` (which ends with the end marker when `last`), ending the response when `last`; waits for the client to drain. */
-async function sendWire(res: ServerResponse, wire: Wire, last: boolean): Promise<void> {
-  if (res.destroyed) return;
+/**
+ * Writes `wire` (which ends with the end marker when `last`), ending the response when `last`;
+ * a promise only when the client must drain first (most writes need no wait, and no microtask).
+ */
+function sendWire(res: ServerResponse, wire: Wire, last: boolean): Promise<void> | undefined {
+  if (res.destroyed) return undefined;
   if (last) res.end(wire);
-  else if (wire.length > 0 && !res.write(wire)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  else if (wire.length > 0 && !res.write(wire)) return Promise.race([once(res, 'drain'), once(res, 'close')]).then(() => undefined);
+  return undefined;
 }

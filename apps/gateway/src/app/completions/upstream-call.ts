@@ -71,7 +71,8 @@ export class UpstreamCall<R extends ClientRequest> {
       const body = new BodyReader(response.body);
       let preamble: Wire = '';
       for (;;) {
-        const chunk = await body.next();
+        const next = body.next();
+        const chunk = next instanceof Promise ? await next : next;
         if (chunk === null) {
           preamble = joinWire(preamble, stream.end());
           break;
