@@ -20,6 +20,11 @@ describe('ModelEndpoints', () => {
       throw new InvalidRequestError('no thanks', 'model', 'refused');
     }, { errorShape: 'anthropic' });
     models.route('POST', '/v1/forgetful', async () => undefined);
+    models.route('POST', '/v1/unanswerable', async (_req, reply) => {
+      // A header Node refuses to write: the error answer itself fails.
+      reply.header('x-broken', 'a\nb');
+      throw new InvalidRequestError('never seen');
+    });
     models.route('GET', '/v1/stored/:id', async (req, reply) => reply.header('x-kept', 'yes').send({ side: 'models', id: req.params['id'] }));
     server = createServer(models.dispatch((_req, res) => res.end(JSON.stringify({ side: 'nest' }))));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -108,6 +113,11 @@ describe('ModelEndpoints', () => {
     const forgetful = await post('/v1/forgetful');
     expect(forgetful.status).toBe(500);
     expect(await forgetful.json()).toMatchObject({ error: { code: 'internal_error' } });
+  });
+
+  it('cuts the connection when even the error cannot be written, and keeps serving', async () => {
+    await expect(post('/v1/unanswerable')).rejects.toThrow();
+    expect((await post('/v1/things')).status).toBe(200);
   });
 
   it('answers a CORS preflight and adds the CORS headers to answers for a browser', async () => {

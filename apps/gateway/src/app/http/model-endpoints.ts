@@ -182,8 +182,14 @@ export class ModelEndpoints {
     );
   }
 
+  /** Answers with the error; never throws (it runs in promise callbacks, where a throw would be an unhandled rejection). */
   private fail(reply: ModelReply, error: unknown, shape: ErrorShape): void {
-    sendModelError(reply, error, shape, this.options.setup);
+    try {
+      sendModelError(reply, error, shape, this.options.setup);
+    } catch (failure) {
+      logger.error(`could not answer ${reply.request.method} ${reply.request.path} with its error: ${(failure as Error)?.stack ?? String(failure)}`);
+      reply.raw.destroy();
+    }
   }
 
   /** The body will not be read: answered, and the connection closed once the answer is out (no reading the rest). */
