@@ -24,15 +24,7 @@ export function cacheKey(alias: string, aliasFingerprint: string, body: Readonly
 
 /** The answer-changing fields of a request body as canonical JSON. */
 export function canonicalRequest(body: Readonly<Record<string, unknown>>): string {
-  const names = Object.keys(body)
-    .filter((name) => !DELIVERY_FIELDS.has(name) && body[name] !== undefined)
-    .sort();
-  let out = '{';
-  for (let i = 0; i < names.length; i++) {
-    if (i > 0) out += ',';
-    out += JSON.stringify(names[i]) + ':' + canonicalJson(body[names[i]]);
-  }
-  return out + '}';
+  return canonicalObject(body, (name) => !DELIVERY_FIELDS.has(name));
 }
 
 /** JSON with every object's keys in sorted order (undefined members dropped, as JSON.stringify does). */
@@ -46,9 +38,15 @@ export function canonicalJson(value: unknown): string {
     }
     return out + ']';
   }
-  const record = value as Record<string, unknown>;
+  return canonicalObject(value as Readonly<Record<string, unknown>>, keepAll);
+}
+
+const keepAll = (): boolean => true;
+
+/** An object's members that `keep` names, in sorted key order, undefined ones dropped. */
+function canonicalObject(record: Readonly<Record<string, unknown>>, keep: (name: string) => boolean): string {
   const names = Object.keys(record)
-    .filter((name) => record[name] !== undefined)
+    .filter((name) => keep(name) && record[name] !== undefined)
     .sort();
   let out = '{';
   for (let i = 0; i < names.length; i++) {

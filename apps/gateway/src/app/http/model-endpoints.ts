@@ -157,10 +157,7 @@ export class ModelEndpoints {
         }
         this.run(endpoint, req, reply);
       },
-      (error: unknown) => {
-        if (error instanceof RequestBodyError) this.refuseBody(reply, error, endpoint.errorShape);
-        else this.fail(reply, error, endpoint.errorShape);
-      },
+      (error: RequestBodyError) => this.refuseBody(reply, error, endpoint.errorShape),
     );
   }
 
@@ -235,7 +232,7 @@ function isMediaType(type: string, media: string): boolean {
 }
 
 /**
- * The whole body as text, or a RequestBodyError past `limit` bytes. Two listeners, never
+ * The whole body as text; rejects only with a RequestBodyError, past `limit` bytes. Two listeners, never
  * removed (a request's listeners go with it): a client that leaves mid-body leaves the promise
  * unsettled, and nothing is waiting on it then — its connection, and with it the request, is
  * gone (a trickling one is cut by the server's request timeout).
