@@ -217,6 +217,58 @@ describe('/v1/responses: stored responses, ownership, errors, fallback, limits',
     ]);
   });
 
+  /** Holds `stored_responses` against writes (reads go on) until `release`. */
+  async function holdStoredResponseWrites(): Promise<{ writeWaiting: () => Promise<void>; release: () => Promise<void> }> {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const held = prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe('LOCK TABLE stored_responses IN EXCLUSIVE MODE');
+        locked();
+        await released;
+      },
+      { timeout: 60_000 },
+    );
+    await Promise.race([isLocked, held]);
+    return {
+      async writeWaiting() {
+        for (let polls = 0; polls < 500; polls += 1) {
+          const waiting = await prisma.$queryRaw<unknown[]>`
+            SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO%stored_responses%'`;
+          if (waiting.length > 0) return;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        throw new Error('no write of a stored response is waiting on the lock');
+      },
+      async release() {
+        release();
+        await held;
+      },
+    };
+  }
+
+  it('a stored response is readable on another replica the moment its answer arrives, whole or streamed', async () => {
+    const { key } = await userKey();
+    for (const stream of [false, true]) {
+      steady.enqueue(stream ? { kind: 'stream', chunks: 2, text: 'kept ' } : { kind: 'answer', text: 'kept' });
+      const writes = await holdStoredResponseWrites();
+      let answered = false;
+      const request = { model: 'rainymodel/auto', input: 'remember this' };
+      const answer = (stream ? sdk(key).responses.stream(request).finalResponse() : sdk(key).responses.create(request)).finally(() => (answered = true));
+      await writes.writeWaiting();
+      // The write is held, so the answer is too. (Before the fix the client had it at once, and a
+      // continuation sent straight to another replica could miss the row: a flaky CI failure.)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(answered).toBe(false);
+      await writes.release();
+      const created = await answer;
+      const read = await sdk(key, replica).responses.retrieve(created.id);
+      expect(textOf(read)).toBe(stream ? 'kept kept ' : 'kept');
+    }
+  });
+
   it('GET returns the stored response, DELETE removes it; another user sees neither', async () => {
     const alice = await userKey();
     const bob = await userKey();

@@ -50,6 +50,12 @@ export interface ClientDialect<R extends ClientRequest = ClientRequest> {
   createWireStream(request: R, deployment: Deployment, options: StreamOptions): WireStream;
   /** The last bytes of a committed stream whose upstream failed: an explicit error, never the protocol's end marker. */
   streamFailure(failure: AttemptFailure): string;
+  /**
+   * A write the client must be able to read back as soon as it has the answer (a stored
+   * response, which any replica may be asked to continue): the whole answer, or a stream's last
+   * bytes, wait for it. Undefined: nothing to wait for (and no microtask spent).
+   */
+  answerKept?(): Promise<void> | undefined;
   /** Headers to add to an answer this deployment served (flat `[name, value, …]`), e.g. what was dropped in translation. */
   servedHeaders?(request: R, deployment: Deployment): readonly string[] | undefined;
   /**

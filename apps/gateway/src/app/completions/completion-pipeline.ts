@@ -161,7 +161,8 @@ export class CompletionPipeline {
         addServedHeaders(headers, dialect, request, result.deployment);
         const res = commit(reply, headers, policy, STREAM_HEADERS);
         const assembly = ticket?.key !== undefined ? dialect.cache?.streamAssembler(this.cache?.maxAnswerBytes ?? 0) : undefined;
-        const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs, dialect.streamFailure, assembly?.tap);
+        const ending = { failureEvent: dialect.streamFailure, beforeLast: dialect.answerKept?.bind(dialect) };
+        const outcome = await writeStream(res, result.value, this.router.streamIdleTimeoutMs, ending, assembly?.tap);
         served?.ended(outcome.failure?.reason);
         // Only a stream that completed fills the cache: never a cut one, nor one the client left.
         const assembled = assembly && !outcome.failure && !outcome.clientClosed ? assembly.assemble(result.value.stream.usage) : undefined;
@@ -182,6 +183,8 @@ export class CompletionPipeline {
     result.attempt.succeed();
     const { json } = result.value;
     if (ticket) this.cache?.fill(ticket, json, result.deployment);
+    const kept = dialect.answerKept?.();
+    if (kept !== undefined) await kept;
     const reported = result.value.usage;
     const headers = routeHeaders(result.deployment, result.failed, Date.now() - startedAt);
     addServedHeaders(headers, dialect, request, result.deployment);

@@ -21,26 +21,35 @@ export interface StreamOutcome {
   readonly clientClosed: boolean;
 }
 
+/** How a stream's client protocol ends it. */
+export interface StreamEnding {
+  /** The last bytes for a stream whose upstream failed (`ClientDialect.streamFailure`). */
+  readonly failureEvent: (failure: AttemptFailure) => string;
+  /** What the completed stream's last bytes wait for (`ClientDialect.answerKept`). */
+  readonly beforeLast?: () => Promise<void> | undefined;
+}
+
 /**
- * `failureEvent`: the client protocol's last bytes for a stream whose upstream failed
- * (`ClientDialect.streamFailure`). `tap`, when given, sees every piece of wire the client gets
- * up to the end marker (the response cache assembles a completed stream's answer from it); the
- * error event of a failed stream is not shown to it.
+ * `tap`, when given, sees every piece of wire the client gets up to the end marker (the response
+ * cache assembles a completed stream's answer from it); the error event of a failed stream is
+ * not shown to it.
  */
 export async function writeStream(
   res: ServerResponse,
   opened: OpenedStream,
   idleTimeoutMs: number,
-  failureEvent: (failure: AttemptFailure) => string,
+  ending: StreamEnding,
   tap?: (wire: Wire) => void,
 ): Promise<StreamOutcome> {
   const { stream, body, timer } = opened;
+  const { failureEvent, beforeLast } = ending;
   const send =
-    tap === undefined
+    tap === undefined && beforeLast === undefined
       ? sendWire
       : (to: ServerResponse, wire: Wire, last: boolean): Promise<void> | undefined => {
-          tap(wire);
-          return sendWire(to, wire, last);
+          tap?.(wire);
+          const held = last ? beforeLast?.() : undefined;
+          return held === undefined ? sendWire(to, wire, last) : held.then(() => sendWire(to, wire, last));
         };
   let doneSent = false;
   let upstreamEnded = false;
@@ -57,7 +66,10 @@ export async function writeStream(
       const chunk = next instanceof Promise ? await next : next;
       if (chunk === null) {
         upstreamEnded = true;
-        if (!doneSent) send(res, stream.end(), true);
+        if (!doneSent) {
+          const sent = send(res, stream.end(), true);
+          if (sent !== undefined) await sent;
+        }
         return { clientClosed: false };
       }
       // After [DONE] the rest of the body is drained, not parsed, so the upstream connection stays

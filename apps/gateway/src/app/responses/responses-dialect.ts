@@ -33,6 +33,8 @@ export class ResponsesDialect implements ClientDialect<ResponsesClientRequest> {
   private readonly request: ResponsesClientRequest;
   private readonly createdAt: number;
   private translator: ResponsesStreamTranslator | undefined;
+  /** The write of the finished response, once it began. */
+  private kept: Promise<void> | undefined;
 
   constructor(
     parsed: ParsedResponsesRequest,
@@ -88,8 +90,13 @@ export class ResponsesDialect implements ClientDialect<ResponsesClientRequest> {
     return responseSkeleton(this.request.parsed, this.id, this.createdAt, this.keeping !== undefined);
   }
 
+  /** The client may continue from this response the moment it has it, on any replica. */
+  answerKept(): Promise<void> | undefined {
+    return this.kept;
+  }
+
   private keep(response: ResponseObject): void {
-    this.keeping?.store.save(this.keeping.owner, response, [...this.conversation, assistantMessageOf(response.output)]);
+    this.kept = this.keeping?.store.save(this.keeping.owner, response, [...this.conversation, assistantMessageOf(response.output)]);
   }
 
   private nowSeconds(): number {

@@ -7,9 +7,12 @@
  * - Each row holds the whole conversation up to and including its answer, so a continuation is
  *   one primary-key read (no chain to walk, and an older turn expiring or being deleted never
  *   breaks a newer one). The price is storage that grows with a conversation's length per turn.
- * - Writes leave the request path: a response is saved as it completes, in the background. A
- *   continuation that arrives at this replica before its predecessor's write finished waits for
- *   that write (`pending`); another replica may, within those few milliseconds, not see it yet.
+ * - Read after write, on every replica: a response is saved as it completes, and its answer's
+ *   last bytes (the whole JSON, or a stream's `response.completed`) go out only once that write
+ *   settled (`ClientDialect.answerKept`), so a client that continues the conversation at once,
+ *   through another replica, finds it. A failed write is logged and the answer still goes out
+ *   (the client paid for it); a continuation then gets `previous_response_not_found`. A read
+ *   on this replica still waits for a write under way (`pending`): a client that left early.
  * - Rows expire after the TTL (RAINYMODEL_RESPONSES_TTL_DAYS): expired rows are invisible at
  *   once and deleted by `prune` in batches (`FOR UPDATE SKIP LOCKED`, so replicas pruning
  *   together share the work rather than wait on each other).
@@ -54,8 +57,8 @@ export class ResponseStore {
     this.warn = options.warn ?? (() => undefined);
   }
 
-  /** Saves in the background; a failure is logged (the client already has its answer). */
-  save(owner: string, response: ResponseObject, conversation: readonly ChatMessage[]): void {
+  /** Starts saving; the promise settles when the write did (never rejects: a failure is logged). */
+  save(owner: string, response: ResponseObject, conversation: readonly ChatMessage[]): Promise<void> {
     const createdAt = new Date(this.now());
     const write = this.prisma.storedResponse
       .create({
@@ -78,6 +81,7 @@ export class ResponseStore {
       });
     this.pending.set(response.id, write);
     this.writing.add(write);
+    return write;
   }
 
   /** The caller's stored response, or undefined (absent, expired, or another caller's: indistinguishable on purpose). */
