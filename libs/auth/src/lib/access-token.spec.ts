@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { FakeDnsServer, FakeTokenIssuer, freePort } from '@orcest/testing';
+import { EgressPolicy } from '@orcest/egress';
 import { AccessTokenVerifier, InsufficientRoleError, InvalidAccessTokenError, looksLikeJwt, TokenVerificationUnavailableError } from './access-token';
 
 describe('AccessTokenVerifier (against a JWKS served over HTTP)', () => {
@@ -113,6 +114,16 @@ describe('AccessTokenVerifier: the JWKS fetch goes through the egress guard (jwk
     await expect(refused).rejects.toBeInstanceOf(TokenVerificationUnavailableError);
     await expect(refused).rejects.toThrow('rebound-login.test resolves to 0.0.0.0, a unspecified ("this network") (0.0.0.0/8) address, which the SSO key fetch may not reach');
     expect(issuer.jwksFetches).toBe(before);
+  });
+
+  it('a range refused by default is reached once the operator allows it (RAINYMODEL_SSO_ALLOW_PRIVATE: a tailnet login)', async () => {
+    // The same stand-in as above: 0.0.0.0 is refused like CGNAT's 100.64.0.0/10 and, allowed, reaches this machine.
+    dns.set('tailnet-login.test', 'A', ['0.0.0.0']);
+    const egress = EgressPolicy.platformNetworkAnd(EgressPolicy.parse('0.0.0.0/8'));
+    const v = new AccessTokenVerifier({ issuer: issuer.url, audience: 'http://gateway.test', service: 'rm', jwksUrl: `http://tailnet-login.test:${issuerPort()}/oauth2/jwks`, resolveHost: dns.resolveHost, egress });
+    expect((await v.verify(await issuer.sign({ sub: 'u-tailnet' }))).sub).toBe('u-tailnet');
+    // Widening adds the listed range only: link-local stays refused.
+    expect(egress.refusalOf('169.254.169.254')?.name).toBe('link-local (cloud metadata)');
   });
 
   it('a redirect from the JWKS URL is not followed: a failed fetch (503), the target never asked', async () => {

@@ -4,7 +4,7 @@
  * claims below. Login issues it (apps/login); the gateway verifies it with the login's JWKS.
  */
 import { createRemoteJWKSet, customFetch, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
-import type { ResolveHost } from '@orcest/egress';
+import type { EgressPolicy, ResolveHost } from '@orcest/egress';
 import { guardedJwksFetch } from './jwks-fetch';
 import { isRole, roleGrantsService, type RoleName } from './rbac';
 
@@ -56,6 +56,8 @@ export interface AccessTokenVerifierOptions {
   readonly jwksCooldownMs?: number;
   /** Resolves the JWKS URL's host (tests point it at a fake DNS server); answers pass the egress guard (jwks-fetch.ts). */
   readonly resolveHost?: ResolveHost;
+  /** Where the JWKS fetch may connect; default EgressPolicy.PLATFORM_NETWORK. */
+  readonly egress?: EgressPolicy;
   readonly now?: () => number;
 }
 
@@ -81,7 +83,7 @@ export class AccessTokenVerifier {
     this.jwks = createRemoteJWKSet(new URL(options.jwksUrl ?? `${options.issuer}/oauth2/jwks`), {
       cooldownDuration: options.jwksCooldownMs ?? 30_000,
       cacheMaxAge: 10 * 60_000,
-      [customFetch]: guardedJwksFetch(options.resolveHost),
+      [customFetch]: guardedJwksFetch(options.egress, options.resolveHost),
     });
     this.cacheSize = options.cacheSize ?? 10_000;
     this.now = options.now ?? Date.now;

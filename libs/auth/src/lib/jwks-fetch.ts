@@ -1,6 +1,7 @@
 /**
- * How the login's key set (JWKS) is fetched: through the egress guard with a fixed policy,
- * `EgressPolicy.PLATFORM_NETWORK`. The JWKS URL is the platform's own login — `localhost` in
+ * How the login's key set (JWKS) is fetched: through the egress guard with the platform's
+ * policy, `EgressPolicy.PLATFORM_NETWORK` (which the gateway's RAINYMODEL_SSO_ALLOW_PRIVATE
+ * may widen). The JWKS URL is the platform's own login — `localhost` in
  * development, the `login` container on the compose network (172.16.0.0/12), a public host on
  * Render — so loopback and private answers are allowed by default and need no setting. What is
  * refused is what no login runs on: link-local (169.254.169.254, the cloud metadata service,
@@ -18,8 +19,8 @@ import type { FetchImplementation } from 'jose';
 import { Agent, fetch } from 'undici';
 import { EgressPolicy, guardedLookup, systemResolve, type ResolveHost } from '@orcest/egress';
 
-export function guardedJwksFetch(resolveHost: ResolveHost = systemResolve): FetchImplementation {
-  const dispatcher = new Agent({ pipelining: 0, connect: { lookup: guardedLookup(EgressPolicy.PLATFORM_NETWORK, resolveHost, 'the SSO key fetch') } });
+export function guardedJwksFetch(policy: EgressPolicy = EgressPolicy.PLATFORM_NETWORK, resolveHost: ResolveHost = systemResolve): FetchImplementation {
+  const dispatcher = new Agent({ pipelining: 0, connect: { lookup: guardedLookup(policy, resolveHost, 'the SSO key fetch') } });
   return async (url, init) => {
     // The global Headers jose built, as a plain record: undici's own Headers type is another class.
     const response = await fetch(url, { method: init.method, redirect: init.redirect, signal: init.signal, headers: Object.fromEntries(init.headers.entries()), dispatcher });

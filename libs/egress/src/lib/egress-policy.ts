@@ -8,8 +8,9 @@
  *     reached, as literals in URLs or as DNS answers of any name.
  * Everything else in a non-public range is refused. Public addresses are never affected.
  *
- * `PLATFORM_NETWORK` is the fixed policy for the platform's own services (the login's JWKS):
- * loopback and private networks by kind, never link-local or cloud metadata.
+ * `PLATFORM_NETWORK` is the policy for the platform's own services (the login's JWKS):
+ * loopback and private networks by kind, never link-local or cloud metadata — widened, where
+ * the login sits elsewhere (a Tailscale tailnet's 100.64.0.0/10), by `platformNetworkAnd`.
  */
 import { isIP } from 'node:net';
 import { ipv4ToNumber, ipv6Groups, specialRangeOf, type SpecialRange } from './address-ranges';
@@ -26,6 +27,9 @@ interface Network {
   readonly contains: (address: string) => boolean;
 }
 
+/** The kinds of range PLATFORM_NETWORK allows (address-ranges.ts names). */
+const PLATFORM_RANGES: readonly string[] = ['loopback', 'private', 'private (unique local)'];
+
 export class EgressPolicy {
   /** Nothing private allowed: the default. */
   static readonly PUBLIC_ONLY = new EgressPolicy(false, [], []);
@@ -39,7 +43,13 @@ export class EgressPolicy {
    * cloud metadata service, and fe80::/10), CGNAT (Alibaba's metadata at 100.100.100.200),
    * unspecified, multicast and reserved addresses.
    */
-  static readonly PLATFORM_NETWORK = new EgressPolicy(false, [], [], ['loopback', 'private', 'private (unique local)']);
+  static readonly PLATFORM_NETWORK = new EgressPolicy(false, [], [], PLATFORM_RANGES);
+
+  /** PLATFORM_NETWORK plus what `extra` (a parsed operator setting) allows. */
+  static platformNetworkAnd(extra: EgressPolicy): EgressPolicy {
+    if (extra === EgressPolicy.PUBLIC_ONLY) return EgressPolicy.PLATFORM_NETWORK;
+    return new EgressPolicy(extra.allowAllPrivate, [...extra.hostSet], extra.networks, PLATFORM_RANGES);
+  }
 
   private readonly hostSet: ReadonlySet<string>;
   /** Names of address-ranges.ts ranges allowed whole (PLATFORM_NETWORK). */

@@ -40,7 +40,7 @@ export class ApiAuth {
     private readonly apiKeys?: ApiKeyStore,
   ) {
     this.master = BearerSecret.of(auth.masterKey);
-    this.sso = auth.sso ? new AccessTokenVerifier({ issuer: auth.sso.issuer, jwksUrl: auth.sso.jwksUrl, audience: auth.sso.audience, service: 'rm' }) : undefined;
+    this.sso = auth.sso ? new AccessTokenVerifier({ issuer: auth.sso.issuer, jwksUrl: auth.sso.jwksUrl, egress: auth.sso.egress, audience: auth.sso.audience, service: 'rm' }) : undefined;
   }
 
   /** No master key: a request without credentials is let in. */

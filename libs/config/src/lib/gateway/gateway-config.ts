@@ -19,7 +19,7 @@ import { responseCacheSettings, type EntryCache, type ResponseCacheSettings } fr
 import { litellmConfigSchema, PROFILE_NAMES, type LitellmConfigFile, type ProfileName } from './litellm-schema';
 import type { EgressPolicy } from '@orcest/egress';
 import { KnowledgeDeclarations, type KnowledgeSettings } from './knowledge-settings';
-import { checkSsoJwksUrl, checkUpstreamUrls, upstreamPolicy, type UpstreamUrl } from './upstream-guard';
+import { checkSsoJwksUrl, checkUpstreamUrls, ssoEgressPolicy, upstreamPolicy, type UpstreamUrl } from './upstream-guard';
 
 export { PROFILE_NAMES, type ProfileName };
 
@@ -131,7 +131,14 @@ export interface GatewayConfig {
      */
     readonly metricsKey: string;
     /** Login SSO access tokens are accepted when set (RAINYMODEL_SSO_ISSUER). */
-    readonly sso?: { readonly issuer: string; readonly jwksUrl: string; readonly audience: string; readonly limits: SsoLimitSettings };
+    readonly sso?: {
+      readonly issuer: string;
+      readonly jwksUrl: string;
+      /** Where the JWKS fetch may connect (RAINYMODEL_SSO_ALLOW_PRIVATE widens the platform network). */
+      readonly egress: EgressPolicy;
+      readonly audience: string;
+      readonly limits: SsoLimitSettings;
+    };
   };
   /** With a database: per-user API keys (reloaded every keyRefreshMs) and usage records. */
   readonly data?: {
@@ -227,6 +234,7 @@ export const gatewayEnvSchema = z.object({
   RAINYMODEL_DEBUG: booleanFlag,
   RAINYMODEL_SSO_ISSUER: httpUrl.optional(),
   RAINYMODEL_SSO_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  RAINYMODEL_SSO_ALLOW_PRIVATE: z.string().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   RAINYMODEL_KEY_REFRESH_SECONDS: z.coerce.number().min(1).max(3600).default(5),
@@ -278,7 +286,8 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
   };
   const model = readModelConfig();
   const jwksUrl = vars.RAINYMODEL_SSO_ISSUER ? (vars.RAINYMODEL_SSO_JWKS_URL ?? `${vars.RAINYMODEL_SSO_ISSUER}/oauth2/jwks`) : undefined;
-  if (jwksUrl !== undefined) checkSsoJwksUrl(jwksUrl, vars.RAINYMODEL_SSO_JWKS_URL ? 'RAINYMODEL_SSO_JWKS_URL' : 'RAINYMODEL_SSO_ISSUER (its /oauth2/jwks)');
+  const ssoEgress = ssoEgressPolicy(vars.RAINYMODEL_SSO_ALLOW_PRIVATE);
+  if (jwksUrl !== undefined) checkSsoJwksUrl(jwksUrl, vars.RAINYMODEL_SSO_JWKS_URL ? 'RAINYMODEL_SSO_JWKS_URL' : 'RAINYMODEL_SSO_ISSUER (its /oauth2/jwks)', ssoEgress);
   return Object.freeze({
     server: Object.freeze({
       host: vars.HOST,
@@ -297,6 +306,7 @@ export function loadGatewayConfig(given: Env, cwd = process.cwd()): GatewayConfi
         ? Object.freeze({
             issuer: vars.RAINYMODEL_SSO_ISSUER,
             jwksUrl,
+            egress: ssoEgress,
             audience: vars.RAINYMODEL_AUDIENCE,
             limits: ssoLimits(vars.RAINYMODEL_SSO_RPM, vars.RAINYMODEL_SSO_TPM, vars.RAINYMODEL_SSO_LIMITS_BY_ROLE),
           })

@@ -127,4 +127,16 @@ describe('the SSO JWKS URL at config load (the login: loopback and private allow
     }
     expect(() => load(one('https://api.example.com/v1'), { RAINYMODEL_SSO_ISSUER: 'http://169.254.169.254' })).toThrow(/^RAINYMODEL_SSO_ISSUER \(its \/oauth2\/jwks\): /);
   });
+
+  it('RAINYMODEL_SSO_ALLOW_PRIVATE adds the ranges a login really sits in (a tailnet), and only those', () => {
+    const tailnet = 'http://100.101.102.103:8090/oauth2/jwks';
+    expect(() => sso({ RAINYMODEL_SSO_JWKS_URL: tailnet })).toThrow(/a shared \(CGNAT\) address .*RAINYMODEL_SSO_ALLOW_PRIVATE adds/);
+    const allowed = sso({ RAINYMODEL_SSO_JWKS_URL: tailnet, RAINYMODEL_SSO_ALLOW_PRIVATE: '100.64.0.0/10' });
+    expect(allowed.auth.sso?.jwksUrl).toBe(tailnet);
+    expect(allowed.auth.sso?.egress.describe()).toBe('100.64.0.0/10, loopback addresses, private addresses, private (unique local) addresses');
+    // Private networks stay allowed; what was not listed stays refused.
+    expect(sso({ RAINYMODEL_SSO_JWKS_URL: 'http://login:8090/oauth2/jwks', RAINYMODEL_SSO_ALLOW_PRIVATE: '100.64.0.0/10' }).auth.sso?.jwksUrl).toBe('http://login:8090/oauth2/jwks');
+    expect(() => sso({ RAINYMODEL_SSO_JWKS_URL: 'http://169.254.169.254/', RAINYMODEL_SSO_ALLOW_PRIVATE: '100.64.0.0/10' })).toThrow(ConfigError);
+    expect(() => sso({ RAINYMODEL_SSO_ALLOW_PRIVATE: '100.64.0.0/33' })).toThrow('RAINYMODEL_SSO_ALLOW_PRIVATE: "100.64.0.0/33": the prefix length must be 0-32');
+  });
 });

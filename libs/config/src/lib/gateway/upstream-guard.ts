@@ -47,17 +47,35 @@ export function checkUpstreamUrls(urls: readonly UpstreamUrl[], policy: EgressPo
   }
 }
 
+export const SSO_ALLOW_PRIVATE = 'RAINYMODEL_SSO_ALLOW_PRIVATE';
+
 /**
- * The SSO JWKS URL (the login's keys): the platform's own service, so loopback and private
- * addresses are allowed without a setting (compose's `http://login:8090`, `localhost` in
- * development), but never link-local or cloud metadata (EgressPolicy.PLATFORM_NETWORK). This
- * is the check of a literal address; a name is judged by its DNS answers at every fetch
- * (libs/auth jwks-fetch.ts), since sockets do not look literals up.
+ * Where the login's keys may be fetched from: the platform's own service, so loopback and
+ * private addresses are allowed without a setting (compose's `http://login:8090`, `localhost`
+ * in development), but never link-local or cloud metadata (EgressPolicy.PLATFORM_NETWORK) —
+ * unless RAINYMODEL_SSO_ALLOW_PRIVATE adds a range the login really sits in (a Tailscale
+ * tailnet is 100.64.0.0/10, CGNAT space, refused by default).
  */
-export function checkSsoJwksUrl(url: string, where: string): void {
-  const refusal = upstreamUrlRefusal(url, EgressPolicy.PLATFORM_NETWORK);
+export function ssoEgressPolicy(fromEnv: string | undefined): EgressPolicy {
+  if (fromEnv === undefined || fromEnv.trim() === '') return EgressPolicy.PLATFORM_NETWORK;
+  try {
+    return EgressPolicy.platformNetworkAnd(EgressPolicy.parse(fromEnv));
+  } catch (error) {
+    throw new ConfigError(`${SSO_ALLOW_PRIVATE}: ${(error as EgressPolicyError).message}`);
+  }
+}
+
+/**
+ * The SSO JWKS URL, judged by `policy` (ssoEgressPolicy). This is the check of a literal
+ * address; a name is judged by its DNS answers at every fetch (libs/auth jwks-fetch.ts), since
+ * sockets do not look literals up.
+ */
+export function checkSsoJwksUrl(url: string, where: string, policy: EgressPolicy): void {
+  const refusal = upstreamUrlRefusal(url, policy);
   if (refusal === undefined) return;
-  throw new ConfigError(`${where}: "${url}" ${refusal}. The login's keys are fetched from public, loopback or private (RFC 1918, fc00::/7) addresses only; now allowed: ${EgressPolicy.PLATFORM_NETWORK.describe()}`);
+  throw new ConfigError(
+    `${where}: "${url}" ${refusal}. The login's keys are fetched from public, loopback or private (RFC 1918, fc00::/7) addresses, and what ${SSO_ALLOW_PRIVATE} adds; now allowed: ${policy.describe()}`,
+  );
 }
 
 function hostOf(url: string): string | undefined {

@@ -31,8 +31,11 @@ export const GATEWAY_SETTING_DOCS: SettingDocs = {
   RAINYMODEL_DEBUG: { meaning: 'log each routing decision and every failed upstream attempt', default: 'false' },
   RAINYMODEL_SSO_ISSUER: { meaning: "Login SSO's issuer URL; unset = SSO tokens are not accepted" },
   RAINYMODEL_SSO_JWKS_URL: {
-    meaning: "where Login's public keys are fetched (compose: the login container); public, loopback and private addresses only, never link-local or cloud metadata (169.254.169.254), checked at load and on every fetch's DNS answers",
+    meaning: "where Login's public keys are fetched (compose: the login container); public, loopback and private addresses (plus RAINYMODEL_SSO_ALLOW_PRIVATE), never link-local or cloud metadata (169.254.169.254), checked at load and on every fetch's DNS answers",
     default: '$RAINYMODEL_SSO_ISSUER/oauth2/jwks',
+  },
+  RAINYMODEL_SSO_ALLOW_PRIVATE: {
+    meaning: "further non-public addresses the login's keys may be fetched from, beyond loopback and private networks: addresses/CIDRs/host names (e.g. 100.64.0.0/10 for a login on a Tailscale tailnet), or true; link-local and cloud metadata stay refused unless listed; unset = none",
   },
   RAINYMODEL_AUDIENCE: { meaning: "this gateway's resource URL: the aud SSO access tokens must carry (the same value as Login's)" },
   DATABASE_URL: { meaning: 'the platform database: API keys are read from it, usage written to it; unset = neither', secret: true },
