@@ -11,11 +11,11 @@ import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { startFakeAnthropic, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
 import { GatewayContext } from '../app/gateway-context';
-import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
+import { configYaml, pinnedLimiterClock, startGateway, type RunningGateway } from '../testing/gateway-harness';
 import { createUserKey, waitForUsageRows } from '../testing/user-keys';
 
 const MASTER = 'sk-master';
-const PINNED_CLOCK = () => 3_000 * 60_000 + 20_000;
+const PINNED_CLOCK = pinnedLimiterClock(3_000);
 
 /** The raw SSE text of a streamed `/v1/messages` answer: what the client actually received. */
 async function streamText(url: string, key: string, model: string): Promise<{ status: number; text: string; headers: Headers }> {

@@ -9,7 +9,7 @@ import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
 import { GatewayContext } from '../app/gateway-context';
-import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
+import { configYaml, pinnedLimiterClock, startGateway, type RunningGateway } from '../testing/gateway-harness';
 
 describe('API keys at the gateway', () => {
   let db: TestDatabase;
@@ -36,7 +36,7 @@ describe('API keys at the gateway', () => {
       RAINYMODEL_MASTER_KEY: 'sk-master',
       DATABASE_URL: db.url,
       RAINYMODEL_KEY_REFRESH_SECONDS: '1',
-    });
+    }, { limiterClock: pinnedLimiterClock(5_000) });
   });
   afterAll(async () => {
     await gateway?.close();

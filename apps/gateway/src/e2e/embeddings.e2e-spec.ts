@@ -14,13 +14,13 @@ import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { DEFAULT_EMBEDDING_DIMENSION, fakeTokenCount, fakeVector, startFakeOllama, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
 import { GatewayContext } from '../app/gateway-context';
-import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
+import { configYaml, pinnedLimiterClock, startGateway, type RunningGateway } from '../testing/gateway-harness';
 import { createUserKey, waitForUsageRows } from '../testing/user-keys';
 
 const MASTER = 'sk-master';
 const D = DEFAULT_EMBEDDING_DIMENSION;
 const EMBED = (size?: number, extra = '') => `mode: embedding${size === undefined ? '' : `, output_vector_size: ${size}`}${extra}`;
-const PINNED_CLOCK = () => 3_000 * 60_000 + 20_000;
+const PINNED_CLOCK = pinnedLimiterClock(3_000);
 
 describe('POST /v1/embeddings (issue 11)', () => {
   let db: TestDatabase;

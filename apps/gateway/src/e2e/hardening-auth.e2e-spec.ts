@@ -12,13 +12,13 @@ import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { FakeTokenIssuer, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
 import { GatewayContext } from '../app/gateway-context';
-import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
+import { configYaml, pinnedLimiterClock, startGateway, type RunningGateway } from '../testing/gateway-harness';
 import { createUserKey, waitForUsageRows } from '../testing/user-keys';
 
 const AUDIENCE = 'http://gateway.test';
 const METRICS_KEY = 'scrape-me-please';
 /** Mid-window, so a sequence of requests never straddles a limit window. */
-const PINNED_CLOCK = () => 1_000 * 60_000 + 20_000;
+const PINNED_CLOCK = pinnedLimiterClock(1_000);
 
 describe('gateway auth hardening (issue 8 items 6, 8, 10)', () => {
   let db: TestDatabase;

@@ -13,11 +13,11 @@ import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { startFakeOpenAi, type FakeUpstream, redisAnswers, TEST_REDIS_URL } from '@orcest/testing';
 import { GatewayContext } from '../app/gateway-context';
-import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
+import { configYaml, pinnedLimiterClock, startGateway, type RunningGateway } from '../testing/gateway-harness';
 import { createUserKey } from '../testing/user-keys';
 
 const REDIS_URL = TEST_REDIS_URL;
-const PINNED_CLOCK = () => 2_000 * 60_000 + 20_000;
+const PINNED_CLOCK = pinnedLimiterClock(2_000);
 /** 160 characters: about 40 prompt tokens, plus the chat format. */
 const PROMPT = 'x'.repeat(160);
 

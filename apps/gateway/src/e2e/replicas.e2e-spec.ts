@@ -15,12 +15,12 @@ import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { FakeTokenIssuer, redisAnswers, startFakeOpenAi, TcpProxy, TEST_REDIS_URL, type FakeUpstream } from '@orcest/testing';
 import type { BreakerFleet, FleetEvent } from '../app/breakers/breaker-fleet';
 import { GatewayContext } from '../app/gateway-context';
-import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
+import { configYaml, pinnedLimiterClock, startGateway, type RunningGateway } from '../testing/gateway-harness';
 import { createUserKey } from '../testing/user-keys';
 
 const MASTER = 'sk-master';
 const AUDIENCE = 'http://gateway.test';
-const PINNED_CLOCK = () => 3_000 * 60_000 + 20_000;
+const PINNED_CLOCK = pinnedLimiterClock(3_000);
 
 let available = false;
 let proxy: TcpProxy;

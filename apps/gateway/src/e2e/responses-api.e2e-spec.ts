@@ -12,7 +12,7 @@ import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { startFakeAnthropic, startFakeOllama, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
 import { GatewayContext } from '../app/gateway-context';
-import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
+import { configYaml, pinnedLimiterClock, startGateway, type RunningGateway } from '../testing/gateway-harness';
 import { createUserKey, waitForUsageRows } from '../testing/user-keys';
 
 const MASTER = 'sk-master';
@@ -171,8 +171,9 @@ describe('/v1/responses: stored responses, ownership, errors, fallback, limits',
       { alias: 'rainymodel/cut-alone', model: 'openai/cut', apiBase: cutter.baseUrl, id: 'cutter-alone' },
     ]);
     const env = { RAINYMODEL_MASTER_KEY: MASTER, DATABASE_URL: db.url, RAINYMODEL_KEY_REFRESH_SECONDS: '60' };
-    gateway = await startGateway(yaml, env);
-    replica = await startGateway(yaml, env);
+    // The rate-limit test fills a fixed one-minute window: pinned, it cannot straddle two.
+    gateway = await startGateway(yaml, env, { limiterClock: pinnedLimiterClock(4_000) });
+    replica = await startGateway(yaml, env, { limiterClock: pinnedLimiterClock(4_000) });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -267,6 +268,32 @@ describe('/v1/responses: stored responses, ownership, errors, fallback, limits',
       const read = await sdk(key, replica).responses.retrieve(created.id);
       expect(textOf(read)).toBe(stream ? 'kept kept ' : 'kept');
     }
+  });
+
+  it('an id with a NUL is a 404 (GET, DELETE) or previous_response_not_found, never a database error; a NUL in the input is kept', async () => {
+    const { key } = await userKey();
+    const headers = { authorization: `Bearer ${key}` };
+    for (const method of ['GET', 'DELETE']) {
+      const res = await fetch(`${gateway.url}/v1/responses/resp_%00x`, { method, headers });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { type: 'invalid_request_error' } });
+    }
+    await expect(sdk(key).responses.create({ model: 'rainymodel/auto', input: 'x', previous_response_id: 'resp_\u0000x' })).rejects.toMatchObject({
+      status: 400,
+      error: { code: 'previous_response_not_found' },
+    });
+
+    // jsonb cannot hold U+0000: the stored conversation has U+FFFD there, and it continues.
+    steady.enqueue({ kind: 'answer', text: 'got a\u0000b' }, { kind: 'answer', text: 'ok' });
+    const created = await sdk(key).responses.create({ model: 'rainymodel/auto', input: 'a\u0000b' });
+    expect(created.output_text).toBe('got a\u0000b');
+    expect((await sdk(key, replica).responses.retrieve(created.id)).output_text).toBe('got a\ufffdb');
+    await sdk(key).responses.create({ model: 'rainymodel/auto', previous_response_id: created.id, input: 'again' });
+    expect((steady.requests[1].body as { messages: unknown[] }).messages).toEqual([
+      { role: 'user', content: 'a\ufffdb' },
+      { role: 'assistant', content: 'got a\ufffdb' },
+      { role: 'user', content: 'again' },
+    ]);
   });
 
   it('GET returns the stored response, DELETE removes it; another user sees neither', async () => {

@@ -10,6 +10,15 @@ import { loadGatewayConfig, type Env } from '@orcest/config';
 import { LOOPBACK_UPSTREAMS_ALLOWANCE } from '@orcest/testing';
 import { createGatewayApp, type GatewayAppOptions } from '../app/create-gateway-app';
 
+/**
+ * A rate-limiter clock pinned 20 s into minute `minute`. Windows are fixed minutes, so a test
+ * that fills one (rpm 2, then the 429) must not straddle a minute boundary of the real clock;
+ * a different minute per spec keeps specs apart in a shared Redis.
+ */
+export function pinnedLimiterClock(minute: number): () => number {
+  return () => minute * 60_000 + 20_000;
+}
+
 export interface RunningGateway {
   readonly url: string;
   readonly app: NestFastifyApplication;

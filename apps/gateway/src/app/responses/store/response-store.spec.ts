@@ -70,6 +70,28 @@ describe('ResponseStore (real PostgreSQL)', () => {
     expect(await store.prune()).toBe(0);
   });
 
+  it('keeps a conversation with NUL characters (jsonb cannot), as U+FFFD, without touching the caller\'s objects', async () => {
+    const store = new ResponseStore(database.prisma, { ttlMs: DAY, now });
+    const response = answered('out\u0000put');
+    const conversation = [{ role: 'user' as const, content: 'in\u0000put' }];
+    await store.save(ALICE, response, conversation);
+    const found = await store.find(response.id, ALICE);
+    expect(found?.conversation).toEqual([{ role: 'user', content: 'in\ufffdput' }]);
+    expect(JSON.stringify(found?.response)).toContain('out\ufffdput');
+    expect(conversation[0].content).toBe('in\u0000put');
+    expect(JSON.stringify(response)).toContain('out\\u0000put');
+    await store.close();
+  });
+
+  it('never looks up an id it cannot have made (a NUL, another shape): not found, not a database error', async () => {
+    const store = new ResponseStore(database.prisma, { ttlMs: DAY, now });
+    for (const id of ['resp_\u0000x', `resp_${'0'.repeat(47)}\u0000`, 'resp_' + 'a'.repeat(5000), 'msg_' + '0'.repeat(48)]) {
+      expect(await store.find(id, ALICE)).toBeUndefined();
+      expect(await store.delete(id, ALICE)).toBe(false);
+    }
+    await store.close();
+  });
+
   it('logs a write that failed instead of throwing (the client already has its answer)', async () => {
     const warnings: string[] = [];
     const store = new ResponseStore(database.prisma, { ttlMs: DAY, now, warn: (m) => warnings.push(m) });
