@@ -29,7 +29,7 @@ export interface StatusApp {
 
 export async function createStatusApp(config: StatusConfig, databaseUrl: string, options: StatusAppOptions = {}): Promise<StatusApp> {
   const prisma = createPrismaClient(databaseUrl, { poolSize: 5 });
-  const context = new StatusContext(config, prisma, { clock: options.clock ?? systemClock, replicaName: options.replicaName, check: options.check, deliveries: options.deliveries });
+  const context = new StatusContext(config, prisma, { clock: options.clock ?? systemClock, replicaName: options.replicaName, check: options.check, deliveries: options.deliveries, resolveHost: options.resolveHost });
   const adapter = new FastifyAdapter({ trustProxy: fastifyTrustProxy(config.server.trustProxy), bodyLimit: 64 * 1024, serverFactory: boundedServerFactory(options.clientLimits), return503OnClosing: true });
   const app = await NestFactory.create<NestFastifyApplication>(StatusModule.register(context), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],

@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@orcest/db';
+import type { ResolveHost } from '@orcest/egress';
 import type { StatusConfig } from '@orcest/monitoring';
 import { AdminAuth } from './admin/admin-auth';
 import { Checker } from './checker/checker';
@@ -20,6 +21,7 @@ import { NotificationOutbox } from './subscriptions/notification-outbox';
 import { SmtpClient } from './subscriptions/smtp-client';
 import { SubscriptionLinks } from './subscriptions/subscription-links';
 import { SubscriptionStore } from './subscriptions/subscription-store';
+import { WebhookAddressPolicy } from './subscriptions/webhook-address-policy';
 
 export interface StatusContextOptions {
   readonly clock: Clock;
@@ -29,6 +31,8 @@ export interface StatusContextOptions {
   readonly check?: boolean;
   /** The subscribers' delivery loop (tests shorten its tick and backoff). */
   readonly deliveries?: DispatcherOptions;
+  /** How subscribers' webhook hosts are resolved (default: the system resolver; tests use a fake DNS server). */
+  readonly resolveHost?: ResolveHost;
 }
 
 export class StatusContext {
@@ -65,8 +69,9 @@ export class StatusContext {
     });
     this.incidents = new IncidentStore(prisma, known, outbox);
     const subs = config.subscriptions;
-    this.subscriptions = new SubscriptionStore(prisma, outbox, { emailEnabled: subs.smtpUrl !== undefined, allowPrivateWebhooks: subs.allowPrivateWebhooks, knownComponent: known, now: () => options.clock.now() });
-    this.sender = new DeliverySender({ smtp: subs.smtpUrl ? new SmtpClient(subs.smtpUrl) : undefined, mailFrom: subs.mailFrom, allowPrivateWebhooks: subs.allowPrivateWebhooks }, options.clock);
+    const webhookAddresses = new WebhookAddressPolicy(subs.allowPrivateWebhooks, options.resolveHost);
+    this.subscriptions = new SubscriptionStore(prisma, outbox, { emailEnabled: subs.smtpUrl !== undefined, webhookAddresses, knownComponent: known, now: () => options.clock.now() });
+    this.sender = new DeliverySender({ smtp: subs.smtpUrl ? new SmtpClient(subs.smtpUrl) : undefined, mailFrom: subs.mailFrom, webhookAddresses }, options.clock);
     this.deliveries = new DeliveryDispatcher(prisma, this.incidents, this.sender, this.links, options.clock, options.deliveries);
     this.notifier = new WebhookNotifier(config.webhooks, page, prisma, options.clock);
     this.checker = new Checker({

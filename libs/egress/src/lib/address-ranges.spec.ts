@@ -15,6 +15,10 @@ describe('specialRangeOf: which addresses are not public', () => {
     ['224.0.0.1', 'multicast'],
     ['255.255.255.255', 'reserved'],
     ['198.18.0.1', 'benchmarking'],
+    ['192.0.2.1', 'documentation'],
+    ['198.51.100.7', 'documentation'],
+    ['203.0.113.255', 'documentation'],
+    ['2001:db8::1', 'documentation'],
     ['::1', 'loopback'],
     ['[::1]', 'loopback'],
     ['::', 'unspecified'],
@@ -31,6 +35,8 @@ describe('specialRangeOf: which addresses are not public', () => {
     ['::ffff:10.0.0.1', 'private'],
     ['::ffff:0:a00:1', 'private'],
     ['::127.0.0.1', 'loopback'],
+    ['::7f00:1', 'loopback'],
+    ['2002:7f00:1::', 'loopback'],
     ['64:ff9b::a9fe:a9fe', 'link-local (cloud metadata)'],
     ['2002:c0a8:0101::1', 'private'],
     ['not-an-ip', 'not an IP address'],
@@ -38,7 +44,7 @@ describe('specialRangeOf: which addresses are not public', () => {
     expect(specialRangeOf(address)?.name).toBe(name);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '169.255.0.1', '11.0.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1', '2001:4860:4860::8888'])(
+  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '169.255.0.1', '11.0.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1', '2001:4860:4860::8888', '192.0.3.1', '203.0.114.1', '2001:db9::1'])(
     '%s is public',
     (address) => {
       expect(specialRangeOf(address)).toBeUndefined();

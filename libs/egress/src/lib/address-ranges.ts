@@ -1,8 +1,9 @@
 /**
  * Which IP addresses are not on the public internet: private (RFC 1918, fc00::/7), loopback,
  * link-local (169.254.0.0/16 — cloud metadata at 169.254.169.254 — and fe80::/10), shared CGNAT
- * space, "this network", multicast, reserved. An upstream URL or a DNS answer landing in one
- * of them is how a server-side request forgery reaches what sits behind the gateway.
+ * space, "this network", multicast, documentation (never routed, so only a private network
+ * could answer there), reserved. An upstream URL, a subscriber's webhook or a DNS answer landing
+ * in one of them is how a server-side request forgery reaches what sits behind the platform.
  *
  * IPv6 forms that carry an IPv4 address (mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, NAT64
  * 64:ff9b::/96, 6to4 2002::/16) are judged by the IPv4 address inside, so `[::ffff:7f00:1]`
@@ -50,8 +51,11 @@ const IPV4_RANGES: readonly Range[] = [
   v4('169.254.0.0/16', 'link-local (cloud metadata)'),
   v4('172.16.0.0/12', 'private'),
   v4('192.0.0.0/24', 'IETF protocol assignments'),
+  v4('192.0.2.0/24', 'documentation'),
   v4('192.168.0.0/16', 'private'),
   v4('198.18.0.0/15', 'benchmarking'),
+  v4('198.51.100.0/24', 'documentation'),
+  v4('203.0.113.0/24', 'documentation'),
   v4('224.0.0.0/4', 'multicast'),
   v4('240.0.0.0/4', 'reserved'),
 ];
@@ -63,6 +67,7 @@ const IPV6_RANGES: readonly Range[] = [
   v6('::/128', 'unspecified'),
   v6('::1/128', 'loopback'),
   v6('100::/64', 'discard-only'),
+  v6('2001:db8::/32', 'documentation'),
   v6('fc00::/7', 'private (unique local)'),
   v6('fe80::/10', 'link-local'),
   v6('fec0::/10', 'site-local'),

@@ -41,7 +41,7 @@ export class EgressPolicy {
    * the kind of range the address is in, not by CIDR, so the addresses classified apart inside
    * those ranges (AWS's fd00:ec2::254) stay refused, as do link-local (169.254.169.254, the
    * cloud metadata service, and fe80::/10), CGNAT (Alibaba's metadata at 100.100.100.200),
-   * unspecified, multicast and reserved addresses.
+   * unspecified, multicast, documentation and reserved addresses.
    */
   static readonly PLATFORM_NETWORK = new EgressPolicy(false, [], [], PLATFORM_RANGES);
 

@@ -2,7 +2,8 @@
  * The leader's delivery loop: every tick it announces maintenance windows that have begun,
  * then claims due deliveries (`FOR UPDATE SKIP LOCKED`, so even two overlapping leaders never
  * take the same row), sends them, and records each outcome — delivered, or retried after
- * `backoff × 2^(attempts-1)` (capped), or given up after `maxAttempts`. A claim lasts
+ * `backoff × 2^(attempts-1)` (capped), or given up after `maxAttempts` — or at once when the
+ * address policy refuses the webhook's URL itself, which no retry can change. A claim lasts
  * `claimMs`: if this process dies mid-send, the row becomes due again when the claim runs out
  * and the next leader sends it (at least once; a receiver may see a duplicate, never a loss).
  * Times come from the app's clock, so tests move them instead of sleeping. Settled rows
@@ -14,6 +15,7 @@ import type { Clock } from '../clock';
 import type { IncidentStore } from '../store/incident-store';
 import type { DeliverySender } from './delivery-sender';
 import type { SubscriptionLinks } from './subscription-links';
+import { WebhookUrlRefused } from './webhook-address-policy';
 
 export interface DispatcherOptions {
   readonly tickMs?: number;
@@ -119,7 +121,7 @@ export class DeliveryDispatcher {
       this.delivered++;
     } catch (error) {
       const reason = pgText((error as Error).message, 500);
-      const giveUp = row.attempts >= this.o.maxAttempts;
+      const giveUp = row.attempts >= this.o.maxAttempts || error instanceof WebhookUrlRefused;
       const wait = Math.min(this.o.backoffMs * 2 ** (row.attempts - 1), this.o.maxBackoffMs);
       const now = this.clock.now();
       await this.prisma.statusDelivery
@@ -127,7 +129,7 @@ export class DeliveryDispatcher {
         .catch((e: Error) => logger.warn(`could not record a delivery's failure (${e.message}); its claim will expire and it will be retried`));
       if (giveUp) {
         this.failed++;
-        logger.warn(`gave up a ${row.kind} delivery after ${row.attempts} attempts: ${reason}`);
+        logger.warn(`gave up a ${row.kind} delivery after ${row.attempts} attempt${row.attempts === 1 ? '' : 's'}: ${reason}`);
       }
     }
   }

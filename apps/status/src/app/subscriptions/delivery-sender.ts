@@ -2,8 +2,9 @@
  * Sends one queued delivery: a mail through SMTP, or a webhook POST signed like Stripe's and
  * Statuspage-compatible receivers expect — `x-status-signature: t=<unix seconds>,v1=<hex
  * HMAC-SHA256 of "<t>.<body>">` with the subscriber's secret, so a receiver can check both the
- * sender and the freshness. Webhook sockets resolve names through the address policy's guarded
- * lookup (unless private webhooks are allowed): a name that now points inside is refused.
+ * sender and the freshness. A subscriber's webhook passes the address policy at every delivery:
+ * a literal address before connecting, a name through the sockets' guarded lookup, so a name
+ * that now points inside is refused.
  * Operator webhooks (the YAML's `webhooks:`) are trusted configuration: sent with their
  * configured headers, unsigned, through a pool without the address policy.
  * Throws on any failure; the dispatcher decides about retries.
@@ -12,7 +13,7 @@ import { createHmac } from 'node:crypto';
 import { Agent, request } from 'undici';
 import type { Clock } from '../clock';
 import type { SmtpClient } from './smtp-client';
-import { guardedLookup } from './webhook-address-policy';
+import type { WebhookAddressPolicy } from './webhook-address-policy';
 
 export interface OutgoingDelivery {
   readonly kind: string;
@@ -28,7 +29,7 @@ export interface OutgoingDelivery {
 export interface SenderOptions {
   readonly smtp: SmtpClient | undefined;
   readonly mailFrom: string;
-  readonly allowPrivateWebhooks: boolean;
+  readonly webhookAddresses: WebhookAddressPolicy;
   readonly timeoutMs?: number;
 }
 
@@ -44,7 +45,7 @@ export class DeliverySender {
     private readonly options: SenderOptions,
     private readonly clock: Clock,
   ) {
-    this.agent = new Agent({ keepAliveTimeout: 10_000, connections: 4, ...(options.allowPrivateWebhooks ? {} : { connect: { lookup: guardedLookup } }) });
+    this.agent = new Agent({ keepAliveTimeout: 10_000, connections: 4, connect: { lookup: options.webhookAddresses.lookup } });
   }
 
   async send(d: OutgoingDelivery): Promise<void> {
@@ -54,6 +55,7 @@ export class DeliverySender {
       return;
     }
     const operator = d.kind === 'operator';
+    if (!operator) this.options.webhookAddresses.checkBeforeDelivery(d.target);
     const t = Math.floor(this.clock.now() / 1000);
     const res = await request(d.target, {
       method: 'POST',

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@orcest/db';
 import { InvalidInputError, NotFoundError } from '../errors';
 import type { NotificationOutbox } from './notification-outbox';
-import { checkWebhookUrl, WebhookUrlRefused } from './webhook-address-policy';
+import { WebhookUrlRefused, type WebhookAddressPolicy } from './webhook-address-policy';
 
 const EMAIL = /^[^\s@<>"(),;:\\[\]]+@[^\s@<>"(),;:\\[\]]+\.[^\s@<>"(),;:\\[\]]+$/;
 const RESEND_AFTER_MS = 10 * 60_000;
@@ -17,7 +17,7 @@ const MAX_COMPONENTS = 200;
 
 export interface SubscriptionOptions {
   readonly emailEnabled: boolean;
-  readonly allowPrivateWebhooks: boolean;
+  readonly webhookAddresses: WebhookAddressPolicy;
   readonly knownComponent: (id: string) => boolean;
   readonly now: () => number;
 }
@@ -53,7 +53,7 @@ export class SubscriptionStore {
   async subscribeWebhook(rawUrl: string, components: readonly string[]): Promise<{ id: string; secret: string; url: string }> {
     let url: URL;
     try {
-      url = await checkWebhookUrl(rawUrl.trim(), this.options.allowPrivateWebhooks);
+      url = await this.options.webhookAddresses.check(rawUrl.trim());
     } catch (error) {
       if (error instanceof WebhookUrlRefused) throw new InvalidInputError(error.message, 'webhook_url');
       throw error;

@@ -1,26 +1,90 @@
-import { checkWebhookUrl, isPrivateAddress, WebhookUrlRefused } from './webhook-address-policy';
+import type { ResolveHost } from '@orcest/egress';
+import { WebhookAddressPolicy, WebhookUrlRefused } from './webhook-address-policy';
 
-describe('webhook address policy', () => {
+/** A resolver answering from a table (names not in it do not resolve); `asked` lists what it was asked. */
+function resolverOf(table: Record<string, string[]>, asked: string[] = []): ResolveHost {
+  return async (host) => {
+    asked.push(host);
+    const found = table[host];
+    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    return found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
+}
+
+const PRIVATE = 'webhook_url points at a private, loopback or link-local address.';
+
+describe('webhook address policy: on subscribe', () => {
+  const asked: string[] = [];
+  const strict = new WebhookAddressPolicy(false, resolverOf({ 'hooks.example': ['93.184.216.34'], 'inside.example': ['10.0.0.8'], 'mixed.example': ['93.184.216.34', '169.254.169.254'] }, asked));
+  beforeEach(() => {
+    asked.length = 0;
+  });
+
   it.each([
-    ['127.0.0.1', true], ['10.1.2.3', true], ['172.20.0.1', true], ['192.168.1.1', true], ['169.254.169.254', true], ['100.64.0.1', true], ['0.0.0.0', true],
-    ['::1', true], ['fe80::1', true], ['fd00::1', true], ['::ffff:10.0.0.1', true], ['::', true],
-    ['93.184.216.34', false], ['8.8.8.8', false], ['2606:4700::1111', false], ['::ffff:8.8.8.8', false],
-  ])('%s private: %s', (address, expected) => {
-    expect(isPrivateAddress(address)).toBe(expected);
+    'http://127.0.0.1:8080/hook',
+    'http://[::1]/x',
+    'https://169.254.169.254/latest/meta-data',
+    'http://10.0.0.5/',
+    'http://2130706433/',
+    'http://192.0.2.10/',
+    // IPv6 forms carrying an IPv4 address, judged by the address inside.
+    'http://[::127.0.0.1]/hook',
+    'http://[::ffff:7f00:1]/hook',
+    'http://[2002:7f00:1::]/hook',
+    'http://[64:ff9b::a9fe:a9fe]/hook',
+  ])('refuses %s without resolving anything', async (url) => {
+    await expect(strict.check(url)).rejects.toThrow(new WebhookUrlRefused(PRIVATE));
+    expect(asked).toEqual([]);
   });
 
-  it('refuses loopback, private and metadata addresses, credentials and other schemes, without resolving anything for IP literals', async () => {
-    for (const url of ['http://127.0.0.1:8080/hook', 'http://[::1]/x', 'https://169.254.169.254/latest/meta-data', 'http://10.0.0.5/']) {
-      await expect(checkWebhookUrl(url, false)).rejects.toThrow('private, loopback or link-local');
+  it('a name is judged by every address it resolves to; one that does not resolve is refused', async () => {
+    await expect(strict.check('https://hooks.example/hook')).resolves.toEqual(new URL('https://hooks.example/hook'));
+    await expect(strict.check('https://inside.example/hook')).rejects.toThrow(PRIVATE);
+    await expect(strict.check('https://mixed.example/hook')).rejects.toThrow(PRIVATE);
+    await expect(strict.check('https://nowhere.example/hook')).rejects.toThrow(PRIVATE);
+    expect(asked).toEqual(['hooks.example', 'inside.example', 'mixed.example', 'nowhere.example']);
+  });
+
+  it('passes public addresses, including IPv6 forms of a public IPv4 address', async () => {
+    for (const url of ['https://93.184.216.34/hook', 'http://[2606:4700::1111]/', 'http://[64:ff9b::808:808]/', 'http://[2002:808:808::]/']) {
+      await expect(strict.check(url)).resolves.toBeInstanceOf(URL);
     }
-    await expect(checkWebhookUrl('ftp://93.184.216.34/', false)).rejects.toThrow(WebhookUrlRefused);
-    await expect(checkWebhookUrl('https://u:p@93.184.216.34/', false)).rejects.toThrow('user or password');
-    await expect(checkWebhookUrl('not a url', false)).rejects.toThrow('not a URL');
-    await expect(checkWebhookUrl('https://93.184.216.34/hook', false)).resolves.toBeInstanceOf(URL);
   });
 
-  it('localhost resolves to loopback and is refused; allowed when private webhooks are allowed', async () => {
-    await expect(checkWebhookUrl('http://localhost:1/hook', false)).rejects.toThrow('private');
-    await expect(checkWebhookUrl('http://127.0.0.1:1/hook', true)).resolves.toBeInstanceOf(URL);
+  it('refuses other schemes, credentials and what is not a URL', async () => {
+    await expect(strict.check('ftp://93.184.216.34/')).rejects.toThrow('webhook_url must be http:// or https://.');
+    await expect(strict.check('https://u:p@93.184.216.34/')).rejects.toThrow('user or password');
+    await expect(strict.check('not a url')).rejects.toThrow('not a URL');
+  });
+
+  it('STATUS_ALLOW_PRIVATE_WEBHOOKS=true: private addresses pass, the form checks still apply', async () => {
+    const open = new WebhookAddressPolicy(true, resolverOf({}));
+    await expect(open.check('http://127.0.0.1:1/hook')).resolves.toBeInstanceOf(URL);
+    await expect(open.check('http://[::127.0.0.1]/hook')).resolves.toBeInstanceOf(URL);
+    await expect(open.check('http://unresolvable.example/hook')).resolves.toBeInstanceOf(URL);
+    await expect(open.check('ftp://127.0.0.1/')).rejects.toThrow(WebhookUrlRefused);
+  });
+});
+
+describe('webhook address policy: before each delivery', () => {
+  const strict = new WebhookAddressPolicy(false, resolverOf({}));
+
+  it('refuses a stored literal non-public address, naming it (sockets never look literals up)', () => {
+    expect(() => strict.checkBeforeDelivery('http://[::7f00:1]:8080/hook')).toThrow(
+      new WebhookUrlRefused('http://[::7f00:1]:8080/hook points at ::7f00:1, a loopback address (127.0.0.0/8), which subscriber webhooks may not reach'),
+    );
+    expect(() => strict.checkBeforeDelivery('http://169.254.169.254/latest')).toThrow(/link-local \(cloud metadata\)/);
+  });
+
+  it('leaves names to the sockets\' guarded lookup, and passes public literals', () => {
+    expect(() => strict.checkBeforeDelivery('http://inside.example/hook')).not.toThrow();
+    expect(() => strict.checkBeforeDelivery('https://93.184.216.34/hook')).not.toThrow();
+    expect(() => new WebhookAddressPolicy(true).checkBeforeDelivery('http://127.0.0.1:9/hook')).not.toThrow();
+  });
+
+  it('the sockets\' lookup refuses a name now answering with a private address (rebinding)', async () => {
+    const rebound = new WebhookAddressPolicy(false, resolverOf({ 'hooks.example': ['127.0.0.1'] }));
+    const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => rebound.lookup('hooks.example', { all: true }, (e) => resolve(e)));
+    expect(error).toMatchObject({ code: 'EPRIVATEADDRESS', message: 'hooks.example resolves to 127.0.0.1, a loopback (127.0.0.0/8) address, which subscriber webhooks may not reach' });
   });
 });
