@@ -5,14 +5,12 @@
  * AttemptFailure; a ClientClosedError when the client left; a RequestBuildError when the
  * request could not even be built (before any timer or connection: not the upstream's doing).
  */
-import { joinWire, type DecodedCompletion, type StreamOptions, type UpstreamClient, type UpstreamRequest, type Wire, type WireStream } from '@orcest/providers';
+import { joinWire, type DecodedCompletion, type StreamOptions, type UpstreamBody, type UpstreamClient, type UpstreamRequest, type Wire, type WireStream } from '@orcest/providers';
 import type { Deployment } from '../deployments/deployment';
 import { ClientClosedError, RequestBuildError } from '../errors';
 import { AttemptFailure, failureFromError, failureFromStatus } from './attempt-failure';
 import type { AbortLink } from './abort-link';
 import { AttemptTimer } from './attempt-timer';
-import { BodyReader } from './body-reader';
-import { readCappedBody } from './bounded-body';
 import type { ClientDialect, ClientRequest } from './client-dialect';
 
 /** Size caps on what an upstream sends back (router_settings `max_response_bytes`, `max_stream_event_bytes`). */
@@ -33,7 +31,7 @@ export interface OpenedStream {
   /** The client's bytes for the chunks up to and including the first substantive one, to write on commit. */
   readonly preamble: Wire;
   readonly stream: WireStream;
-  readonly body: BodyReader;
+  readonly body: UpstreamBody;
   /** Still owns the upstream request: the writer re-arms it as the idle timer and disposes it. */
   readonly timer: AttemptTimer;
 }
@@ -53,7 +51,7 @@ export class UpstreamCall<R extends ClientRequest> {
     const timer = this.startTimer(budget);
     try {
       const response = await this.send(upstreamRequest, timer);
-      const text = await readCappedBody(response.body, this.limits.maxResponseBytes);
+      const text = await response.body.text(this.limits.maxResponseBytes);
       return this.dialect.decodeCompletion(this.request, this.deployment, text);
     } catch (error) {
       throw this.failure(error, timer, budget);
@@ -68,7 +66,7 @@ export class UpstreamCall<R extends ClientRequest> {
     try {
       const response = await this.send(upstreamRequest, timer);
       const stream = this.dialect.createWireStream(this.request, this.deployment, this.limits);
-      const body = new BodyReader(response.body);
+      const { body } = response;
       let preamble: Wire = '';
       for (;;) {
         const next = body.next();
@@ -105,8 +103,8 @@ export class UpstreamCall<R extends ClientRequest> {
     const { adapter, target } = this.deployment;
     const response = await this.client.send(target, upstreamRequest, timer.signal);
     if (response.statusCode >= 200 && response.statusCode < 300) return response;
-    const text = await readCappedBody(response.body, MAX_ERROR_BODY_BYTES, 'truncate');
-    throw failureFromStatus(response.statusCode, adapter.errorMessage(response.statusCode, text), response.headers['retry-after']);
+    const text = await response.body.text(MAX_ERROR_BODY_BYTES, 'truncate');
+    throw failureFromStatus(response.statusCode, adapter.errorMessage(response.statusCode, text), response.header('retry-after'));
   }
 
   private failure(error: unknown, timer: AttemptTimer, budget: AttemptBudget, streaming = false): Error {

@@ -11,7 +11,6 @@ import { ClientClosedError, RequestBuildError } from '../errors';
 import type { AbortLink } from '../completions/abort-link';
 import { AttemptFailure, failureFromError, failureFromStatus } from '../completions/attempt-failure';
 import { AttemptTimer } from '../completions/attempt-timer';
-import { readCappedBody } from '../completions/bounded-body';
 import type { AttemptBudget } from '../completions/upstream-call';
 
 /** An error body is only quoted in a message. */
@@ -37,10 +36,10 @@ export async function callEmbeddings(
   try {
     const response = await client.send(deployment.target, upstreamRequest, timer.signal);
     if (response.statusCode < 200 || response.statusCode >= 300) {
-      const text = await readCappedBody(response.body, MAX_ERROR_BODY_BYTES, 'truncate');
-      throw failureFromStatus(response.statusCode, adapter.errorMessage(response.statusCode, text), response.headers['retry-after']);
+      const text = await response.body.text(MAX_ERROR_BODY_BYTES, 'truncate');
+      throw failureFromStatus(response.statusCode, adapter.errorMessage(response.statusCode, text), response.header('retry-after'));
     }
-    const text = await readCappedBody(response.body, maxResponseBytes);
+    const text = await response.body.text(maxResponseBytes);
     return adapter.decodeEmbeddings(text, request, deployment.target);
   } catch (error) {
     if (error instanceof AttemptFailure) throw error;

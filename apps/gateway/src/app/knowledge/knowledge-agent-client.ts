@@ -6,8 +6,7 @@
  * timers are off. Answers are read up to 1 MiB.
  */
 import type { LookupFunction } from 'node:net';
-import { readCappedBody } from '../completions/bounded-body';
-import { RenewablePool, UpstreamProtocolError } from '@orcest/providers';
+import { RenewablePool, UpstreamExchange, UpstreamProtocolError } from '@orcest/providers';
 import { BadKnowledgeAnswer, parseKnowledgeAnswer, type Passage } from './knowledge-answer';
 
 /** Largest answer read: top_k passages of text, with room to spare. */
@@ -42,27 +41,25 @@ export class KnowledgeAgentClient {
     const url = new URL(`${baseUrl}/search`);
     let res;
     try {
-      res = await this.pool.agent.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ query, top_k: topK }),
-        signal,
-      });
+      const exchange = new UpstreamExchange(signal);
+      this.pool.agent.dispatch(
+        { origin: url.origin, path: url.pathname + url.search, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query, top_k: topK }) },
+        exchange,
+      );
+      res = await exchange.response();
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       const err = error as NodeJS.ErrnoException;
       throw new KnowledgeAgentError(`cannot reach the knowledge agent: ${err.code ? `${err.code} ` : ''}${err.message}`);
     }
     if (res.statusCode < 200 || res.statusCode > 299) {
-      // Drained in the background (bounded by undici's dump limit), never awaited past the timeout.
-      res.body.dump().catch(() => undefined);
+      // Drained in the background, bounded, never awaited past the timeout.
+      res.body.text(64 * 1024, 'truncate').catch(() => undefined);
       throw new KnowledgeAgentError(`the knowledge agent answered HTTP ${res.statusCode}`);
     }
     let text: string;
     try {
-      text = await readCappedBody(res.body, MAX_KNOWLEDGE_ANSWER_BYTES);
+      text = await res.body.text(MAX_KNOWLEDGE_ANSWER_BYTES);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (error instanceof UpstreamProtocolError) throw new BadKnowledgeAnswer(`larger than ${MAX_KNOWLEDGE_ANSWER_BYTES} bytes`);

@@ -16,7 +16,6 @@ import type { Deployment } from '../deployments/deployment';
 import type { DeploymentRegistry } from '../deployments/deployment-registry';
 import type { ModelNames } from '../deployments/model-names';
 import { ModelNotFoundError, NoDeploymentError, UpstreamRejectedRequestError } from '../errors';
-import { readCappedBody } from '../completions/bounded-body';
 
 const MAX_COUNT_BODY_BYTES = 64 * 1024;
 const CALLER_FAULT_STATUSES = new Set([400, 413, 422]);
@@ -57,7 +56,7 @@ export class TokenCounter {
     try {
       const response = await this.client.send(deployment.target, upstreamRequest, AbortSignal.timeout(deployment.timeoutMs));
       status = response.statusCode;
-      text = await readCappedBody(response.body, MAX_COUNT_BODY_BYTES, 'truncate');
+      text = await response.body.text(MAX_COUNT_BODY_BYTES, 'truncate');
     } catch {
       return undefined;
     }

@@ -1,18 +1,15 @@
 /**
  * The one HTTP client every upstream call goes through: an undici Agent with keep-alive pools
- * per origin. Timeouts are the caller's (an AbortSignal), so undici's own header/body timers
+ * per origin, driven through its low-level dispatch (upstream-exchange.ts). Timeouts are the caller's (an AbortSignal), so undici's own header/body timers
  * are off and cannot fire behind the gateway's back. `lookup`, when given, resolves the host of
  * every new connection (the gateway passes the upstream guard's, which refuses private DNS
  * answers); pooled connections are reused without a lookup, so `renewConnections()` starts a
  * fresh pool when the lookup's rules change (renewable-pool.ts).
  */
-import type { EventEmitter } from 'node:events';
 import type { LookupFunction } from 'node:net';
-import type { Dispatcher } from 'undici';
 import type { UpstreamRequest, UpstreamTarget } from '../contract';
 import { RenewablePool } from './renewable-pool';
-
-export type UpstreamResponse = Dispatcher.ResponseData;
+import { UpstreamExchange, type UpstreamResponse, type UpstreamSignal } from './upstream-exchange';
 
 interface Endpoint {
   readonly origin: string;
@@ -40,10 +37,12 @@ export class UpstreamClient {
   /** Origin and path per base URL and path, split once: undici's top-level `request()` parses a URL per call. */
   private readonly endpoints = new Map<string, Map<string, Endpoint>>();
 
-  /** `signal` may be an AbortSignal or any EventEmitter with `aborted` and an `abort` event (undici accepts both). */
-  send(target: UpstreamTarget, upstreamRequest: UpstreamRequest, signal: AbortSignal | EventEmitter): Promise<UpstreamResponse> {
+  /** Settles once the response's headers are in (its body is read from the response); `signal` aborts the exchange at any point. */
+  send(target: UpstreamTarget, upstreamRequest: UpstreamRequest, signal: UpstreamSignal): Promise<UpstreamResponse> {
     const { origin, path } = this.endpoint(target.baseUrl, upstreamRequest.path);
-    return this.pool.agent.request({ origin, path, method: 'POST', headers: upstreamRequest.headers, body: upstreamRequest.body, signal });
+    const exchange = new UpstreamExchange(signal);
+    this.pool.agent.dispatch({ origin, path, method: 'POST', headers: upstreamRequest.headers, body: upstreamRequest.body }, exchange);
+    return exchange.response();
   }
 
   private endpoint(baseUrl: string, path: string): Endpoint {
