@@ -24,6 +24,7 @@ export {
   type DatabaseConfig,
 } from './lib/database-config';
 export { normalizeEmail } from './lib/email';
+export { isUuid } from './lib/uuid';
 export { writeIsolatingRefusedRows, isRowRefusal, sqlStateOf, type RefusedRow } from './lib/batch/refused-rows';
 export { pgText, pgTextOrNull } from './lib/batch/pg-text';
 export { MigrationError, MigrationChecksumError, EmbeddedPostgresError } from './lib/db-errors';

@@ -8,9 +8,10 @@ import 'reflect-metadata';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { boundedServerFactory, fastifyTrustProxy, type ClientLimits } from '@orcest/http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { boundedServerFactory, fastifyTrustProxy, refuseNulInUrls, type ClientLimits } from '@orcest/http';
 import { randomUUID } from 'node:crypto';
-import { LoginExceptionFilter } from './http/login-exception.filter';
+import { LoginExceptionFilter, sendLoginError } from './http/login-exception.filter';
 import { LoginContext } from './login-context';
 import { LoginModule } from './login.module';
 
@@ -32,6 +33,11 @@ export async function createLoginApp(context: LoginContext, options: LoginAppOpt
     },
     serverFactory: boundedServerFactory(options.clientLimits),
     return503OnClosing: true,
+    // Refusals before routing (no hook has run): answered as every other error.
+    frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      reply.header('x-request-id', req.id);
+      sendLoginError(error, req, reply);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(LoginModule.register(context), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],
@@ -41,6 +47,11 @@ export async function createLoginApp(context: LoginContext, options: LoginAppOpt
   const issuerHost = new URL(context.config.issuer).host;
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
+  });
+  // Before the provider's hook: its routes read their query themselves.
+  refuseNulInUrls(fastify);
+  fastify.addHook('onRequest', (req, reply, done) => {
     const path = req.url;
     if (PROVIDER_PREFIXES.some((p) => path.startsWith(p))) {
       // The provider builds its URLs from the Host header: pin it to the issuer's, so a forged

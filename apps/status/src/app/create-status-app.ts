@@ -8,10 +8,10 @@ import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPrismaClient } from '@orcest/db';
-import { boundedServerFactory, fastifyTrustProxy, type ClientLimits } from '@orcest/http';
+import { boundedServerFactory, fastifyTrustProxy, refuseNulInUrls, type ClientLimits } from '@orcest/http';
 import type { StatusConfig } from '@orcest/monitoring';
 import { systemClock } from './clock';
-import { StatusExceptionFilter } from './http/status-exception.filter';
+import { sendStatusError, StatusExceptionFilter } from './http/status-exception.filter';
 import { registerFormParser } from './http/form-parser';
 import { StatusContext, type StatusContextOptions } from './status-context';
 import { StatusModule } from './status.module';
@@ -30,14 +30,23 @@ export interface StatusApp {
 export async function createStatusApp(config: StatusConfig, databaseUrl: string, options: StatusAppOptions = {}): Promise<StatusApp> {
   const prisma = createPrismaClient(databaseUrl, { poolSize: 5 });
   const context = new StatusContext(config, prisma, { clock: options.clock ?? systemClock, replicaName: options.replicaName, check: options.check, deliveries: options.deliveries, resolveHost: options.resolveHost });
-  const adapter = new FastifyAdapter({ trustProxy: fastifyTrustProxy(config.server.trustProxy), bodyLimit: 64 * 1024, serverFactory: boundedServerFactory(options.clientLimits), return503OnClosing: true });
+  const adapter = new FastifyAdapter({
+    trustProxy: fastifyTrustProxy(config.server.trustProxy),
+    bodyLimit: 64 * 1024,
+    serverFactory: boundedServerFactory(options.clientLimits),
+    return503OnClosing: true,
+    // Refusals before routing (a path segment too long, broken percent-encoding): answered as every other error.
+    frameworkErrors: sendStatusError,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(StatusModule.register(context), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],
     // Fastify parses JSON itself; forms get our parser (repeated keys as arrays, 64 KiB cap).
     bodyParser: false,
   });
   app.useGlobalFilters(new StatusExceptionFilter());
-  registerFormParser(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  registerFormParser(fastify);
+  refuseNulInUrls(fastify);
   if (options.check ?? true) context.checker.start();
   // The ready block says it too; this line is for logs read without it.
   if (!config.oidc.clientSecret) new Logger('Status').debug('OIDC_STATUS_SECRET is not set: /admin answers "admin sign-in not configured"');

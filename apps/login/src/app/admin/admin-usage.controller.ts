@@ -11,7 +11,6 @@ import { LoginContext } from '../login-context';
 import { ADMIN_USAGE_PERIODS, adminUsagePage, adminUserUsagePage } from '../pages/admin-usage-pages';
 import { usageCsv } from '../usage/usage-csv';
 import { ALL_USERS, lastDays, monthToDate, type AdminUsageGrouping, type UsageGrouping } from '../usage/usage-report';
-import { isUuid } from '../users/api-keys';
 import { UserNotFoundError } from '../users/user-errors';
 import { AdminGate } from './admin-gate';
 
@@ -68,7 +67,7 @@ export class AdminUsageController {
   @Get('users/:id/usage')
   oneUser(@Param('id') id: string, @Query('days') daysParam: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.gate.asAdmin(req, reply, async (frame) => {
-      const user = isUuid(id) ? await this.context.users.findById(id) : null;
+      const user = await this.context.users.findById(id);
       if (!user) throw new UserNotFoundError(id);
       const now = this.context.clock();
       const days = periodOf(daysParam);
@@ -89,7 +88,7 @@ export class AdminUsageController {
   @Get('users/:id/usage.csv')
   oneUserCsv(@Param('id') id: string, @Query('group_by') groupBy: unknown, @Query('days') daysParam: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.gate.asAdmin(req, reply, async () => {
-      const user = isUuid(id) ? await this.context.users.findById(id) : null;
+      const user = await this.context.users.findById(id);
       if (!user) throw new UserNotFoundError(id);
       const by = USER_GROUPINGS.find((g) => g === groupBy) ?? 'day';
       const days = periodOf(daysParam);

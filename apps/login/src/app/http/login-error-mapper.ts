@@ -1,7 +1,8 @@
 /**
  * The one place where errors become HTTP answers: OAuth's JSON shape
  * `{"error","error_description"}` under /api, an HTML page everywhere else (people see those).
- * Fastify's body-parser errors arrive here too, wrapped by Nest.
+ * Fastify's body-parser errors arrive here too, wrapped by Nest, and so do its refusals of a
+ * URL before routing and the libs' URL refusals (`@orcest/http`: a NUL), with their 4xx.
  */
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
@@ -33,6 +34,11 @@ function fromFastify(e: FastifyLikeError): MappedLoginError {
       return mapped(413, 'invalid_request', 'request body is too large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return mapped(415, 'invalid_request', 'unsupported content type');
+    // Fastify's own words repeat the whole URL, however long.
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return mapped(414, 'invalid_request', 'a part of the URL is too long (at most 100 characters between slashes)');
+    case 'FST_ERR_BAD_URL':
+      return mapped(400, 'invalid_request', 'the URL is not validly percent-encoded');
     default:
       return mapped(e.statusCode ?? 400, 'invalid_request', e.message);
   }

@@ -3,7 +3,7 @@
  * whose role lacks the service of the client asking (checked on every token issued: at code
  * exchange and at each refresh), so a role change or a deactivation cuts off refresh at once.
  */
-import type { PrismaClient, User } from '@orcest/db';
+import { isUuid, type PrismaClient, type User } from '@orcest/db';
 import { isRole, roleGrantsService, servicesOfRole } from '@orcest/auth';
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { ANY_USER_SERVICE } from './client-registry';
@@ -58,7 +58,7 @@ export function issuedBeforeCredentialChange(user: User, issuedAtSeconds: number
 
 export function accountFinder(prisma: PrismaClient): FindAccount {
   return async (ctx, sub, token): Promise<Account | undefined> => {
-    if (!/^[0-9a-f-]{36}$/i.test(sub)) return undefined;
+    if (!isUuid(sub)) return undefined;
     const user = await prisma.user.findUnique({ where: { id: sub } });
     if (!user || !userMayUse(user, clientService(ctx))) return undefined;
     // A token being redeemed carries its own issue time; otherwise the browser's session does.

@@ -37,16 +37,42 @@ function payloadOf(row: Row | null): OidcPayload | undefined {
 }
 
 /**
- * `alreadyConsumed` builds the error thrown when a concurrent request consumed the same code
- * or refresh token first (oidc-provider only checks `consumed` before calling `consume`, so two
- * parallel redemptions would both pass): the grant is revoked and this request fails, exactly
- * as a sequential replay does.
+ * PostgreSQL's text and jsonb cannot hold U+0000 (the statement fails), and what a client sends
+ * reaches this store as it is: a client id, code, token or user code to look up, and request
+ * parameters (a `login_hint`, a `state`) inside the payloads the provider saves. None we store
+ * holds a NUL, so a value with one is found to be nothing: the provider answers it as any
+ * unknown value (invalid_client, invalid_grant…). A payload with one is refused with the
+ * provider's own error (`refusedText`, invalid_request), not saved with the text changed.
  */
-export function prismaOidcAdapterFactory(prisma: PrismaClient, alreadyConsumed: () => Error): new (model: string) => OidcAdapter {
+function holdsNul(value: string): boolean {
+  return value.includes('\u0000');
+}
+
+function payloadHoldsNul(value: unknown): boolean {
+  if (typeof value === 'string') return holdsNul(value);
+  if (Array.isArray(value)) return value.some(payloadHoldsNul);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, v]) => holdsNul(key) || payloadHoldsNul(v));
+}
+
+export interface OidcAdapterErrors {
+  /**
+   * Thrown when a concurrent request consumed the same code or refresh token first
+   * (oidc-provider only checks `consumed` before calling `consume`, so two parallel redemptions
+   * would both pass): the grant is revoked and this request fails, exactly as a sequential
+   * replay does.
+   */
+  readonly alreadyConsumed: () => Error;
+  /** Thrown for a payload holding a NUL (see above). */
+  readonly refusedText: () => Error;
+}
+
+export function prismaOidcAdapterFactory(prisma: PrismaClient, { alreadyConsumed, refusedText }: OidcAdapterErrors): new (model: string) => OidcAdapter {
   return class PrismaOidcAdapter implements OidcAdapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: OidcPayload, expiresIn?: number): Promise<void> {
+      if (payloadHoldsNul(payload)) throw refusedText();
       const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
       const fields = {
         payload: payload as Prisma.InputJsonValue,
@@ -63,6 +89,7 @@ export function prismaOidcAdapterFactory(prisma: PrismaClient, alreadyConsumed: 
     }
 
     async find(id: string): Promise<OidcPayload | undefined> {
+      if (holdsNul(id)) return undefined;
       if (this.model === 'Client') {
         const client = await prisma.oidcClient.findUnique({ where: { clientId: id } });
         return client ? clientMetadataOf(client) : undefined;
@@ -71,10 +98,12 @@ export function prismaOidcAdapterFactory(prisma: PrismaClient, alreadyConsumed: 
     }
 
     async findByUserCode(userCode: string): Promise<OidcPayload | undefined> {
+      if (holdsNul(userCode)) return undefined;
       return payloadOf(await prisma.oidcModel.findFirst({ where: { model: this.model, userCode } }));
     }
 
     async findByUid(uid: string): Promise<OidcPayload | undefined> {
+      if (holdsNul(uid)) return undefined;
       return payloadOf(await prisma.oidcModel.findFirst({ where: { model: this.model, uid } }));
     }
 

@@ -75,7 +75,10 @@ export function providerConfiguration({ config, prisma, keys, cookieKeys, errors
   const accountApi = accountApiAudience(config.issuer);
   const cookieOptions = { signed: true, httpOnly: true, sameSite: 'lax' } as const;
   return {
-    adapter: prismaOidcAdapterFactory(prisma, () => new errors.InvalidGrant('grant request is invalid')),
+    adapter: prismaOidcAdapterFactory(prisma, {
+      alreadyConsumed: () => new errors.InvalidGrant('grant request is invalid'),
+      refusedText: () => new errors.InvalidRequest('a parameter contains a NUL character'),
+    }),
     findAccount: accountFinder(prisma),
     jwks: { keys: keys.map((k) => ({ ...k })) },
     cookies: {

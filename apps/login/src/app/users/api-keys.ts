@@ -6,7 +6,7 @@
  * id, so another user's key id is simply not found.
  */
 import { generateApiKey } from '@orcest/auth';
-import type { ApiKey, PrismaClient } from '@orcest/db';
+import { isUuid, type ApiKey, type PrismaClient } from '@orcest/db';
 import type { AuditLog } from '../audit/audit-log';
 import { UserInputError, UserNotFoundError } from './user-errors';
 
@@ -32,7 +32,6 @@ const MAX_EXPIRY_DAYS = 5 * 366;
 /** Active keys one user may hold: enough for every machine, not enough to flood the gateway's key set. */
 export const MAX_ACTIVE_KEYS_PER_USER = 50;
 const DAY_MS = 24 * 3600 * 1000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function limit(value: string | undefined, what: string): number | null {
   if (value === undefined || value.trim() === '') return null;
@@ -59,10 +58,6 @@ export function parseExpiry(value: string | undefined, now: Date): Date | null {
   if (at.getTime() <= now.getTime()) throw new UserInputError('The expiry must be in the future.');
   if (at.getTime() > now.getTime() + MAX_EXPIRY_DAYS * DAY_MS) throw new UserInputError('The expiry may be at most five years away.');
   return at;
-}
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
 
 export class ApiKeys {

@@ -8,7 +8,7 @@
  * other, both writes land, nobody is left), so a change that may remove an admin runs in one
  * transaction holding the row locks of every active admin (see `changeAdmins`).
  */
-import { normalizeEmail, type Prisma, type PrismaClient, type Role, type User } from '@orcest/db';
+import { isUuid, normalizeEmail, type Prisma, type PrismaClient, type Role, type User } from '@orcest/db';
 import { isRole } from '@orcest/auth';
 import type { AuditLog, Page } from '../audit/audit-log';
 import type { LoginThrottle } from './login-throttle';
@@ -33,8 +33,9 @@ export class UserDirectory {
     private readonly throttle: LoginThrottle,
   ) {}
 
+  /** `id` may come from a URL: what is not a uuid is no user, and is not looked up. */
   async findById(id: string): Promise<User | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     return (await this.prisma.user.findUnique({ where: { id } })) ?? undefined;
   }
 
@@ -129,7 +130,7 @@ export class UserDirectory {
    * is the current set of admins, which nobody else can shrink until this commits.
    */
   private async changeAdmins(id: string, change: (tx: Prisma.TransactionClient, before: User) => Promise<User>): Promise<{ before: User; user: User }> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new UserNotFoundError(id);
+    if (!isUuid(id)) throw new UserNotFoundError(id);
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id FOR UPDATE`;
       const before = await tx.user.findUnique({ where: { id } });

@@ -3,7 +3,7 @@
  * its own, and what the operator writes from /admin. Input is validated here (domain errors),
  * so every caller gets the same 4xx for the same mistake.
  */
-import { pgText, Prisma, type PrismaClient, type StatusIncident, type StatusIncidentUpdate, type StatusMaintenance } from '@orcest/db';
+import { isUuid, pgText, Prisma, type PrismaClient, type StatusIncident, type StatusIncidentUpdate, type StatusMaintenance } from '@orcest/db';
 import { INCIDENT_IMPACTS, INCIDENT_STATUSES, type IncidentImpact, type IncidentStatus } from '@orcest/monitoring';
 import { InvalidInputError, NotFoundError } from '../errors';
 
@@ -38,7 +38,6 @@ export interface NewMaintenance {
 
 const MAX_TEXT = 10_000;
 const MAX_NAME = 200;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class IncidentStore {
   constructor(
@@ -243,7 +242,7 @@ function requireImpact(value: string): IncidentImpact {
 }
 
 function requireUuid(value: string, what: string): string {
-  if (!UUID.test(value)) throw new NotFoundError(`No ${what} ${value.slice(0, 64)}.`);
+  if (!isUuid(value)) throw new NotFoundError(`No ${what} ${value.slice(0, 64)}.`);
   return value.toLowerCase();
 }
 
