@@ -60,8 +60,8 @@ export type Behavior =
   | { readonly kind: 'stall-after-chunks'; readonly chunks: number; readonly chunkDelayMs?: number }
   /** The stream opening and `afterChunks` content chunks, then the socket is destroyed (no end marker). */
   | { readonly kind: 'cut-stream'; readonly afterChunks: number; readonly chunkDelayMs?: number }
-  /** `afterChunks` good chunks, one that is not valid JSON, then the response ends normally. */
-  | { readonly kind: 'malformed-chunk'; readonly afterChunks: number; readonly chunkDelayMs?: number }
+  /** `afterChunks` good chunks, one that is not valid JSON, then the response ends normally (or, `thenStall`, stays open). */
+  | { readonly kind: 'malformed-chunk'; readonly afterChunks: number; readonly chunkDelayMs?: number; readonly thenStall?: boolean }
   /** 200 with `content-type: application/json` and a body that is not JSON. */
   | { readonly kind: 'malformed-body' }
   /** That HTTP status with the protocol's error body, and `Retry-After` (seconds) when given. */

@@ -63,6 +63,7 @@ export async function play(ctx: PlayContext, behavior: Behavior): Promise<void> 
       if (!rendition.stream) return exchange.send(200, JSON_TYPE, NOT_JSON);
       if (!(await startPartial(exchange, protocol, rendition, content, behavior.chunkDelayMs ?? 0))) return;
       exchange.write(rendition.malformedChunk());
+      if (behavior.thenStall === true) return;
       return exchange.end();
     }
     case 'malformed-body':

@@ -118,6 +118,15 @@ describe('streaming before the first content byte: fallback', () => {
     expect(response.headers.get('x-rainymodel-fallback-reason')).toBe(`primary:${reason}`);
   });
 
+  it('an upstream whose stream is given up before its first content is disconnected, not left open', async () => {
+    primary.enqueue({ kind: 'malformed-chunk', afterChunks: 0, thenStall: true });
+    backup.enqueue({ kind: 'stream', chunks: 2 });
+    const { res } = await post(true);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-rainymodel-fallback-reason')).toBe('primary:malformed_chunk');
+    await primary.waitForAborted(1);
+  });
+
   it('a stall after headers gives up within the timeout, not the client’s patience', async () => {
     primary.enqueue({ kind: 'stall-after-headers' });
     const started = Date.now();

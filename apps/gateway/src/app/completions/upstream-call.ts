@@ -80,8 +80,12 @@ export class UpstreamCall<R extends ClientRequest> {
       }
       return { preamble, stream, body, timer };
     } catch (error) {
+      const failure = this.failure(error, timer, budget, true);
+      // The body is not read further: end the exchange, or an upstream that keeps sending (or
+      // keeps the stream open) would hold its connection with nobody reading.
+      timer.signal.abort();
       timer.dispose();
-      throw this.failure(error, timer, budget, true);
+      throw failure;
     }
   }
 
