@@ -199,6 +199,23 @@ describe('UpstreamExchange (undici dispatch against a real server)', () => {
     expect(received).toBe(TOTAL);
   });
 
+  it('an informational answer (103 Early Hints) is not taken for the response', async () => {
+    handle = (req, res) => {
+      req.resume();
+      // The hints in a packet of their own, the response a moment later.
+      res.writeEarlyHints({ link: '</x.css>; rel=preload' }, () =>
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"ok":true}');
+        }, 50),
+      );
+    };
+    const response = await send();
+    expect(response.statusCode).toBe(200);
+    expect(response.header('content-type')).toBe('application/json');
+    expect(await response.body.text(100)).toBe('{"ok":true}');
+  });
+
   it('a refused connection rejects send with the network error', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

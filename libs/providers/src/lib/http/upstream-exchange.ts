@@ -128,6 +128,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamRes
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    // An informational answer (100 Continue, 103 Early Hints) comes before the response itself.
+    if (statusCode < 200) return true;
     this.statusCode = statusCode;
     this.rawHeaders = rawHeaders;
     this.resumeUpstream = resume;
