@@ -26,5 +26,5 @@ export {
 export { normalizeEmail } from './lib/email';
 export { isUuid } from './lib/uuid';
 export { writeIsolatingRefusedRows, isRowRefusal, sqlStateOf, type RefusedRow } from './lib/batch/refused-rows';
-export { pgText, pgTextOrNull } from './lib/batch/pg-text';
+export { pgJson, pgText, pgTextOrNull } from './lib/batch/pg-text';
 export { MigrationError, MigrationChecksumError, EmbeddedPostgresError } from './lib/db-errors';

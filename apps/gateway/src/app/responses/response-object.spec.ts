@@ -1,6 +1,6 @@
 import { UpstreamProtocolError } from '@orcest/providers';
 import { parseResponsesRequest } from './responses-request';
-import { assistantMessageOf, completeFromChat, newId, outputChars, responseSkeleton } from './response-object';
+import { assistantMessageOf, completeFromChat, isIssuedId, newId, outputChars, responseSkeleton } from './response-object';
 import { ResponsesDialect } from './responses-dialect';
 
 const parsed = parseResponsesRequest({ model: 'rainymodel/auto', input: 'x', instructions: 'Be brief.', max_output_tokens: 50, metadata: { a: 'b' } });
@@ -8,6 +8,14 @@ const parsed = parseResponsesRequest({ model: 'rainymodel/auto', input: 'x', ins
 function completion(message: Record<string, unknown>, finish = 'stop'): string {
   return JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model: 'gpt-test', choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: finish }], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } });
 }
+
+describe('issued ids', () => {
+  it('knows the shape of what newId issues, and nothing else', () => {
+    expect(isIssuedId('resp', newId('resp'))).toBe(true);
+    expect(isIssuedId('resp', newId('msg'))).toBe(false);
+    for (const id of ['resp_x', `resp_${'0'.repeat(47)}\u0000`, `resp_${'A'.repeat(48)}`, `resp_${'0'.repeat(49)}`, `resp-${'0'.repeat(48)}`]) expect(isIssuedId('resp', id)).toBe(false);
+  });
+});
 
 describe('the response object', () => {
   it('echoes the request in its skeleton', () => {

@@ -9,9 +9,18 @@ import { UpstreamProtocolError } from '@orcest/providers';
 import type { FunctionCallItem, OutputItem, OutputMessageItem, ParsedResponsesRequest, ResponseObject, ResponseUsage } from './responses-types';
 
 /** Ids in OpenAI's form (`resp_…`, `msg_…`, `fc_…`): 24 random bytes, unguessable, so an id is no hint to another caller's responses. */
-export function newId(prefix: 'resp' | 'msg' | 'fc'): string {
-  return `${prefix}_${randomBytes(24).toString('hex')}`;
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${randomBytes(ID_BYTES).toString('hex')}`;
 }
+
+/** True when `id` has the shape `newId(prefix)` gives (anything else was never issued here). */
+export function isIssuedId(prefix: IdPrefix, id: string): boolean {
+  return id.length === prefix.length + 1 + 2 * ID_BYTES && id.startsWith(`${prefix}_`) && HEX.test(id.slice(prefix.length + 1));
+}
+
+type IdPrefix = 'resp' | 'msg' | 'fc';
+const ID_BYTES = 24;
+const HEX = /^[0-9a-f]+$/;
 
 /** Shared by stream and whole answers: the request's echo, in progress, nothing produced yet. */
 export function responseSkeleton(parsed: ParsedResponsesRequest, id: string, createdAtSeconds: number, stored: boolean): ResponseObject {

@@ -22,3 +22,27 @@ export function pgText(value: string, maxLength = 10_000): string {
 export function pgTextOrNull(value: string | null | undefined, maxLength?: number): string | null {
   return value === null || value === undefined ? null : pgText(value, maxLength);
 }
+
+/**
+ * A JSON value bound for a `jsonb` column: every string and key through `pgText` (uncapped).
+ * What needs no change is returned as it is (not copied), so the caller's objects stay intact.
+ */
+export function pgJson<T>(value: T): T {
+  return cleanJson(value) as T;
+}
+
+function cleanJson(value: unknown): unknown {
+  if (typeof value === 'string') return pgText(value, Infinity);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const clean = cleanJson(item);
+      if (clean !== item) (copy ??= [...value])[i] = clean;
+    });
+    return copy ?? value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value);
+  const cleaned = entries.map(([key, item]) => [pgText(key, Infinity), cleanJson(item)] as const);
+  return cleaned.every(([key, item], i) => key === entries[i][0] && item === entries[i][1]) ? value : Object.fromEntries(cleaned);
+}

@@ -70,13 +70,16 @@ describe('ResponseStore (real PostgreSQL)', () => {
     expect(await store.prune()).toBe(0);
   });
 
-  it('keeps a conversation with NUL characters (jsonb cannot), as U+FFFD, without touching the caller\'s objects', async () => {
+  it('keeps a conversation with NUL characters or a lone surrogate (jsonb holds neither), as U+FFFD, without touching the caller\'s objects', async () => {
     const store = new ResponseStore(database.prisma, { ttlMs: DAY, now });
     const response = answered('out\u0000put');
-    const conversation = [{ role: 'user' as const, content: 'in\u0000put' }];
+    const conversation = [{ role: 'user' as const, content: 'in\u0000put' }, { role: 'user' as const, content: 'lone \uD800' }];
     await store.save(ALICE, response, conversation);
     const found = await store.find(response.id, ALICE);
-    expect(found?.conversation).toEqual([{ role: 'user', content: 'in\ufffdput' }]);
+    expect(found?.conversation).toEqual([
+      { role: 'user', content: 'in\ufffdput' },
+      { role: 'user', content: 'lone \ufffd' },
+    ]);
     expect(JSON.stringify(found?.response)).toContain('out\ufffdput');
     expect(conversation[0].content).toBe('in\u0000put');
     expect(JSON.stringify(response)).toContain('out\\u0000put');

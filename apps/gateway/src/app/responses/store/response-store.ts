@@ -13,17 +13,19 @@
  *   through another replica, finds it. A failed write is logged and the answer still goes out
  *   (the client paid for it); a continuation then gets `previous_response_not_found`. A read
  *   on this replica still waits for a write under way (`pending`): a client that left early.
- * - PostgreSQL's jsonb cannot hold U+0000, so a NUL in a conversation (the client's input or
- *   the model's output) is stored as U+FFFD: the client got its answer as sent, a continuation
- *   sends the replacement character instead (to a model, the same nothing). An id that is not
- *   one this store hands out (`resp_` and 48 hex digits) is not looked up at all: it cannot
- *   exist, and a NUL in it would be an error of the database, not a 404.
+ * - PostgreSQL's jsonb cannot hold U+0000 or a lone surrogate, so such a character in a
+ *   conversation (the client's input or the model's output) is stored as U+FFFD (`pgJson`):
+ *   the client got its answer as sent, a continuation sends the replacement character instead
+ *   (to a model, the same nothing). An id that is not one this gateway issues (`isIssuedId`)
+ *   is not looked up at all: it cannot exist, and a NUL in it would be an error of the
+ *   database, not a 404.
  * - Rows expire after the TTL (RAINYMODEL_RESPONSES_TTL_DAYS): expired rows are invisible at
  *   once and deleted by `prune` in batches (`FOR UPDATE SKIP LOCKED`, so replicas pruning
  *   together share the work rather than wait on each other).
  */
 import type { ChatMessage } from '@orcest/providers';
-import { Prisma, type PrismaClient } from '@orcest/db';
+import { pgJson, Prisma, type PrismaClient } from '@orcest/db';
+import { isIssuedId } from '../response-object';
 import type { ResponseObject } from '../responses-types';
 
 export interface StoredConversation {
@@ -72,8 +74,8 @@ export class ResponseStore {
           owner,
           createdAt,
           expiresAt: new Date(createdAt.getTime() + this.ttlMs),
-          response: storable(response) as Prisma.InputJsonValue,
-          conversation: storable(conversation) as Prisma.InputJsonValue,
+          response: pgJson(response) as unknown as Prisma.InputJsonValue,
+          conversation: pgJson(conversation) as unknown as Prisma.InputJsonValue,
         },
       })
       .then(
@@ -91,7 +93,7 @@ export class ResponseStore {
 
   /** The caller's stored response, or undefined (absent, expired, or another caller's: indistinguishable on purpose). */
   async find(id: string, owner: string): Promise<StoredConversation | undefined> {
-    if (!STORED_ID.test(id)) return undefined;
+    if (!isIssuedId('resp', id)) return undefined;
     await this.pending.get(id);
     const row = await this.prisma.storedResponse.findFirst({ where: { id, owner, expiresAt: { gt: new Date(this.now()) } }, select: { response: true, conversation: true } });
     if (row === null) return undefined;
@@ -100,7 +102,7 @@ export class ResponseStore {
 
   /** True when the caller's response existed and is now gone. */
   async delete(id: string, owner: string): Promise<boolean> {
-    if (!STORED_ID.test(id)) return false;
+    if (!isIssuedId('resp', id)) return false;
     await this.pending.get(id);
     const { count } = await this.prisma.storedResponse.deleteMany({ where: { id, owner, expiresAt: { gt: new Date(this.now()) } } });
     return count > 0;
@@ -142,22 +144,3 @@ export class ResponseStore {
   }
 }
 
-/** The ids `newId('resp')` makes (response-object.ts). */
-const STORED_ID = /^resp_[0-9a-f]{48}$/;
-
-/** `value` as jsonb can hold it: U+0000 in any string (or key) becomes U+FFFD; untouched (not copied) when there is none. */
-function storable(value: unknown): unknown {
-  // The serialised form names every NUL as \u0000; a false alarm (an escaped backslash before
-  // "u0000") only costs the walk below.
-  if (!JSON.stringify(value).includes('\\u0000')) return value;
-  return withoutNul(value);
-}
-
-function withoutNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '\ufffd');
-  if (Array.isArray(value)) return value.map(withoutNul);
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key.replaceAll('\u0000', '\ufffd'), withoutNul(inner)]));
-  }
-  return value;
-}
