@@ -7,3 +7,4 @@ export { SignedValues, hasStringFields, MAX_SIGNED_VALUE_LENGTH, type PayloadGua
 export { boundedServerFactory, DEFAULT_CLIENT_LIMITS, type ClientLimits } from './lib/client-limits';
 export { fastifyTrustProxy } from './lib/trust-proxy';
 export { NulInUrlError, refuseNulInUrls, urlNamesNul } from './lib/nul-in-url';
+export { fastifyUrlRefusal } from './lib/url-refusals';

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
+import { fastifyUrlRefusal } from '@orcest/http';
 import { InvalidApiRequestError, InvalidClientError, InvalidTokenError, NotFoundError } from '../errors';
 import { UserInputError, UserNotFoundError } from '../users/user-errors';
 
@@ -34,13 +35,10 @@ function fromFastify(e: FastifyLikeError): MappedLoginError {
       return mapped(413, 'invalid_request', 'request body is too large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return mapped(415, 'invalid_request', 'unsupported content type');
-    // Fastify's own words repeat the whole URL, however long.
-    case 'FST_ERR_MAX_PARAM_LENGTH':
-      return mapped(414, 'invalid_request', 'a part of the URL is too long (at most 100 characters between slashes)');
-    case 'FST_ERR_BAD_URL':
-      return mapped(400, 'invalid_request', 'the URL is not validly percent-encoded');
-    default:
-      return mapped(e.statusCode ?? 400, 'invalid_request', e.message);
+    default: {
+      const refusal = fastifyUrlRefusal(e);
+      return refusal ? mapped(refusal.status, 'invalid_request', refusal.message) : mapped(e.statusCode ?? 400, 'invalid_request', e.message);
+    }
   }
 }
 

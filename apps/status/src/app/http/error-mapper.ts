@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
+import { fastifyUrlRefusal } from '@orcest/http';
 import { ForbiddenError, InvalidInputError, NotFoundError, NotSignedInError, SignInUnavailableError } from '../errors';
 
 export interface MappedError {
@@ -18,12 +19,6 @@ export interface MappedError {
 
 const logger = new Logger('StatusError');
 
-/** Fastify's refusals of a URL before routing, in our words (its own repeat the whole URL, however long). */
-const URL_REFUSALS = new Map<unknown, string>([
-  ['FST_ERR_MAX_PARAM_LENGTH', 'A part of the URL is too long (at most 100 characters between slashes).'],
-  ['FST_ERR_BAD_URL', 'The URL is not validly percent-encoded.'],
-]);
-
 export function mapError(error: unknown): MappedError {
   if (error instanceof InvalidInputError) return { status: 400, code: 'invalid_input', message: error.message, title: 'That did not work' };
   if (error instanceof NotSignedInError) return { status: 401, code: 'not_signed_in', message: error.message, title: 'Sign in' };
@@ -34,10 +29,16 @@ export function mapError(error: unknown): MappedError {
   const status = typeof cause?.statusCode === 'number' ? cause.statusCode : error instanceof HttpException ? error.getStatus() : (error as { statusCode?: number })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 404) return { status, code: 'not_found', message: 'Not found. The status page is at /, its API under /api/v2/.', title: 'Not found' };
-    const message = URL_REFUSALS.get((error as { code?: unknown } | undefined)?.code) ?? cause?.message ?? (error as Error).message;
+    const refusal = fastifyUrlRefusal(error);
+    const message = refusal ? asSentence(refusal.message) : (cause?.message ?? (error as Error).message);
     return { status, code: status === 413 ? 'too_large' : status === 414 ? 'uri_too_long' : status === 415 ? 'unsupported_media_type' : 'bad_request', message, title: 'Bad request' };
   }
   const id = randomUUID();
   logger.error(`internal error ${id}: ${(error as Error)?.stack ?? String(error)}`);
   return { status: 500, code: 'internal_error', message: `Internal error (id ${id}). It has been logged.`, title: 'Something went wrong' };
+}
+
+/** This app's messages are sentences. */
+function asSentence(words: string): string {
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}.`;
 }
