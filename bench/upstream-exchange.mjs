@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
 
 const require = createRequire(import.meta.url);
-const { UpstreamExchange } = require('@orcest/providers');
+const { exchange } = require('@orcest/providers');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const upstream = fork(join(root, 'bench/fake-openai-upstream.mjs'), ['0', '20'], { stdio: 'inherit' });
 const port = await new Promise((resolve) => upstream.once('message', (m) => resolve(m.port)));
@@ -28,9 +28,7 @@ async function viaRequest(body) {
 }
 
 async function viaExchange(body) {
-  const exchange = new UpstreamExchange(new AbortController().signal);
-  agent.dispatch({ origin, path: '/v1/chat/completions', method: 'POST', headers, body }, exchange);
-  const res = await exchange.response();
+  const res = await exchange(agent, { origin, path: '/v1/chat/completions', method: 'POST', headers, body }, new AbortController().signal);
   return (await res.body.text(1 << 20)).length;
 }
 
@@ -54,13 +52,13 @@ for (const stream of [true, false]) {
   const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello.' }], stream });
   await cpuPerExchange(viaRequest, body, 500);
   await cpuPerExchange(viaExchange, body, 500);
-  const request = [];
-  const exchange = [];
+  const requestCpu = [];
+  const exchangeCpu = [];
   for (let round = 0; round < 5; round++) {
-    request.push(await cpuPerExchange(viaRequest, body, 1500));
-    exchange.push(await cpuPerExchange(viaExchange, body, 1500));
+    requestCpu.push(await cpuPerExchange(viaRequest, body, 1500));
+    exchangeCpu.push(await cpuPerExchange(viaExchange, body, 1500));
   }
-  console.log(`${stream ? 'stream (20 chunks)' : 'whole answer'}: request() ${median(request).toFixed(1)} µs, UpstreamExchange ${median(exchange).toFixed(1)} µs of CPU per exchange (median of 5 rounds)`);
+  console.log(`${stream ? 'stream (20 chunks)' : 'whole answer'}: request() ${median(requestCpu).toFixed(1)} µs, UpstreamExchange ${median(exchangeCpu).toFixed(1)} µs of CPU per exchange (median of 5 rounds)`);
 }
 upstream.kill('SIGTERM');
 await agent.close();

@@ -4,7 +4,7 @@ export { UntranslatableRequestError, UpstreamProtocolError, tooLarge } from './l
 export { describeProvider, adapterFor, embeddingAdapterFor, UnknownProviderError, type ProviderDescriptor } from './lib/registry';
 export { SseParser, type SseMessage } from './lib/shared/sse-parser';
 export { UpstreamClient, type UpstreamClientOptions } from './lib/http/upstream-client';
-export { UpstreamExchange, type UpstreamBody, type UpstreamResponse, type UpstreamSignal } from './lib/http/upstream-exchange';
+export { exchange, type UpstreamBody, type UpstreamResponse, type UpstreamSignal } from './lib/http/upstream-exchange';
 export { RenewablePool } from './lib/http/renewable-pool';
 export { joinWire } from './lib/shared/wire';
 export type { EmbeddingAdapter, EmbeddingEncoding, EmbeddingInput, EmbeddingRequest, DecodedEmbeddings } from './lib/embeddings/embedding-contract';

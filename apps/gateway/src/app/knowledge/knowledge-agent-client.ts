@@ -6,7 +6,7 @@
  * timers are off. Answers are read up to 1 MiB.
  */
 import type { LookupFunction } from 'node:net';
-import { RenewablePool, UpstreamExchange, UpstreamProtocolError } from '@orcest/providers';
+import { exchange, RenewablePool, UpstreamProtocolError } from '@orcest/providers';
 import { BadKnowledgeAnswer, parseKnowledgeAnswer, type Passage } from './knowledge-answer';
 
 /** Largest answer read: top_k passages of text, with room to spare. */
@@ -41,12 +41,11 @@ export class KnowledgeAgentClient {
     const url = new URL(`${baseUrl}/search`);
     let res;
     try {
-      const exchange = new UpstreamExchange(signal);
-      this.pool.agent.dispatch(
+      res = await exchange(
+        this.pool.agent,
         { origin: url.origin, path: url.pathname + url.search, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query, top_k: topK }) },
-        exchange,
+        signal,
       );
-      res = await exchange.response();
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       const err = error as NodeJS.ErrnoException;

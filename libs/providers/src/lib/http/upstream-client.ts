@@ -9,7 +9,7 @@
 import type { LookupFunction } from 'node:net';
 import type { UpstreamRequest, UpstreamTarget } from '../contract';
 import { RenewablePool } from './renewable-pool';
-import { UpstreamExchange, type UpstreamResponse, type UpstreamSignal } from './upstream-exchange';
+import { exchange, type UpstreamResponse, type UpstreamSignal } from './upstream-exchange';
 
 interface Endpoint {
   readonly origin: string;
@@ -40,9 +40,7 @@ export class UpstreamClient {
   /** Settles once the response's headers are in (its body is read from the response); `signal` aborts the exchange at any point. */
   send(target: UpstreamTarget, upstreamRequest: UpstreamRequest, signal: UpstreamSignal): Promise<UpstreamResponse> {
     const { origin, path } = this.endpoint(target.baseUrl, upstreamRequest.path);
-    const exchange = new UpstreamExchange(signal);
-    this.pool.agent.dispatch({ origin, path, method: 'POST', headers: upstreamRequest.headers, body: upstreamRequest.body }, exchange);
-    return exchange.response();
+    return exchange(this.pool.agent, { origin, path, method: 'POST', headers: upstreamRequest.headers, body: upstreamRequest.body }, signal);
   }
 
   private endpoint(baseUrl: string, path: string): Endpoint {

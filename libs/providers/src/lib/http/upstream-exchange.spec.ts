@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { UpstreamProtocolError } from '../errors';
-import { UpstreamExchange, type UpstreamResponse } from './upstream-exchange';
+import { exchange, type UpstreamResponse } from './upstream-exchange';
 
 /** A real HTTP server on loopback whose handler each test sets; the exchange talks to it through a real Agent. */
 let server: Server;
@@ -32,9 +32,7 @@ class Link extends EventEmitter {
 }
 
 function send(signal?: Link | AbortSignal): Promise<UpstreamResponse> {
-  const exchange = new UpstreamExchange(signal);
-  agent.dispatch({ origin, path: '/x', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, exchange);
-  return exchange.response();
+  return exchange(agent, { origin, path: '/x', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, signal);
 }
 
 /** Resolves on the server's next request, handing over its response to write. */
@@ -221,8 +219,6 @@ describe('UpstreamExchange (undici dispatch against a real server)', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const exchange = new UpstreamExchange(undefined);
-    agent.dispatch({ origin: `http://127.0.0.1:${port}`, path: '/', method: 'POST', body: '{}' }, exchange);
-    await expect(exchange.response()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(exchange(agent, { origin: `http://127.0.0.1:${port}`, path: '/', method: 'POST', body: '{}' }, undefined)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

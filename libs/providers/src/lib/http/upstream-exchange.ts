@@ -48,6 +48,13 @@ interface WholeRead {
   readonly reject: (error: Error) => void;
 }
 
+/** Sends `options` through `dispatcher`; settles once the response's headers are in (its body is read from the response). */
+export function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: UpstreamSignal | undefined): Promise<UpstreamResponse> {
+  const handler = new UpstreamExchange(signal);
+  dispatcher.dispatch(options, handler);
+  return handler.response();
+}
+
 export class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamResponse, UpstreamBody {
   statusCode = 0;
   private rawHeaders: Buffer[] = [];
