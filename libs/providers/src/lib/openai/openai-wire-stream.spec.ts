@@ -144,6 +144,27 @@ describe('OpenAiWireStream: the decoder path’s bytes, under any split', () => 
     expect(expectSameAsDecoder(role + content + nullUsage).fault).toMatch(/^stream_cut/);
   });
 
+  it('the plain lane hands anything it cannot vouch for to the full checks: keys starting with e, spaced or several finish reasons, usage, braces out of place', () => {
+    const plainish = [
+      'data: {"extra":1,"choices":[{"index":0,"delta":{"content":"e-key"},"finish_reason":null}]}\n\n',
+      'data: {"id":"c","choices":[{"index":0,"delta":{"content":"sp"},"finish_reason": null}]}\n\n',
+      'data: {"id":"c","choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null},{"index":1,"delta":{},"finish_reason":"stop"}]}\n\n',
+      'data: {"id":"c","choices":[{"index":0,"delta":{"content":"b"},"finish_reason":null}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}\n\n',
+      'data: {"id":"c","choices":[{"index":0,"delta":{"content":"trailing"},"finish_reason":null}]} \n\n',
+      'data: {"id":"c"}x}\n\n',
+    ];
+    for (const event of plainish) {
+      // In a read that ends with [DONE] (finish reasons moot) and in one that does not (they decide how a cut stream ends).
+      expectSameAsDecoder(role + chunk({ content: 'x' }) + content + event + content + DONE);
+      expectSameAsDecoder(role + chunk({ content: 'x' }) + content + event + content);
+    }
+    // A finish reason the lane did not look for, in a read that ends with [DONE], changes nothing; without [DONE] it lets the stream end.
+    const finished = 'data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n';
+    expect(expectSameAsDecoder(role + content + finished + content + DONE)).toMatchObject({ finished: true });
+    expect(expectSameAsDecoder(role + content + finished + content).fault).toBeUndefined();
+    expect(expectSameAsDecoder(role + content + content).fault).toMatch(/^stream_cut/);
+  });
+
   it('a stream cut mid-event, or before [DONE], is a stream_cut', () => {
     expect(expectSameAsDecoder(role + content + 'data: {"id":"c","choi').fault).toMatch(/^stream_cut/);
     expect(expectSameAsDecoder(role + content + chunk({ content: 'x' }).slice(0, -1)).fault).toMatch(/^stream_cut/);

@@ -6,7 +6,8 @@
  * streaming path's own CPU). Each such event still gets exactly the decoder's checks
  * (openai-stream.ts): payloads before the first content, and any that may be an error event or
  * carry a finish reason or usage, are decoded and go through the decoder itself; the others get
- * its structural check in place. Anything else (CRLF, comments, multi-line data, `event:`
+ * its structural check in place — most of them in the plain lane below, which vouches for a
+ * canonical content chunk with a glance at a few bytes and one search. Anything else (CRLF, comments, multi-line data, `event:`
  * fields) sends the rest of the read through the decoder's SSE parser, framed anew, until that
  * parser is idle again at the start of a later read.
  *
@@ -95,27 +96,48 @@ export class OpenAiWireStream implements WireStream {
     // did not ask for): then `kept` holds what came before it and `from` where to resume.
     let kept: Wire = '';
     let from = 0;
-    while (pos < text.length && this.decoder.idle) {
+    let started = this.decoder.started;
+    // `take` leaves the SSE parser alone: only the decoder path at the end can make it busy.
+    const length = this.decoder.idle ? text.length : 0;
+    // A read that ends the stream with [DONE] makes finish reasons moot (they only let a stream
+    // without [DONE] end cleanly), so its plain run does not look for them.
+    const lane = new PlainLane(text, keys, text.endsWith(DONE_TAIL));
+    let taken = 0;
+    while (pos < length) {
       if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
+      if (started) {
+        const end = lane.runEnd(pos, cr === -1 ? length : cr);
+        if (end > pos) {
+          taken += lane.events;
+          pos = end;
+          continue;
+        }
+      }
       if (!text.startsWith('data: ', pos)) break;
       const lf = text.indexOf('\n', pos + 6);
       if (cr !== -1 && (lf === -1 || cr <= lf + 1)) break;
       if (lf === -1 || lf + 1 === text.length) {
+        this.takenEvents += taken;
         this.hold(buf.subarray(pos), joinWire(kept, buf.subarray(from, pos)));
         return joinWire(kept, buf.subarray(from, pos));
       }
       if (text.charCodeAt(lf + 1) !== 10) break;
       const start = pos + 6;
-      this.takenEvents++;
+      taken++;
       if (!this.passesInPlace(text, start, lf, keys)) {
         let event;
         try {
           event = this.decoder.take(buf.toString('utf8', start, lf));
         } catch (error) {
+          this.takenEvents += taken;
           throw withWireBefore(error, joinWire(kept, buf.subarray(from, pos)));
         }
+        started = this.decoder.started;
         // The payload was `[DONE]`, in the client's framing already; whatever follows is not forwarded.
-        if (this.decoder.finished) return joinWire(kept, buf.subarray(from, lf + 2));
+        if (this.decoder.finished) {
+          this.takenEvents += taken;
+          return joinWire(kept, buf.subarray(from, lf + 2));
+        }
         if (event === undefined) {
           kept = joinWire(kept, buf.subarray(from, pos));
           from = lf + 2;
@@ -123,6 +145,7 @@ export class OpenAiWireStream implements WireStream {
       }
       pos = lf + 2;
     }
+    this.takenEvents += taken;
     if (pos === text.length) return from === 0 ? buf : joinWire(kept, buf.subarray(from));
     const before = joinWire(kept, buf.subarray(from, pos));
     return joinWire(before, this.throughDecoder(buf, text, pos, before));
@@ -161,6 +184,60 @@ export class OpenAiWireStream implements WireStream {
 }
 
 /**
+ * Runs of plain content chunks in one read, forwarded after only a glance each: an event framed
+ * `data: {"…}\n\n` exactly, whose first key does not start with `e` (so it cannot be an error
+ * event), with no usage key and every finish reason `null`. Each passes the decoder's checks
+ * by construction (a JSON object's shape, not an error event, nothing to record), and each costs
+ * one search for its line end and one for its finish reason — not the general path's checks
+ * (bench/: that was most of a stream's own cost at 20 chunks per read).
+ */
+class PlainLane {
+  /** Events in the last run. */
+  events = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly keys: KeyFinder,
+    private readonly finishMoot: boolean,
+  ) {}
+
+  /** Where the run of plain events starting at `pos` ends, every event ending before `limit`. */
+  runEnd(pos: number, limit: number): number {
+    const text = this.text;
+    let events = 0;
+    for (;;) {
+      if (!opensPlainChunk(text, pos)) break;
+      const lf = text.indexOf('\n', pos + 8);
+      if (lf === -1 || lf + 1 >= limit || text.charCodeAt(lf + 1) !== 10 || text.charCodeAt(lf - 1) !== 125 /* } */) break;
+      if (this.keys.usage.first(pos) < lf) break;
+      if (!this.finishMoot && !this.keys.finishReason.allNull(pos, lf)) break;
+      events++;
+      pos = lf + 2;
+    }
+    this.events = events;
+    return pos;
+  }
+}
+
+/** The end of a read whose last event is [DONE]. */
+const DONE_TAIL = '\n\ndata: [DONE]\n\n';
+
+/** `data: {"` then anything but `e` (charCodeAt, not startsWith: a builtin call per event cost more than the search). */
+function opensPlainChunk(text: string, pos: number): boolean {
+  return (
+    text.charCodeAt(pos) === 100 /* d */ &&
+    text.charCodeAt(pos + 1) === 97 /* a */ &&
+    text.charCodeAt(pos + 2) === 116 /* t */ &&
+    text.charCodeAt(pos + 3) === 97 /* a */ &&
+    text.charCodeAt(pos + 4) === 58 /* : */ &&
+    text.charCodeAt(pos + 5) === 32 /*   */ &&
+    text.charCodeAt(pos + 6) === 123 /* { */ &&
+    text.charCodeAt(pos + 7) === 34 /* " */ &&
+    text.charCodeAt(pos + 8) !== 101 /* e */
+  );
+}
+
+/**
  * Finds, across one read, the chunks with a finish reason (a string value) or usage (an object):
  * the decoder records those. Each key is searched for once past the previous hit, so a read is
  * scanned about once per key, not once per event. The search is for the key without its
@@ -168,8 +245,8 @@ export class OpenAiWireStream implements WireStream {
  * times slower (bench/).
  */
 class KeyFinder {
-  private readonly finishReason: NextKey;
-  private readonly usage: NextKey;
+  readonly finishReason: NextKey;
+  readonly usage: NextKey;
 
   constructor(text: string) {
     this.finishReason = new NextKey(text, 'finish_reason"', 34 /* " */);
@@ -193,14 +270,32 @@ class NextKey {
 
   /** Every occurrence in [start, end) is looked at: a chunk with several choices has several. */
   within(start: number, end: number): boolean {
-    let at = this.at;
-    if (at < start) at = this.find(start);
+    let at = this.first(start);
     while (at < end) {
       if (this.text.charCodeAt(at - 1) === 34 /* " */ && valueMayOpenWith(this.text, at + this.key.length, end, this.open)) break;
       at = this.find(at + 1);
     }
     this.at = at;
     return at < end;
+  }
+
+  /** The first occurrence at or after `start` (Infinity when none). */
+  first(start: number): number {
+    if (this.at < start) this.at = this.find(start);
+    return this.at;
+  }
+
+  /** Every occurrence in [start, end) is followed by `:null` exactly (the plain lane's test). */
+  allNull(start: number, end: number): boolean {
+    const text = this.text;
+    let at = this.first(start);
+    while (at < end) {
+      const i = at + this.key.length;
+      if (text.charCodeAt(i) !== 58 /* : */ || text.charCodeAt(i + 1) !== 110 /* n */ || text.charCodeAt(i + 2) !== 117 /* u */ || text.charCodeAt(i + 3) !== 108 /* l */ || text.charCodeAt(i + 4) !== 108 /* l */) break;
+      at = this.find(i);
+    }
+    this.at = at;
+    return at >= end;
   }
 
   private find(from: number): number {
