@@ -8,6 +8,7 @@
  * - a master key that looks like an API key (or a JWT) is still the master key.
  */
 import { randomUUID } from 'node:crypto';
+import { Client } from 'undici';
 import { createPrismaClient, type PrismaClient } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { FakeTokenIssuer, startFakeOpenAi, type FakeUpstream } from '@orcest/testing';
@@ -144,6 +145,32 @@ describe('gateway auth hardening (issue 8 items 6, 8, 10)', () => {
       const unknownKey = await get(gateway, path, key.slice(0, -4) + 'AAAA');
       expect(unknownKey.status).toBe(401);
       expect(unknownKey.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    });
+
+    it('on one keep-alive connection every request\'s key is judged afresh (its digest is remembered per connection, nothing else)', async () => {
+      const { key, id } = await createUserKey(prisma, 'developer');
+      await reload(gateway);
+      const client = new Client(gateway.url, { pipelining: 1 });
+      let connects = 0;
+      client.on('connect', () => connects++);
+      const status = async (bearer: string): Promise<number> => {
+        const res = await client.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ model: 'rainymodel/auto', messages: [{ role: 'user', content: 'hi' }] }) });
+        await res.body.text();
+        return res.statusCode;
+      };
+      try {
+        expect(await status('sk-master')).toBe(200);
+        expect(await status('sk-mastex')).toBe(401);
+        expect(await status('sk-master')).toBe(200);
+        expect(await status(key)).toBe(200);
+        await prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+        await reload(gateway);
+        expect(await status(key)).toBe(401);
+        expect(await status('sk-master')).toBe(200);
+        expect(connects).toBe(1);
+      } finally {
+        await client.close();
+      }
     });
 
     it('the metrics key is not an API key: it cannot spend tokens', async () => {

@@ -26,7 +26,7 @@ export function admitCaller(
   credential: string | undefined,
   promptTokens: () => number,
 ): Principal | Promise<Principal> {
-  const authenticated = context.auth.authenticate(credential);
+  const authenticated = context.auth.authenticate(credential, req.raw.socket);
   // A promise only where I/O is needed (an SSO token to verify, a shared limit store): the
   // master key and API keys under the in-memory limiter are admitted without a microtask.
   if (authenticated instanceof Promise) return authenticated.then((caller) => admit(context, req, reply, caller, promptTokens));

@@ -14,7 +14,7 @@ import { AccessTokenVerifier, looksLikeApiKey, looksLikeJwt } from '@orcest/auth
 import type { GatewayConfig } from '@orcest/config';
 import { AuthenticationError } from '../errors';
 import type { ApiKeyPrincipal, ApiKeyStore } from '../keys/api-key-store';
-import { BearerSecret, bearerToken, tokenDigest } from './bearer';
+import { BearerSecret, bearerToken, ConnectionDigests } from './bearer';
 
 export type Principal =
   | { readonly kind: 'open' }
@@ -34,6 +34,7 @@ export const MALFORMED_HEADER = 'Malformed Authorization header. Expected "Beare
 export class ApiAuth {
   readonly master: BearerSecret | undefined;
   private readonly sso: AccessTokenVerifier | undefined;
+  private readonly digests = new ConnectionDigests();
 
   constructor(
     auth: GatewayConfig['auth'],
@@ -60,14 +61,15 @@ export class ApiAuth {
   /**
    * The caller, at once when that needs no I/O (master key, API key, open), or as a promise
    * when an SSO token must be verified first, so the other paths never await. Throws when refused.
+   * `connection` (the request's socket) lets a keep-alive client's token be hashed once.
    */
-  authenticate(authorization: string | undefined): Principal | Promise<Principal> {
+  authenticate(authorization: string | undefined, connection?: object): Principal | Promise<Principal> {
     const token = bearerToken(authorization);
     if (token === undefined) {
       if (this.open) return OPEN;
       throw new AuthenticationError(authorization ? MALFORMED_HEADER : MISSING_KEY);
     }
-    const digest = tokenDigest(token);
+    const digest = this.digests.of(token, connection);
     if (this.master?.matches(digest)) return MASTER;
     const user = this.identifyUser(token, digest);
     if (user !== undefined) return user;

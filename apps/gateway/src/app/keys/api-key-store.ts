@@ -48,7 +48,7 @@ export class ApiKeyStore {
     clearInterval(this.timer);
   }
 
-  /** By the key's SHA-256 (computed once per request by the caller, see http/bearer.ts). */
+  /** By the key's SHA-256 (computed by the caller, once per request or connection: see http/bearer.ts). */
   findByDigest(digest: Buffer): ApiKeyPrincipal | undefined {
     const key = this.byHash.get(digest.toString('hex'));
     return key && key.expiresAtMs > this.now() ? key : undefined;
