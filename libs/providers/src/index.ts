@@ -7,6 +7,7 @@ export { UpstreamClient, type UpstreamClientOptions } from './lib/http/upstream-
 export { exchange, type UpstreamBody, type UpstreamResponse, type UpstreamSignal } from './lib/http/upstream-exchange';
 export { RenewablePool } from './lib/http/renewable-pool';
 export { joinWire } from './lib/shared/wire';
+export { closingQuote } from './lib/shared/json-text';
 export type { EmbeddingAdapter, EmbeddingEncoding, EmbeddingInput, EmbeddingRequest, DecodedEmbeddings } from './lib/embeddings/embedding-contract';
 export { decodeFloat32Base64, encodeFloat32Base64 } from './lib/embeddings/vector-encoding';
 export * from './lib/anthropic/inbound';

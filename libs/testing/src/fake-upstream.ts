@@ -37,6 +37,8 @@ export interface RecordedRequest {
   readonly headers: IncomingHttpHeaders;
   /** The parsed JSON body; the raw text when it is not JSON; undefined when empty. */
   readonly body: unknown;
+  /** The body's text as it arrived ('' when empty). */
+  readonly text: string;
   /** `Date.now()` when the whole request body had arrived (millisecond resolution: ties are common). */
   readonly receivedAt: number;
   /**
@@ -273,7 +275,7 @@ export class FakeUpstream {
     const body = parseBody(raw);
     const seq = ++arrivals;
     if (this.record) {
-      this.requests.push({ method, path: url, headers: req.headers, body, receivedAt: Date.now(), seq });
+      this.requests.push({ method, path: url, headers: req.headers, body, text: raw, receivedAt: Date.now(), seq });
       if (this.requests.length > this.maxRecorded) this.requests.shift();
     }
     if (route.kind === 'not-found') return exchange.send(404, JSON_TYPE, this.protocol.notFoundBody(method, url));

@@ -104,3 +104,24 @@ describe('requests that would break the upstream request', () => {
     expect(await upstreamHealth()).toEqual(healthy);
   });
 });
+
+describe('the client\'s bytes, upstream', () => {
+  const lastChatText = () => openai.requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1)?.text;
+
+  it('an OpenAI upstream gets the JSON text as the client sent it, only the model\'s value replaced (a stream: the usage request appended)', async () => {
+    const text = '{"messages": [{"role":"user","content":"caf\\u00e9 \\"model\\": x"}],\n "temperature": 1.0, "seed": 12345678901234567890, "model" : "rainymodel/auto"}';
+    expect((await post(text)).status).toBe(200);
+    expect(lastChatText()).toBe(text.replace('"rainymodel/auto"', '"gpt-test"'));
+
+    const streamed = '{"model":"rainymodel/auto","stream":true, "messages":[{"role":"user","content":"hi"}]}';
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: streamed });
+    expect(await res.text()).toContain('data: [DONE]');
+    expect(lastChatText()).toBe('{"model":"gpt-test","stream":true, "messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}');
+  });
+
+  it('a body that repeats a key is sent as the gateway read it (serialised), never with the client\'s other copy', async () => {
+    expect((await post('{"model":"premium-model","messages":[{"role":"user","content":"hi"}],"model":"rainymodel/auto"}')).status).toBe(200);
+    expect(lastChatText()).not.toContain('premium-model');
+    expect(JSON.parse(lastChatText() ?? '')).toMatchObject({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] });
+  });
+});

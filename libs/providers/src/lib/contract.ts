@@ -112,7 +112,12 @@ export interface WireStream {
 
 export interface ProtocolAdapter {
   readonly protocol: WireProtocol;
-  buildRequest(request: ChatRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest;
+  /**
+   * `clientText`, when given, is the client's JSON text `request` was parsed from, unchanged
+   * since: an adapter that sends the request nearly as it came may forward that text, edited,
+   * rather than serialise the request again.
+   */
+  buildRequest(request: ChatRequest, target: UpstreamTarget, stream: boolean, clientText?: string): UpstreamRequest;
   /** Validates and converts a 2xx body. Throws `UpstreamProtocolError` when it is not a usable answer. */
   decodeCompletion(body: string, target: UpstreamTarget): DecodedCompletion;
   createStreamDecoder(request: ChatRequest, target: UpstreamTarget, options?: StreamOptions): StreamDecoder;

@@ -33,8 +33,11 @@ export interface ClientRequest {
 
 export interface ClientDialect<R extends ClientRequest = ClientRequest> {
   readonly errorShape: ErrorShape;
-  /** Checks the client's body; throws `InvalidRequestError` (a 400) for a malformed one. */
-  parse(body: unknown, headers: Readonly<Record<string, string | string[] | undefined>>): R;
+  /**
+   * Checks the client's body; throws `InvalidRequestError` (a 400) for a malformed one. `text`:
+   * the JSON text `body` was parsed from, for a dialect that forwards the client's bytes.
+   */
+  parse(body: unknown, headers: Readonly<Record<string, string | string[] | undefined>>, text?: string): R;
   /** The upstream request for one deployment. May throw `UntranslatableRequestError`. */
   buildRequest(request: R, deployment: Deployment, stream: boolean): UpstreamRequest;
   /** A 2xx upstream body as the client's whole answer (`json`), with the upstream's token counts. */

@@ -114,7 +114,7 @@ export class CompletionPipeline {
 
   async handle<R extends ClientRequest>(dialect: ClientDialect<R>, req: ModelRequest, reply: ModelReply, observe?: ServedObserver): Promise<void> {
     const startedAt = Date.now();
-    const parsed = dialect.parse(req.body, req.headers);
+    const parsed = dialect.parse(req.body, req.headers, req.bodyText);
     const alias = this.names.resolve(parsed.model);
     if (alias === undefined) throw new ModelNotFoundError(parsed.model, this.registry.aliases);
     // Awaited only when the alias has a knowledge agent: an await is a microtask even on a value.

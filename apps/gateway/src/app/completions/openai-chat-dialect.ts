@@ -1,7 +1,9 @@
 /**
  * OpenAI chat completions as a client dialect: the client's body is already the internal
- * `ChatRequest`, so each method hands it to the deployment's adapter unchanged (an OpenAI
- * upstream's stream bytes are forwarded as they came, see providers' `openai-wire-stream.ts`).
+ * `ChatRequest`, so each method hands it to the deployment's adapter unchanged, with the
+ * client's JSON text while the request is still the one parsed from it (an OpenAI upstream gets
+ * those bytes, see providers' `forwarded-body.ts`, and its stream bytes come back as they came,
+ * `openai-wire-stream.ts`). Knowledge context makes a new `chat`, which is then serialised.
  */
 import type { ChatRequest } from '@orcest/providers';
 import { replayAsSse } from '../cache/sse-replay';
@@ -12,15 +14,18 @@ import type { ClientDialect, ClientRequest } from './client-dialect';
 
 export interface OpenAiChatRequest extends ClientRequest {
   readonly chat: ChatRequest;
+  /** The client's JSON text and the request parsed from it: forwarded only while `chat` is that very object. */
+  readonly sent?: { readonly text: string; readonly chat: ChatRequest };
 }
 
 export const openAiChatDialect: ClientDialect<OpenAiChatRequest> = {
   errorShape: 'openai',
-  parse(body) {
+  parse(body, _headers, text) {
     const chat = validateChatRequest(body);
-    return { model: chat.model, stream: chat.stream === true, chat };
+    return { model: chat.model, stream: chat.stream === true, chat, sent: text === undefined ? undefined : { text, chat } };
   },
-  buildRequest: (request, deployment, stream) => deployment.adapter.buildRequest(request.chat, deployment.target, stream),
+  buildRequest: (request, deployment, stream) =>
+    deployment.adapter.buildRequest(request.chat, deployment.target, stream, request.sent?.chat === request.chat ? request.sent.text : undefined),
   decodeCompletion: (_request, deployment, body) => deployment.adapter.decodeCompletion(body, deployment.target),
   completionChars: chatCompletionChars,
   createWireStream: (request, deployment, options) => deployment.adapter.createWireStream(request.chat, deployment.target, options),

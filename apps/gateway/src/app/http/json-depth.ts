@@ -9,6 +9,7 @@
  * jumped over rather than looked at char by char). The text is not validated here: whatever
  * is not JSON is left for JSON.parse to reject.
  */
+import { closingQuote } from '@orcest/providers';
 
 /** True as soon as an object or array opens more than `maxDepth` levels deep. */
 export function exceedsJsonDepth(text: string, maxDepth: number): boolean {
@@ -37,17 +38,4 @@ function fewOpeners(text: string, max: number): boolean {
   for (let at = text.indexOf('{'); at !== -1; at = text.indexOf('{', at + 1)) if (++count > max) return false;
   for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) if (++count > max) return false;
   return true;
-}
-
-/** Index of the quote closing the string opened at `open`, or -1 when it never closes. */
-function closingQuote(text: string, open: number): number {
-  let at = open;
-  for (;;) {
-    at = text.indexOf('"', at + 1);
-    if (at === -1) return -1;
-    // Escaped when preceded by an odd run of backslashes; each run is walked once.
-    let backslashes = 0;
-    while (text.charCodeAt(at - 1 - backslashes) === 92 /* \ */) backslashes++;
-    if ((backslashes & 1) === 0) return at;
-  }
 }

@@ -151,6 +151,7 @@ export class ModelEndpoints {
       (text) => {
         try {
           req.body = parseJsonBody(text, this.options.maxJsonDepth);
+          req.bodyText = text;
         } catch (error) {
           this.fail(reply, error, endpoint.errorShape);
           return;

@@ -15,6 +15,8 @@ import { OVERHEAD_HEADER, takeOverhead, type UpstreamWait } from './overhead';
 export class ModelRequest {
   /** The parsed JSON body (undefined for a request without one). */
   body: unknown = undefined;
+  /** The JSON text `body` was parsed from. */
+  bodyText: string | undefined = undefined;
   /** The route's path parameters (`/v1/responses/{id}` → `{ id }`). */
   params: Readonly<Record<string, string>> = NO_PARAMS;
   /** Set by a model endpoint before it walks its deployments (null elsewhere). */
