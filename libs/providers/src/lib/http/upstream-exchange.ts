@@ -18,12 +18,16 @@
  * next read, or rejects the read waiting. `signal` aborts the exchange at any point: before the
  * headers `send` rejects, after them the body's read does.
  */
-import type { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { tooLarge } from '../errors';
 
-/** What an abort signal must offer: an AbortSignal, or any EventEmitter with `aborted` and an `abort` event. */
-export type UpstreamSignal = AbortSignal | (EventEmitter & { readonly aborted: boolean });
+/**
+ * What an abort signal must offer: an AbortSignal, or `aborted` with `once` and `removeListener`
+ * for an `abort` event (an EventEmitter, or the gateway's lighter AbortLink).
+ */
+export type UpstreamSignal =
+  | AbortSignal
+  | { readonly aborted: boolean; once(event: 'abort', listener: () => void): unknown; removeListener(event: 'abort', listener: () => void): unknown };
 
 /** Unread body bytes past which the upstream is paused. */
 const HIGH_WATER_BYTES = 64 * 1024;
