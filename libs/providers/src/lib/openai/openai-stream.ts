@@ -30,7 +30,8 @@ export interface OpenAiStreamOptions {
 }
 
 export class OpenAiStreamDecoder implements StreamDecoder {
-  private readonly parser = new SseParser();
+  /** Made on first use: the wire stream hands most events to `take` and never needs it. */
+  private parser: SseParser | undefined;
   private readonly forwardUsageChunk: boolean;
   readonly maxEventBytes: number;
   private done = false;
@@ -45,7 +46,7 @@ export class OpenAiStreamDecoder implements StreamDecoder {
 
   /** Events its own SSE parser completed (the wire stream counts those it hands to `take`). */
   get events(): number {
-    return this.parser.dispatched;
+    return this.parser?.dispatched ?? 0;
   }
 
   /** The last token counts seen in the stream (OpenAI sends them in a final chunk when asked). */
@@ -64,15 +65,16 @@ export class OpenAiStreamDecoder implements StreamDecoder {
 
   /** No partial line or event buffered: the next bytes start a fresh line. */
   get idle(): boolean {
-    return this.parser.idle;
+    return this.parser?.idle ?? true;
   }
 
   push(bytes: Buffer): StreamEvent[] {
-    const events = decodeEach(this.parser.push(bytes), (message, out) => {
+    const parser = (this.parser ??= new SseParser());
+    const events = decodeEach(parser.push(bytes), (message, out) => {
       const event = this.take(message.data);
       if (event !== undefined) out.push(event);
     });
-    if (this.parser.pendingChars > this.maxEventBytes) throw withDecodedBefore(tooLarge('a stream event', this.maxEventBytes), events);
+    if (parser.pendingChars > this.maxEventBytes) throw withDecodedBefore(tooLarge('a stream event', this.maxEventBytes), events);
     return events;
   }
 
@@ -91,7 +93,7 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   }
 
   end(): StreamEvent[] {
-    if (!this.done && !(this.finishSeen && !this.parser.pending)) {
+    if (!this.done && !(this.finishSeen && !(this.parser?.pending ?? false))) {
       throw new UpstreamProtocolError('upstream stream ended before [DONE]', 'stream_cut');
     }
     this.done = true;
