@@ -7,18 +7,17 @@
  * in isolation on the 2-core machine).
  *
  * The edit must hit the very `model` member JSON.parse read, so any text where that is not
- * certain is left to the caller to serialise (`topLevelMembers`: an escaped or repeated key).
+ * certain is left to the caller to serialise (`topLevelValue`: an escaped or repeated key).
  */
-import { topLevelMembers } from '../shared/json-text';
+import { topLevelValue } from '../shared/json-text';
 
 /**
  * `text` with its top-level `model` set to `model` and `appended` (members, `"k":v,…`, possibly
  * empty) added last; undefined when the text cannot be edited with certainty.
  */
 export function forwardedChatBody(text: string, model: string, appended: string): string | undefined {
-  const members = topLevelMembers(text);
-  const current = members?.values.get('model');
-  if (members === undefined || current === undefined) return undefined;
-  const head = `${text.slice(0, current.start)}${JSON.stringify(model)}${text.slice(current.end, members.close)}`;
+  const current = topLevelValue(text, 'model');
+  if (current === undefined) return undefined;
+  const head = `${text.slice(0, current.start)}${JSON.stringify(model)}${text.slice(current.end, current.close)}`;
   return appended === '' ? `${head}}` : `${head},${appended}}`;
 }

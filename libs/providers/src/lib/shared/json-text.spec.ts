@@ -1,9 +1,8 @@
-import { closingQuote, topLevelMembers } from './json-text';
+import { closingQuote, topLevelValue } from './json-text';
 
-const valuesOf = (text: string) => {
-  const members = topLevelMembers(text);
-  if (members === undefined) return undefined;
-  return { values: Object.fromEntries([...members.values].map(([key, span]) => [key, text.slice(span.start, span.end)])), close: text.slice(members.close) };
+const valueOf = (text: string, key: string) => {
+  const span = topLevelValue(text, key);
+  return span === undefined ? undefined : { value: text.slice(span.start, span.end), close: text.slice(span.close) };
 };
 
 describe('closingQuote', () => {
@@ -14,17 +13,22 @@ describe('closingQuote', () => {
   });
 });
 
-describe('topLevelMembers', () => {
-  it('finds each top-level value, whatever it holds and however it is spaced', () => {
+describe('topLevelValue', () => {
+  it('finds a top-level value, whatever the others hold and however it is spaced', () => {
     const text = ' {\n "model" : "m",\t"messages":[{"content":"}], \\"model\\": {["}, {"model":"nested"}],"n":-1.5e3,"ok":true,"none":null,"o":{} } \n';
-    expect(valuesOf(text)).toEqual({
-      values: { model: '"m"', messages: '[{"content":"}], \\"model\\": {["}, {"model":"nested"}]', n: '-1.5e3', ok: 'true', none: 'null', o: '{}' },
-      close: '} \n',
-    });
-    expect(valuesOf('{}')).toEqual({ values: {}, close: '}' });
+    const close = '} \n';
+    expect(valueOf(text, 'model')).toEqual({ value: '"m"', close });
+    expect(valueOf(text, 'messages')).toEqual({ value: '[{"content":"}], \\"model\\": {["}, {"model":"nested"}]', close });
+    expect(['n', 'ok', 'none', 'o'].map((key) => valueOf(text, key)?.value)).toEqual(['-1.5e3', 'true', 'null', '{}']);
+    expect(valueOf(text, 'absent')).toBeUndefined();
+    expect(valueOf('{"model":"last"}', 'model')).toEqual({ value: '"last"', close: '}' });
   });
 
-  it('declines what an edit could not be sure of: a repeated or escaped key, a byte-order mark, anything but an object', () => {
-    for (const text of ['{"a":1,"a":2}', '{"\\u0061":1}', '\ufeff{"a":1}', '[1]', '"a"', '{"a":1']) expect(topLevelMembers(text)).toBeUndefined();
+  it('declines what an edit could not be sure of: a repeated or escaped key (any), a byte-order mark, too many members, anything but an object', () => {
+    const withMembers = (count: number) => `{${Array.from({ length: count - 1 }, (_, i) => `"k${i}":${i}`).join(',')},"model":"m"}`;
+    for (const text of ['{"model":"a","model":"b"}', '{"a":1,"model":"m","a":2}', '{"\\u0061":1,"model":"m"}', '\ufeff{"model":"m"}', '["model"]', '"model"', '{"model":"m"', '{}', withMembers(65)]) {
+      expect(topLevelValue(text, 'model')).toBeUndefined();
+    }
+    expect(valueOf(withMembers(64), 'model')?.value).toBe('"m"');
   });
 });

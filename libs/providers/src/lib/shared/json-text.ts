@@ -20,46 +20,50 @@ export function closingQuote(text: string, open: number): number {
   }
 }
 
-/** Where one top-level member's value lies: `text.slice(start, end)`. */
-export interface ValueSpan {
+/** Where a top-level member's value lies (`text.slice(start, end)`), and the object's closing brace. */
+export interface TopLevelValue {
   readonly start: number;
   readonly end: number;
-}
-
-export interface TopLevelMembers {
-  /** Each key, as written (no escape in any: see `topLevelMembers`), to its value's span. */
-  readonly values: ReadonlyMap<string, ValueSpan>;
   /** Index of the `}` that closes the top-level object. */
   readonly close: number;
 }
 
+/** Objects with more top-level members are not looked into (a linear check for repeats stays cheap). */
+const MAX_MEMBERS = 64;
+
 /**
- * The members of the JSON object `text` (already accepted by JSON.parse), or undefined when a
- * byte-level edit could not be sure which member JSON.parse took for a key: a key written with
- * an escape (`"mod\u0065l"` is `model` to JSON.parse), a key that occurs twice (JSON.parse keeps
- * the last, other parsers the first), a byte-order mark, or anything but an object.
+ * Where the JSON object `text` (already accepted by JSON.parse) holds `key`'s value, or undefined
+ * when it has none or a byte-level edit could not be sure which member JSON.parse took for it:
+ * a key written with an escape (`"mod\u0065l"` is `model` to JSON.parse), a key that occurs
+ * twice (JSON.parse keeps the last, other parsers the first: no repeat is let through, whichever
+ * key), a byte-order mark, more than 64 members, or anything but an object.
  */
-export function topLevelMembers(text: string): TopLevelMembers | undefined {
-  const values = new Map<string, ValueSpan>();
+export function topLevelValue(text: string, key: string): TopLevelValue | undefined {
+  const keys: string[] = [];
+  let found = -1;
+  let foundEnd = -1;
   let i = skipBlanks(text, 0);
   if (text.charCodeAt(i) !== 123 /* { */) return undefined;
   i = skipBlanks(text, i + 1);
-  if (text.charCodeAt(i) === 125 /* } */) return { values, close: i };
+  if (text.charCodeAt(i) === 125 /* } */) return undefined;
   for (;;) {
     if (text.charCodeAt(i) !== 34 /* " */) return undefined;
     const keyEnd = closingQuote(text, i);
     if (keyEnd === -1) return undefined;
-    const key = text.slice(i + 1, keyEnd);
-    if (key.includes('\\') || values.has(key)) return undefined;
+    const name = text.slice(i + 1, keyEnd);
+    if (name.includes('\\') || keys.includes(name) || keys.push(name) > MAX_MEMBERS) return undefined;
     i = skipBlanks(text, keyEnd + 1);
     if (text.charCodeAt(i) !== 58 /* : */) return undefined;
     const start = skipBlanks(text, i + 1);
     const end = valueEnd(text, start);
     if (end === -1) return undefined;
-    values.set(key, { start, end });
+    if (name === key) {
+      found = start;
+      foundEnd = end;
+    }
     i = skipBlanks(text, end);
     const next = text.charCodeAt(i);
-    if (next === 125 /* } */) return { values, close: i };
+    if (next === 125 /* } */) return found === -1 ? undefined : { start: found, end: foundEnd, close: i };
     if (next !== 44 /* , */) return undefined;
     i = skipBlanks(text, i + 1);
   }
