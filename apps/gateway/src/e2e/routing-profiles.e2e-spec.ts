@@ -21,6 +21,15 @@ const info: Record<Name, string> = {
 const policyOrder: Name[] = ['free-small', 'free-big', 'internal-mid', 'direct-cheap', 'direct-strong', 'premium-long'];
 const fakes = {} as Record<Name, FakeUpstream>;
 let gateway: RunningGateway;
+/**
+ * Routing's clock, a second further on at each request (`call`, `rankings`): with the 1 ms
+ * reliability window below, no failure is ever still counted by the next request, however fast
+ * it follows (on the real clock a ranking read within 1 ms of the last failure saw it).
+ */
+let routingNow = 1_000_000;
+const nextRequest = () => {
+  routingNow += 1_000;
+};
 
 beforeAll(async () => {
   for (const name of names) fakes[name] = await startFakeOpenAi({ name });
@@ -32,12 +41,12 @@ beforeAll(async () => {
   deployments.push({ alias: 'rainymodel/catalogued', model: 'openai/gpt-4o-mini', apiBase: fakes['direct-cheap'].baseUrl, id: 'gpt', extraInfo: 'tier: direct' });
   const yaml =
     // A high allowed_fails keeps every circuit closed through the whole suite, and a 1 ms
-    // reliability window forgets each test's failures: the orders here come from the
+    // reliability window (with the clock above) forgets each request's failures: the orders here come from the
     // configured facts alone (live scores: routing-live.e2e-spec.ts).
     configYaml(deployments, { allowed_fails: 1000, reliability_window: 0.001 }) +
     '  alias_profiles: { "rainymodel/chat": quality }\n' +
     `catalogue:\n  openrouter: { file: ${join(process.cwd(), 'config/catalogue/openrouter-models.json')} }\n`;
-  gateway = await startGateway(yaml);
+  gateway = await startGateway(yaml, {}, { routingClock: () => routingNow });
 });
 afterAll(async () => {
   await gateway.close();
@@ -59,6 +68,7 @@ async function call(options: { profile?: string; query?: string; policy?: string
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.profile !== undefined) headers['x-rainymodel-profile'] = options.profile;
   if (options.policy !== undefined) headers['x-rainymodel-policy'] = options.policy;
+  nextRequest();
   const res = await fetch(`${gateway.url}/v1/chat/completions${options.query ?? ''}`, {
     method: 'POST',
     headers,
@@ -101,6 +111,7 @@ describe('profiles order what the policy allows', () => {
 
   it('explains a streamed answer in its headers too', async () => {
     fakes['premium-long'].setDefault({ kind: 'stream', chunks: 3 });
+    nextRequest();
     const res = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-rainymodel-profile': 'long-context' },
@@ -173,6 +184,7 @@ describe('context windows', () => {
 
 describe('GET /v1/models/rankings', () => {
   async function rankings(query: string) {
+    nextRequest();
     const res = await fetch(`${gateway.url}/v1/models/rankings${query}`);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> & { data: Array<Record<string, unknown>> } };
   }
