@@ -77,7 +77,7 @@ export function providerConfiguration({ config, prisma, keys, cookieKeys, errors
   return {
     adapter: prismaOidcAdapterFactory(prisma, {
       alreadyConsumed: () => new errors.InvalidGrant('grant request is invalid'),
-      refusedText: () => new errors.InvalidRequest('a parameter contains a NUL character'),
+      refusedText: () => new errors.InvalidRequest('a parameter contains a character that cannot be stored (a NUL or a lone UTF-16 surrogate)'),
     }),
     findAccount: accountFinder(prisma),
     jwks: { keys: keys.map((k) => ({ ...k })) },
