@@ -2,10 +2,10 @@
  * Hostile ids and query values in the URLs of every Login route, authenticated where the
  * route needs it: a NUL (`%00`), an overlong path segment, broken percent-encoding and ids of
  * the wrong shape. Each is a 4xx in the app's shape (`{"error","error_description"}` under
- * /api, a page elsewhere) and never a 500 or a hang: PostgreSQL refuses a NUL in text and a
- * malformed uuid, and both used to reach it (a search box, the user routes, the OIDC
- * provider's lookups). The provider's own endpoints answer what they read from a body in
- * OAuth's shape, as they answer any unknown value.
+ * /api and at the OIDC endpoints programs call, a page elsewhere) and never a 500 or a hang:
+ * PostgreSQL refuses a NUL in text and a malformed uuid, and both used to reach it (a search
+ * box, the user routes, the OIDC provider's lookups). The provider's own endpoints answer what
+ * they read from a body in OAuth's shape, as they answer any unknown value.
  */
 import type { User } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
@@ -139,15 +139,33 @@ describe('hostile ids and query values in Login URLs (real app, real PostgreSQL)
       `/oauth2/authorize?response_type=code&scope=openid&redirect_uri=${encodeURIComponent(TEST_REDIRECT)}&client_id=lamino&state=`,
       '/oauth2/logout?client_id=',
       '/oauth2/device?user_code=',
-      '/.well-known/openid-configuration?x=',
     ];
     for (const path of anonymous) expectRefusal(path, await send(`${login.url}${path}a%00b`), 400, false, NUL_MESSAGE);
+    expectRefusal('POST /oauth2/device (the code form)', await send(`${login.url}/oauth2/device?x=a%00b`, { method: 'POST', headers: FORM, body: 'user_code=x' }), 400, false, NUL_MESSAGE);
     const apis: [string, Record<string, string>][] = [
       [`/api/user/${alice.id}/access?service=`, { authorization: basicAuth('lamino', TEST_SECRETS.lamino) }],
       ['/api/account/usage?group_by=', { authorization: `Bearer ${accountToken}` }],
       ['/api/account/usage?from=', { authorization: `Bearer ${accountToken}` }],
     ];
     for (const [path, headers] of apis) expectRefusal(path, await send(`${login.url}${path}a%00b`, { headers }), 400, true, NUL_MESSAGE);
+  });
+
+  it('a %00 in the query of the OIDC endpoints programs call is OAuth\'s JSON 400, not a page', async () => {
+    const lamino = { ...FORM, authorization: basicAuth('lamino', TEST_SECRETS.lamino) };
+    const posts: [string, Record<string, string>, string][] = [
+      ['/oauth2/token', lamino, 'grant_type=refresh_token&refresh_token=x'],
+      ['/oauth2/revoke', lamino, 'token=x'],
+      ['/oauth2/introspect', lamino, 'token=x'],
+      ['/oauth2/device/auth', FORM, 'client_id=rainymodel-cli&scope=openid'],
+      ['/oauth2/par', lamino, 'response_type=code&scope=openid'],
+      ['/oauth2/userinfo', { authorization: `Bearer ${accountToken}` }, ''],
+    ];
+    for (const [path, headers, body] of posts) {
+      const got = await send(`${login.url}${path}?x=a%00b`, { method: 'POST', headers, body });
+      expectRefusal(`POST ${path}`, got, 400, true, NUL_MESSAGE);
+      expect(got.requestId).toMatch(/^[\w.-]+$/);
+    }
+    for (const path of ['/oauth2/jwks', '/oauth2/userinfo', '/.well-known/openid-configuration']) expectRefusal(`GET ${path}`, await send(`${login.url}${path}?x=a%00b`), 400, true, NUL_MESSAGE);
   });
 
   it('a user id that is not a uuid is a 404 "no such user" (nothing looked up); every other malformed id a 4xx', async () => {

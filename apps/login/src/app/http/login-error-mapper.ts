@@ -1,6 +1,7 @@
 /**
  * The one place where errors become HTTP answers: OAuth's JSON shape
- * `{"error","error_description"}` under /api, an HTML page everywhere else (people see those).
+ * `{"error","error_description"}` for programs (under /api, and the OIDC provider's endpoints
+ * they call: `isOidcProgramEndpoint`), an HTML page everywhere else (people see those).
  * Fastify's body-parser errors arrive here too, wrapped by Nest, and so do its refusals of a
  * URL before routing and the libs' URL refusals (`@orcest/http`: a NUL), with their 4xx.
  */

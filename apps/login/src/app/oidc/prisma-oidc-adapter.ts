@@ -4,7 +4,7 @@
  * environment, editable in the admin panel) and are read from there on every lookup, so a
  * rotated secret or a disabled client takes effect on every replica at once.
  */
-import type { Prisma, PrismaClient } from '@orcest/db';
+import { pgJson, pgText, type Prisma, type PrismaClient } from '@orcest/db';
 import { clientMetadataOf } from './client-metadata';
 
 /** The payload shape oidc-provider hands us; we only read the indexed fields. */
@@ -37,22 +37,24 @@ function payloadOf(row: Row | null): OidcPayload | undefined {
 }
 
 /**
- * PostgreSQL's text and jsonb cannot hold U+0000 (the statement fails), and what a client sends
- * reaches this store as it is: a client id, code, token or user code to look up, and request
- * parameters (a `login_hint`, a `state`) inside the payloads the provider saves. None we store
- * holds a NUL, so a value with one is found to be nothing: the provider answers it as any
- * unknown value (invalid_client, invalid_grant…). A payload with one is refused with the
- * provider's own error (`refusedText`, invalid_request), not saved with the text changed.
+ * What a client sends reaches this store as it is: a client id, code, token or user code to look
+ * up, and request parameters (a `login_hint`, a `state`) inside the payloads the provider saves.
+ * PostgreSQL cannot hold some text: U+0000 (text and jsonb refuse the statement) and a lone
+ * UTF-16 surrogate, which a JSON-decoded value can carry (`"\ud800"`): jsonb refuses it, and in
+ * a text parameter the driver sends U+FFFD instead, so a lookup would find another value. The
+ * one definition of that text is `pgText`/`pgJson` of @orcest/db: they change exactly it and
+ * return anything else as it is, so "changed" means "PostgreSQL can't hold it" (uncapped here:
+ * length is no reason). No value we store holds such text, so a value with it is found to be
+ * nothing: the provider answers it as any unknown value (invalid_client, invalid_grant…). A
+ * payload with it is refused with the provider's own error (`refusedText`, invalid_request),
+ * not saved with the text changed.
  */
-function holdsNul(value: string): boolean {
-  return value.includes('\u0000');
+function storableText(value: string): boolean {
+  return pgText(value, Infinity) === value;
 }
 
-function payloadHoldsNul(value: unknown): boolean {
-  if (typeof value === 'string') return holdsNul(value);
-  if (Array.isArray(value)) return value.some(payloadHoldsNul);
-  if (value === null || typeof value !== 'object') return false;
-  return Object.entries(value).some(([key, v]) => holdsNul(key) || payloadHoldsNul(v));
+function storablePayload(payload: OidcPayload): boolean {
+  return pgJson(payload) === payload;
 }
 
 export interface OidcAdapterErrors {
@@ -63,7 +65,7 @@ export interface OidcAdapterErrors {
    * replay does.
    */
   readonly alreadyConsumed: () => Error;
-  /** Thrown for a payload holding a NUL (see above). */
+  /** Thrown for a payload holding text PostgreSQL refuses (see above). */
   readonly refusedText: () => Error;
 }
 
@@ -72,7 +74,7 @@ export function prismaOidcAdapterFactory(prisma: PrismaClient, { alreadyConsumed
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: OidcPayload, expiresIn?: number): Promise<void> {
-      if (payloadHoldsNul(payload)) throw refusedText();
+      if (!storablePayload(payload)) throw refusedText();
       const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
       const fields = {
         payload: payload as Prisma.InputJsonValue,
@@ -89,7 +91,7 @@ export function prismaOidcAdapterFactory(prisma: PrismaClient, { alreadyConsumed
     }
 
     async find(id: string): Promise<OidcPayload | undefined> {
-      if (holdsNul(id)) return undefined;
+      if (!storableText(id)) return undefined;
       if (this.model === 'Client') {
         const client = await prisma.oidcClient.findUnique({ where: { clientId: id } });
         return client ? clientMetadataOf(client) : undefined;
@@ -98,12 +100,12 @@ export function prismaOidcAdapterFactory(prisma: PrismaClient, { alreadyConsumed
     }
 
     async findByUserCode(userCode: string): Promise<OidcPayload | undefined> {
-      if (holdsNul(userCode)) return undefined;
+      if (!storableText(userCode)) return undefined;
       return payloadOf(await prisma.oidcModel.findFirst({ where: { model: this.model, userCode } }));
     }
 
     async findByUid(uid: string): Promise<OidcPayload | undefined> {
-      if (holdsNul(uid)) return undefined;
+      if (!storableText(uid)) return undefined;
       return payloadOf(await prisma.oidcModel.findFirst({ where: { model: this.model, uid } }));
     }
 

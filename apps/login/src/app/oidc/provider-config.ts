@@ -12,25 +12,10 @@ import { deviceCodeInputPage, deviceConfirmPage, deviceDonePage, deviceErrorText
 import { logoutPage, messagePage, signedOutPage } from '../pages/interaction-pages';
 import { accountFinder, FIRST_PARTY_METADATA, SERVICE_METADATA, userClaims } from './accounts';
 import { originMatcher } from './cors';
+import { OIDC_ROUTES } from './oidc-routes';
 import { prismaOidcAdapterFactory } from './prisma-oidc-adapter';
 import type { PrivateJwk } from './signing-keys';
 import type { SessionSighting } from '../users/user-sessions';
-
-export const OIDC_ROUTES = {
-  authorization: '/oauth2/authorize',
-  token: '/oauth2/token',
-  userinfo: '/oauth2/userinfo',
-  jwks: '/oauth2/jwks',
-  revocation: '/oauth2/revoke',
-  end_session: '/oauth2/logout',
-  introspection: '/oauth2/introspect',
-  pushed_authorization_request: '/oauth2/par',
-  registration: '/oauth2/register',
-  code_verification: '/oauth2/device',
-  device_authorization: '/oauth2/device/auth',
-  backchannel_authentication: '/oauth2/backchannel',
-  challenge: '/oauth2/challenge',
-} as const;
 
 export interface ProviderConfigInput {
   readonly config: LoginConfig;
@@ -77,7 +62,7 @@ export function providerConfiguration({ config, prisma, keys, cookieKeys, errors
   return {
     adapter: prismaOidcAdapterFactory(prisma, {
       alreadyConsumed: () => new errors.InvalidGrant('grant request is invalid'),
-      refusedText: () => new errors.InvalidRequest('a parameter contains a NUL character'),
+      refusedText: () => new errors.InvalidRequest('a parameter contains a character that cannot be stored (a NUL or a lone UTF-16 surrogate)'),
     }),
     findAccount: accountFinder(prisma),
     jwks: { keys: keys.map((k) => ({ ...k })) },
