@@ -33,7 +33,25 @@ function expectOpenAiError(body: unknown): void {
   expect([error['param'], error['code']].every((v) => v === null || typeof v === 'string')).toBe(true);
 }
 
+function expectAnthropicError(body: unknown): void {
+  expect(Object.keys(body as object).sort()).toEqual(['error', 'type']);
+  expect((body as { type: string }).type).toBe('error');
+  expect(Object.keys((body as { error: object }).error).sort()).toEqual(['message', 'type']);
+}
+
 const valid = { model: 'rainymodel/auto', messages: [{ role: 'user', content: 'hi' }] };
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: { error: { message: string; type: string; param: string | null; code: string | null } };
+}
+
+/** Fails (rather than waits for the suite's timeout) when the gateway does not answer. */
+async function send(path: string, init: RequestInit = {}): Promise<Answer> {
+  const res = await fetch(`${gateway.url}${path}`, { signal: AbortSignal.timeout(10_000), ...init, headers: { authorization: `Bearer ${KEY}`, ...init.headers } });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Answer['body'] };
+}
 
 describe('bad input', () => {
   it('malformed JSON → 400 invalid_json', async () => {
@@ -128,68 +146,59 @@ describe('bad input', () => {
   });
 });
 
-describe('auth', () => {
-  it.each([
-    ['no header', {}],
-    ['wrong key', { authorization: 'Bearer sk-wrong' }],
-    ['a prefix of the key', { authorization: `Bearer ${KEY.slice(0, 5)}` }],
-    ['not a bearer', { authorization: `Basic ${KEY}` }],
-  ])('%s → 401 with WWW-Authenticate', async (_name, headers) => {
-    const res = await fetch(`${gateway.url}/v1/models`, { headers });
-    expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toBe('Bearer');
-    const body = (await res.json()) as { error: { code: string } };
-    expectOpenAiError(body);
-    expect(body.error.code).toBe('invalid_api_key');
+describe('client values named in errors', () => {
+  const LONG = 10_000;
+  /** The message names the value's first 100 characters, then "…", and stays short. */
+  const expectExcerpt = (message: string, value: string): void => {
+    expect(message).toContain(`${value.slice(0, 100)}…`);
+    expect(message).not.toContain(value.slice(0, 101));
+    expect(message.length).toBeLessThan(300);
+  };
+
+  it('a 10,000-character unknown policy or profile header → 400 naming its start only', async () => {
+    const policy = `cheapest-${'p'.repeat(LONG)}`;
+    const byPolicy = await post(JSON.stringify(valid), { 'x-rainymodel-policy': policy });
+    expect([byPolicy.status, byPolicy.body.error.code, byPolicy.body.error.param]).toEqual([400, 'invalid_policy', 'x-rainymodel-policy']);
+    expectExcerpt(byPolicy.body.error.message, policy);
+    expect(byPolicy.body.error.message).toContain('auto, uncensored, premium, free');
+
+    const profile = `fastest-${'q'.repeat(LONG)}`;
+    const byProfile = await post(JSON.stringify(valid), { 'x-rainymodel-profile': profile });
+    expect([byProfile.status, byProfile.body.error.code]).toEqual([400, 'invalid_profile']);
+    expectExcerpt(byProfile.body.error.message, profile);
+    const ranked = await send(`/v1/models/rankings?profile=${profile}`);
+    expect(ranked.status).toBe(400);
+    expectExcerpt(ranked.body.error.message, profile);
   });
 
-  it('/ and /health need no key and show no secrets', async () => {
-    for (const path of ['/', '/health']) {
-      const res = await fetch(gateway.url + path);
-      expect(res.status).toBe(200);
-      const text = await res.text();
-      expect(text).not.toContain(KEY);
-      expect(text).not.toContain('test-key');
-      expect(text).not.toContain('127.0.0.1:9');
-    }
-  });
-
-  it('/health/upstreams and /v1/models need the key', async () => {
-    expect((await fetch(`${gateway.url}/health/upstreams`)).status).toBe(401);
-    const ok = await fetch(`${gateway.url}/health/upstreams`, { headers: { authorization: `Bearer ${KEY}` } });
-    expect(ok.status).toBe(200);
-    const body = (await ok.json()) as { data: unknown[]; skipped: unknown[] };
-    expect(body.data[0]).toMatchObject({ alias: 'rainymodel/auto', circuit: 'closed', tier: 'internal', upstream: 'openai-compatible' });
-    expect(body.skipped).toEqual([expect.objectContaining({ alias: 'rainymodel/empty' })]);
-  });
-
-  it('every answer carries x-request-id, echoing a sane incoming one', async () => {
-    const echoed = await fetch(`${gateway.url}/health`, { headers: { 'x-request-id': 'req-abc.123' } });
-    expect(echoed.headers.get('x-request-id')).toBe('req-abc.123');
-    const fresh = await fetch(`${gateway.url}/health`, { headers: { 'x-request-id': 'bad id with spaces' } });
-    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const error = await fetch(`${gateway.url}/v1/models`);
-    expect(error.headers.get('x-request-id')).toBeTruthy();
-  });
-});
-
-describe('CORS', () => {
-  it('answers a browser preflight from any origin without auth', async () => {
-    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: 'OPTIONS',
-      headers: { origin: 'https://llm.orcest.ai', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+  it('an unknown model of 10,000 characters → 404 model_not_found naming its start (as OpenAI names the model), on every route', async () => {
+    const model = `gpt-9-${'m'.repeat(LONG)}`;
+    const chat = await post(JSON.stringify({ ...valid, model }));
+    expect([chat.status, chat.body.error.code]).toEqual([404, 'model_not_found']);
+    expectExcerpt(chat.body.error.message, model);
+    expect(chat.body.error.message).toContain('rainymodel/auto');
+    const ranked = await send(`/v1/models/rankings?alias=${model}`);
+    expect(ranked.status).toBe(404);
+    expectExcerpt(ranked.body.error.message, model);
+    const messages = await fetch(`${gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ model, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
     });
-    expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-origin')).toBe('https://llm.orcest.ai');
-    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
-    expect(res.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
+    expect(messages.status).toBe(404);
+    const anthropic = (await messages.json()) as { error: { type: string; message: string } };
+    expectAnthropicError(anthropic);
+    expectExcerpt(anthropic.error.message, model);
   });
 
-  it('lets a browser read the routing headers, and leaves non-browser answers lean', async () => {
-    const browser = await fetch(`${gateway.url}/health`, { headers: { origin: 'https://ide.orcest.ai' } });
-    expect(browser.headers.get('access-control-allow-origin')).toBe('https://ide.orcest.ai');
-    expect(browser.headers.get('access-control-expose-headers')).toContain('x-rainymodel-tried');
-    const sdk = await fetch(`${gateway.url}/health`);
-    expect(sdk.headers.get('access-control-allow-origin')).toBeNull();
+  it('other long values in headers and the query are named by the same excerpt', async () => {
+    const mode = `sometimes-${'c'.repeat(LONG)}`;
+    const cache = await post(JSON.stringify(valid), { 'x-rainymodel-cache': mode });
+    expect([cache.status, cache.body.error.code]).toEqual([400, 'invalid_cache_mode']);
+    expectExcerpt(cache.body.error.message, mode);
+    const complexity = `hard-${'x'.repeat(LONG)}`;
+    const ranked = await send(`/v1/models/rankings?complexity=${complexity}`);
+    expect([ranked.status, ranked.body.error.param]).toEqual([400, 'complexity']);
+    expectExcerpt(ranked.body.error.message, complexity);
   });
 });
