@@ -3,6 +3,7 @@ export { POLICIES, TIER_ORDER, parsePolicy, type Policy } from './lib/policies';
 export { orderDeployments, type RoutableDeployment } from './lib/ordering';
 export { CircuitBreaker, type Breaker, type CircuitState, type BreakerSettings, type Admission } from './lib/circuit-breaker';
 export { UnknownPolicyError, UnknownProfileError } from './lib/errors';
+export { clientExcerpt, CLIENT_EXCERPT_LENGTH } from './lib/client-excerpt';
 export { PROFILES, COMPONENTS, DEFAULT_WEIGHTS, parseProfile, isProfile, resolveWeights, type Profile, type Component, type Weights } from './lib/intelligence/profiles';
 export { measureRequest, estimatePromptTokens, type RequestShape, type ShapeableRequest } from './lib/intelligence/request-shape';
 export { COMPLEXITIES, classifyComplexity, complexityPoints, parseComplexity, type Complexity } from './lib/intelligence/complexity';

@@ -23,7 +23,7 @@ import { registerJsonBodyParser } from './http/json-body-parser';
 import { ModelEndpoints } from './http/model-endpoints';
 import { ModelRoutes } from './http/model-routes';
 import { registerOverheadHeader } from './http/overhead';
-import { OpenAiExceptionFilter } from './http/openai-exception.filter';
+import { answerClientError, OpenAiExceptionFilter, sendRefusedUrl } from './http/openai-exception.filter';
 import { registerRoutingDebugLog } from './http/routing-debug-log';
 import { requestIdFor } from './http/request-id';
 
@@ -61,6 +61,10 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
     // response may still stream for minutes.
     serverFactory: (handler: RequestListener) => bounded(models.dispatch(handler)),
     return503OnClosing: true,
+    // Refused before any hook runs (a URL its router cannot take, a request Node's parser cannot
+    // take): answered in the gateway's error shapes, not Fastify's.
+    frameworkErrors: sendRefusedUrl,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(context, models), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],

@@ -1,7 +1,11 @@
 /**
- * The gateway's domain errors. Plain classes: no Nest, no HTTP status here; the exception
- * filter (`http/openai-error.filter.ts`) is the one place that maps them to OpenAI's shape.
+ * The gateway's domain errors. Plain classes: no Nest, no HTTP status here; the error mapper
+ * (`http/openai-error-mapper.ts`) is the one place that maps them to the API's shapes.
+ * A value the client chose (a model name, an id, a header) is named through `clientExcerpt`,
+ * as the routing errors name a policy or profile: its start, never all of it.
  */
+import { clientExcerpt } from '@orcest/routing';
+
 export interface AttemptRecord {
   /** Deployment name as shown in `x-rainymodel-tried`. */
   readonly deployment: string;
@@ -22,7 +26,7 @@ export class InvalidRequestError extends Error {
 /** No stored response of this id belongs to the caller (absent, expired, deleted or another's: one answer for all). */
 export class ResponseNotFoundError extends Error {
   constructor(readonly id: string) {
-    super(`No response found with id '${id}'.`);
+    super(`No response found with id '${clientExcerpt(id)}'.`);
     this.name = 'ResponseNotFoundError';
   }
 }
@@ -44,7 +48,7 @@ export class OperatorOnlyError extends Error {
 
 export class ModelNotFoundError extends Error {
   constructor(readonly model: string, known: readonly string[]) {
-    super(`The model '${model}' does not exist. Available models: ${known.join(', ')}`);
+    super(`The model '${clientExcerpt(model)}' does not exist. Available models: ${known.join(', ')}`);
     this.name = 'ModelNotFoundError';
   }
 }

@@ -1,7 +1,10 @@
 /**
- * Every kind of bad input gets the right 4xx in OpenAI's error shape, never a 500 or a hang.
+ * Every kind of bad input gets the right 4xx in OpenAI's error shape (Anthropic's under
+ * /v1/messages), never a 500 or a hang: bodies, headers, and URLs refused before any route.
  * The one deployment points at a port nobody listens on: none of these requests may reach it.
  */
+import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
 
 const KEY = 'sk-test-master';
@@ -33,7 +36,54 @@ function expectOpenAiError(body: unknown): void {
   expect([error['param'], error['code']].every((v) => v === null || typeof v === 'string')).toBe(true);
 }
 
+function expectAnthropicError(body: unknown): void {
+  expect(Object.keys(body as object).sort()).toEqual(['error', 'type']);
+  expect((body as { type: string }).type).toBe('error');
+  expect(Object.keys((body as { error: object }).error).sort()).toEqual(['message', 'type']);
+}
+
 const valid = { model: 'rainymodel/auto', messages: [{ role: 'user', content: 'hi' }] };
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: { error: { message: string; type: string; param: string | null; code: string | null } };
+}
+
+/** Fails (rather than waits for the suite's timeout) when the gateway does not answer. */
+async function send(path: string, init: RequestInit = {}): Promise<Answer> {
+  const res = await fetch(`${gateway.url}${path}`, { signal: AbortSignal.timeout(10_000), ...init, headers: { authorization: `Bearer ${KEY}`, ...init.headers } });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Answer['body'] };
+}
+
+/** One request through `agent` (node:http, keep-alive: its next request reuses the socket unless told to close it). */
+function sendThrough(agent: Agent, path: string, headers: Record<string, string> = {}): Promise<{ status: number; connection: string | undefined; body: unknown }> {
+  const { hostname, port } = new URL(gateway.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path, agent, headers: { authorization: `Bearer ${KEY}`, ...headers }, timeout: 10_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: JSON.parse(text) }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer to ${path.slice(0, 40)}…`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Bytes that are not HTTP, on a raw socket: what the gateway answers before closing it. */
+function sendRaw(text: string): Promise<string> {
+  const { hostname, port } = new URL(gateway.url);
+  return new Promise((resolve) => {
+    let received = '';
+    const socket = connect(Number(port), hostname, () => socket.write(text));
+    socket.setTimeout(10_000, () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    socket.on('error', () => undefined);
+    socket.once('close', () => resolve(received));
+  });
+}
 
 describe('bad input', () => {
   it('malformed JSON → 400 invalid_json', async () => {
@@ -125,6 +175,136 @@ describe('bad input', () => {
     const res = await fetch(`${gateway.url}/v1/embeddingz`, { headers: { authorization: `Bearer ${KEY}` } });
     expect(res.status).toBe(404);
     expectOpenAiError(await res.json());
+  });
+});
+
+describe('client values named in errors', () => {
+  const LONG = 10_000;
+  /** The message names the value's first 100 characters, then "…", and stays short. */
+  const expectExcerpt = (message: string, value: string): void => {
+    expect(message).toContain(`${value.slice(0, 100)}…`);
+    expect(message).not.toContain(value.slice(0, 101));
+    expect(message.length).toBeLessThan(300);
+  };
+
+  it('a 10,000-character unknown policy or profile header → 400 naming its start only', async () => {
+    const policy = `cheapest-${'p'.repeat(LONG)}`;
+    const byPolicy = await post(JSON.stringify(valid), { 'x-rainymodel-policy': policy });
+    expect([byPolicy.status, byPolicy.body.error.code, byPolicy.body.error.param]).toEqual([400, 'invalid_policy', 'x-rainymodel-policy']);
+    expectExcerpt(byPolicy.body.error.message, policy);
+    expect(byPolicy.body.error.message).toContain('auto, uncensored, premium, free');
+
+    const profile = `fastest-${'q'.repeat(LONG)}`;
+    const byProfile = await post(JSON.stringify(valid), { 'x-rainymodel-profile': profile });
+    expect([byProfile.status, byProfile.body.error.code]).toEqual([400, 'invalid_profile']);
+    expectExcerpt(byProfile.body.error.message, profile);
+    const ranked = await send(`/v1/models/rankings?profile=${profile}`);
+    expect(ranked.status).toBe(400);
+    expectExcerpt(ranked.body.error.message, profile);
+  });
+
+  it('an unknown model of 10,000 characters → 404 model_not_found naming its start (as OpenAI names the model), on every route', async () => {
+    const model = `gpt-9-${'m'.repeat(LONG)}`;
+    const chat = await post(JSON.stringify({ ...valid, model }));
+    expect([chat.status, chat.body.error.code]).toEqual([404, 'model_not_found']);
+    expectExcerpt(chat.body.error.message, model);
+    expect(chat.body.error.message).toContain('rainymodel/auto');
+    const ranked = await send(`/v1/models/rankings?alias=${model}`);
+    expect(ranked.status).toBe(404);
+    expectExcerpt(ranked.body.error.message, model);
+    const messages = await fetch(`${gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ model, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(messages.status).toBe(404);
+    const anthropic = (await messages.json()) as { error: { type: string; message: string } };
+    expectAnthropicError(anthropic);
+    expectExcerpt(anthropic.error.message, model);
+  });
+
+  it('other long values in headers and the query are named by the same excerpt', async () => {
+    const mode = `sometimes-${'c'.repeat(LONG)}`;
+    const cache = await post(JSON.stringify(valid), { 'x-rainymodel-cache': mode });
+    expect([cache.status, cache.body.error.code]).toEqual([400, 'invalid_cache_mode']);
+    expectExcerpt(cache.body.error.message, mode);
+    const complexity = `hard-${'x'.repeat(LONG)}`;
+    const ranked = await send(`/v1/models/rankings?complexity=${complexity}`);
+    expect([ranked.status, ranked.body.error.param]).toEqual([400, 'complexity']);
+    expectExcerpt(ranked.body.error.message, complexity);
+  });
+});
+
+describe('URLs refused before any route', () => {
+  it('broken percent-encoding → 400 invalid_url on both sides of the server, without the URL, with a request id (and CORS for a browser)', async () => {
+    // Nest's side (Fastify's router refuses it) and the model endpoints (their `{id}` routes).
+    for (const [method, path] of [['GET', '/v1/models/%E0%A4%A'], ['GET', '/health/%E0%A4%A'], ['GET', '/%E0%A4%A'], ['GET', '/v1/responses/%E0%A4%A'], ['DELETE', '/v1/responses/%E0%A4%A']]) {
+      const res = await send(path, { method, headers: { origin: 'https://ide.orcest.ai' } });
+      expect({ path, method, status: res.status }).toEqual({ path, method, status: 400 });
+      expectOpenAiError(res.body);
+      expect(res.body.error).toEqual({ message: 'The URL is not validly percent-encoded.', type: 'invalid_request_error', param: null, code: 'invalid_url' });
+      expect(res.headers.get('x-request-id')).toBeTruthy();
+      expect(res.headers.get('access-control-allow-origin')).toBe('https://ide.orcest.ai');
+    }
+    const anthropic = await fetch(`${gateway.url}/v1/messages/%E0%A4%A`, { method: 'POST', headers: { 'x-api-key': KEY } });
+    expect(anthropic.status).toBe(400);
+    expect(await anthropic.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'The URL is not validly percent-encoded.' } });
+  });
+
+  it('an {id} over Fastify\'s 100-character maxParamLength → 414 url_too_long, as Fastify\'s router answers; the id is not repeated', async () => {
+    const id = `resp_${'a'.repeat(96)}`;
+    for (const method of ['GET', 'DELETE']) {
+      const res = await send(`/v1/responses/${id}`, { method });
+      expect({ method, status: res.status }).toEqual({ method, status: 414 });
+      expect(res.body.error).toEqual({ message: 'A part of the URL is too long (at most 100 characters between slashes).', type: 'invalid_request_error', param: null, code: 'url_too_long' });
+      // At the limit: looked up (no store here: not found), and named.
+      const atLimit = await send(`/v1/responses/${id.slice(0, 100)}`, { method });
+      expect([atLimit.status, atLimit.body.error.message]).toEqual([404, `No response found with id '${id.slice(0, 100)}'.`]);
+    }
+    // Nest's side has no routes with parameters: an overlong segment there is an ordinary 404.
+    expect((await send(`/v1/models/${'a'.repeat(200)}`)).body.error.code).toBe('not_found');
+  });
+
+  it('a URL over Node\'s 16 KiB → 414, oversized headers → 431, in the route\'s shape, closing the connection so a keep-alive client\'s next request is answered', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const long = 'a'.repeat(17_000);
+      for (const path of [`/v1/models?x=${long}`, `/v1/responses/${long}`, `/v1/chat/completions?${long}`, `/health/${long}`]) {
+        const res = await sendThrough(agent, path);
+        expect({ path: path.slice(0, 25), status: res.status, connection: res.connection }).toEqual({ path: path.slice(0, 25), status: 414, connection: 'close' });
+        expect(res.body).toEqual({ error: { message: 'The URL is too long (at most 16 KiB).', type: 'invalid_request_error', param: null, code: 'url_too_long' } });
+      }
+      const messages = await sendThrough(agent, `/v1/messages?${long}`);
+      expect(messages.status).toBe(414);
+      expect(messages.body).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'The URL is too long (at most 16 KiB).' } });
+      const headers = await sendThrough(agent, '/v1/models', { 'x-padding': 'b'.repeat(17_000) });
+      expect([headers.status, (headers.body as Answer['body']).error.code]).toEqual([431, 'headers_too_large']);
+      expect((await sendThrough(agent, '/health')).status).toBe(200);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('bytes that are not HTTP → 400 invalid_http in the same shape', async () => {
+    const answer = await sendRaw('HELLO THERE\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    expectOpenAiError(body);
+    expect(body.error).toMatchObject({ code: 'invalid_http', message: 'The request is not valid HTTP.' });
+  });
+
+  it('%00 in a path or a query is an ordinary 4xx on both sides (nothing the gateway looks up by URL takes a NUL as text), never a 500', async () => {
+    // The model endpoints: a response id is checked by shape before any look-up; the profile query is a name.
+    for (const method of ['GET', 'DELETE']) expect((await send('/v1/responses/resp_%00x', { method })).status).toBe(404);
+    expect((await send('/v1/responses/resp_x?include=%00')).status).toBe(404);
+    const profiled = await send('/v1/chat/completions?profile=%00', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(valid) });
+    expect([profiled.status, profiled.body.error.code]).toEqual([400, 'invalid_profile']);
+    // Nest's side: no route takes a path parameter; query values are names.
+    expect((await send('/v1/models/%00')).status).toBe(404);
+    expect((await send('/v1/models/rankings?alias=%00')).body.error.code).toBe('model_not_found');
+    expect((await send('/v1/models/rankings?complexity=%00')).body.error.param).toBe('complexity');
+    expect((await fetch(`${gateway.url}/health?x=%00`)).status).toBe(200);
   });
 });
 

@@ -296,6 +296,14 @@ describe('/v1/responses: stored responses, ownership, errors, fallback, limits',
     ]);
   });
 
+  it('an unknown previous_response_id of 10,000 characters is named by its first 100 only', async () => {
+    const { key } = await userKey();
+    const id = `resp_${'9'.repeat(10_000)}`;
+    const refused = await sdk(key).responses.create({ model: 'rainymodel/auto', input: 'x', previous_response_id: id }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, error: { code: 'previous_response_not_found', message: `Previous response with id '${id.slice(0, 100)}…' not found.` } });
+    expect(steady.requests).toHaveLength(0);
+  });
+
   it('GET returns the stored response, DELETE removes it; another user sees neither', async () => {
     const alice = await userKey();
     const bob = await userKey();

@@ -22,6 +22,10 @@ describe('slow clients at the gateway', () => {
     const { response, elapsedMs } = await trickleBody(gateway.url, '/v1/chat/completions');
     expect(response).toMatch(/^HTTP\/1\.1 408 /);
     expect(elapsedMs).toBeLessThan(3_000);
+    // In OpenAI's error shape (not Fastify's), as every other refusal.
+    expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: { message: 'The request did not arrive in time.', type: 'invalid_request_error', param: null, code: 'request_timeout' },
+    });
   });
 
   it('still streams an answer that lasts longer than the limit', async () => {

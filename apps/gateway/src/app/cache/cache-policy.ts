@@ -14,6 +14,7 @@
  *   refuse it. Either way no further past expiry than the alias keeps answers (`max_stale`).
  */
 import type { CacheFreshness, ResponseCacheSettings } from '@orcest/config';
+import { clientExcerpt } from '@orcest/routing';
 import { InvalidRequestError } from '../errors';
 
 export type CacheMode = 'use' | 'refresh' | 'skip';
@@ -67,7 +68,7 @@ export function cacheMode(header: string | string[] | undefined): CacheMode | un
   if (value === undefined || value === '') return undefined;
   const mode = value.trim().toLowerCase();
   if (mode === 'use' || mode === 'refresh' || mode === 'skip') return mode;
-  throw new InvalidRequestError(`x-rainymodel-cache must be use, refresh or skip (got "${value.slice(0, 40)}")`, 'x-rainymodel-cache', 'invalid_cache_mode');
+  throw new InvalidRequestError(`x-rainymodel-cache must be use, refresh or skip (got "${clientExcerpt(value)}")`, 'x-rainymodel-cache', 'invalid_cache_mode');
 }
 
 /** Temperature 0 or a seed: the request asks for the same answer every time. */

@@ -4,9 +4,9 @@
  * per request was the largest share of the gateway's own CPU: Nest's adapter added seven hooks
  * (shutdown 503, CORS, security, middleware matching, versioning, lifecycle), and Fastify on its
  * own still cost a quarter more than Node per request. What the model endpoints need of one is
- * small and here: exact routes (and `{id}` under a path), the JSON body (size limit, content
- * type, depth, prototype poisoning), request ids, CORS, the overhead header, the one error
- * mapping, and a hook once the answer is out.
+ * small and here: exact routes (and `{id}` under a path, refused as Fastify's router refuses
+ * one), the JSON body (size limit, content type, depth, prototype poisoning), request ids, CORS,
+ * the overhead header, the one error mapping, and a hook once the answer is out.
  *
  * The server's handler sends the model paths here and everything else (info, metrics, health,
  * 404s) to Nest; a closing gateway sends everything to Nest, whose shutdown hook answers 503.
@@ -15,6 +15,9 @@
 import { Logger, NotFoundException } from '@nestjs/common';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { errorCodes } from 'fastify';
+import { FASTIFY_MAX_PARAM_LENGTH } from '@orcest/http';
+import { clientExcerpt } from '@orcest/routing';
 import type { ErrorShape } from '../completions/client-dialect';
 import { RequestBodyError } from '../errors';
 import { corsFor } from './cors';
@@ -124,10 +127,10 @@ export class ModelEndpoints {
       return;
     }
     if (id !== undefined) {
-      const decoded = decodeId(id);
-      if (decoded === undefined) {
+      const decoded = id === '' ? this.notFound : decodeId(id, path);
+      if (typeof decoded !== 'string') {
         raw.resume();
-        this.fail(reply, this.notFound, endpoint.errorShape);
+        this.fail(reply, decoded, endpoint.errorShape);
         return;
       }
       req.params = { id: decoded };
@@ -222,7 +225,7 @@ function bodyProblem(raw: IncomingMessage, limit: number): RequestBodyError | un
   // Text is a 400 as it always was here (a client that meant JSON and forgot the type gets told);
   // any other type is one the endpoint does not take at all.
   if (isMediaType(type, 'text/plain')) return new RequestBodyError('invalid_json', 'the body was sent as text/plain: send JSON, as application/json');
-  return new RequestBodyError('unsupported_media_type', `Unsupported content type: ${type.slice(0, 100)}`);
+  return new RequestBodyError('unsupported_media_type', `Unsupported content type: ${clientExcerpt(type)}`);
 }
 
 /** Whether a content type is `media` (lower case), with or without parameters, in any case. */
@@ -258,12 +261,16 @@ function readBody(raw: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-function decodeId(id: string): string | undefined {
-  if (id === '') return undefined;
+/**
+ * The `{id}` segment decoded, or the refusal Fastify's router gives the same segment on Nest's
+ * side (`@orcest/http` words both): broken percent-encoding, or longer than its `maxParamLength`.
+ */
+function decodeId(id: string, path: string): string | Error {
+  if (id.length > FASTIFY_MAX_PARAM_LENGTH) return new errorCodes.FST_ERR_MAX_PARAM_LENGTH(path);
   if (!id.includes('%')) return id;
   try {
     return decodeURIComponent(id);
   } catch {
-    return undefined;
+    return new errorCodes.FST_ERR_BAD_URL(path);
   }
 }

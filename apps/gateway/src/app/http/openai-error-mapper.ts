@@ -3,11 +3,14 @@
  * shape the route's clients expect — OpenAI's `{"error":{"message","type","param","code"}}` by
  * default, Anthropic's `{"type":"error","error":{"type","message"}}` on the Anthropic routes
  * (the same decision, only dressed differently: `inShape`). Used by the global exception filter
- * (which also receives Fastify's body-parser errors, wrapped by Nest, and the raw routes' errors).
+ * (which also receives Fastify's body-parser errors, wrapped by Nest, and the raw routes' errors),
+ * for Fastify's refusals of a URL before routing, and for Node's refusals of a request before
+ * any handler (`refusalAnswer`); `@orcest/http` words those refusals for every app.
  */
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
 import { InsufficientRoleError, InvalidAccessTokenError, TokenVerificationUnavailableError } from '@orcest/auth';
+import { fastifyUrlRefusal } from '@orcest/http';
 import { anthropicErrorType, UntranslatableRequestError } from '@orcest/providers';
 import { UnknownPolicyError, UnknownProfileError } from '@orcest/routing';
 import type { ErrorShape } from '../completions/client-dialect';
@@ -137,6 +140,15 @@ function bodyProblem(problem: RequestBodyError['problem'], detail: string): Mapp
   }
 }
 
+/** Refusals named by their status; a 400 by what was refused (a URL, or the request's HTTP). */
+const REFUSAL_CODES: Readonly<Record<number, string>> = { 408: 'request_timeout', 414: 'url_too_long', 431: 'headers_too_large' };
+
+/** A request refused before it reached a route, as `@orcest/http` words it: Fastify's router's, or Node's parser's (`clientErrorRefusal`, code `invalid_http`). */
+export function refusalAnswer(refusal: { readonly status: number; readonly message: string }, code400: 'invalid_url' | 'invalid_http'): MappedError {
+  const sentence = `${refusal.message.charAt(0).toUpperCase()}${refusal.message.slice(1)}.`;
+  return mapped(refusal.status, sentence, 'invalid_request_error', REFUSAL_CODES[refusal.status] ?? code400);
+}
+
 function mapFastifyError(error: FastifyLikeError): MappedError {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -146,9 +158,13 @@ function mapFastifyError(error: FastifyLikeError): MappedError {
       return bodyProblem('invalid_json', error.message);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return bodyProblem('unsupported_media_type', error.message);
-    default:
+    default: {
+      // A URL refused before routing: Fastify's router (`frameworkErrors`), or the model endpoints' own `{id}` check.
+      const refusal = fastifyUrlRefusal(error);
+      if (refusal) return refusalAnswer(refusal, 'invalid_url');
       // JSON.parse's own SyntaxError from the JSON body parser arrives as a 400 without an FST code.
       if (error.statusCode === 400) return bodyProblem('invalid_json', error.message);
       return mapped(error.statusCode as number, error.message, 'invalid_request_error', null);
+    }
   }
 }

@@ -1,17 +1,24 @@
 /**
  * Where a thrown error meets the wire, on both sides of the server: Nest's exception filter
- * (guards, controllers, Fastify's body-parser errors wrapped by Nest) and the model endpoints
- * (`model-endpoints.ts`). The decision itself is the one mapping, `openai-error-mapper.ts`.
+ * (guards, controllers, Fastify's body-parser errors wrapped by Nest), the model endpoints
+ * (`model-endpoints.ts`), and the requests refused before either: a URL Fastify's router
+ * refuses (`sendRefusedUrl`) and a request Node's parser refuses (`answerClientError`). The
+ * decision itself is the one mapping, `openai-error-mapper.ts`.
  */
+import type { Duplex } from 'node:stream';
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { answerRefusedSocket, clientErrorRefusal, refusedRequestTarget } from '@orcest/http';
 import { ClientClosedError } from '../errors';
 import type { UpstreamSetup } from '../setup/upstream-setup';
 import type { ErrorShape } from '../completions/client-dialect';
+import { corsFor } from './cors';
 import type { ModelReply } from './model-exchange';
-import { inShape, mapError, type AnthropicErrorBody, type MappedError, type OpenAiErrorBody } from './openai-error-mapper';
+import { inShape, mapError, refusalAnswer, type AnthropicErrorBody, type MappedError, type OpenAiErrorBody } from './openai-error-mapper';
 
 export type SetupHints = Pick<UpstreamSetup, 'hintFor'>;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 @Catch()
 export class OpenAiExceptionFilter implements ExceptionFilter {
@@ -23,15 +30,44 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** Nest's side: always OpenAI's shape. */
-export function sendError(reply: FastifyReply, exception: unknown, setup?: SetupHints): void {
+/** Nest's side: OpenAI's shape, unless told otherwise (a URL refused before it reached a route). */
+export function sendError(reply: FastifyReply, exception: unknown, setup?: SetupHints, shape: ErrorShape = 'openai'): void {
   // The client is gone, or a stream was already committed (the SSE writer reports its own errors).
   if (exception instanceof ClientClosedError || reply.sent || reply.raw.headersSent) {
     if (!reply.raw.writableEnded) reply.raw.end();
     return;
   }
-  const { status, body, headers } = errorAnswer(exception, 'openai', setup);
-  void reply.code(status).headers(headers).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+  const { status, body, headers } = errorAnswer(exception, shape, setup);
+  void reply.code(status).headers(headers).header('content-type', JSON_TYPE).send(JSON.stringify(body));
+}
+
+/**
+ * Fastify's `frameworkErrors`: its router refused the URL (broken percent-encoding, a segment
+ * over `maxParamLength`) before any hook ran, so this answer sets what the hooks would have:
+ * the request id and, for a browser, CORS.
+ */
+export function sendRefusedUrl(error: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-request-id', req.id);
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    const cors = corsFor(origin, undefined, req.headers).headers;
+    for (let i = 0; i < cors.length; i += 2) reply.header(cors[i], cors[i + 1]);
+  }
+  sendError(reply, error, undefined, errorShapeOfUrl(req.url));
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node's parser refused the request (URL or headers too large,
+ * too slow to arrive, not HTTP), so there is no request or reply, only the socket.
+ */
+export function answerClientError(error: Error, socket: Duplex): void {
+  const refusal = clientErrorRefusal(error);
+  if (refusal === undefined || socket.destroyed) {
+    socket.destroy();
+    return;
+  }
+  const { status, body, headers } = inShape(refusalAnswer(refusal, 'invalid_http'), errorShapeOfUrl(refusedRequestTarget(error)));
+  answerRefusedSocket(socket, status, { ...headers, 'content-type': JSON_TYPE }, JSON.stringify(body));
 }
 
 /** The model endpoints' side, in the shape the route's clients expect. */
@@ -42,6 +78,14 @@ export function sendModelError(reply: ModelReply, exception: unknown, shape: Err
   }
   const { status, body, headers } = errorAnswer(exception, shape, setup);
   reply.code(status).headers(headers).send(body);
+}
+
+/**
+ * The error shape for a URL that never reached a route: Anthropic's under `/v1/messages`
+ * (its routes say so themselves, `messages.route.ts`), OpenAI's everywhere else.
+ */
+export function errorShapeOfUrl(url: string | undefined): ErrorShape {
+  return url?.startsWith('/v1/messages') ? 'anthropic' : 'openai';
 }
 
 function errorAnswer(exception: unknown, shape: ErrorShape, setup?: SetupHints): MappedError<OpenAiErrorBody | AnthropicErrorBody> {

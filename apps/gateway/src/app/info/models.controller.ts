@@ -4,7 +4,7 @@
  * the catalogue). GET /v1/models/rankings: how a profile orders an alias's deployments now.
  */
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
-import { parseComplexity, parsePolicy, parseProfile, type Complexity, type Profile } from '@orcest/routing';
+import { clientExcerpt, parseComplexity, parsePolicy, parseProfile, type Complexity, type Profile } from '@orcest/routing';
 import { InvalidRequestError, ModelNotFoundError } from '../errors';
 import { GatewayContext } from '../gateway-context';
 import { ApiAuthGuard } from '../http/auth.guard';
@@ -59,7 +59,7 @@ export class ModelsController {
     let complexity: Complexity | undefined;
     if (complexityParam !== undefined && complexityParam.trim() !== '') {
       complexity = parseComplexity(complexityParam);
-      if (complexity === undefined) throw new InvalidRequestError(`unknown complexity "${complexityParam}"; valid: simple, medium, complex`, 'complexity');
+      if (complexity === undefined) throw new InvalidRequestError(`unknown complexity "${clientExcerpt(complexityParam)}"; valid: simple, medium, complex`, 'complexity');
     }
     // Complexity bends the weights where a request's would: under balanced and an alias default.
     const bend = profile === 'balanced' || requested === undefined;

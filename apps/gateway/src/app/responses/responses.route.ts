@@ -9,7 +9,7 @@
  * a request without it costs what a chat completion costs, plus the translation.
  */
 import type { ChatMessage } from '@orcest/providers';
-import { measureRequest } from '@orcest/routing';
+import { clientExcerpt, measureRequest } from '@orcest/routing';
 import { InvalidRequestError, ResponseNotFoundError } from '../errors';
 import type { GatewayContext } from '../gateway-context';
 import type { ModelRequest } from '../http/model-exchange';
@@ -36,7 +36,7 @@ export function registerResponsesRoutes(routes: ModelRoutes, context: GatewayCon
       if (request.previousResponseId !== null) {
         if (!store) throw new InvalidRequestError("'previous_response_id' needs stored responses, and this gateway has no database (DATABASE_URL)", 'previous_response_id', 'previous_response_not_found');
         const previous = await store.find(request.previousResponseId, owner);
-        if (!previous) throw new InvalidRequestError(`Previous response with id '${request.previousResponseId}' not found.`, 'previous_response_id', 'previous_response_not_found');
+        if (!previous) throw new InvalidRequestError(`Previous response with id '${clientExcerpt(request.previousResponseId)}' not found.`, 'previous_response_id', 'previous_response_not_found');
         history = previous.conversation;
       }
       const { chat, conversation } = toChatRequest(request, history);
