@@ -252,9 +252,10 @@ describe('unsubscribing and the address policy', () => {
     try {
       const hook = await post(strict.url, { webhook_url: 'http://127.0.0.1:9/hook' });
       expect(hook.status).toBe(400);
-      expect(hook.text).toContain('private, loopback or link-local');
+      expect(hook.text).toContain('webhook_url points at 127.0.0.1, a loopback address (127.0.0.0/8).');
       const metadata = await post(strict.url, { webhook_url: 'http://169.254.169.254/latest' });
       expect(metadata.status).toBe(400);
+      expect(metadata.text).toContain('webhook_url points at 169.254.169.254, a link-local (cloud metadata) address (169.254.0.0/16).');
       const mail = await post(strict.url, { email: 'x@example.test' });
       expect(mail.status).toBe(400);
       expect(mail.text).toContain('no mail server is configured');

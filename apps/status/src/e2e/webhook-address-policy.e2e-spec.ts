@@ -2,9 +2,9 @@
  * The subscriber webhooks' address policy end to end, without STATUS_ALLOW_PRIVATE_WEBHOOKS: the
  * real app on loopback with a database of its own (no other replica to deliver for it), a fake
  * DNS server for webhook names and a fake receiver on 127.0.0.1 — a private address, which must
- * never get a POST. The subscribe form refuses every IPv6 spelling of an IPv4 private address;
- * at delivery a stored literal private address is given up at once and a name that now resolves
- * inside (DNS rebinding) is refused by the sockets' lookup. Deliveries are run by calling the
+ * never get a POST. The subscribe form refuses every IPv6 spelling of an IPv4 private address and
+ * localhost; at delivery a stored literal private address or localhost is given up at once and a
+ * name that now resolves inside (DNS rebinding) is refused by the sockets' lookup. Deliveries are run by calling the
  * dispatcher's tick (the checker, and so the leader's loop, is off).
  */
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
@@ -12,7 +12,6 @@ import { FakeDnsServer, FakeWebhookReceiver } from '@orcest/testing';
 import { startStatus, type RunningStatus } from '../testing/status-harness';
 
 const YAML = `groups:\n  - name: Core\n    components:\n      - { id: web, name: Web, url: "http://127.0.0.1:9/" }\n`;
-const REFUSED = 'webhook_url points at a private, loopback or link-local address.';
 
 let db: TestDatabase;
 let dns: FakeDnsServer;
@@ -46,23 +45,24 @@ function deliveryTo(target: string, subject: string) {
   return status.context.prisma.statusDelivery.findFirstOrThrow({ where: { subject, subscriber: { target } } });
 }
 
-describe('subscribe: IPv6 forms carrying a private IPv4 address are refused', () => {
+describe('subscribe: IPv6 forms carrying a private IPv4 address, and localhost, are refused', () => {
   it.each([
-    ['IPv4-compatible loopback', 'http://[::127.0.0.1]/hook'],
-    ['IPv4-mapped loopback', 'http://[::ffff:7f00:1]/hook'],
-    ['6to4 of 127.0.0.1', 'http://[2002:7f00:1::]/hook'],
-    ['NAT64 of the cloud metadata address', 'http://[64:ff9b::a9fe:a9fe]/hook'],
-  ])('%s: %s', async (_, url) => {
+    ['IPv4-compatible loopback', 'http://[::127.0.0.1]/hook', 'webhook_url points at [::7f00:1], a loopback address (127.0.0.0/8).'],
+    ['IPv4-mapped loopback', 'http://[::ffff:7f00:1]/hook', 'webhook_url points at [::ffff:7f00:1], a loopback address (127.0.0.0/8).'],
+    ['6to4 of 127.0.0.1', 'http://[2002:7f00:1::]/hook', 'webhook_url points at [2002:7f00:1::], a loopback address (127.0.0.0/8).'],
+    ['NAT64 of the cloud metadata address', 'http://[64:ff9b::a9fe:a9fe]/hook', 'webhook_url points at [64:ff9b::a9fe:a9fe], a link-local (cloud metadata) address (169.254.0.0/16).'],
+    ['localhost, by its name', 'http://localhost:9/hook', 'webhook_url points at localhost, this machine (loopback).'],
+  ])('%s: %s', async (_, url, message) => {
     const res = await subscribe(url);
     expect(res.status).toBe(400);
-    expect(res.text).toContain(REFUSED);
+    expect(res.text).toContain(message);
   });
 
   it('a name is judged by its DNS answers', async () => {
     dns.set('inside.test', 'A', ['10.0.0.8']);
     const inside = await subscribe('http://inside.test/hook');
     expect(inside.status).toBe(400);
-    expect(inside.text).toContain(REFUSED);
+    expect(inside.text).toContain('webhook_url points at inside.test, which resolves to 10.0.0.8, a private address (10.0.0.0/8).');
     dns.set('public.test', 'A', ['93.184.216.34']);
     expect((await subscribe('http://public.test/hook')).status).toBe(201);
     expect(await status.context.prisma.statusSubscriber.count({ where: { target: { contains: 'inside.test' } } })).toBe(0);
@@ -78,7 +78,20 @@ describe('delivery: the policy is applied again before connecting', () => {
     expect(row.deliveredAt).toBeNull();
     expect(row.failedAt).not.toBeNull();
     expect(row.attempts).toBe(1);
-    expect(row.lastError).toBe(`${receiver.url} points at 127.0.0.1, a loopback address (127.0.0.0/8), which subscriber webhooks may not reach`);
+    expect(row.lastError).toBe(`${receiver.url} points at 127.0.0.1, a loopback address (127.0.0.0/8), refused for subscriber webhooks`);
+    expect(receiver.attempts).toBe(0);
+  });
+
+  it('a stored localhost URL is refused by its name before connecting, recorded as failed at once, never sent', async () => {
+    const now = new Date();
+    const target = receiver.url.replace('127.0.0.1', 'localhost');
+    await status.context.prisma.statusSubscriber.create({ data: { kind: 'webhook', target, secret: 'a'.repeat(64), componentIds: [], confirmedAt: now, createdAt: now } });
+    await notifyAndDeliver('Localhost');
+    const row = await deliveryTo(target, 'Localhost');
+    expect(row.deliveredAt).toBeNull();
+    expect(row.failedAt).not.toBeNull();
+    expect(row.attempts).toBe(1);
+    expect(row.lastError).toBe(`${target} points at localhost, this machine (loopback), refused for subscriber webhooks`);
     expect(receiver.attempts).toBe(0);
   });
 

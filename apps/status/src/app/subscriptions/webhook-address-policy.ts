@@ -3,18 +3,20 @@
  * connect. Anyone can post the form, so a URL is a request the status app will later make on
  * that person's behalf: pointing it at 127.0.0.1, 10.x, 169.254.169.254 (cloud metadata) or an
  * internal name would be a server-side request forgery. So every non-public address is refused,
- * judged by the platform's one egress guard (libs/egress: the same ranges as the gateway's
- * upstreams, and IPv6 forms carrying an IPv4 address — `[::7f00:1]`, `[2002:7f00:1::]`,
- * `[64:ff9b::a9fe:a9fe]` — judged by the address inside):
- *  - on subscribe, a literal address, or every address the name resolves to;
- *  - at each delivery, a name's DNS answers by the sockets' guarded lookup (a name that now
- *    resolves inside, DNS rebinding, is refused), and a literal address before connecting, since
- *    a socket never looks a literal up (a URL stored before the policy tightened, or written
- *    into the table by hand, would otherwise be sent).
- * `STATUS_ALLOW_PRIVATE_WEBHOOKS=true` turns it off (tests, private deployments).
+ * judged by the platform's one egress guard (libs/egress: `urlRefusal`, the verdict on a URL the
+ * gateway's upstreams get too — scheme, literal addresses in every spelling, `localhost` — and
+ * the same ranges for DNS answers):
+ *  - on subscribe, the URL's verdict, then every address a name resolves to;
+ *  - at each delivery, the URL's verdict before connecting, since a socket never looks a
+ *    literal up (a URL stored before the policy tightened, or written into the table by hand,
+ *    would otherwise be sent), and a name's DNS answers by the sockets' guarded lookup (a name
+ *    that now resolves inside, DNS rebinding, is refused).
+ * What is the webhooks' own: no credentials in the URL, at most 2000 characters, and names
+ * looked up already on subscribe (a name that does not resolve is refused: it cannot be judged).
+ * `STATUS_ALLOW_PRIVATE_WEBHOOKS=true` turns the address checks off (tests, private deployments);
+ * the scheme and the webhooks' own checks stay.
  */
-import { isIP } from 'node:net';
-import { EgressPolicy, guardedLookup, systemResolve, type ResolveHost, type SocketLookup } from '@orcest/egress';
+import { EgressPolicy, guardedLookup, ipLiteralOf, systemResolve, urlRefusal, type ResolveHost, type SocketLookup } from '@orcest/egress';
 
 /** A webhook URL the policy refuses: a 400 on subscribe, a delivery given up at once (retrying cannot help). */
 export class WebhookUrlRefused extends Error {}
@@ -32,35 +34,36 @@ export class WebhookAddressPolicy {
     this.lookup = guardedLookup(this.policy, resolveHost, WHO);
   }
 
-  /** On subscribe: the URL, checked — http(s), no credentials, and (unless allowed) only public addresses. */
+  /**
+   * On subscribe: the URL, checked — the platform's URL verdict (http(s), no literal non-public
+   * address, no `localhost`), no credentials, and (unless allowed) a name only when every
+   * address it resolves to is public.
+   */
   async check(value: string): Promise<URL> {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw new WebhookUrlRefused('webhook_url is not a URL.');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new WebhookUrlRefused('webhook_url must be http:// or https://.');
-    if (url.username || url.password) throw new WebhookUrlRefused('webhook_url must not carry a user or password.');
     if (value.length > 2000) throw new WebhookUrlRefused('webhook_url is too long.');
-    if (this.policy.allowAllPrivate) return url;
-    const literal = literalAddressOf(url);
-    const addresses = literal !== undefined ? [literal] : await this.resolveAll(url.hostname);
+    const refusal = urlRefusal(value, this.policy);
+    if (refusal !== undefined) throw new WebhookUrlRefused(`webhook_url ${refusal}.`);
+    const url = new URL(value);
+    if (url.username || url.password) throw new WebhookUrlRefused('webhook_url must not carry a user or password.');
+    if (this.policy.allowAllPrivate || ipLiteralOf(url) !== undefined) return url;
+    const addresses = await this.resolveAll(url.hostname);
     // A name that does not resolve is refused too: it cannot be judged.
-    if (addresses.length === 0 || addresses.some((a) => this.policy.refusalOf(a) !== undefined)) {
-      throw new WebhookUrlRefused('webhook_url points at a private, loopback or link-local address.');
+    if (addresses.length === 0) throw new WebhookUrlRefused(`webhook_url points at ${url.hostname}, which does not resolve.`);
+    for (const address of addresses) {
+      const range = this.policy.refusalOf(address);
+      if (range) throw new WebhookUrlRefused(`webhook_url points at ${url.hostname}, which resolves to ${address}, a ${range.name} address (${range.cidr}).`);
     }
     return url;
   }
 
   /**
-   * At delivery, before connecting: throws WebhookUrlRefused when `target`'s host is a literal
-   * address the policy refuses. A name is left to `lookup`, which sees its answers.
+   * At delivery, before connecting: throws WebhookUrlRefused when the URL alone is refused — a
+   * literal non-public address (sockets never look a literal up) or `localhost`. Other names
+   * are left to `lookup`, which sees their answers.
    */
   checkBeforeDelivery(target: string): void {
-    const literal = literalAddressOf(new URL(target));
-    const range = literal === undefined ? undefined : this.policy.refusalOf(literal);
-    if (range) throw new WebhookUrlRefused(`${target} points at ${literal}, a ${range.name} address (${range.cidr}), which ${WHO} may not reach`);
+    const refusal = urlRefusal(target, this.policy);
+    if (refusal !== undefined) throw new WebhookUrlRefused(`${target} ${refusal}, refused for ${WHO}`);
   }
 
   private async resolveAll(host: string): Promise<string[]> {
@@ -70,10 +73,4 @@ export class WebhookAddressPolicy {
       return [];
     }
   }
-}
-
-/** The address a URL's host spells, when it is one (`[::7f00:1]` → `::7f00:1`; the URL parser has normalised the other spellings). */
-function literalAddressOf(url: URL): string | undefined {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return isIP(host) ? host : undefined;
 }

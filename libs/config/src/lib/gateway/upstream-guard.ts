@@ -6,7 +6,7 @@
  * the start with its place in the config, the reason and the setting to change. The
  * connect-time half (DNS answers) is `guardedLookup` in libs/egress, given this policy.
  */
-import { EgressPolicy, EgressPolicyError, upstreamUrlRefusal } from '@orcest/egress';
+import { EgressPolicy, EgressPolicyError, urlRefusal } from '@orcest/egress';
 import { ConfigError } from '../config-error';
 
 export const ALLOW_PRIVATE_UPSTREAMS = 'RAINYMODEL_ALLOW_PRIVATE_UPSTREAMS';
@@ -37,7 +37,7 @@ export interface UpstreamUrl {
 
 export function checkUpstreamUrls(urls: readonly UpstreamUrl[], policy: EgressPolicy): void {
   for (const { url, where } of urls) {
-    const refusal = upstreamUrlRefusal(url, policy);
+    const refusal = urlRefusal(url, policy);
     if (refusal === undefined) continue;
     const host = hostOf(url);
     const fix = host ? ` (e.g. ${ALLOW_PRIVATE_UPSTREAMS}=${host}, a CIDR, or true)` : '';
@@ -71,7 +71,7 @@ export function ssoEgressPolicy(fromEnv: string | undefined): EgressPolicy {
  * sockets do not look literals up.
  */
 export function checkSsoJwksUrl(url: string, where: string, policy: EgressPolicy): void {
-  const refusal = upstreamUrlRefusal(url, policy);
+  const refusal = urlRefusal(url, policy);
   if (refusal === undefined) return;
   throw new ConfigError(
     `${where}: "${url}" ${refusal}. The login's keys are fetched from public, loopback or private (RFC 1918, fc00::/7) addresses, and what ${SSO_ALLOW_PRIVATE} adds; now allowed: ${policy.describe()}`,
