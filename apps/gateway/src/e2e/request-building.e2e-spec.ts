@@ -119,6 +119,21 @@ describe('the client\'s bytes, upstream', () => {
     expect(lastChatText()).toBe('{"model":"gpt-test","stream":true, "messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}');
   });
 
+  it('every optional field sent as null (JSON\'s "not set", which validation lets through) is answered, streamed or not — never a 500', async () => {
+    const optional = ['temperature', 'top_p', 'n', 'max_tokens', 'max_completion_tokens', 'presence_penalty', 'frequency_penalty', 'seed', 'stop', 'user', 'stream_options', 'response_format', 'parallel_tool_calls', 'tools', 'tool_choice'];
+    const nulls = Object.fromEntries(optional.map((field) => [field, null]));
+    expect((await post(JSON.stringify({ model: 'rainymodel/auto', messages: [{ role: 'user', content: 'hi' }], ...nulls }))).status).toBe(200);
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'rainymodel/auto', messages: [{ role: 'user', content: 'hi' }], stream: true, ...nulls }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('data: [DONE]');
+    // The stream still asks its upstream for usage.
+    expect(JSON.parse(lastChatText() ?? '')).toMatchObject({ model: 'gpt-test', stream: true, stream_options: { include_usage: true } });
+  });
+
   it('a body that repeats a key is sent as the gateway read it (serialised), never with the client\'s other copy', async () => {
     expect((await post('{"model":"premium-model","messages":[{"role":"user","content":"hi"}],"model":"rainymodel/auto"}')).status).toBe(200);
     expect(lastChatText()).not.toContain('premium-model');

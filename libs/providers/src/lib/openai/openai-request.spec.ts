@@ -10,6 +10,11 @@ describe('buildOpenAiRequest', () => {
     expect(bodyOf({ stream_options: undefined }, true)['stream_options']).toEqual({ include_usage: true });
     expect(bodyOf({ stream_options: { include_usage: false, extra: 1 } }, true)['stream_options']).toEqual({ include_usage: true, extra: 1 });
     expect(bodyOf({ stream_options: { include_usage: true } }, true)['stream_options']).toEqual({ include_usage: true });
+    // JSON's null is "not set" (validation lets it through): a stream still asks, a whole answer sends none.
+    expect(bodyOf({ stream_options: null }, true)['stream_options']).toEqual({ include_usage: true });
+    expect(bodyOf({ stream_options: null }, false)).not.toHaveProperty('stream_options');
+    const text = '{"model":"rainymodel/auto","messages":[],"stream":true,"stream_options":null}';
+    expect(JSON.parse(buildOpenAiRequest(JSON.parse(text), target, true, text).body)).toMatchObject({ model: 'gpt-4o-mini', stream_options: { include_usage: true } });
   });
 
   it('a whole answer sends no stream_options (OpenAI rejects them there), and the deployment\'s model', () => {

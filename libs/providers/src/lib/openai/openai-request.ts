@@ -15,8 +15,9 @@ export function buildOpenAiRequest(request: ChatRequest, target: UpstreamTarget,
   // OpenAI rejects stream_options on a non-streaming call. A stream always asks for usage, so
   // its tokens are counted whatever the client asked; the wire stream hides the usage chunk
   // from a client that did not ask for it.
-  const asked = request.stream_options;
-  if (clientText !== undefined && stream === (request.stream === true) && (stream ? asked === undefined || asked.include_usage === true : asked === undefined)) {
+  // JSON's null stands for "not set" here, as validation lets it through for any optional field.
+  const asked: ChatRequest['stream_options'] | null = request.stream_options;
+  if (clientText !== undefined && stream === (request.stream === true) && (stream ? asked === undefined || asked?.include_usage === true : asked === undefined)) {
     const body = forwardedChatBody(clientText, target.model, stream && asked === undefined ? ASK_FOR_USAGE : '');
     if (body !== undefined) return { path: '/chat/completions', headers, body };
   }
@@ -25,7 +26,7 @@ export function buildOpenAiRequest(request: ChatRequest, target: UpstreamTarget,
   else if (asked === undefined) {
     // The usual stream: the member appended to the serialised object, not built and serialised.
     return { path: '/chat/completions', headers, body: `${JSON.stringify(body).slice(0, -1)},${ASK_FOR_USAGE}}` };
-  } else if (asked.include_usage !== true) body['stream_options'] = { ...asked, include_usage: true };
+  } else if (asked?.include_usage !== true) body['stream_options'] = { ...asked, include_usage: true };
   return { path: '/chat/completions', headers, body: JSON.stringify(body) };
 }
 
