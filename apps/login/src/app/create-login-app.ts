@@ -11,7 +11,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { boundedServerFactory, fastifyTrustProxy, refuseNulInUrls, type ClientLimits } from '@orcest/http';
 import { randomUUID } from 'node:crypto';
-import { LoginExceptionFilter, sendLoginError } from './http/login-exception.filter';
+import { answerLoginClientError, LoginExceptionFilter, sendLoginError } from './http/login-exception.filter';
 import { LoginContext } from './login-context';
 import { LoginModule } from './login.module';
 
@@ -38,6 +38,8 @@ export async function createLoginApp(context: LoginContext, options: LoginAppOpt
       reply.header('x-request-id', req.id);
       sendLoginError(error, req, reply);
     },
+    // Refusals by Node's parser (URL or headers over 16 KiB, too slow, not HTTP): no request at all.
+    clientErrorHandler: answerLoginClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(LoginModule.register(context), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],
