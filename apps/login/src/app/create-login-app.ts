@@ -13,6 +13,7 @@ import { boundedServerFactory, fastifyTrustProxy, refuseNulInUrls, type ClientLi
 import { randomUUID } from 'node:crypto';
 import { answerLoginClientError, LoginExceptionFilter, sendLoginError } from './http/login-exception.filter';
 import { LoginContext } from './login-context';
+import { OIDC_PATH_PREFIXES } from './oidc/oidc-routes';
 import { LoginModule } from './login.module';
 
 export interface LoginAppOptions {
@@ -20,8 +21,6 @@ export interface LoginAppOptions {
   /** Overrides of the shared client limits (tests shorten them). */
   readonly clientLimits?: Partial<ClientLimits>;
 }
-
-const PROVIDER_PREFIXES = ['/oauth2/', '/.well-known/'];
 
 export async function createLoginApp(context: LoginContext, options: LoginAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -55,7 +54,7 @@ export async function createLoginApp(context: LoginContext, options: LoginAppOpt
   refuseNulInUrls(fastify);
   fastify.addHook('onRequest', (req, reply, done) => {
     const path = req.url;
-    if (PROVIDER_PREFIXES.some((p) => path.startsWith(p))) {
+    if (OIDC_PATH_PREFIXES.some((p) => path.startsWith(p))) {
       // The provider builds its URLs from the Host header: pin it to the issuer's, so a forged
       // Host or X-Forwarded-Host can't put another origin into discovery or redirects.
       req.raw.headers.host = issuerHost;
