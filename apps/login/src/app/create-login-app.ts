@@ -11,8 +11,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { boundedServerFactory, fastifyTrustProxy, refuseNulInUrls, type ClientLimits } from '@orcest/http';
 import { randomUUID } from 'node:crypto';
-import { LoginExceptionFilter, sendLoginError } from './http/login-exception.filter';
+import { answerLoginClientError, LoginExceptionFilter, sendLoginError } from './http/login-exception.filter';
 import { LoginContext } from './login-context';
+import { OIDC_PATH_PREFIXES } from './oidc/oidc-routes';
 import { LoginModule } from './login.module';
 
 export interface LoginAppOptions {
@@ -20,8 +21,6 @@ export interface LoginAppOptions {
   /** Overrides of the shared client limits (tests shorten them). */
   readonly clientLimits?: Partial<ClientLimits>;
 }
-
-const PROVIDER_PREFIXES = ['/oauth2/', '/.well-known/'];
 
 export async function createLoginApp(context: LoginContext, options: LoginAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -38,6 +37,8 @@ export async function createLoginApp(context: LoginContext, options: LoginAppOpt
       reply.header('x-request-id', req.id);
       sendLoginError(error, req, reply);
     },
+    // Refusals by Node's parser (URL or headers over 16 KiB, too slow, not HTTP): no request at all.
+    clientErrorHandler: answerLoginClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(LoginModule.register(context), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],
@@ -53,7 +54,7 @@ export async function createLoginApp(context: LoginContext, options: LoginAppOpt
   refuseNulInUrls(fastify);
   fastify.addHook('onRequest', (req, reply, done) => {
     const path = req.url;
-    if (PROVIDER_PREFIXES.some((p) => path.startsWith(p))) {
+    if (OIDC_PATH_PREFIXES.some((p) => path.startsWith(p))) {
       // The provider builds its URLs from the Host header: pin it to the issuer's, so a forged
       // Host or X-Forwarded-Host can't put another origin into discovery or redirects.
       req.raw.headers.host = issuerHost;

@@ -5,8 +5,11 @@
  * /api and at the OIDC endpoints programs call, a page elsewhere) and never a 500 or a hang:
  * PostgreSQL refuses a NUL in text and a malformed uuid, and both used to reach it (a search
  * box, the user routes, the OIDC provider's lookups). The provider's own endpoints answer what
- * they read from a body in OAuth's shape, as they answer any unknown value.
+ * they read from a body in OAuth's shape, as they answer any unknown value. What Node's parser
+ * refuses before any route (a URL or headers over 16 KiB) is answered in the same shapes, with
+ * `Connection: close`.
  */
+import { Agent, request } from 'node:http';
 import type { User } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { accountApiAudience } from '../app/api/account-api-audience';
@@ -45,6 +48,21 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 async function answer(pending: Promise<BrowserResponse>): Promise<Answer> {
   const r = await pending;
   return { status: r.status, type: r.headers.get('content-type') ?? '', body: r.body, requestId: r.headers.get('x-request-id') };
+}
+
+/** One request through `agent` (node:http, keep-alive: its next request reuses the socket unless told to close it). */
+function sendThrough(agent: Agent, url: string, headers: Record<string, string> = {}): Promise<Answer & { connection: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent, headers, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body, requestId: null, connection: res.headers.connection }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer to ${url.slice(0, 60)}…`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** Fails (rather than waits for the suite's timeout) when the app does not answer. */
@@ -186,6 +204,36 @@ describe('hostile ids and query values in Login URLs (real app, real PostgreSQL)
       expect(got.requestId).toMatch(/^[\w.-]+$/);
     }
     for (const route of routes) expectRefusal(route.name, await route.send('%E0%A4%A'), 400, route.api, 'the URL is not validly percent-encoded');
+  });
+
+  it('a URL over Node\'s 16 KiB is a 414, URL and headers over it a 431, in the app\'s shape (not Fastify\'s), closing the connection so a keep-alive client\'s next request is answered', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const long = 'a'.repeat(17_000);
+      const cases: [string, boolean][] = [
+        [`/api/account/me?x=${long}`, true],
+        [`/oauth2/token?x=${long}`, true],
+        [`/.well-known/openid-configuration?${long}`, true],
+        [`/admin/users?q=${long}`, false],
+        [`/oauth2/authorize?client_id=${long}`, false],
+        [`/${long}`, false],
+      ];
+      for (const [path, api] of cases) {
+        const got = await sendThrough(agent, `${login.url}${path}`);
+        expect({ path: path.slice(0, 30), connection: got.connection }).toEqual({ path: path.slice(0, 30), connection: 'close' });
+        expectRefusal(path.slice(0, 30), got, 414, api, 'the URL is too long (at most 16 KiB)');
+        expect(got.body).not.toContain(long.slice(0, 100));
+      }
+      const padding = { 'x-padding': 'b'.repeat(17_000) };
+      for (const [path, api] of [['/api/account/me', true], ['/account', false]] as const) {
+        const got = await sendThrough(agent, `${login.url}${path}`, padding);
+        expect({ path, connection: got.connection }).toEqual({ path, connection: 'close' });
+        expectRefusal(path, got, 431, api, 'the URL and headers are too large (at most 16 KiB together)');
+      }
+      expect((await sendThrough(agent, `${login.url}/health`)).status).toBe(200);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('overlong query values are capped or ignored: the page answers', async () => {

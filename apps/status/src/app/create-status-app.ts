@@ -11,7 +11,7 @@ import { createPrismaClient } from '@orcest/db';
 import { boundedServerFactory, fastifyTrustProxy, refuseNulInUrls, type ClientLimits } from '@orcest/http';
 import type { StatusConfig } from '@orcest/monitoring';
 import { systemClock } from './clock';
-import { sendStatusError, StatusExceptionFilter } from './http/status-exception.filter';
+import { answerStatusClientError, sendStatusError, StatusExceptionFilter } from './http/status-exception.filter';
 import { registerFormParser } from './http/form-parser';
 import { StatusContext, type StatusContextOptions } from './status-context';
 import { StatusModule } from './status.module';
@@ -37,6 +37,8 @@ export async function createStatusApp(config: StatusConfig, databaseUrl: string,
     return503OnClosing: true,
     // Refusals before routing (a path segment too long, broken percent-encoding): answered as every other error.
     frameworkErrors: sendStatusError,
+    // Refusals by Node's parser (URL or headers over 16 KiB, too slow, not HTTP): no request at all.
+    clientErrorHandler: answerStatusClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(StatusModule.register(context), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],

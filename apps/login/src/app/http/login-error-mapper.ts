@@ -3,7 +3,8 @@
  * `{"error","error_description"}` for programs (under /api, and the OIDC provider's endpoints
  * they call: `isOidcProgramEndpoint`), an HTML page everywhere else (people see those).
  * Fastify's body-parser errors arrive here too, wrapped by Nest, and so do its refusals of a
- * URL before routing and the libs' URL refusals (`@orcest/http`: a NUL), with their 4xx.
+ * URL before routing and the libs' URL refusals (`@orcest/http`: a NUL), with their 4xx, and
+ * (through `mapRefusal`) the requests Node's parser refuses before Fastify sees them.
  */
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
@@ -30,6 +31,11 @@ function mapped(status: number, error: string, description: string, headers: Rec
   return { status, error, description, headers };
 }
 
+/** A request refused before any route, in `@orcest/http`'s words (`fastifyUrlRefusal`, `clientErrorRefusal`). */
+export function mapRefusal(refusal: { readonly status: number; readonly message: string }): MappedLoginError {
+  return mapped(refusal.status, 'invalid_request', refusal.message);
+}
+
 function fromFastify(e: FastifyLikeError): MappedLoginError {
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -38,7 +44,7 @@ function fromFastify(e: FastifyLikeError): MappedLoginError {
       return mapped(415, 'invalid_request', 'unsupported content type');
     default: {
       const refusal = fastifyUrlRefusal(e);
-      return refusal ? mapped(refusal.status, 'invalid_request', refusal.message) : mapped(e.statusCode ?? 400, 'invalid_request', e.message);
+      return refusal ? mapRefusal(refusal) : mapped(e.statusCode ?? 400, 'invalid_request', e.message);
     }
   }
 }

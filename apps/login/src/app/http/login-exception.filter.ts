@@ -3,14 +3,23 @@
  * provider's endpoints they call, such as the token endpoint, whose URL is refused here when it
  * names a NUL, before the provider sees it), a page for people. Fastify's own refusals before
  * routing (a path segment too long, broken percent-encoding) come through `sendLoginError` too
- * (create-login-app.ts hands it to Fastify as `frameworkErrors`).
+ * (create-login-app.ts hands it to Fastify as `frameworkErrors`), and what Node's parser refuses
+ * before Fastify sees a request through `answerLoginClientError` (its `clientErrorHandler`).
  */
+import type { Duplex } from 'node:stream';
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answerRefusedSocket, clientErrorRefusal, refusedRequestTarget } from '@orcest/http';
 import { isOidcProgramEndpoint } from '../oidc/oidc-routes';
 import { messagePage } from '../pages/interaction-pages';
-import { mapLoginError } from './login-error-mapper';
-import { sendPage } from './security-headers';
+import { mapLoginError, mapRefusal, type MappedLoginError } from './login-error-mapper';
+import { PAGE_HEADERS } from './security-headers';
+
+interface LoginErrorAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
 
 @Catch()
 export class LoginExceptionFilter implements ExceptionFilter {
@@ -25,12 +34,34 @@ export function sendLoginError(exception: unknown, req: FastifyRequest, reply: F
     if (!reply.raw.writableEnded) reply.raw.end();
     return;
   }
-  const { status, error, description, headers } = mapLoginError(exception);
-  reply.headers(headers);
-  if (req.url.startsWith('/api/') || isOidcProgramEndpoint(req.url)) {
-    void reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ error, error_description: description }));
+  const { status, headers, body } = loginErrorAnswer(mapLoginError(exception), req.url);
+  void reply.code(status).headers(headers).send(body);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node's parser refused the request (URL or headers too large,
+ * too slow to arrive, not HTTP), so there is no request or reply, only the socket, and of the
+ * URL only its start (`refusedRequestTarget`), when the refused bytes hold it.
+ */
+export function answerLoginClientError(error: Error, socket: Duplex): void {
+  const refusal = clientErrorRefusal(error);
+  if (refusal === undefined || socket.destroyed) {
+    socket.destroy();
     return;
   }
+  const { status, headers, body } = loginErrorAnswer(mapRefusal(refusal), refusedRequestTarget(error));
+  answerRefusedSocket(socket, status, headers, body);
+}
+
+/**
+ * The shape the caller reads: OAuth's JSON error for programs, a page for people (and for a
+ * refused request whose URL is unknown: most of what Login serves are pages).
+ */
+function loginErrorAnswer(mapped: MappedLoginError, url: string | undefined): LoginErrorAnswer {
+  const { status, error, description } = mapped;
+  if (url !== undefined && (url.startsWith('/api/') || isOidcProgramEndpoint(url))) {
+    return { status, headers: { ...mapped.headers, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error, error_description: description }) };
+  }
   const title = status === 404 ? 'Page not found' : status >= 500 ? 'Something went wrong' : 'Request refused';
-  void sendPage(reply, status, messagePage({ title, message: description, detail: error }));
+  return { status, headers: { ...mapped.headers, ...PAGE_HEADERS }, body: messagePage({ title, message: description, detail: error }) };
 }

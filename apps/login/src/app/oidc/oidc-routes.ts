@@ -20,6 +20,16 @@ export const OIDC_ROUTES = {
   challenge: '/oauth2/challenge',
 } as const;
 
+/** The provider's discovery documents (`/.well-known/openid-configuration`, …): its own, not among its `routes`. */
+const DISCOVERY_PREFIX = '/.well-known/';
+
+/**
+ * The paths the provider owns (create-login-app.ts hands it every request under them): the
+ * folder of each of its routes (`/oauth2/`; a route at the top level would be its own prefix),
+ * and discovery.
+ */
+export const OIDC_PATH_PREFIXES: readonly string[] = [...new Set([...Object.values(OIDC_ROUTES).map(folderOf), DISCOVERY_PREFIX])];
+
 /** Every route says who calls it, so a new one can't silently answer programs with pages. */
 const CALLERS: Record<keyof typeof OIDC_ROUTES, 'program' | 'browser'> = {
   authorization: 'browser',
@@ -49,5 +59,10 @@ const PROGRAM_PATHS: ReadonlySet<string> = new Set(
 export function isOidcProgramEndpoint(url: string): boolean {
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
-  return PROGRAM_PATHS.has(path) || path.startsWith('/.well-known/');
+  return PROGRAM_PATHS.has(path) || path.startsWith(DISCOVERY_PREFIX);
+}
+
+function folderOf(path: string): string {
+  const end = path.indexOf('/', 1);
+  return end === -1 ? path : path.slice(0, end + 1);
 }

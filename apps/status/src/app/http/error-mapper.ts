@@ -2,8 +2,9 @@
  * The one place where every error becomes an HTTP answer: JSON (`{"error":{"message","code"}}`)
  * under /api and for badges, a readable page elsewhere. Domain errors map to their 4xx;
  * Fastify's own client errors (bad body, too large, a URL refused before routing) and the
- * libs' URL refusals (`@orcest/http`: a NUL) keep theirs; anything else is a 500 with an id
- * in the message and the log.
+ * libs' URL refusals (`@orcest/http`: a NUL) keep theirs, and so do the requests Node's parser
+ * refuses before Fastify sees them (`mapRefusal`); anything else is a 500 with an id in the
+ * message and the log.
  */
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
@@ -19,6 +20,8 @@ export interface MappedError {
 
 const logger = new Logger('StatusError');
 
+const CLIENT_ERROR_CODES: Readonly<Record<number, string>> = { 408: 'request_timeout', 413: 'too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 431: 'headers_too_large' };
+
 export function mapError(error: unknown): MappedError {
   if (error instanceof InvalidInputError) return { status: 400, code: 'invalid_input', message: error.message, title: 'That did not work' };
   if (error instanceof NotSignedInError) return { status: 401, code: 'not_signed_in', message: error.message, title: 'Sign in' };
@@ -30,12 +33,20 @@ export function mapError(error: unknown): MappedError {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 404) return { status, code: 'not_found', message: 'Not found. The status page is at /, its API under /api/v2/.', title: 'Not found' };
     const refusal = fastifyUrlRefusal(error);
-    const message = refusal ? asSentence(refusal.message) : (cause?.message ?? (error as Error).message);
-    return { status, code: status === 413 ? 'too_large' : status === 414 ? 'uri_too_long' : status === 415 ? 'unsupported_media_type' : 'bad_request', message, title: 'Bad request' };
+    return clientError(status, refusal ? asSentence(refusal.message) : (cause?.message ?? (error as Error).message));
   }
   const id = randomUUID();
   logger.error(`internal error ${id}: ${(error as Error)?.stack ?? String(error)}`);
   return { status: 500, code: 'internal_error', message: `Internal error (id ${id}). It has been logged.`, title: 'Something went wrong' };
+}
+
+/** A request refused before any route, in `@orcest/http`'s words (`clientErrorRefusal`). */
+export function mapRefusal(refusal: { readonly status: number; readonly message: string }): MappedError {
+  return clientError(refusal.status, asSentence(refusal.message));
+}
+
+function clientError(status: number, message: string): MappedError {
+  return { status, code: CLIENT_ERROR_CODES[status] ?? 'bad_request', message, title: 'Bad request' };
 }
 
 /** This app's messages are sentences. */

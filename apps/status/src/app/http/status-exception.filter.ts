@@ -2,13 +2,22 @@
  * Nest's side of the error mapping: everything thrown by controllers, and Fastify's parse
  * errors. Fastify's own refusals before routing (a path segment too long, broken
  * percent-encoding) come through `sendStatusError` too (create-status-app.ts hands it to
- * Fastify as `frameworkErrors`).
+ * Fastify as `frameworkErrors`), and what Node's parser refuses before Fastify sees a request
+ * through `answerStatusClientError` (its `clientErrorHandler`).
  */
+import type { Duplex } from 'node:stream';
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answerRefusedSocket, clientErrorRefusal, refusedRequestTarget } from '@orcest/http';
 import { renderMessagePage } from '../pages/admin-page';
 import { NotSignedInError } from '../errors';
-import { mapError } from './error-mapper';
+import { mapError, mapRefusal, type MappedError } from './error-mapper';
+
+interface StatusErrorAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
 
 @Catch()
 export class StatusExceptionFilter implements ExceptionFilter {
@@ -20,12 +29,34 @@ export class StatusExceptionFilter implements ExceptionFilter {
 
 export function sendStatusError(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
   if (reply.sent) return;
-  const mapped = mapError(exception);
-  const path = request.url.split('?')[0];
-  if (path.startsWith('/api/') || path.startsWith('/badge/') || path.endsWith('.json')) {
-    void reply.code(mapped.status).header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store').send(JSON.stringify({ error: { message: mapped.message, code: mapped.code } }));
+  const action = exception instanceof NotSignedInError ? { href: '/admin/login', label: 'Sign in with Orcest Login' } : undefined;
+  const { status, headers, body } = statusErrorAnswer(mapError(exception), request.url, action);
+  void reply.code(status).headers(headers).send(body);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node's parser refused the request (URL or headers too large,
+ * too slow to arrive, not HTTP), so there is no request or reply, only the socket, and of the
+ * URL only its start (`refusedRequestTarget`), when the refused bytes hold it.
+ */
+export function answerStatusClientError(error: Error, socket: Duplex): void {
+  const refusal = clientErrorRefusal(error);
+  if (refusal === undefined || socket.destroyed) {
+    socket.destroy();
     return;
   }
-  const action = exception instanceof NotSignedInError ? { href: '/admin/login', label: 'Sign in with Orcest Login' } : undefined;
-  void reply.code(mapped.status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(renderMessagePage(mapped.title, mapped.message, action));
+  const { status, headers, body } = statusErrorAnswer(mapRefusal(refusal), refusedRequestTarget(error));
+  answerRefusedSocket(socket, status, headers, body);
+}
+
+/**
+ * JSON under /api, for badges and .json, a page elsewhere (and for a refused request whose URL
+ * is unknown, or cut short before a long path's `.json`: only its start is known).
+ */
+function statusErrorAnswer(mapped: MappedError, url: string | undefined, action?: { href: string; label: string }): StatusErrorAnswer {
+  const path = url?.split('?')[0];
+  if (path !== undefined && (path.startsWith('/api/') || path.startsWith('/badge/') || path.endsWith('.json'))) {
+    return { status: mapped.status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify({ error: { message: mapped.message, code: mapped.code } }) };
+  }
+  return { status: mapped.status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: renderMessagePage(mapped.title, mapped.message, action) };
 }
