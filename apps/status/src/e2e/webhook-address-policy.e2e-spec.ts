@@ -103,7 +103,7 @@ describe('delivery: the policy is applied again before connecting', () => {
     await notifyAndDeliver('Rebound');
     const row = await deliveryTo(target, 'Rebound');
     expect(row.deliveredAt).toBeNull();
-    expect(row.lastError).toContain('rebound.test resolves to 127.0.0.1, a loopback (127.0.0.0/8) address, which subscriber webhooks may not reach');
+    expect(row.lastError).toContain('rebound.test resolves to 127.0.0.1, a loopback address (127.0.0.0/8), which subscriber webhooks may not reach');
     expect(receiver.attempts).toBe(0);
   });
 });

@@ -89,6 +89,6 @@ describe('webhook address policy: before each delivery', () => {
   it('the sockets\' lookup refuses a name now answering with a private address (rebinding)', async () => {
     const rebound = new WebhookAddressPolicy(false, resolverOf({ 'hooks.example': ['127.0.0.1'] }));
     const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => rebound.lookup('hooks.example', { all: true }, (e) => resolve(e)));
-    expect(error).toMatchObject({ code: 'EPRIVATEADDRESS', message: 'hooks.example resolves to 127.0.0.1, a loopback (127.0.0.0/8) address, which subscriber webhooks may not reach' });
+    expect(error).toMatchObject({ code: 'EPRIVATEADDRESS', message: 'hooks.example resolves to 127.0.0.1, a loopback address (127.0.0.0/8), which subscriber webhooks may not reach' });
   });
 });

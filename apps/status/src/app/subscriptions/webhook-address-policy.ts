@@ -16,7 +16,7 @@
  * `STATUS_ALLOW_PRIVATE_WEBHOOKS=true` turns the address checks off (tests, private deployments);
  * the scheme and the webhooks' own checks stay.
  */
-import { EgressPolicy, guardedLookup, ipLiteralOf, systemResolve, urlRefusal, type ResolveHost, type SocketLookup } from '@orcest/egress';
+import { describeAddress, EgressPolicy, guardedLookup, ipLiteralOf, systemResolve, urlRefusal, type ResolveHost, type SocketLookup } from '@orcest/egress';
 
 /** A webhook URL the policy refuses: a 400 on subscribe, a delivery given up at once (retrying cannot help). */
 export class WebhookUrlRefused extends Error {}
@@ -51,7 +51,7 @@ export class WebhookAddressPolicy {
     if (addresses.length === 0) throw new WebhookUrlRefused(`webhook_url points at ${url.hostname}, which does not resolve.`);
     for (const address of addresses) {
       const range = this.policy.refusalOf(address);
-      if (range) throw new WebhookUrlRefused(`webhook_url points at ${url.hostname}, which resolves to ${address}, a ${range.name} address (${range.cidr}).`);
+      if (range) throw new WebhookUrlRefused(`webhook_url points at ${url.hostname}, which resolves to ${describeAddress(address, range)}.`);
     }
     return url;
   }
