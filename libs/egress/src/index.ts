@@ -6,7 +6,7 @@
  * services), the check of a URL itself (`urlRefusal`: every caller's one answer to "may the
  * platform send a request here?" before any lookup) and the connect-time DNS check.
  */
-export { specialRangeOf, type SpecialRange } from './lib/address-ranges';
+export { specialRangeOf, describeAddress, type SpecialRange } from './lib/address-ranges';
 export { EgressPolicy, EgressPolicyError } from './lib/egress-policy';
 export { EgressPolicyHolder } from './lib/policy-holder';
 export { urlRefusal, ipLiteralOf } from './lib/url-refusal';

@@ -52,7 +52,7 @@ describe('upstream URL guard', () => {
       const res = await chat(gateway.url);
       expect(res.status).toBe(502);
       const { error } = (await res.json()) as { error: { message: string } };
-      expect(error.message).toContain('by-name: refused: upstream.test resolves to 127.0.0.1, a loopback (127.0.0.0/8) address, which upstreams may not reach');
+      expect(error.message).toContain('by-name: refused: upstream.test resolves to 127.0.0.1, a loopback address (127.0.0.0/8), which upstreams may not reach');
       dns.set('upstream.test', 'A', ['169.254.169.254']);
       expect((await chat(gateway.url)).status).toBe(502);
       expect(upstream.requests).toHaveLength(0);
@@ -115,7 +115,7 @@ describe('upstream URL guard after a config reload', () => {
       expect(context.tables.reload('SIGHUP', true).kind).toBe('reloaded');
       const res = await chat(gateway.url);
       expect(res.status).toBe(502);
-      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('upstream.test resolves to 127.0.0.1, a loopback (127.0.0.0/8) address');
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('upstream.test resolves to 127.0.0.1, a loopback address (127.0.0.0/8)');
       expect(upstream.requests).toHaveLength(1);
     } finally {
       await gateway.close();

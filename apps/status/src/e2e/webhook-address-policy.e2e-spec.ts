@@ -3,9 +3,9 @@
  * real app on loopback with a database of its own (no other replica to deliver for it), a fake
  * DNS server for webhook names and a fake receiver on 127.0.0.1 — a private address, which must
  * never get a POST. The subscribe form refuses every IPv6 spelling of an IPv4 private address and
- * localhost; at delivery a stored literal private address or localhost is given up at once and a
- * name that now resolves inside (DNS rebinding) is refused by the sockets' lookup. Deliveries are run by calling the
- * dispatcher's tick (the checker, and so the leader's loop, is off).
+ * localhost; at delivery a stored literal private address or localhost is given up at once, and so
+ * is a name that now resolves inside (DNS rebinding), refused by the sockets' lookup. Deliveries are
+ * run by calling the dispatcher's tick (the checker, and so the leader's loop, is off).
  */
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
 import { FakeDnsServer, FakeWebhookReceiver } from '@orcest/testing';
@@ -95,7 +95,7 @@ describe('delivery: the policy is applied again before connecting', () => {
     expect(receiver.attempts).toBe(0);
   });
 
-  it('a name that resolved publicly on subscribe and now resolves to the receiver\'s loopback (rebinding) is refused by the sockets\' lookup', async () => {
+  it('a name that resolved publicly on subscribe and now resolves to the receiver\'s loopback (rebinding) is refused by the sockets\' lookup, recorded as failed at once, never sent', async () => {
     dns.set('rebound.test', 'A', ['93.184.216.34']);
     const target = receiver.url.replace('127.0.0.1', 'rebound.test');
     expect((await subscribe(target)).status).toBe(201);
@@ -103,7 +103,13 @@ describe('delivery: the policy is applied again before connecting', () => {
     await notifyAndDeliver('Rebound');
     const row = await deliveryTo(target, 'Rebound');
     expect(row.deliveredAt).toBeNull();
-    expect(row.lastError).toContain('rebound.test resolves to 127.0.0.1, a loopback (127.0.0.0/8) address, which subscriber webhooks may not reach');
+    expect(row.failedAt).not.toBeNull();
+    expect(row.attempts).toBe(1);
+    expect(row.lastError).toBe('rebound.test resolves to 127.0.0.1, a loopback address (127.0.0.0/8), which subscriber webhooks may not reach');
+    // A later round does not try it again, however long it waits.
+    await status.context.prisma.statusDelivery.update({ where: { id: row.id }, data: { nextAttemptAt: new Date(0) } });
+    await status.context.deliveries.tick();
+    expect((await deliveryTo(target, 'Rebound')).attempts).toBe(1);
     expect(receiver.attempts).toBe(0);
   });
 });

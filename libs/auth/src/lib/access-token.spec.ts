@@ -112,7 +112,7 @@ describe('AccessTokenVerifier: the JWKS fetch goes through the egress guard (jwk
     const v = verifierAt(`http://rebound-login.test:${issuerPort()}/oauth2/jwks`);
     const refused = v.verify(await issuer.sign());
     await expect(refused).rejects.toBeInstanceOf(TokenVerificationUnavailableError);
-    await expect(refused).rejects.toThrow('rebound-login.test resolves to 0.0.0.0, a unspecified ("this network") (0.0.0.0/8) address, which the SSO key fetch may not reach');
+    await expect(refused).rejects.toThrow('rebound-login.test resolves to 0.0.0.0, an unspecified ("this network") address (0.0.0.0/8), which the SSO key fetch may not reach');
     expect(issuer.jwksFetches).toBe(before);
   });
 

@@ -1,4 +1,4 @@
-import { specialRangeOf } from './address-ranges';
+import { describeAddress, specialRangeOf, type SpecialRange } from './address-ranges';
 
 describe('specialRangeOf: which addresses are not public', () => {
   it.each([
@@ -54,5 +54,19 @@ describe('specialRangeOf: which addresses are not public', () => {
   it('names the range it matched', () => {
     expect(specialRangeOf('172.20.1.1')).toEqual({ name: 'private', cidr: '172.16.0.0/12' });
     expect(specialRangeOf('::ffff:169.254.169.254')).toEqual({ name: 'link-local (cloud metadata)', cidr: '169.254.0.0/16' });
+  });
+});
+
+describe('describeAddress: the one wording of a refused address', () => {
+  it.each([
+    ['127.0.0.1', '127.0.0.1, a loopback address (127.0.0.0/8)'],
+    ['169.254.169.254', '169.254.169.254, a link-local (cloud metadata) address (169.254.0.0/16)'],
+    ['fd00::9', 'fd00::9, a private (unique local) address (fc00::/7)'],
+    // The article follows the name: never "a unspecified".
+    ['0.0.0.0', '0.0.0.0, an unspecified ("this network") address (0.0.0.0/8)'],
+    ['::', '::, an unspecified address (::/128)'],
+    ['192.0.0.8', '192.0.0.8, an IETF protocol assignments address (192.0.0.0/24)'],
+  ])('%s', (address, wording) => {
+    expect(describeAddress(address, specialRangeOf(address) as SpecialRange)).toBe(wording);
   });
 });

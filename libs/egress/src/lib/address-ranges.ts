@@ -99,6 +99,16 @@ export function specialRangeOf(address: string): SpecialRange | undefined {
   return findRange(IPV6_RANGES, groups);
 }
 
+/**
+ * `address` and the range refusing it, the one wording of every refusal (upstream URLs, DNS
+ * answers, webhooks): `127.0.0.1, a loopback address (127.0.0.0/8)`. The article follows the
+ * range's name as spoken ("an unspecified", "an IETF"): every name here that starts with a
+ * vowel letter starts with a vowel sound.
+ */
+export function describeAddress(address: string, range: SpecialRange): string {
+  return `${address}, ${/^[aeiou]/i.test(range.name) ? 'an' : 'a'} ${range.name} address (${range.cidr})`;
+}
+
 function findRange(ranges: readonly Range[], address: number | readonly number[]): SpecialRange | undefined {
   for (const range of ranges) if (range.contains(address)) return { name: range.name, cidr: range.cidr };
   return undefined;

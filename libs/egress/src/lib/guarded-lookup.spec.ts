@@ -22,7 +22,13 @@ describe('guardedLookup: DNS answers checked at connect time', () => {
     dns.set('upstream.test', 'A', ['93.184.216.34']);
     await expect(lookupAll(lookup, 'upstream.test')).resolves.toEqual(['93.184.216.34']);
     dns.set('upstream.test', 'A', ['127.0.0.1']);
-    await expect(lookupAll(lookup, 'upstream.test')).rejects.toThrow(new PrivateAddressRefused('upstream.test', '127.0.0.1', 'loopback (127.0.0.0/8)', 'upstreams'));
+    const refused = lookupAll(lookup, 'upstream.test');
+    await expect(refused).rejects.toBeInstanceOf(PrivateAddressRefused);
+    await expect(refused).rejects.toMatchObject({
+      code: 'EPRIVATEADDRESS',
+      address: '127.0.0.1',
+      message: 'upstream.test resolves to 127.0.0.1, a loopback address (127.0.0.0/8), which upstreams may not reach',
+    });
     dns.set('upstream.test', 'A', ['169.254.169.254']);
     await expect(lookupAll(lookup, 'upstream.test')).rejects.toMatchObject({ code: 'EPRIVATEADDRESS', message: expect.stringContaining('cloud metadata') });
     dns.set('upstream.test', 'A', []);

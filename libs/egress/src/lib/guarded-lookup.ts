@@ -11,6 +11,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
+import { describeAddress, type SpecialRange } from './address-ranges';
 import { EgressPolicy } from './egress-policy';
 import type { EgressPolicyHolder } from './policy-holder';
 
@@ -28,11 +29,11 @@ export class PrivateAddressRefused extends Error {
   constructor(
     readonly hostname: string,
     readonly address: string,
-    range: string,
+    readonly range: SpecialRange,
     /** Who was refused, for the message ("upstreams", "the SSO key fetch"). */
     refusedTo: string,
   ) {
-    super(`${hostname} resolves to ${address}, a ${range} address, which ${refusedTo} may not reach`);
+    super(`${hostname} resolves to ${describeAddress(address, range)}, which ${refusedTo} may not reach`);
     this.name = 'PrivateAddressRefused';
   }
 }
@@ -52,7 +53,7 @@ export function guardedLookup(policyOrHolder: EgressPolicy | EgressPolicyHolder,
         if (!policy.allowsHost(hostname)) {
           allowed = wanted.filter((a) => {
             const range = policy.refusalOf(a.address);
-            if (range && !refused) refused = new PrivateAddressRefused(hostname, a.address, `${range.name} (${range.cidr})`, refusedTo);
+            if (range && !refused) refused = new PrivateAddressRefused(hostname, a.address, range, refusedTo);
             return range === undefined;
           });
         }

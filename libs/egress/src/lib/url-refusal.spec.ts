@@ -9,7 +9,7 @@ describe('urlRefusal', () => {
     ['http://10.0.0.5/v1', 'points at 10.0.0.5, a private address (10.0.0.0/8)'],
     ['http://169.254.169.254/latest/meta-data', 'points at 169.254.169.254, a link-local (cloud metadata) address (169.254.0.0/16)'],
     ['http://100.64.1.1', 'points at 100.64.1.1, a shared (CGNAT) address (100.64.0.0/10)'],
-    ['http://0.0.0.0:8080', 'points at 0.0.0.0, a unspecified ("this network") address (0.0.0.0/8)'],
+    ['http://0.0.0.0:8080', 'points at 0.0.0.0, an unspecified ("this network") address (0.0.0.0/8)'],
     ['http://192.0.2.10/', 'points at 192.0.2.10, a documentation address (192.0.2.0/24)'],
     ['http://[2001:db8::1]/', 'points at [2001:db8::1], a documentation address (2001:db8::/32)'],
     ['http://[::1]:11434', 'points at [::1], a loopback address (::1/128)'],

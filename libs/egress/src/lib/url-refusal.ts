@@ -12,6 +12,7 @@
  * earlier too (status's subscribe form, with `ipLiteralOf` telling names from addresses).
  */
 import { isIP } from 'node:net';
+import { describeAddress } from './address-ranges';
 import type { EgressPolicy } from './egress-policy';
 
 const LOCALHOST = /(^|\.)localhost\.?$/i;
@@ -29,7 +30,7 @@ export function urlRefusal(value: string, policy: EgressPolicy): string | undefi
   const address = ipLiteralOf(url);
   if (address !== undefined) {
     const range = policy.refusalOf(address);
-    return range && `points at ${host}, a ${range.name} address (${range.cidr})`;
+    return range && `points at ${describeAddress(host, range)}`;
   }
   if (LOCALHOST.test(host) && !policy.allowsHost(host)) {
     // Allowed also when the addresses localhost stands for are allowed (127.0.0.1 and ::1).

@@ -3,7 +3,8 @@
  * then claims due deliveries (`FOR UPDATE SKIP LOCKED`, so even two overlapping leaders never
  * take the same row), sends them, and records each outcome — delivered, or retried after
  * `backoff × 2^(attempts-1)` (capped), or given up after `maxAttempts` — or at once when the
- * address policy refuses the webhook's URL itself, which no retry can change. A claim lasts
+ * address policy refuses the webhook (its URL, or the address its name now resolves to: DNS
+ * rebinding), which no retry should change. A claim lasts
  * `claimMs`: if this process dies mid-send, the row becomes due again when the claim runs out
  * and the next leader sends it (at least once; a receiver may see a duplicate, never a loss).
  * Times come from the app's clock, so tests move them instead of sleeping. Settled rows

@@ -4,7 +4,7 @@
  * HMAC-SHA256 of "<t>.<body>">` with the subscriber's secret, so a receiver can check both the
  * sender and the freshness. A subscriber's webhook passes the address policy at every delivery:
  * a literal address before connecting, a name through the sockets' guarded lookup, so a name
- * that now points inside is refused.
+ * that now points inside is refused — either way thrown as WebhookUrlRefused.
  * Operator webhooks (the YAML's `webhooks:`) are trusted configuration: sent with their
  * configured headers, unsigned, through a pool without the address policy.
  * Throws on any failure; the dispatcher decides about retries.
@@ -65,6 +65,9 @@ export class DeliverySender {
       body: d.body,
       dispatcher: operator ? this.operatorAgent : this.agent,
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+    }).catch((error: unknown) => {
+      // A name refused by the sockets' lookup is a refusal by policy, like a literal address.
+      throw this.options.webhookAddresses.refusalIn(error) ?? error;
     });
     await res.body.dump();
     if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`HTTP ${res.statusCode}`);

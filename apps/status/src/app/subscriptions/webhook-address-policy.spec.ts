@@ -89,6 +89,16 @@ describe('webhook address policy: before each delivery', () => {
   it('the sockets\' lookup refuses a name now answering with a private address (rebinding)', async () => {
     const rebound = new WebhookAddressPolicy(false, resolverOf({ 'hooks.example': ['127.0.0.1'] }));
     const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => rebound.lookup('hooks.example', { all: true }, (e) => resolve(e)));
-    expect(error).toMatchObject({ code: 'EPRIVATEADDRESS', message: 'hooks.example resolves to 127.0.0.1, a loopback (127.0.0.0/8) address, which subscriber webhooks may not reach' });
+    expect(error).toMatchObject({ code: 'EPRIVATEADDRESS', message: 'hooks.example resolves to 127.0.0.1, a loopback address (127.0.0.0/8), which subscriber webhooks may not reach' });
+  });
+
+  it('finds that refusal in a failed delivery, as thrown or as the cause of a client\'s error, and nothing else', async () => {
+    const rebound = new WebhookAddressPolicy(false, resolverOf({ 'hooks.example': ['127.0.0.1'] }));
+    const refused = await new Promise<Error | null>((resolve) => rebound.lookup('hooks.example', { all: true }, (e) => resolve(e)));
+    const wording = 'hooks.example resolves to 127.0.0.1, a loopback address (127.0.0.0/8), which subscriber webhooks may not reach';
+    expect(rebound.refusalIn(refused)).toEqual(new WebhookUrlRefused(wording));
+    expect(rebound.refusalIn(new TypeError('fetch failed', { cause: refused }))).toEqual(new WebhookUrlRefused(wording));
+    expect(rebound.refusalIn(Object.assign(new Error('connect ECONNREFUSED 93.184.216.34:443'), { code: 'ECONNREFUSED' }))).toBeUndefined();
+    expect(rebound.refusalIn('not an error')).toBeUndefined();
   });
 });

@@ -16,9 +16,13 @@
  * `STATUS_ALLOW_PRIVATE_WEBHOOKS=true` turns the address checks off (tests, private deployments);
  * the scheme and the webhooks' own checks stay.
  */
-import { EgressPolicy, guardedLookup, ipLiteralOf, systemResolve, urlRefusal, type ResolveHost, type SocketLookup } from '@orcest/egress';
+import { describeAddress, EgressPolicy, guardedLookup, ipLiteralOf, PrivateAddressRefused, systemResolve, urlRefusal, type ResolveHost, type SocketLookup } from '@orcest/egress';
 
-/** A webhook URL the policy refuses: a 400 on subscribe, a delivery given up at once (retrying cannot help). */
+/**
+ * A webhook URL the policy refuses: a 400 on subscribe, a delivery given up at once — the URL
+ * itself, or a name whose DNS answers the sockets' lookup refused (retrying cannot help: the
+ * answer is the policy's, and waiting for the name to point elsewhere would only keep trying).
+ */
 export class WebhookUrlRefused extends Error {}
 
 const WHO = 'subscriber webhooks';
@@ -51,7 +55,7 @@ export class WebhookAddressPolicy {
     if (addresses.length === 0) throw new WebhookUrlRefused(`webhook_url points at ${url.hostname}, which does not resolve.`);
     for (const address of addresses) {
       const range = this.policy.refusalOf(address);
-      if (range) throw new WebhookUrlRefused(`webhook_url points at ${url.hostname}, which resolves to ${address}, a ${range.name} address (${range.cidr}).`);
+      if (range) throw new WebhookUrlRefused(`webhook_url points at ${url.hostname}, which resolves to ${describeAddress(address, range)}.`);
     }
     return url;
   }
@@ -64,6 +68,18 @@ export class WebhookAddressPolicy {
   checkBeforeDelivery(target: string): void {
     const refusal = urlRefusal(target, this.policy);
     if (refusal !== undefined) throw new WebhookUrlRefused(`${target} ${refusal}, refused for ${WHO}`);
+  }
+
+  /**
+   * The policy's refusal inside a failed delivery, if that is why it failed: the sockets' lookup
+   * refused the name's answers (`PrivateAddressRefused`, which undici may hand back as the
+   * `cause` of its own error). Its message names the name, the address and its range.
+   */
+  refusalIn(error: unknown): WebhookUrlRefused | undefined {
+    for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+      if (e instanceof PrivateAddressRefused) return new WebhookUrlRefused(e.message, { cause: error });
+    }
+    return undefined;
   }
 
   private async resolveAll(host: string): Promise<string[]> {
