@@ -28,3 +28,4 @@ export { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium';
 export { eventually } from './eventually';
 export { redisAnswers, TEST_REDIS_URL } from './test-redis';
 export { TcpProxy } from './tcp-proxy';
+export { sendThroughAgent, type KeepAliveAnswer } from './keep-alive-request';

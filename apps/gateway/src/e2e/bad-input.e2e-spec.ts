@@ -3,8 +3,9 @@
  * /v1/messages), never a 500 or a hang: bodies, headers, and URLs refused before any route.
  * The one deployment points at a port nobody listens on: none of these requests may reach it.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { connect } from 'node:net';
+import { sendThroughAgent } from '@orcest/testing';
 import { configYaml, startGateway, type RunningGateway } from '../testing/gateway-harness';
 
 const KEY = 'sk-test-master';
@@ -56,20 +57,10 @@ async function send(path: string, init: RequestInit = {}): Promise<Answer> {
   return { status: res.status, headers: res.headers, body: (await res.json()) as Answer['body'] };
 }
 
-/** One request through `agent` (node:http, keep-alive: its next request reuses the socket unless told to close it). */
-function sendThrough(agent: Agent, path: string, headers: Record<string, string> = {}): Promise<{ status: number; connection: string | undefined; body: unknown }> {
-  const { hostname, port } = new URL(gateway.url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path, agent, headers: { authorization: `Bearer ${KEY}`, ...headers }, timeout: 10_000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: JSON.parse(text) }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer to ${path.slice(0, 40)}…`)));
-    req.on('error', reject);
-    req.end();
-  });
+/** One request through `agent`, with the gateway's key, its JSON body parsed. */
+async function sendThrough(agent: Agent, path: string, headers: Record<string, string> = {}): Promise<{ status: number; connection: string | undefined; body: unknown }> {
+  const answer = await sendThroughAgent(agent, `${gateway.url}${path}`, { authorization: `Bearer ${KEY}`, ...headers });
+  return { status: answer.status, connection: answer.connection, body: JSON.parse(answer.body) };
 }
 
 /** Bytes that are not HTTP, on a raw socket: what the gateway answers before closing it. */

@@ -9,9 +9,10 @@
  * refuses before any route (a URL or headers over 16 KiB) is answered in the same shapes, with
  * `Connection: close`.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import type { User } from '@orcest/db';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
+import { sendThroughAgent } from '@orcest/testing';
 import { accountApiAudience } from '../app/api/account-api-audience';
 import { closePasswordHashing } from '../app/users/passwords';
 import { signInToAccount, type AccountUser } from '../testing/account-user';
@@ -48,21 +49,6 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 async function answer(pending: Promise<BrowserResponse>): Promise<Answer> {
   const r = await pending;
   return { status: r.status, type: r.headers.get('content-type') ?? '', body: r.body, requestId: r.headers.get('x-request-id') };
-}
-
-/** One request through `agent` (node:http, keep-alive: its next request reuses the socket unless told to close it). */
-function sendThrough(agent: Agent, url: string, headers: Record<string, string> = {}): Promise<Answer & { connection: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent, headers, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body, requestId: null, connection: res.headers.connection }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer to ${url.slice(0, 60)}…`)));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** Fails (rather than waits for the suite's timeout) when the app does not answer. */
@@ -124,7 +110,7 @@ describe('hostile ids and query values in Login URLs (real app, real PostgreSQL)
   });
 
   /** The app's answer to a refused request, in the shape of where it was sent. */
-  const expectRefusal = (what: string, got: Answer, status: number, api: boolean, text: string): void => {
+  const expectRefusal = (what: string, got: Pick<Answer, 'status' | 'type' | 'body'>, status: number, api: boolean, text: string): void => {
     expect({ what, status: got.status }).toEqual({ what, status });
     if (api) {
       expect({ what, type: got.type }).toEqual({ what, type: 'application/json; charset=utf-8' });
@@ -219,18 +205,18 @@ describe('hostile ids and query values in Login URLs (real app, real PostgreSQL)
         [`/${long}`, false],
       ];
       for (const [path, api] of cases) {
-        const got = await sendThrough(agent, `${login.url}${path}`);
+        const got = await sendThroughAgent(agent, `${login.url}${path}`);
         expect({ path: path.slice(0, 30), connection: got.connection }).toEqual({ path: path.slice(0, 30), connection: 'close' });
         expectRefusal(path.slice(0, 30), got, 414, api, 'the URL is too long (at most 16 KiB)');
         expect(got.body).not.toContain(long.slice(0, 100));
       }
       const padding = { 'x-padding': 'b'.repeat(17_000) };
       for (const [path, api] of [['/api/account/me', true], ['/account', false]] as const) {
-        const got = await sendThrough(agent, `${login.url}${path}`, padding);
+        const got = await sendThroughAgent(agent, `${login.url}${path}`, padding);
         expect({ path, connection: got.connection }).toEqual({ path, connection: 'close' });
         expectRefusal(path, got, 431, api, 'the URL and headers are too large (at most 16 KiB together)');
       }
-      expect((await sendThrough(agent, `${login.url}/health`)).status).toBe(200);
+      expect((await sendThroughAgent(agent, `${login.url}/health`)).status).toBe(200);
     } finally {
       agent.destroy();
     }

@@ -6,9 +6,9 @@
  * is a 404 without a query. What Node's parser refuses before any route (a URL or headers over
  * 16 KiB) is answered in the same shapes, with `Connection: close`.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { createTestDatabase, type TestDatabase } from '@orcest/db/testing';
-import { freePort, startTestOidcIssuer, type TestOidcIssuer } from '@orcest/testing';
+import { freePort, sendThroughAgent, startTestOidcIssuer, type TestOidcIssuer } from '@orcest/testing';
 import { signInToStatusAdmin, type AdminSignIn } from '../testing/admin-sign-in';
 import { startStatus, type RunningStatus } from '../testing/status-harness';
 
@@ -29,21 +29,6 @@ interface IdRoute {
   /** Answers in JSON (badges), not a page. */
   readonly json: boolean;
   send(segment: string): Promise<Answer>;
-}
-
-/** One request through `agent` (node:http, keep-alive: its next request reuses the socket unless told to close it). */
-function sendThrough(agent: Agent, url: string, headers: Record<string, string> = {}): Promise<Answer & { connection: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent, headers, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body, connection: res.headers.connection }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer to ${url.slice(0, 60)}…`)));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** Fails (rather than waits for the suite's timeout) when the app does not answer. */
@@ -160,18 +145,18 @@ describe('hostile ids and query values in status URLs (real app, real PostgreSQL
         [`/incidents/${long}`, false],
       ];
       for (const [path, json] of cases) {
-        const got = await sendThrough(agent, `${status.url}${path}`);
+        const got = await sendThroughAgent(agent, `${status.url}${path}`);
         expect({ path: path.slice(0, 30), connection: got.connection }).toEqual({ path: path.slice(0, 30), connection: 'close' });
         expectRefusal(path.slice(0, 30), got, 414, 'uri_too_long', json, 'The URL is too long (at most 16 KiB).');
         expect(got.body).not.toContain(long.slice(0, 100));
       }
       const padding = { 'x-padding': 'b'.repeat(17_000) };
       for (const [path, json] of [['/api/v2/summary.json', true], ['/', false]] as const) {
-        const got = await sendThrough(agent, `${status.url}${path}`, padding);
+        const got = await sendThroughAgent(agent, `${status.url}${path}`, padding);
         expect({ path, connection: got.connection }).toEqual({ path, connection: 'close' });
         expectRefusal(path, got, 431, 'headers_too_large', json, 'The URL and headers are too large (at most 16 KiB together).');
       }
-      expect((await sendThrough(agent, `${status.url}/api/v2/summary.json`)).status).toBe(200);
+      expect((await sendThroughAgent(agent, `${status.url}/api/v2/summary.json`)).status).toBe(200);
     } finally {
       agent.destroy();
     }
