@@ -8,5 +8,5 @@ export { SignedValues, hasStringFields, MAX_SIGNED_VALUE_LENGTH, type PayloadGua
 export { boundedServerFactory, DEFAULT_CLIENT_LIMITS, type ClientLimits } from './lib/client-limits';
 export { fastifyTrustProxy } from './lib/trust-proxy';
 export { NulInUrlError, refuseNulInUrls, urlNamesNul } from './lib/nul-in-url';
-export { fastifyUrlRefusal, FASTIFY_MAX_PARAM_LENGTH } from './lib/url-refusals';
-export { answerRefusedSocket, clientErrorRefusal, refusedRequestTarget, type ClientErrorRefusal } from './lib/client-errors';
+export { fastifyUrlRefusal, FASTIFY_MAX_PARAM_LENGTH, refusalSentence, type Refusal } from './lib/url-refusals';
+export { answerRefusedSocket, clientErrorHandler, clientErrorRefusal, refusedRequestTarget, type RefusedAnswer } from './lib/client-errors';

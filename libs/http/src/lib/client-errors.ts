@@ -10,10 +10,14 @@
  */
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Refusal } from './url-refusals';
 
-export interface ClientErrorRefusal {
+/** An app's answer to a refused request, ready for the socket. */
+export interface RefusedAnswer {
   readonly status: number;
-  readonly message: string;
+  /** Must name the body's content type. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
 }
 
 const HEADER_LIMIT = maxHeaderSize % 1024 === 0 ? `${maxHeaderSize / 1024} KiB` : `${maxHeaderSize} bytes`;
@@ -26,7 +30,7 @@ const TARGET_PREFIX_BYTES = 64;
  * The status and words for a request Node refused, or undefined when there is no one to answer
  * (the connection was reset, or failed below HTTP).
  */
-export function clientErrorRefusal(error: unknown): ClientErrorRefusal | undefined {
+export function clientErrorRefusal(error: unknown): Refusal | undefined {
   const code = (error as { code?: unknown } | null | undefined)?.code;
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, message: 'the request did not arrive in time' };
   if (code === 'HPE_HEADER_OVERFLOW') {
@@ -45,6 +49,23 @@ export function clientErrorRefusal(error: unknown): ClientErrorRefusal | undefin
 export function refusedRequestTarget(error: unknown): string | undefined {
   const packet = rawPacket(error);
   return packet === undefined ? undefined : REQUEST_LINE.exec(packet.subarray(0, TARGET_PREFIX_BYTES).toString('latin1'))?.[1];
+}
+
+/**
+ * Fastify's `clientErrorHandler` for an app: each refusal dressed by `answer` (which gets the
+ * start of the refused request's target when the refused bytes hold it, to pick its shape), sent
+ * with `answerRefusedSocket`; a connection reset or a failure below HTTP is only closed.
+ */
+export function clientErrorHandler(answer: (refusal: Refusal, target: string | undefined) => RefusedAnswer): (error: Error, socket: Duplex) => void {
+  return (error, socket) => {
+    const refusal = clientErrorRefusal(error);
+    if (refusal === undefined || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
+    const { status, headers, body } = answer(refusal, refusedRequestTarget(error));
+    answerRefusedSocket(socket, status, headers, body);
+  };
 }
 
 /**

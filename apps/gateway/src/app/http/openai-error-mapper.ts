@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
 import { InsufficientRoleError, InvalidAccessTokenError, TokenVerificationUnavailableError } from '@orcest/auth';
-import { fastifyUrlRefusal } from '@orcest/http';
+import { fastifyUrlRefusal, refusalSentence, type Refusal } from '@orcest/http';
 import { anthropicErrorType, UntranslatableRequestError } from '@orcest/providers';
 import { UnknownPolicyError, UnknownProfileError } from '@orcest/routing';
 import type { ErrorShape } from '../completions/client-dialect';
@@ -144,9 +144,8 @@ function bodyProblem(problem: RequestBodyError['problem'], detail: string): Mapp
 const REFUSAL_CODES: Readonly<Record<number, string>> = { 408: 'request_timeout', 414: 'url_too_long', 431: 'headers_too_large' };
 
 /** A request refused before it reached a route, as `@orcest/http` words it: Fastify's router's, or Node's parser's (`clientErrorRefusal`, code `invalid_http`). */
-export function refusalAnswer(refusal: { readonly status: number; readonly message: string }, code400: 'invalid_url' | 'invalid_http'): MappedError {
-  const sentence = `${refusal.message.charAt(0).toUpperCase()}${refusal.message.slice(1)}.`;
-  return mapped(refusal.status, sentence, 'invalid_request_error', REFUSAL_CODES[refusal.status] ?? code400);
+export function refusalAnswer(refusal: Refusal, code400: 'invalid_url' | 'invalid_http'): MappedError {
+  return mapped(refusal.status, refusalSentence(refusal), 'invalid_request_error', REFUSAL_CODES[refusal.status] ?? code400);
 }
 
 function mapFastifyError(error: FastifyLikeError): MappedError {

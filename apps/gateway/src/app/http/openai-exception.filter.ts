@@ -5,10 +5,9 @@
  * refuses (`sendRefusedUrl`) and a request Node's parser refuses (`answerClientError`). The
  * decision itself is the one mapping, `openai-error-mapper.ts`.
  */
-import type { Duplex } from 'node:stream';
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { answerRefusedSocket, clientErrorRefusal, refusedRequestTarget } from '@orcest/http';
+import { clientErrorHandler } from '@orcest/http';
 import { ClientClosedError } from '../errors';
 import type { UpstreamSetup } from '../setup/upstream-setup';
 import type { ErrorShape } from '../completions/client-dialect';
@@ -60,15 +59,10 @@ export function sendRefusedUrl(error: FastifyError, req: FastifyRequest, reply: 
  * Fastify's `clientErrorHandler`: Node's parser refused the request (URL or headers too large,
  * too slow to arrive, not HTTP), so there is no request or reply, only the socket.
  */
-export function answerClientError(error: Error, socket: Duplex): void {
-  const refusal = clientErrorRefusal(error);
-  if (refusal === undefined || socket.destroyed) {
-    socket.destroy();
-    return;
-  }
-  const { status, body, headers } = inShape(refusalAnswer(refusal, 'invalid_http'), errorShapeOfUrl(refusedRequestTarget(error)));
-  answerRefusedSocket(socket, status, { ...headers, 'content-type': JSON_TYPE }, JSON.stringify(body));
-}
+export const answerClientError = clientErrorHandler((refusal, target) => {
+  const { status, body, headers } = inShape(refusalAnswer(refusal, 'invalid_http'), errorShapeOfUrl(target));
+  return { status, headers: { ...headers, 'content-type': JSON_TYPE }, body: JSON.stringify(body) };
+});
 
 /** The model endpoints' side, in the shape the route's clients expect. */
 export function sendModelError(reply: ModelReply, exception: unknown, shape: ErrorShape, setup?: SetupHints): void {

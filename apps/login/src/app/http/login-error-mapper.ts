@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
-import { fastifyUrlRefusal } from '@orcest/http';
+import { fastifyUrlRefusal, type Refusal } from '@orcest/http';
 import { InvalidApiRequestError, InvalidClientError, InvalidTokenError, NotFoundError } from '../errors';
 import { UserInputError, UserNotFoundError } from '../users/user-errors';
 
@@ -32,7 +32,7 @@ function mapped(status: number, error: string, description: string, headers: Rec
 }
 
 /** A request refused before any route, in `@orcest/http`'s words (`fastifyUrlRefusal`, `clientErrorRefusal`). */
-export function mapRefusal(refusal: { readonly status: number; readonly message: string }): MappedLoginError {
+export function mapRefusal(refusal: Refusal): MappedLoginError {
   return mapped(refusal.status, 'invalid_request', refusal.message);
 }
 

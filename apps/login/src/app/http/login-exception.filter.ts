@@ -6,20 +6,13 @@
  * (create-login-app.ts hands it to Fastify as `frameworkErrors`), and what Node's parser refuses
  * before Fastify sees a request through `answerLoginClientError` (its `clientErrorHandler`).
  */
-import type { Duplex } from 'node:stream';
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { answerRefusedSocket, clientErrorRefusal, refusedRequestTarget } from '@orcest/http';
+import { clientErrorHandler, type RefusedAnswer } from '@orcest/http';
 import { isOidcProgramEndpoint } from '../oidc/oidc-routes';
 import { messagePage } from '../pages/interaction-pages';
 import { mapLoginError, mapRefusal, type MappedLoginError } from './login-error-mapper';
 import { PAGE_HEADERS } from './security-headers';
-
-interface LoginErrorAnswer {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
 
 @Catch()
 export class LoginExceptionFilter implements ExceptionFilter {
@@ -43,21 +36,13 @@ export function sendLoginError(exception: unknown, req: FastifyRequest, reply: F
  * too slow to arrive, not HTTP), so there is no request or reply, only the socket, and of the
  * URL only its start (`refusedRequestTarget`), when the refused bytes hold it.
  */
-export function answerLoginClientError(error: Error, socket: Duplex): void {
-  const refusal = clientErrorRefusal(error);
-  if (refusal === undefined || socket.destroyed) {
-    socket.destroy();
-    return;
-  }
-  const { status, headers, body } = loginErrorAnswer(mapRefusal(refusal), refusedRequestTarget(error));
-  answerRefusedSocket(socket, status, headers, body);
-}
+export const answerLoginClientError = clientErrorHandler((refusal, target) => loginErrorAnswer(mapRefusal(refusal), target));
 
 /**
  * The shape the caller reads: OAuth's JSON error for programs, a page for people (and for a
  * refused request whose URL is unknown: most of what Login serves are pages).
  */
-function loginErrorAnswer(mapped: MappedLoginError, url: string | undefined): LoginErrorAnswer {
+function loginErrorAnswer(mapped: MappedLoginError, url: string | undefined): RefusedAnswer {
   const { status, error, description } = mapped;
   if (url !== undefined && (url.startsWith('/api/') || isOidcProgramEndpoint(url))) {
     return { status, headers: { ...mapped.headers, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error, error_description: description }) };

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
-import { fastifyUrlRefusal } from '@orcest/http';
+import { fastifyUrlRefusal, refusalSentence, type Refusal } from '@orcest/http';
 import { ForbiddenError, InvalidInputError, NotFoundError, NotSignedInError, SignInUnavailableError } from '../errors';
 
 export interface MappedError {
@@ -33,7 +33,7 @@ export function mapError(error: unknown): MappedError {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 404) return { status, code: 'not_found', message: 'Not found. The status page is at /, its API under /api/v2/.', title: 'Not found' };
     const refusal = fastifyUrlRefusal(error);
-    return clientError(status, refusal ? asSentence(refusal.message) : (cause?.message ?? (error as Error).message));
+    return clientError(status, refusal ? refusalSentence(refusal) : (cause?.message ?? (error as Error).message));
   }
   const id = randomUUID();
   logger.error(`internal error ${id}: ${(error as Error)?.stack ?? String(error)}`);
@@ -41,15 +41,10 @@ export function mapError(error: unknown): MappedError {
 }
 
 /** A request refused before any route, in `@orcest/http`'s words (`clientErrorRefusal`). */
-export function mapRefusal(refusal: { readonly status: number; readonly message: string }): MappedError {
-  return clientError(refusal.status, asSentence(refusal.message));
+export function mapRefusal(refusal: Refusal): MappedError {
+  return clientError(refusal.status, refusalSentence(refusal));
 }
 
 function clientError(status: number, message: string): MappedError {
   return { status, code: CLIENT_ERROR_CODES[status] ?? 'bad_request', message, title: 'Bad request' };
-}
-
-/** This app's messages are sentences. */
-function asSentence(words: string): string {
-  return `${words.charAt(0).toUpperCase()}${words.slice(1)}.`;
 }

@@ -5,19 +5,12 @@
  * Fastify as `frameworkErrors`), and what Node's parser refuses before Fastify sees a request
  * through `answerStatusClientError` (its `clientErrorHandler`).
  */
-import type { Duplex } from 'node:stream';
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { answerRefusedSocket, clientErrorRefusal, refusedRequestTarget } from '@orcest/http';
+import { clientErrorHandler, type RefusedAnswer } from '@orcest/http';
 import { renderMessagePage } from '../pages/admin-page';
 import { NotSignedInError } from '../errors';
 import { mapError, mapRefusal, type MappedError } from './error-mapper';
-
-interface StatusErrorAnswer {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
 
 @Catch()
 export class StatusExceptionFilter implements ExceptionFilter {
@@ -39,21 +32,13 @@ export function sendStatusError(exception: unknown, request: FastifyRequest, rep
  * too slow to arrive, not HTTP), so there is no request or reply, only the socket, and of the
  * URL only its start (`refusedRequestTarget`), when the refused bytes hold it.
  */
-export function answerStatusClientError(error: Error, socket: Duplex): void {
-  const refusal = clientErrorRefusal(error);
-  if (refusal === undefined || socket.destroyed) {
-    socket.destroy();
-    return;
-  }
-  const { status, headers, body } = statusErrorAnswer(mapRefusal(refusal), refusedRequestTarget(error));
-  answerRefusedSocket(socket, status, headers, body);
-}
+export const answerStatusClientError = clientErrorHandler((refusal, target) => statusErrorAnswer(mapRefusal(refusal), target));
 
 /**
  * JSON under /api, for badges and .json, a page elsewhere (and for a refused request whose URL
  * is unknown, or cut short before a long path's `.json`: only its start is known).
  */
-function statusErrorAnswer(mapped: MappedError, url: string | undefined, action?: { href: string; label: string }): StatusErrorAnswer {
+function statusErrorAnswer(mapped: MappedError, url: string | undefined, action?: { href: string; label: string }): RefusedAnswer {
   const path = url?.split('?')[0];
   if (path !== undefined && (path.startsWith('/api/') || path.startsWith('/badge/') || path.endsWith('.json'))) {
     return { status: mapped.status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify({ error: { message: mapped.message, code: mapped.code } }) };
